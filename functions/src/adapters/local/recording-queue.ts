@@ -1,0 +1,28 @@
+// A TaskQueue that records what was enqueued, honouring deterministic ids the way Cloud
+// Tasks does (a second task with the same id is refused). Used by tests and by
+// `inspect`; the local runtime wraps it with real in-process dispatch.
+import type { EnqueueOptions, TaskQueue } from "../../ports";
+import type { QueueName } from "../../schema/task";
+
+export interface RecordedTask {
+  queue: QueueName;
+  payload: Record<string, unknown>;
+  opts: EnqueueOptions;
+}
+
+export class RecordingTaskQueue implements TaskQueue {
+  readonly tasks: RecordedTask[] = [];
+  private readonly ids = new Set<string>();
+
+  async enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean> {
+    if (this.ids.has(opts.id)) return false;
+    this.ids.add(opts.id);
+    this.tasks.push({ queue, payload, opts });
+    return true;
+  }
+
+  clear(): void {
+    this.tasks.length = 0;
+    this.ids.clear();
+  }
+}

@@ -1,0 +1,73 @@
+// Configuration: firebase-functions params so deploys prompt for / record them, read
+// inside handlers (never at import time) and validated by one zod schema. Outside a
+// deployed function the params are unset, so the same defaults apply from here.
+import { z } from "zod";
+import { defineInt, defineString } from "firebase-functions/params";
+
+const DEFAULTS = {
+  MAX_UPLOAD_BYTES: 30 * 1024 * 1024,
+  MAX_PIXELS: 100_000_000,
+  DISPLAY_MAX_BYTES: 2 * 1024 * 1024,
+  DISPLAY_LONG_EDGE: 2048,
+  THUMB_LONG_EDGE: 320,
+  NEAR_DUPLICATE_DISTANCE: 6,
+  BUDGET_MONTHLY_USD: 1000,
+  VISION_MODEL: "builtin/stable",
+  VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION,IMAGE_PROPERTIES,SAFE_SEARCH_DETECTION",
+  VISION_CACHE_DAYS: 30,
+  TASKS_LOCATION: "us-central1",
+} as const;
+
+export const params = {
+  MAX_UPLOAD_BYTES: defineInt("MAX_UPLOAD_BYTES", { default: DEFAULTS.MAX_UPLOAD_BYTES, description: "Largest accepted upload in bytes" }),
+  MAX_PIXELS: defineInt("MAX_PIXELS", { default: DEFAULTS.MAX_PIXELS, description: "Decompression-bomb guard: most pixels an upload may decode to" }),
+  DISPLAY_MAX_BYTES: defineInt("DISPLAY_MAX_BYTES", { default: DEFAULTS.DISPLAY_MAX_BYTES }),
+  DISPLAY_LONG_EDGE: defineInt("DISPLAY_LONG_EDGE", { default: DEFAULTS.DISPLAY_LONG_EDGE }),
+  THUMB_LONG_EDGE: defineInt("THUMB_LONG_EDGE", { default: DEFAULTS.THUMB_LONG_EDGE }),
+  NEAR_DUPLICATE_DISTANCE: defineInt("NEAR_DUPLICATE_DISTANCE", { default: DEFAULTS.NEAR_DUPLICATE_DISTANCE }),
+  BUDGET_MONTHLY_USD: defineInt("BUDGET_MONTHLY_USD", { default: DEFAULTS.BUDGET_MONTHLY_USD }),
+  VISION_MODEL: defineString("VISION_MODEL", { default: DEFAULTS.VISION_MODEL }),
+  VISION_FEATURES: defineString("VISION_FEATURES", { default: DEFAULTS.VISION_FEATURES }),
+  VISION_CACHE_DAYS: defineInt("VISION_CACHE_DAYS", { default: DEFAULTS.VISION_CACHE_DAYS }),
+  TASKS_LOCATION: defineString("TASKS_LOCATION", { default: DEFAULTS.TASKS_LOCATION }),
+};
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+export const ConfigSchema = z.object({
+  MAX_UPLOAD_BYTES: int(1),
+  MAX_PIXELS: int(1),
+  DISPLAY_MAX_BYTES: int(10_000),
+  DISPLAY_LONG_EDGE: int(64),
+  THUMB_LONG_EDGE: int(16),
+  NEAR_DUPLICATE_DISTANCE: int(0),
+  BUDGET_MONTHLY_USD: int(1),
+  VISION_MODEL: z.string().min(1),
+  VISION_FEATURES: z.string().min(1),
+  VISION_CACHE_DAYS: int(1),
+  TASKS_LOCATION: z.string().min(1),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Current configuration: environment (what deployed params become) over defaults. */
+export function getConfig(overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS)) {
+    const v = process.env[key];
+    if (v !== undefined && v !== "") raw[key] = v;
+  }
+  return ConfigSchema.parse({ ...raw, ...overrides });
+}
+
+/**
+ * Vision pricing in USD per 1000 units, per feature (Cloud Vision list price for
+ * units 1001-5,000,000/month). The first 1000 units a month are free in reality; the
+ * ledger ignores that so the budget errs on the safe side.
+ */
+export const VISION_PRICING_USD_PER_1000: Record<string, number> = {
+  LABEL_DETECTION: 1.5,
+  TEXT_DETECTION: 1.5,
+  OBJECT_LOCALIZATION: 2.25,
+  IMAGE_PROPERTIES: 1.5,
+  SAFE_SEARCH_DETECTION: 1.5,
+};

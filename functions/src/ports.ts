@@ -1,0 +1,70 @@
+// The parts that cannot run offline sit behind these ports. Production adapters live in
+// adapters/gcp (real Google client libraries), local ones in adapters/local.
+import type { AnnotateImageResponse, VisionFeature } from "./schema/vision";
+import type { QueueName } from "./schema/task";
+
+export interface StoredObject {
+  bucket: string;
+  name: string;
+  generation: string;
+  contentType?: string;
+  size: number;
+  metadata: Record<string, string>;
+}
+
+export interface ObjectStore {
+  read(bucket: string, name: string): Promise<Buffer>;
+  write(
+    bucket: string,
+    name: string,
+    data: Buffer,
+    opts: { contentType: string; metadata?: Record<string, string> },
+  ): Promise<void>;
+  /** Moves (copy + delete) an object; used for quarantine. Missing source is not an error. */
+  move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void>;
+  delete(bucket: string, name: string): Promise<void>;
+  exists(bucket: string, name: string): Promise<boolean>;
+  /** A time-limited https URL (signed in production) for reading an object. */
+  signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string>;
+  /** A URI Vision can read: gs://bucket/name in production. */
+  uri(bucket: string, name: string): string;
+}
+
+export interface EnqueueOptions {
+  /** Deterministic task id: a second enqueue with the same id is a no-op. */
+  id: string;
+  scheduleDelaySeconds?: number;
+  dispatchDeadlineSeconds: number;
+}
+
+export interface TaskQueue {
+  /** Resolves true when enqueued, false when a task with that id already exists. */
+  enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean>;
+}
+
+export interface VisionRequest {
+  /** gs:// URI (production) or a local reference the local engine understands. */
+  imageUri: string;
+  /** Image bytes, when the provider wants them instead of a URI (the local engine). */
+  content?: Buffer;
+  features: readonly VisionFeature[];
+  model: string;
+}
+
+export interface VisionProvider {
+  readonly name: string;
+  /** One request, every feature. Throws VisionError for request-level failures. */
+  annotate(req: VisionRequest): Promise<AnnotateImageResponse>;
+}
+
+export interface PushMessage {
+  tokens: string[];
+  title: string;
+  body: string;
+  data: Record<string, string>;
+}
+
+export interface Messenger {
+  /** Returns the tokens that are no longer valid, so callers can prune them. */
+  send(msg: PushMessage): Promise<{ sent: number; invalidTokens: string[] }>;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { RoleSchema, zDate, zId } from "./common";
+
+export const AssetDocSchema = z.object({
+  assetId: zId,
+  name: z.string(),
+  kind: z.string(),
+  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).nullable(),
+  teamId: z.string().nullable(),
+  supervisors: z.array(z.string()),
+  meterIds: z.array(z.string()),
+});
+export type AssetDoc = z.infer<typeof AssetDocSchema>;
+
+export const UserDocSchema = z.object({
+  uid: zId,
+  role: RoleSchema,
+  teamIds: z.array(z.string()),
+  displayName: z.string().nullable().optional(),
+  fcmTokens: z.array(z.string()),
+});
+export type UserDoc = z.infer<typeof UserDocSchema>;
+
+export const NotificationDocSchema = z.object({
+  id: zId,
+  target: z.object({ uids: z.array(z.string()), topic: z.string().nullable() }),
+  payload: z.object({ title: z.string(), body: z.string(), data: z.record(z.string(), z.string()) }),
+  status: z.enum(["PENDING", "SENT", "FAILED"]),
+  attempts: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  createdAt: zDate,
+});
+export type NotificationDoc = z.infer<typeof NotificationDocSchema>;
+
+export const AuditLogDocSchema = z.object({
+  actorUid: z.string(),
+  action: z.string(),
+  target: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  at: zDate,
+});
+export type AuditLogDoc = z.infer<typeof AuditLogDocSchema>;
