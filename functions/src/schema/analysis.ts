@@ -6,6 +6,8 @@ import { VisionFeatureSchema } from "./vision";
 export const AnalysisDocSchema = z.object({
   photoId: zId,
   assetId: zId,
+  /** The photo's team, copied so security rules can scope reads without a lookup. */
+  teamId: z.string().nullable(),
   provider: z.string(),
   model: z.string(),
   features: z.array(VisionFeatureSchema),
