@@ -1,0 +1,34 @@
+// Writes a notification to the outbox collection; the onNotificationCreated trigger
+// delivers it. Ids are deterministic so the same event never notifies twice.
+import { firestore } from "../firestore";
+import { deps } from "../deps";
+import { NotificationDocSchema } from "../schema/people";
+
+export interface NewNotification {
+  id: string;
+  uids: string[];
+  topic?: string | null;
+  title: string;
+  body: string;
+  data?: Record<string, string>;
+}
+
+/** Returns false when a notification with that id already exists. */
+export async function createNotification(n: NewNotification): Promise<boolean> {
+  const doc = NotificationDocSchema.parse({
+    id: n.id,
+    target: { uids: [...new Set(n.uids)], topic: n.topic ?? null },
+    payload: { title: n.title, body: n.body, data: n.data ?? {} },
+    status: "PENDING",
+    attempts: 0,
+    error: null,
+    createdAt: deps().now(),
+  });
+  try {
+    await firestore().collection("notifications").doc(n.id).create(doc);
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 6) return false;
+    throw err;
+  }
+}

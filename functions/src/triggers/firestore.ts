@@ -1,0 +1,27 @@
+// Firestore triggers: deliver the notification outbox and tell uploaders about results.
+import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/firestore";
+import { sendNotification } from "../notify/send-notification";
+import { notifyPhotoChange } from "../notify/photo-events";
+import type { PhotoStatus } from "../schema/photo";
+
+export const onNotificationCreatedFn = onDocumentCreated({ document: "notifications/{id}", retry: true }, async (event) => {
+  await sendNotification(event.params.id);
+});
+
+// Written, not updated: a photo rejected at ingest is created already REJECTED.
+export const onPhotoStatusChangedFn = onDocumentWritten("photos/{photoId}", async (event) => {
+  const before = event.data?.before;
+  const after = event.data?.after;
+  if (!after?.exists) return;
+  const from = (before?.exists ? (before.get("status") as PhotoStatus) : null);
+  const to = after.get("status") as PhotoStatus;
+  if (from === to) return;
+  await notifyPhotoChange({
+    photoId: event.params.photoId,
+    before: from,
+    after: to,
+    uploaderUid: String(after.get("uploaderUid")),
+    fileName: String(after.get("fileName") ?? event.params.photoId),
+    reason: (after.get("reason") as string | null) ?? null,
+  });
+});
