@@ -1,2 +1,13 @@
 // Cloud Functions exports. Each is a one-line wrap of a handler in triggers/.
 import "./adapters/gcp/register";
+import { onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
+import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+
+export const onNotificationCreated = onNotificationCreatedFn;
+export const onPhotoStatusChanged = onPhotoStatusChangedFn;
+export const scheduledBudgetCheck = budgetCheckFn;
+export const scheduledDailyAnalytics = dailyAnalyticsFn;
+export const scheduledCleanup = cleanupFn;
+export const scheduledArchive = archiveFn;
+export const scheduledReconcile = reconcileFn;
+export const scheduledRetrain = retrainFn;
