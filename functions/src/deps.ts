@@ -27,12 +27,23 @@ export function resetDeps(): void {
   current = {};
 }
 
+const PORTS = ["store", "queue", "vision", "messenger"] as const;
+
+/** Ports resolve one by one on first use, so code that needs only Firestore and a queue
+ * never builds (or needs) the other adapters. */
 export function deps(): Deps {
-  const missing = (["store", "queue", "vision", "messenger"] as const).filter((k) => !current[k]);
-  if (missing.length > 0) {
-    if (!productionFactory) throw new Error(`no adapters installed for: ${missing.join(", ")}`);
-    const prod = productionFactory();
-    for (const k of missing) (current as Record<string, unknown>)[k] = prod[k];
+  const out = { now: current.now ?? (() => new Date()) } as Deps;
+  for (const k of PORTS) {
+    Object.defineProperty(out, k, {
+      enumerable: true,
+      get() {
+        if (!current[k]) {
+          if (!productionFactory) throw new Error(`no adapter installed for port "${k}"`);
+          (current as Record<string, unknown>)[k] = productionFactory()[k];
+        }
+        return current[k];
+      },
+    });
   }
-  return { now: () => new Date(), ...current } as Deps;
+  return out;
 }
