@@ -1,10 +1,11 @@
 // Cloud Functions exports. Each is a one-line wrap of a handler in triggers/.
 import "./adapters/gcp/register";
-import { onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
+import { onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
 import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
 
 export const onNotificationCreated = onNotificationCreatedFn;
 export const onPhotoStatusChanged = onPhotoStatusChangedFn;
+export const onChatMessageCreated = onChatMessageCreatedFn;
 export const scheduledBudgetCheck = budgetCheckFn;
 export const scheduledDailyAnalytics = dailyAnalyticsFn;
 export const scheduledCleanup = cleanupFn;

@@ -3,6 +3,7 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { sendNotification } from "../notify/send-notification";
 import { notifyPhotoChange } from "../notify/photo-events";
 import type { PhotoStatus } from "../schema/photo";
+import { onChatMessage } from "../chat/on-message";
 
 export const onNotificationCreatedFn = onDocumentCreated({ document: "notifications/{id}", retry: true }, async (event) => {
   await sendNotification(event.params.id);
@@ -23,5 +24,16 @@ export const onPhotoStatusChangedFn = onDocumentWritten("photos/{photoId}", asyn
     uploaderUid: String(after.get("uploaderUid")),
     fileName: String(after.get("fileName") ?? event.params.photoId),
     reason: (after.get("reason") as string | null) ?? null,
+  });
+});
+
+export const onChatMessageCreatedFn = onDocumentCreated("chatRooms/{roomId}/messages/{messageId}", async (event) => {
+  const data = event.data?.data();
+  if (!data) return;
+  await onChatMessage(event.params.roomId, event.params.messageId, {
+    senderUid: String(data.senderUid),
+    text: typeof data.text === "string" ? data.text : "",
+    photoIds: Array.isArray(data.photoIds) ? data.photoIds : [],
+    createdAt: data.createdAt?.toDate?.(),
   });
 });
