@@ -16,7 +16,14 @@ describe("photo lifecycle (pure)", () => {
     const seen = new Set<PhotoStatus>(["PENDING"]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const a of [...seen]) for (const b of statuses) if (canTransition(a, b) && !seen.has(b)) (seen.add(b), (grew = true));
+      for (const a of [...seen]) {
+        for (const b of statuses) {
+          if (canTransition(a, b) && !seen.has(b)) {
+            seen.add(b);
+            grew = true;
+          }
+        }
+      }
     }
     assert.deepEqual([...seen].sort(), [...statuses].sort());
   });
