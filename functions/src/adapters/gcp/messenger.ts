@@ -1,5 +1,5 @@
 // Production Messenger: FCM through firebase-admin messaging (HTTP v1 API).
-import { getApps, initializeApp } from "firebase-admin/app";
+import { getApps, initializeApp, type App } from "firebase-admin/app";
 import { getMessaging, type BatchResponse } from "firebase-admin/messaging";
 import type { Messenger, PushMessage } from "../../ports";
 import { TransientError } from "../../errors";
@@ -28,9 +28,12 @@ export function interpretBatch(tokens: string[], res: Pick<BatchResponse, "respo
 }
 
 export class FcmMessenger implements Messenger {
+  /** `app` lets contract tests point a dedicated app (own credential and agent) at a local endpoint. */
+  constructor(private readonly app?: App) {}
+
   async send(msg: PushMessage): Promise<{ sent: number; invalidTokens: string[] }> {
-    if (getApps().length === 0) initializeApp();
-    const messaging = getMessaging();
+    if (!this.app && getApps().length === 0) initializeApp();
+    const messaging = getMessaging(this.app);
     let sent = 0;
     let transient = 0;
     const invalidTokens: string[] = [];
