@@ -1,5 +1,6 @@
 // Cloud Functions exports. Each is a one-line wrap of a handler in triggers/.
 import "./adapters/gcp/register";
+import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
 import { onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
 import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
 
@@ -12,3 +13,4 @@ export const scheduledCleanup = cleanupFn;
 export const scheduledArchive = archiveFn;
 export const scheduledReconcile = reconcileFn;
 export const scheduledRetrain = retrainFn;
+export const onPhotoUploaded = onPhotoUploadedFn;

@@ -10,6 +10,8 @@ export interface StoredObject {
   contentType?: string;
   size: number;
   metadata: Record<string, string>;
+  /** When the object was created (ISO 8601); the capture-time fallback of last resort. */
+  timeCreated?: string;
 }
 
 export interface ObjectStore {

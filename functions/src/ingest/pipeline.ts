@@ -58,6 +58,12 @@ function mb(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** The size check alone, so a caller can refuse a huge object without reading it. */
+export function rejectIfTooLarge(size: number, limits: IngestLimits): RejectedUpload | null {
+  if (size <= limits.maxUploadBytes) return null;
+  return { status: "REJECTED", code: "TOO_LARGE", reason: `the file is ${mb(size)}, over the ${mb(limits.maxUploadBytes)} upload limit`, mime: null, bytes: size, sha256: null };
+}
+
 /**
  * Validates, describes and derives. Unusable input comes back REJECTED with a reason;
  * it throws only for failures that are not the file's fault (a bug, out of memory).
@@ -74,9 +80,8 @@ export async function processUpload(bytes: Buffer, opts: { uploadTime: Date; lim
   });
 
   if (bytes.length === 0) return reject("EMPTY", "the file is empty (0 bytes)");
-  if (bytes.length > limits.maxUploadBytes) {
-    return reject("TOO_LARGE", `the file is ${mb(bytes.length)}, over the ${mb(limits.maxUploadBytes)} upload limit`);
-  }
+  const big = rejectIfTooLarge(bytes.length, limits);
+  if (big) return big;
   const kind = sniff(bytes);
   if (!kind.ok) {
     if (kind.mime === "image/svg+xml") return reject("SVG", "SVG (vector) images are not accepted: upload a camera photo", kind.mime);

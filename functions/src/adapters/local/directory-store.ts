@@ -1,0 +1,146 @@
+// ObjectStore over a local folder: object `name` of `bucket` is the file
+// <root>/<bucket>/<name>. What GCS keeps beside the bytes (contentType, custom metadata,
+// generation) lives in a sidecar JSON at <root>/.meta/<bucket>/<name>.json, a parallel
+// hidden tree, so a watcher on <root>/<bucket> only ever sees real objects.
+//
+// Writes are atomic and ordered for watchers: the sidecar is written first, the bytes go
+// to a temporary file under <root>/.meta/.tmp and are renamed into place, so when an
+// object appears its metadata is already readable (stat() returns the full StoredObject).
+// Files dropped into <root>/<bucket> by hand have no sidecar: stat() reports no metadata
+// and a generation derived from the file's mtime.
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat as fsStat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ObjectStore, StoredObject } from "../../ports";
+
+interface Sidecar {
+  contentType?: string;
+  metadata: Record<string, string>;
+  generation: string;
+}
+
+const META_DIR = ".meta";
+
+export class DirectoryObjectStore implements ObjectStore {
+  readonly root: string;
+  private lastGeneration = 0;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** Absolute path of an object's bytes. Rejects names that would escape the bucket. */
+  pathOf(bucket: string, name: string): string {
+    return this.safeJoin(join(this.root, bucket), name, bucket);
+  }
+
+  private metaPathOf(bucket: string, name: string): string {
+    return this.safeJoin(join(this.root, META_DIR, bucket), `${name}.json`, bucket);
+  }
+
+  private safeJoin(base: string, name: string, bucket: string): string {
+    if (!bucket || bucket.includes("/") || bucket.startsWith(".")) throw new Error(`invalid bucket name: ${bucket}`);
+    if (!name || name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "." || p === "")) {
+      throw new Error(`invalid object name: ${name}`);
+    }
+    const full = resolve(base, name);
+    if (!full.startsWith(base + sep)) throw new Error(`invalid object name: ${name}`);
+    return full;
+  }
+
+  /** Increasing, unique per store instance, shaped like GCS generations (microseconds). */
+  private nextGeneration(): string {
+    this.lastGeneration = Math.max(this.lastGeneration + 1, Date.now() * 1000);
+    return String(this.lastGeneration);
+  }
+
+  async read(bucket: string, name: string): Promise<Buffer> {
+    return readFile(this.pathOf(bucket, name));
+  }
+
+  async write(bucket: string, name: string, data: Buffer, opts: { contentType: string; metadata?: Record<string, string> }): Promise<void> {
+    const file = this.pathOf(bucket, name);
+    const meta = this.metaPathOf(bucket, name);
+    const sidecar: Sidecar = { contentType: opts.contentType, metadata: { ...(opts.metadata ?? {}) }, generation: this.nextGeneration() };
+    await mkdir(dirname(meta), { recursive: true });
+    await writeFile(meta, JSON.stringify(sidecar));
+    const tmpDir = join(this.root, META_DIR, ".tmp");
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, `${randomBytes(8).toString("hex")}.part`);
+    await writeFile(tmp, data);
+    await mkdir(dirname(file), { recursive: true });
+    await rename(tmp, file);
+  }
+
+  /** The object as a finalize event would describe it, or null when absent. */
+  async stat(bucket: string, name: string): Promise<StoredObject | null> {
+    let st;
+    try {
+      st = await fsStat(this.pathOf(bucket, name));
+    } catch {
+      return null;
+    }
+    if (!st.isFile()) return null;
+    const side = await this.readSidecar(bucket, name);
+    return {
+      bucket,
+      name,
+      generation: side?.generation ?? String(Math.floor(st.mtimeMs * 1000)),
+      contentType: side?.contentType,
+      size: st.size,
+      metadata: side?.metadata ?? {},
+      timeCreated: st.mtime.toISOString(),
+    };
+  }
+
+  private async readSidecar(bucket: string, name: string): Promise<Sidecar | null> {
+    try {
+      return JSON.parse(await readFile(this.metaPathOf(bucket, name), "utf8")) as Sidecar;
+    } catch {
+      return null;
+    }
+  }
+
+  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void> {
+    const src = this.pathOf(bucket, from);
+    let data: Buffer;
+    try {
+      data = await readFile(src);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    const side = await this.readSidecar(bucket, from);
+    await this.write(bucket, to, data, {
+      contentType: side?.contentType ?? "application/octet-stream",
+      metadata: { ...(side?.metadata ?? {}), ...(metadata ?? {}) },
+    });
+    await this.delete(bucket, from);
+  }
+
+  async delete(bucket: string, name: string): Promise<void> {
+    await rm(this.pathOf(bucket, name), { force: true });
+    await rm(this.metaPathOf(bucket, name), { force: true });
+  }
+
+  async exists(bucket: string, name: string): Promise<boolean> {
+    return (await this.stat(bucket, name)) !== null;
+  }
+
+  /** Locally there is nothing to sign: a file URL, with the expiry noted for parity. */
+  async signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string> {
+    const url = pathToFileURL(this.pathOf(bucket, name));
+    url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) + expiresInSeconds));
+    return url.href;
+  }
+
+  uri(bucket: string, name: string): string {
+    return pathToFileURL(this.pathOf(bucket, name)).href;
+  }
+
+  /** Copies a local file in as an object (a convenience for scripts and tests). */
+  async importFile(bucket: string, name: string, file: string, opts: { contentType: string; metadata?: Record<string, string> }): Promise<void> {
+    await this.write(bucket, name, await readFile(file), opts);
+  }
+}

@@ -1,0 +1,199 @@
+// The Storage finalize handler: uploads/{uid}/{assetId}/{file} → photos/{photoId} and a
+// queued process_inspection_photo task. Events arrive at least once, so every step is
+// idempotent and a repeated event finishes whatever an earlier delivery left undone.
+//
+// Error policy: anything wrong with the file ends the photo REJECTED (original moved to
+// quarantine/) and an unexpected failure while processing the pixels ends it FAILED,
+// both with a reason and without throwing. Failures of the infrastructure (reading the
+// object, Firestore, the task queue) do throw: the trigger is deployed with retry on,
+// so the event is delivered again and resumes here.
+import { FieldValue } from "firebase-admin/firestore";
+import { getConfig } from "../config";
+import { deps } from "../deps";
+import { errorMessage } from "../errors";
+import { firestore } from "../firestore";
+import { log } from "../log";
+import type { StoredObject } from "../ports";
+import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from "../schema/photo";
+import { enqueueTask } from "../tasks/enqueue";
+import { taskIdFor } from "../tasks/task-ids";
+import { hamming } from "./hashes";
+import { DERIVED_MARK, derivedPaths, parseUploadPath, photoIdFor, quarantinePath, type UploadPath } from "./photo-id";
+import { limitsFromConfig, processUpload, rejectIfTooLarge, type AcceptedUpload, type IngestResult } from "./pipeline";
+
+export type UploadOutcome =
+  | { action: "ignored"; reason: string }
+  | { action: "queued" | "rejected" | "failed" | "duplicate"; photoId: string; reason?: string };
+
+const ALREADY_EXISTS = 6;
+
+export function ignoreReason(obj: StoredObject): string | null {
+  if (obj.metadata?.[DERIVED_MARK] === "true") return "derived object";
+  if (!parseUploadPath(obj.name)) return "not under uploads/{uid}/{assetId}/{file}";
+  return null;
+}
+
+export async function handleUpload(obj: StoredObject): Promise<UploadOutcome> {
+  const skip = ignoreReason(obj);
+  if (skip) return { action: "ignored", reason: skip };
+  const path = parseUploadPath(obj.name) as UploadPath;
+  const photoId = photoIdFor(obj.bucket, obj.name, obj.generation);
+  const ref = firestore().collection("photos").doc(photoId);
+
+  const existing = await ref.get();
+  if (existing.exists) return resume(photoId, existing.data() as PhotoDoc, obj, path);
+
+  const limits = limitsFromConfig(getConfig());
+  // An oversized object is refused from its declared size, without reading it.
+  let result: IngestResult | null = rejectIfTooLarge(obj.size, limits);
+  let size = obj.size;
+  let failure: string | null = null;
+  if (!result) {
+    let bytes: Buffer;
+    try {
+      bytes = await deps().store.read(obj.bucket, obj.name);
+    } catch (err) {
+      // Gone before the first delivery got here (deleted by the app, or a stale event for
+      // an older generation): there is nothing to ingest.
+      if (!(await deps().store.exists(obj.bucket, obj.name))) return { action: "ignored", reason: "object no longer exists" };
+      throw err;
+    }
+    size = bytes.length;
+    const created = obj.timeCreated ? new Date(obj.timeCreated) : null;
+    const uploadTime = created && !Number.isNaN(created.getTime()) ? created : deps().now();
+    try {
+      result = await processUpload(bytes, { uploadTime, limits });
+    } catch (err) {
+      failure = `internal error while processing the image: ${errorMessage(err)}`;
+      log.error("ingest failed", { photoId, object: obj.name, error: errorMessage(err) });
+    }
+  }
+
+  const teamId = await teamOf(path.assetId);
+  const now = deps().now();
+  const base = {
+    photoId,
+    assetId: path.assetId,
+    uploaderUid: path.uid,
+    teamId,
+    fileName: path.file,
+    generation: obj.generation,
+    bytes: size,
+    taskId: null,
+    critical: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const empty = { sha256: null, phash: null, nearDuplicateOf: null, mime: null, width: null, height: null, display: null, thumbnail: null, exif: null, quality: null };
+  const history = (status: PhotoStatus, note?: string) => [{ status: "PENDING" as const, at: now }, note ? { status, at: now, note } : { status, at: now }];
+
+  if (!result || result.status === "REJECTED") {
+    const status: PhotoStatus = result ? "REJECTED" : "FAILED";
+    const reason = result?.status === "REJECTED" ? result.reason : (failure as string);
+    const doc = PhotoDocSchema.parse({
+      ...base,
+      ...empty,
+      sha256: result?.sha256 ?? null,
+      mime: result?.mime ?? null,
+      paths: { bucket: obj.bucket, original: status === "REJECTED" ? quarantinePath(path) : obj.name, display: null, thumbnail: null },
+      status,
+      statusHistory: history(status, reason),
+      reason,
+    });
+    if (!(await createOnce(photoId, doc))) return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
+    if (status === "REJECTED") await quarantine(obj, path, photoId, reason, result?.status === "REJECTED" ? result.code : "");
+    log.warn("upload not ingested", { photoId, object: obj.name, status, reason });
+    return { action: status === "REJECTED" ? "rejected" : "failed", photoId, reason };
+  }
+
+  const paths = derivedPaths(photoId);
+  const mark = { [DERIVED_MARK]: "true", photoId };
+  await deps().store.write(obj.bucket, paths.display, result.display.buffer, { contentType: "image/jpeg", metadata: mark });
+  await deps().store.write(obj.bucket, paths.thumbnail, result.thumbnail.buffer, { contentType: "image/jpeg", metadata: mark });
+  const nearDuplicateOf = await nearDuplicate(path.assetId, photoId, result.phash, getConfig().NEAR_DUPLICATE_DISTANCE);
+  const quality: Quality = nearDuplicateOf ? { ...result.quality, flags: [...result.quality.flags, "NEAR_DUPLICATE"] } : result.quality;
+  const doc = PhotoDocSchema.parse({
+    ...base,
+    ...describe(result),
+    nearDuplicateOf,
+    quality,
+    paths: { bucket: obj.bucket, original: obj.name, display: paths.display, thumbnail: paths.thumbnail },
+    status: "QUEUED",
+    statusHistory: history("QUEUED"),
+    reason: null,
+  });
+  if (!(await createOnce(photoId, doc))) return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
+  await finishQueueing(photoId);
+  log.info("photo queued", { photoId, object: obj.name, nearDuplicateOf });
+  return { action: "queued", photoId };
+}
+
+function describe(r: AcceptedUpload) {
+  return {
+    sha256: r.sha256,
+    phash: r.phash,
+    mime: r.mime,
+    width: r.width,
+    height: r.height,
+    display: { bytes: r.display.bytes, width: r.display.width, height: r.display.height },
+    thumbnail: { bytes: r.thumbnail.bytes, width: r.thumbnail.width, height: r.thumbnail.height },
+    exif: r.exif,
+  };
+}
+
+/** doc.create: true when this call created it, false when another delivery already had. */
+async function createOnce(photoId: string, doc: PhotoDoc): Promise<boolean> {
+  try {
+    await firestore().collection("photos").doc(photoId).create(doc);
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === ALREADY_EXISTS) return false;
+    throw err;
+  }
+}
+
+/** A repeated event: change nothing that is done, finish what an earlier delivery left. */
+async function resume(photoId: string, doc: PhotoDoc, obj: StoredObject, path: UploadPath): Promise<UploadOutcome> {
+  if (doc.status === "REJECTED") {
+    // The earlier delivery may have died between writing the record and quarantining.
+    await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
+  } else if (doc.taskId === null && doc.status !== "FAILED") {
+    await finishQueueing(photoId);
+  }
+  return { action: "duplicate", photoId };
+}
+
+/** Enqueue (deterministic id, so at most one task) and then record the task on the photo. */
+async function finishQueueing(photoId: string): Promise<void> {
+  const taskId = taskIdFor("process_inspection_photo", photoId);
+  await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } });
+  await firestore().collection("photos").doc(photoId).update({ taskId, updatedAt: FieldValue.serverTimestamp() });
+}
+
+async function quarantine(obj: StoredObject, path: UploadPath, photoId: string, reason: string, code: string): Promise<void> {
+  await deps().store.move(obj.bucket, obj.name, quarantinePath(path), {
+    fieldlensRejected: "true",
+    photoId,
+    reason,
+    ...(code ? { reasonCode: code } : {}),
+  });
+}
+
+async function teamOf(assetId: string): Promise<string | null> {
+  const snap = await firestore().collection("assets").doc(assetId).get();
+  const team = snap.exists ? snap.get("teamId") : null;
+  return typeof team === "string" && team.length > 0 ? team : null;
+}
+
+/** The closest earlier photo of the same asset within `maxDistance` bits, if any. */
+async function nearDuplicate(assetId: string, photoId: string, phash: string, maxDistance: number): Promise<string | null> {
+  const snap = await firestore().collection("photos").where("assetId", "==", assetId).select("phash").get();
+  let best: { id: string; d: number } | null = null;
+  for (const d of snap.docs) {
+    const other = d.get("phash");
+    if (d.id === photoId || typeof other !== "string" || !/^[0-9a-f]{16}$/.test(other)) continue;
+    const dist = hamming(phash, other);
+    if (dist <= maxDistance && (!best || dist < best.d || (dist === best.d && d.id < best.id))) best = { id: d.id, d: dist };
+  }
+  return best?.id ?? null;
+}
