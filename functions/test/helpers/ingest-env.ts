@@ -1,0 +1,67 @@
+// Wiring for tests of the Storage trigger: a DirectoryObjectStore in a temp dir, a
+// RecordingTaskQueue, and finalize CloudEvents shaped as Cloud Storage sends them.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
+import { setDeps } from "../../src/deps";
+import type { Messenger, VisionProvider } from "../../src/ports";
+
+export const BUCKET = "demo-fieldlens.appspot.com";
+
+const unusedVision: VisionProvider = {
+  name: "unused-in-ingest",
+  annotate: async () => {
+    throw new Error("ingest never calls Vision");
+  },
+};
+const unusedMessenger: Messenger = {
+  send: async () => {
+    throw new Error("ingest never sends messages");
+  },
+};
+
+export interface IngestEnv {
+  store: DirectoryObjectStore;
+  queue: RecordingTaskQueue;
+  dispose(): void;
+}
+
+export function installIngestEnv(): IngestEnv {
+  const dir = mkdtempSync(join(tmpdir(), "fieldlens-ingest-"));
+  const store = new DirectoryObjectStore(dir);
+  const queue = new RecordingTaskQueue();
+  setDeps({ store, queue, vision: unusedVision, messenger: unusedMessenger });
+  return { store, queue, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A google.cloud.storage.object.v1.finalized CloudEvent for an object in the store. */
+export async function finalizedEvent(store: DirectoryObjectStore, name: string, bucket = BUCKET) {
+  const st = await store.stat(bucket, name);
+  if (!st) throw new Error(`no such object ${name}`);
+  return {
+    specversion: "1.0",
+    id: `${st.generation}-${Math.random().toString(36).slice(2)}`,
+    type: "google.cloud.storage.object.v1.finalized",
+    source: `//storage.googleapis.com/projects/_/buckets/${bucket}`,
+    subject: `objects/${name}`,
+    time: st.timeCreated,
+    bucket,
+    data: {
+      kind: "storage#object",
+      id: `${bucket}/${name}/${st.generation}`,
+      bucket,
+      name,
+      // Cloud Storage sends int64 fields as JSON strings.
+      generation: st.generation,
+      metageneration: "1",
+      contentType: st.contentType ?? "application/octet-stream",
+      size: String(st.size),
+      timeCreated: st.timeCreated,
+      updated: st.timeCreated,
+      storageClass: "STANDARD",
+      metadata: st.metadata,
+    },
+  };
+}
