@@ -9,6 +9,10 @@ export const AssetDocSchema = z.object({
   teamId: z.string().nullable(),
   supervisors: z.array(z.string()),
   meterIds: z.array(z.string()),
+  /** Set by analyze_critical_anomaly when a CRITICAL anomaly is confirmed on this asset. */
+  critical: z.boolean().optional(),
+  criticalAnomalyIds: z.array(z.string()).optional(),
+  lastCriticalAt: zDate.nullable().optional(),
 });
 export type AssetDoc = z.infer<typeof AssetDocSchema>;
 

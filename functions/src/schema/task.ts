@@ -45,6 +45,13 @@ export const TaskDocSchema = z.object({
   result: z.unknown().nullable(),
   error: z.string().nullable(),
   parentId: z.string().nullable(),
+  /** Fan-out parents only: children counted as they reach SUCCESS or FAILURE. */
+  children: z
+    .object({ total: z.number().int().nonnegative(), succeeded: z.number().int().nonnegative(), failed: z.number().int().nonnegative() })
+    .nullable()
+    .optional(),
+  /** Fan-out parents only: set once the parent's own handler has run; the last child then finishes it. */
+  awaitingChildren: z.boolean().optional(),
   createdAt: zDate,
   updatedAt: zDate,
   startedAt: zDate.nullable(),

@@ -1,0 +1,133 @@
+// Meter readings from OCR text, and their plausibility against the meter's previous
+// validated reading. Pure functions; the rules are documented in docs/analysis.md.
+
+export interface ParsedReading {
+  value: number;
+  unit: string | null;
+  rawText: string;
+  /** Digits before the decimal point as printed: where the counter rolls over. */
+  integerDigits: number;
+  decimals: number;
+  confidence: number;
+}
+
+/** Units a meter face shows, normalized. Longer spellings first so "kwh" wins over "w". */
+const UNITS: readonly [RegExp, string][] = [
+  [/^kw\s*[·.]?\s*h$/i, "kWh"],
+  [/^mwh$/i, "MWh"],
+  [/^(m3|m³|cbm)$/i, "m3"],
+  [/^(ft3|ft³|cf)$/i, "ft3"],
+  [/^ccf$/i, "ccf"],
+  [/^(gal|gallons?)$/i, "gal"],
+  [/^(l|litres?|liters?)$/i, "L"],
+  [/^psi$/i, "psi"],
+  [/^bar$/i, "bar"],
+  [/^kpa$/i, "kPa"],
+  [/^(h|hrs?|hours?)$/i, "h"],
+];
+const UNIT_WORD = "(kw\\s*[·.]?\\s*h|mwh|m3|m³|cbm|ft3|ft³|cf|ccf|gal|gallons?|l|litres?|liters?|psi|bar|kpa|h|hrs?|hours?)";
+/** A number (digit groups may be separated by single spaces, as on drum counters), optional unit. */
+const READING = new RegExp(`(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}\\b)?`, "gi");
+
+export const MIN_DIGITS_WITHOUT_UNIT = 4;
+
+function normalizeUnit(u: string | undefined): string | null {
+  if (!u) return null;
+  for (const [re, name] of UNITS) if (re.test(u.trim())) return name;
+  return null;
+}
+
+/** The most meter-like number in the text, or null. A unit or ≥4 digits is required. */
+export function parseMeterReading(text: string): ParsedReading | null {
+  let best: (ParsedReading & { rank: number }) | null = null;
+  for (const m of text.matchAll(READING)) {
+    const raw = m[1];
+    const unit = normalizeUnit(m[2]);
+    const sepMatch = /[.,](\d{1,3})$/.exec(raw);
+    const intPart = (sepMatch ? raw.slice(0, sepMatch.index) : raw).replace(/ /g, "");
+    // Groups separated by spaces that are not a drum counter ("12 34" on a sign) are
+    // still accepted only with enough digits below.
+    if (!/^\d+$/.test(intPart)) continue;
+    const decimals = sepMatch ? sepMatch[1].length : 0;
+    const value = Number(`${intPart}${decimals ? `.${sepMatch![1]}` : ""}`);
+    if (!Number.isFinite(value)) continue;
+    const digits = intPart.length;
+    if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
+    const confidence = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
+    const rank = (unit ? 100 : 0) + digits;
+    if (!best || rank > best.rank) best = { value, unit, rawText: m[0].trim(), integerDigits: digits, decimals, confidence, rank };
+  }
+  if (!best) return null;
+  return { value: best.value, unit: best.unit, rawText: best.rawText, integerDigits: best.integerDigits, decimals: best.decimals, confidence: best.confidence };
+}
+
+export interface PlausibilityRules {
+  /** Largest believable increase per day, in the meter's unit. */
+  maxPerDay: number;
+  /** Readings below this confidence are flagged for review. */
+  minConfidence: number;
+}
+
+export const DEFAULT_PLAUSIBILITY: PlausibilityRules = { maxPerDay: 10_000, minConfidence: 0.6 };
+
+export interface PreviousReading {
+  value: number;
+  readAt: Date;
+}
+
+export interface Plausibility {
+  previous: number | null;
+  delta: number | null;
+  flags: string[];
+  needsReview: boolean;
+}
+
+/**
+ * Checks a reading against the previous validated one: no decrease unless the counter
+ * rolled over (wraps at 10^integerDigits), at most maxPerDay per day, and a decrease of
+ * one step of the last digit is read jitter, not a decrease.
+ */
+export function checkPlausibility(
+  reading: Pick<ParsedReading, "value" | "integerDigits" | "decimals" | "confidence">,
+  readAt: Date,
+  previous: PreviousReading | null,
+  rules: PlausibilityRules = DEFAULT_PLAUSIBILITY,
+): Plausibility {
+  const flags: string[] = [];
+  if (reading.confidence < rules.minConfidence) flags.push("LOW_CONFIDENCE");
+  if (!previous) {
+    flags.push("NO_PREVIOUS");
+    return { previous: null, delta: null, flags, needsReview: flags.includes("LOW_CONFIDENCE") };
+  }
+  const step = 10 ** -reading.decimals;
+  const days = Math.max((readAt.getTime() - previous.readAt.getTime()) / 86_400_000, 1 / 24);
+  let delta = round(reading.value - previous.value, reading.decimals);
+  if (delta < 0) {
+    if (-delta <= step + 1e-9) {
+      flags.push("JITTER");
+      delta = 0;
+    } else {
+      const wrap = 10 ** reading.integerDigits;
+      const rolled = round(reading.value + wrap - previous.value, reading.decimals);
+      if (previous.value < wrap && rolled > 0 && rolled <= rules.maxPerDay * days) {
+        flags.push("ROLLOVER");
+        delta = rolled;
+      } else flags.push("DECREASE");
+    }
+  }
+  if (delta > rules.maxPerDay * days) flags.push("RATE_EXCEEDED");
+  const needsReview = flags.some((f) => f === "LOW_CONFIDENCE" || f === "DECREASE" || f === "RATE_EXCEEDED");
+  return { previous: previous.value, delta, flags, needsReview };
+}
+
+function round(n: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+}
+
+/** Whether a photo looks like a meter: its asset has meters, or Vision says so. */
+export function looksLikeMeter(labels: readonly { description: string }[], assetHasMeters: boolean, parsed: ParsedReading | null): boolean {
+  if (!parsed) return false;
+  if (assetHasMeters || parsed.unit) return true;
+  return labels.some((l) => /\b(meter|gauge|odometer|counter|measuring instrument)\b/i.test(l.description));
+}

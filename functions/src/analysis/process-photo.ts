@@ -1,0 +1,85 @@
+// process_inspection_photo: QUEUED → PROCESSING → Vision (cache, budget) → findings →
+// COMPLETED. Failures are turned into FAILED by the task's failure hook, so every photo
+// ends terminal: on a permanent error at once, on a transient one after the last retry.
+import { PermanentError } from "../errors";
+import { transitionPhoto } from "../photos/status";
+import { readBudgetState } from "../budget/ledger";
+import { budgetDecision } from "../budget/state";
+import type { QueueName } from "../schema/task";
+import { enqueueTask } from "../tasks/enqueue";
+import { taskIdFor } from "../tasks/task-ids";
+import { annotatePhoto, cachedVision, configuredFeatures } from "./vision-call";
+import { loadPhoto, runAnomalyStage, runDamageStage, runMeterStage, writeAnalysis } from "./stages";
+import { getConfig } from "../config";
+
+export interface ProcessResult {
+  photoId: string;
+  status: "COMPLETED" | "DEFERRED" | "SKIPPED";
+  anomalies?: number;
+  critical?: string[];
+  meterReadingId?: string | null;
+  damage?: string | null;
+  cached?: boolean;
+  units?: number;
+}
+
+export async function processPhoto(photoId: string, ctx: { taskId: string; queue: QueueName }): Promise<ProcessResult> {
+  let photo = await loadPhoto(photoId);
+  if (photo.status === "REJECTED" || photo.status === "PENDING") throw new PermanentError(`photo ${photoId} is ${photo.status}, not queued`);
+  // Finished by an earlier task (duplicate or superseded): nothing to do.
+  if (photo.status === "COMPLETED" || photo.status === "FAILED") return { photoId, status: "SKIPPED" };
+
+  // Deferral is decided before PROCESSING so a deferred photo simply stays QUEUED.
+  const cfg = getConfig();
+  const hit = await cachedVision(photo, configuredFeatures(), cfg.VISION_MODEL);
+  if (!hit) {
+    const budget = await readBudgetState();
+    const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
+    if (decision === "DEFER" && photo.status === "QUEUED") {
+      await enqueueTask({
+        type: "process_inspection_photo",
+        queue: "batch",
+        taskId: taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`),
+        args: { photoId },
+      });
+      return { photoId, status: "DEFERRED" };
+    }
+    // STOP is enforced atomically by chargeVision (PermanentError "budget exhausted").
+  }
+
+  if (photo.status === "QUEUED") {
+    await transitionPhoto(photoId, "PROCESSING", { from: ["QUEUED"], fields: { taskId: ctx.taskId } });
+    photo = { ...photo, status: "PROCESSING" };
+  }
+  const vision = await annotatePhoto(photo, { critical: photo.critical });
+  const analysis = await writeAnalysis(photo, vision);
+  const anomalies = await runAnomalyStage(photo, analysis);
+  const meter = await runMeterStage(photo, analysis);
+  const damage = await runDamageStage(photo);
+  await transitionPhoto(photoId, "COMPLETED", { from: ["PROCESSING"], fields: { reason: null } });
+
+  const critical = anomalies.filter((a) => a.severity === "CRITICAL").map((a) => a.id);
+  for (const anomalyId of critical) {
+    await enqueueTask({
+      type: "analyze_critical_anomaly",
+      queue: "high_priority",
+      taskId: taskIdFor("analyze_critical_anomaly", anomalyId),
+      args: { anomalyId },
+    });
+  }
+  return {
+    photoId,
+    status: "COMPLETED",
+    anomalies: anomalies.length,
+    critical,
+    meterReadingId: meter.meterReadingId,
+    damage: damage ? `${damage.category}/${damage.severity}` : null,
+    cached: vision.cached,
+    units: vision.units,
+  };
+}
+
+/** The failure hook: the photo ends FAILED with the reason (only from QUEUED/PROCESSING). */
+export async function failPhoto(photoId: string, reason: string): Promise<void> {
+  await transitionPhoto(photoId, "FAILED", { from: ["QUEUED", "PROCESSING"], note: reason, fields: { reason } });
+}

@@ -1,0 +1,27 @@
+// The task registry: task type → handler (with its zod args schema). The default queue
+// of every type is in task-types.ts. Adding a type = one handler file under handlers/
+// and one entry here.
+import type { TaskType } from "../schema/task";
+import type { TaskDefinition } from "./task-definition";
+import { TASK_QUEUE } from "./task-types";
+import { processInspectionPhotoTask } from "./handlers/process-inspection-photo";
+import { analyzeCriticalAnomalyTask } from "./handlers/analyze-critical-anomaly";
+import { analyzeAnomaliesTask, classifyDamageTask, extractTextOcrTask } from "./handlers/rerun-stage";
+import { batchProcessImagesTask } from "./handlers/batch-process-images";
+
+export const TASKS: Partial<Record<TaskType, TaskDefinition>> = {
+  process_inspection_photo: processInspectionPhotoTask,
+  analyze_critical_anomaly: analyzeCriticalAnomalyTask,
+  analyze_anomalies: analyzeAnomaliesTask,
+  extract_text_ocr: extractTextOcrTask,
+  classify_damage: classifyDamageTask,
+  batch_process_images: batchProcessImagesTask,
+};
+
+export function lookupTask(type: string): TaskDefinition | undefined {
+  return Object.prototype.hasOwnProperty.call(TASKS, type) ? TASKS[type as TaskType] : undefined;
+}
+
+export function defaultQueue(type: TaskType) {
+  return TASK_QUEUE[type];
+}
