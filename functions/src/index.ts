@@ -2,6 +2,7 @@
 import "./adapters/gcp/register";
 import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
 import { onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
+import { queueBatchFn, queueHighPriorityFn, queueMlTrainingFn, queueNormalFn } from "./triggers/tasks";
 import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
 
 export const onNotificationCreated = onNotificationCreatedFn;
@@ -14,3 +15,7 @@ export const scheduledArchive = archiveFn;
 export const scheduledReconcile = reconcileFn;
 export const scheduledRetrain = retrainFn;
 export const onPhotoUploaded = onPhotoUploadedFn;
+export const queueHighPriority = queueHighPriorityFn;
+export const queueNormal = queueNormalFn;
+export const queueBatch = queueBatchFn;
+export const queueMlTraining = queueMlTrainingFn;
