@@ -70,10 +70,17 @@ async function openHeic(buf: Buffer, maxPixels: number): Promise<Source> {
   // Imported lazily: the wasm decoder costs memory and start-up only when a HEIC arrives.
   const decode = (await import("heic-decode")).default;
   let images: Awaited<ReturnType<typeof decode.all>>;
+  // libheif-js reports parse errors with console.log, which would corrupt the CLI's JSON
+  // on stdout: capture them for the reason instead.
+  const said: string[] = [];
+  const consoleLog = console.log;
+  console.log = (...args: unknown[]) => void said.push(args.map(String).join(" "));
   try {
     images = await decode.all({ buffer: buf });
   } catch (err) {
-    throw classifyDecodeError(err);
+    throw classifyDecodeError(said.length > 0 ? new Error(said.join("; ")) : err);
+  } finally {
+    console.log = consoleLog;
   }
   try {
     const primary = images[0];
