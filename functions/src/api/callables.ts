@@ -1,0 +1,67 @@
+// Callable functions for the app (firebase-functions onCall). Each validates its data
+// with zod, resolves the caller from the verified token's claims and calls the same
+// services as the REST API; ApiErrors become the matching HttpsError codes.
+import { HttpsError, type CallableRequest, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import { z, ZodError } from "zod";
+import { callerFromClaims, type Caller } from "../auth/caller";
+import { errorMessage } from "../errors";
+import { log } from "../log";
+import { ApiError } from "./errors";
+import { ImageVariantSchema, signedImageUrl } from "./images";
+import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "./processing";
+import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
+import { statistics } from "./statistics";
+
+const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
+  400: "invalid-argument",
+  401: "unauthenticated",
+  403: "permission-denied",
+  404: "not-found",
+  405: "unimplemented",
+  409: "failed-precondition",
+  413: "invalid-argument",
+  415: "invalid-argument",
+};
+
+type CallableHandler = (req: CallableRequest<unknown>) => Promise<unknown>;
+
+function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
+  return async (req) => {
+    try {
+      const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);
+      const data = schema.parse(req.data ?? {});
+      return await run(caller, data);
+    } catch (err) {
+      if (err instanceof HttpsError) throw err;
+      if (err instanceof ApiError) throw new HttpsError(CODES[err.status], err.message);
+      if (err instanceof ZodError) {
+        const msg = err.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join(", ");
+        throw new HttpsError("invalid-argument", `invalid request: ${msg}`);
+      }
+      log.error("callable failed", { error: errorMessage(err) });
+      throw new HttpsError("internal", "internal error");
+    }
+  };
+}
+
+const id = z.string().min(1).max(200);
+const note = z.string().max(5000).nullish().transform((v) => v ?? null);
+
+export const callables = {
+  reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
+  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH) }), (c, d) => analyzeBatch(c, d.photoIds)),
+  confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
+    confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
+  ),
+  validateMeterReading: callable(z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }), (c, d) =>
+    validateMeterReading(c, d.readingId, { valid: d.valid, correctedValue: d.correctedValue ?? null, note: d.note }),
+  ),
+  resolveDamageReport: callable(z.object({ reportId: id, note: z.string().trim().min(1).max(5000) }), (c, d) =>
+    resolveDamageReport(c, d.reportId, { note: d.note }),
+  ),
+  statistics: callable(z.object({}), (c) => statistics(c)),
+  taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
+  imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
+    signedImageUrl(c, d.photoId, d.variant, "callable"),
+  ),
+};

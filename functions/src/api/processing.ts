@@ -1,0 +1,84 @@
+// Re-running analysis: reprocess one photo, analyze a batch, and report task status
+// (Celery's AsyncResult, from tasks/{taskId}).
+import { randomUUID } from "node:crypto";
+import { canSeeTeam, requireRole, type Caller } from "../auth/caller";
+import { writeAudit } from "../audit/audit-log";
+import { firestore } from "../firestore";
+import { transitionPhoto } from "../photos/status";
+import { enqueueTask } from "../tasks/enqueue";
+import { taskIdFor } from "../tasks/task-ids";
+import { TaskStateSchema } from "../schema/task";
+import { ApiError, notFound } from "./errors";
+import { getVisible, toPlain, type Plain } from "./documents";
+
+export const MAX_BATCH = 100;
+
+export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{ taskId: string; photoId: string; status: "QUEUED" }> {
+  const snap = await getVisible(caller, "photos", photoId);
+  // A fresh request id makes a new task id, so a second reprocess really runs again.
+  const taskId = taskIdFor("process_inspection_photo", `${photoId}:reprocess:${randomUUID()}`);
+  const moved = await transitionPhoto(photoId, "QUEUED", {
+    from: ["COMPLETED", "FAILED"],
+    note: `reprocess requested by ${caller.uid}`,
+    fields: { taskId, reason: null },
+  });
+  if (!moved.changed) {
+    throw new ApiError(409, `photo ${photoId} is ${moved.from ?? snap.get("status")}; only COMPLETED or FAILED photos can be reprocessed`);
+  }
+  await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } });
+  await writeAudit({ actorUid: caller.uid, action: "photo.reprocess", target: `photos/${photoId}`, details: { taskId } });
+  return { taskId, photoId, status: "QUEUED" };
+}
+
+export async function analyzeBatch(caller: Caller, photoIds: string[]): Promise<{ taskId: string; photoCount: number }> {
+  requireRole(caller, ["supervisor", "admin"], "batch analysis");
+  const unique = [...new Set(photoIds)];
+  if (unique.length === 0 || unique.length > MAX_BATCH) throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH} ids`);
+  for (const id of unique) await getVisible(caller, "photos", id);
+  const taskId = taskIdFor("batch_process_images", `batch:${caller.uid}:${randomUUID()}`);
+  await enqueueTask({ type: "batch_process_images", queue: "batch", taskId, args: { photoIds: unique } });
+  await writeAudit({ actorUid: caller.uid, action: "photo.batchAnalyze", target: `tasks/${taskId}`, details: { photoIds: unique } });
+  return { taskId, photoCount: unique.length };
+}
+
+/** The photos a task is about: who may see all of them may see the task. */
+function photoIdsOf(args: Record<string, unknown>): string[] {
+  const ids: string[] = [];
+  if (typeof args.photoId === "string") ids.push(args.photoId);
+  if (Array.isArray(args.photoIds)) ids.push(...args.photoIds.filter((x): x is string => typeof x === "string"));
+  return ids;
+}
+
+export async function taskStatus(caller: Caller, taskId: string): Promise<Plain> {
+  if (!taskId || taskId.includes("/") || taskId.length > 200) throw notFound("task", taskId);
+  const db = firestore();
+  const snap = await db.collection("tasks").doc(taskId).get();
+  if (!snap.exists) throw notFound("task", taskId);
+  const args = (snap.get("args") ?? {}) as Record<string, unknown>;
+  if (caller.role !== "admin") {
+    const ids = photoIdsOf(args);
+    if (ids.length === 0) throw notFound("task", taskId);
+    const photos = await db.getAll(...ids.map((id) => db.collection("photos").doc(id)));
+    if (!photos.every((p) => p.exists && canSeeTeam(caller, p.get("teamId") as string | null))) throw notFound("task", taskId);
+  }
+  const children = await db.collection("tasks").where("parentId", "==", taskId).select("state").get();
+  const byState = Object.fromEntries(TaskStateSchema.options.map((s) => [s, 0])) as Record<string, number>;
+  for (const c of children.docs) byState[c.get("state") as string] = (byState[c.get("state") as string] ?? 0) + 1;
+  const data = toPlain(snap.data()) as Plain;
+  return {
+    taskId,
+    type: data.type,
+    queue: data.queue,
+    state: data.state,
+    ready: data.state === "SUCCESS" || data.state === "FAILURE",
+    attempts: data.attempts,
+    result: data.result ?? null,
+    error: data.error ?? null,
+    parentId: data.parentId ?? null,
+    createdAt: data.createdAt ?? null,
+    updatedAt: data.updatedAt ?? null,
+    startedAt: data.startedAt ?? null,
+    finishedAt: data.finishedAt ?? null,
+    children: { total: children.size, byState },
+  };
+}

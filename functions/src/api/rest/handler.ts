@@ -1,0 +1,66 @@
+// The HTTPS function's request handler: authenticate, route, answer JSON. Uses only
+// node's http API so the same function serves deployed (Express req/res) and under the
+// local runtime's plain http server.
+import type { ServerResponse } from "node:http";
+import { ZodError } from "zod";
+import { callerFromAuthorization } from "../../auth/verify-token";
+import { errorMessage } from "../../errors";
+import { log } from "../../log";
+import { ApiError } from "../errors";
+import type { ApiRequest } from "./body";
+import { matchRoute } from "./routes";
+import { snakeCase, snakeKey } from "./snake-case";
+
+export const API_PREFIX = "/api/v1/images/";
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Content-Length", Buffer.byteLength(json));
+  res.end(json);
+}
+
+/** DRF-style errors: {detail}, plus per-field messages for validation failures. */
+function zodErrorBody(err: ZodError): Record<string, unknown> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of err.issues) {
+    const key = issue.path.map((p) => (typeof p === "string" ? snakeKey(p) : String(p))).join(".") || "non_field_errors";
+    (errors[key] ??= []).push(issue.message);
+  }
+  const summary = Object.entries(errors)
+    .map(([k, v]) => `${k}: ${v.join("; ")}`)
+    .join(", ");
+  return { detail: `invalid request: ${summary}`, errors };
+}
+
+export async function handleApiRequest(req: ApiRequest, res: ServerResponse): Promise<void> {
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const at = url.pathname.indexOf(API_PREFIX.slice(0, -1));
+    if (at < 0) throw new ApiError(404, `not found: the API lives under ${API_PREFIX}`);
+    const rest = url.pathname.slice(at + API_PREFIX.length - 1).replace(/^\/+|\/+$/g, "");
+    let segments: string[];
+    try {
+      segments = rest === "" ? [] : rest.split("/").map(decodeURIComponent);
+    } catch {
+      throw new ApiError(400, "malformed path");
+    }
+    // Authenticate before routing so unauthenticated callers learn nothing about paths.
+    const caller = await callerFromAuthorization(req.headers.authorization);
+    const { route, params } = matchRoute(req.method ?? "GET", segments);
+    const reply = await route.handler({ caller, params, url, req });
+    send(res, reply.status ?? 200, snakeCase(reply.body));
+  } catch (err) {
+    if (err instanceof ApiError) {
+      send(res, err.status, { detail: err.message });
+    } else if (err instanceof ZodError) {
+      send(res, 400, zodErrorBody(err));
+    } else {
+      log.error("api request failed", { url: req.url, method: req.method, error: errorMessage(err) });
+      send(res, 500, { detail: "internal error" });
+    }
+  }
+}

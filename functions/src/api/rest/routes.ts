@@ -1,0 +1,145 @@
+// The old Django REST endpoints under /api/v1/images/: same paths, verbs and snake_case
+// fields. Each route validates its input with zod and calls the service in src/api.
+import { z } from "zod";
+import type { Caller } from "../../auth/caller";
+import { ApiError } from "../errors";
+import { getVisible, docToPlain, type TeamScopedCollection } from "../documents";
+import { LIST_SPECS, listPage } from "../listing";
+import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "../processing";
+import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "../reviews";
+import { statistics } from "../statistics";
+import { ImageVariantSchema, signedImageUrl } from "../images";
+import { readJson, type ApiRequest } from "./body";
+import { uploadPhoto } from "./upload";
+
+export interface RouteContext {
+  caller: Caller;
+  params: Record<string, string>;
+  url: URL;
+  req: ApiRequest;
+}
+export interface Reply {
+  status?: number;
+  body: unknown;
+}
+export interface Route {
+  method: "GET" | "POST";
+  /** Segments; ":name" captures one path segment. */
+  pattern: string;
+  handler: (ctx: RouteContext) => Promise<Reply>;
+}
+
+const notes = z.string().max(5000).nullish().transform((v) => v ?? null);
+const ConfirmBody = z.object({ is_confirmed: z.boolean(), notes });
+// A corrected_value makes the reading CORRECTED whatever is_valid says: the supervisor
+// has read the meter and supplied the right number.
+const ValidateBody = z.object({ is_valid: z.boolean(), corrected_value: z.number().nullish(), notes });
+const ResolveBody = z.object({ resolution_notes: z.string().trim().min(1, "resolution_notes must not be empty").max(5000) });
+const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH) });
+const DownloadQuery = z.object({ variant: ImageVariantSchema.default("display") });
+
+function query(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams.entries());
+}
+
+function pageUrl(ctx: RouteContext, page: number): string {
+  const proto = String(ctx.req.headers["x-forwarded-proto"] ?? "http").split(",")[0];
+  const host = ctx.req.headers["x-forwarded-host"] ?? ctx.req.headers.host ?? "localhost";
+  const u = new URL(ctx.url.pathname + ctx.url.search, `${proto}://${host}`);
+  u.searchParams.set("page", String(page));
+  return u.toString();
+}
+
+function list(collection: TeamScopedCollection) {
+  return async (ctx: RouteContext): Promise<Reply> => {
+    const page = await listPage(ctx.caller, { spec: LIST_SPECS[collection], params: query(ctx.url) });
+    return {
+      body: {
+        count: page.count,
+        next: page.hasNext ? pageUrl(ctx, page.page + 1) : null,
+        previous: page.page > 1 ? pageUrl(ctx, page.page - 1) : null,
+        results: page.results,
+      },
+    };
+  };
+}
+
+function get(collection: TeamScopedCollection) {
+  return async (ctx: RouteContext): Promise<Reply> => ({ body: docToPlain(await getVisible(ctx.caller, collection, ctx.params.id)) });
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: "GET", pattern: "photos", handler: list("photos") },
+  { method: "POST", pattern: "photos", handler: async (ctx) => ({ status: 202, body: await uploadPhoto(ctx.caller, ctx.req) }) },
+  { method: "GET", pattern: "photos/statistics", handler: async (ctx) => ({ body: await statistics(ctx.caller) }) },
+  {
+    method: "POST",
+    pattern: "photos/batch_analyze",
+    handler: async (ctx) => {
+      const body = BatchBody.parse(await readJson(ctx.req));
+      const r = await analyzeBatch(ctx.caller, body.photo_ids);
+      return { status: 202, body: { ...r, status: "PENDING" } };
+    },
+  },
+  { method: "GET", pattern: "photos/task-status/:taskId", handler: async (ctx) => ({ body: await taskStatus(ctx.caller, ctx.params.taskId) }) },
+  { method: "GET", pattern: "photos/:id", handler: get("photos") },
+  { method: "POST", pattern: "photos/:id/reprocess", handler: async (ctx) => ({ status: 202, body: await reprocessPhoto(ctx.caller, ctx.params.id) }) },
+  {
+    method: "GET",
+    pattern: "photos/:id/download",
+    handler: async (ctx) => {
+      const q = DownloadQuery.parse(query(ctx.url));
+      return { body: await signedImageUrl(ctx.caller, ctx.params.id, q.variant, "rest") };
+    },
+  },
+  { method: "GET", pattern: "analysis", handler: list("analyses") },
+  { method: "GET", pattern: "analysis/:id", handler: get("analyses") },
+  { method: "GET", pattern: "anomalies", handler: list("anomalies") },
+  { method: "GET", pattern: "anomalies/:id", handler: get("anomalies") },
+  {
+    method: "POST",
+    pattern: "anomalies/:id/confirm",
+    handler: async (ctx) => {
+      const b = ConfirmBody.parse(await readJson(ctx.req));
+      return { body: await confirmAnomaly(ctx.caller, ctx.params.id, { confirmed: b.is_confirmed, note: b.notes }) };
+    },
+  },
+  { method: "GET", pattern: "meter-readings", handler: list("meterReadings") },
+  { method: "GET", pattern: "meter-readings/:id", handler: get("meterReadings") },
+  {
+    method: "POST",
+    pattern: "meter-readings/:id/validate",
+    handler: async (ctx) => {
+      const b = ValidateBody.parse(await readJson(ctx.req));
+      return {
+        body: await validateMeterReading(ctx.caller, ctx.params.id, { valid: b.is_valid, correctedValue: b.corrected_value ?? null, note: b.notes }),
+      };
+    },
+  },
+  { method: "GET", pattern: "damage-reports", handler: list("damageReports") },
+  { method: "GET", pattern: "damage-reports/:id", handler: get("damageReports") },
+  {
+    method: "POST",
+    pattern: "damage-reports/:id/resolve",
+    handler: async (ctx) => {
+      const b = ResolveBody.parse(await readJson(ctx.req));
+      return { body: await resolveDamageReport(ctx.caller, ctx.params.id, { note: b.resolution_notes }) };
+    },
+  },
+];
+
+/** First route whose pattern matches; 405 when the path exists under another verb. */
+export function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } {
+  let pathMatched = false;
+  for (const route of ROUTES) {
+    const parts = route.pattern.split("/");
+    if (parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = parts.every((p, i) => (p.startsWith(":") ? ((params[p.slice(1)] = segments[i]), segments[i].length > 0) : p === segments[i]));
+    if (!ok) continue;
+    pathMatched = true;
+    if (route.method === method) return { route, params };
+  }
+  if (pathMatched) throw new ApiError(405, `method ${method} not allowed here`);
+  throw new ApiError(404, `no endpoint /api/v1/images/${segments.join("/")}/`);
+}

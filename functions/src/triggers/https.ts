@@ -1,0 +1,17 @@
+// HTTPS entry points: the REST API (the old /api/v1/images/ endpoints) and the app's
+// callables. Logic lives in src/api; these are wrappers with runtime options only.
+import { onCall, onRequest } from "firebase-functions/v2/https";
+import { callables } from "../api/callables";
+import { handleApiRequest } from "../api/rest/handler";
+
+const CALLABLE = { region: "us-central1", memory: "512MiB" } as const;
+
+export const apiFn = onRequest({ region: "us-central1", memory: "1GiB", timeoutSeconds: 120 }, handleApiRequest);
+export const reprocessPhotoFn = onCall(CALLABLE, callables.reprocessPhoto);
+export const analyzeBatchFn = onCall(CALLABLE, callables.analyzeBatch);
+export const confirmAnomalyFn = onCall(CALLABLE, callables.confirmAnomaly);
+export const validateMeterReadingFn = onCall(CALLABLE, callables.validateMeterReading);
+export const resolveDamageReportFn = onCall(CALLABLE, callables.resolveDamageReport);
+export const getStatisticsFn = onCall(CALLABLE, callables.statistics);
+export const getTaskStatusFn = onCall(CALLABLE, callables.taskStatus);
+export const getImageUrlFn = onCall(CALLABLE, callables.imageUrl);
