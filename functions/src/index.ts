@@ -4,6 +4,17 @@ import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
 import { onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
 import { queueBatchFn, queueHighPriorityFn, queueMlTrainingFn, queueNormalFn } from "./triggers/tasks";
 import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+import {
+  analyzeBatchFn,
+  apiFn,
+  confirmAnomalyFn,
+  getImageUrlFn,
+  getStatisticsFn,
+  getTaskStatusFn,
+  reprocessPhotoFn,
+  resolveDamageReportFn,
+  validateMeterReadingFn,
+} from "./triggers/https";
 
 export const onNotificationCreated = onNotificationCreatedFn;
 export const onPhotoStatusChanged = onPhotoStatusChangedFn;
@@ -19,3 +30,12 @@ export const queueHighPriority = queueHighPriorityFn;
 export const queueNormal = queueNormalFn;
 export const queueBatch = queueBatchFn;
 export const queueMlTraining = queueMlTrainingFn;
+export const api = apiFn;
+export const reprocessPhoto = reprocessPhotoFn;
+export const analyzeBatch = analyzeBatchFn;
+export const confirmAnomaly = confirmAnomalyFn;
+export const validateMeterReading = validateMeterReadingFn;
+export const resolveDamageReport = resolveDamageReportFn;
+export const getStatistics = getStatisticsFn;
+export const getTaskStatus = getTaskStatusFn;
+export const getImageUrl = getImageUrlFn;
