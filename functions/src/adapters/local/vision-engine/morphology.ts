@@ -1,0 +1,132 @@
+// Small image-processing primitives on flat arrays: separable min/max filters (grey
+// morphology), binary open/close, and connected components with shape moments.
+
+/** Sliding max (or min) over a (2r+1)-wide window along rows, then columns. */
+export function rankFilter(src: Float32Array, width: number, height: number, r: number, mode: "max" | "min"): Float32Array {
+  const pick = mode === "max" ? Math.max : Math.min;
+  const tmp = new Float32Array(src.length);
+  const out = new Float32Array(src.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let v = src[row + x];
+      for (let k = Math.max(0, x - r); k <= Math.min(width - 1, x + r); k++) v = pick(v, src[row + k]);
+      tmp[row + x] = v;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      let v = tmp[y * width + x];
+      for (let k = Math.max(0, y - r); k <= Math.min(height - 1, y + r); k++) v = pick(v, tmp[k * width + x]);
+      out[y * width + x] = v;
+    }
+  }
+  return out;
+}
+
+/** Grey closing minus the image: bright where a dark structure is narrower than 2r+1, zero on plain edges. */
+export function blackTopHat(grey: Float32Array, width: number, height: number, r: number): Float32Array {
+  const closed = rankFilter(rankFilter(grey, width, height, r, "max"), width, height, r, "min");
+  const out = new Float32Array(grey.length);
+  for (let i = 0; i < grey.length; i++) out[i] = closed[i] - grey[i];
+  return out;
+}
+
+function binary(mask: Uint8Array, width: number, height: number, r: number, mode: "max" | "min"): Uint8Array {
+  const f = rankFilter(Float32Array.from(mask), width, height, r, mode);
+  return Uint8Array.from(f, (v) => (v > 0.5 ? 1 : 0));
+}
+
+export function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return binary(mask, width, height, r, "max");
+}
+
+export function erode(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return binary(mask, width, height, r, "min");
+}
+
+/** Removes specks smaller than the window. */
+export function open(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return dilate(erode(mask, width, height, r), width, height, r);
+}
+
+/** Joins fragments closer than the window. */
+export function close(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return erode(dilate(mask, width, height, r), width, height, r);
+}
+
+export interface Component {
+  area: number;
+  /** Inclusive pixel bounds. */
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** Pixels with a 4-neighbour outside the component (for a thin shape: about twice its length). */
+  perimeter: number;
+  /** Coordinate covariance: the shape's spread along and across its main axis. */
+  cxx: number;
+  cyy: number;
+  cxy: number;
+  /** Sum of `weights` over the component's pixels (e.g. contrast), when given. */
+  weight: number;
+  pixels: Int32Array;
+}
+
+/** 8-connected components of a binary mask. */
+export function components(mask: Uint8Array, width: number, height: number, weights?: Float32Array): Component[] {
+  const label = new Int32Array(mask.length).fill(-1);
+  const out: Component[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || label[start] >= 0) continue;
+    const id = out.length;
+    label[start] = id;
+    stack.push(start);
+    const pixels: number[] = [];
+    let x0 = width, y0 = height, x1 = 0, y1 = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, perimeter = 0, weight = 0;
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      pixels.push(p);
+      const x = p % width;
+      const y = (p - x) / width;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+      if (weights) weight += weights[p];
+      let edge = false;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          if (dx === 0 && dy === 0) continue;
+          const nx = x + dx, ny = y + dy;
+          const inside = nx >= 0 && ny >= 0 && nx < width && ny < height;
+          const q = ny * width + nx;
+          if (!inside || !mask[q]) {
+            if (dx === 0 || dy === 0) edge = true;
+            continue;
+          }
+          if (label[q] < 0) {
+            label[q] = id;
+            stack.push(q);
+          }
+        }
+      }
+      if (edge) perimeter++;
+    }
+    const n = pixels.length;
+    const mx = sx / n, my = sy / n;
+    out.push({
+      area: n, x0, y0, x1, y1, perimeter,
+      cxx: sxx / n - mx * mx, cyy: syy / n - my * my, cxy: sxy / n - mx * my,
+      weight, pixels: Int32Array.from(pixels),
+    });
+  }
+  return out;
+}
+
+/** Eigenvalues (major, minor) of a component's coordinate covariance. */
+export function principalSpread(c: Pick<Component, "cxx" | "cyy" | "cxy">): [number, number] {
+  const tr = c.cxx + c.cyy;
+  const det = c.cxx * c.cyy - c.cxy * c.cxy;
+  const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+  return [tr / 2 + disc, Math.max(0, tr / 2 - disc)];
+}
