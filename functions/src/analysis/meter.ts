@@ -27,7 +27,7 @@ const UNITS: readonly [RegExp, string][] = [
 ];
 const UNIT_WORD = "(kw\\s*[·.]?\\s*h|mwh|m3|m³|cbm|ft3|ft³|cf|ccf|gal|gallons?|l|litres?|liters?|psi|bar|kpa|h|hrs?|hours?)";
 /** A number (digit groups may be separated by single spaces, as on drum counters), optional unit. */
-const READING = new RegExp(`(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}\\b)?`, "gi");
+const READING = new RegExp(`(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}(?![A-Za-z0-9]))?`, "gi");
 
 export const MIN_DIGITS_WITHOUT_UNIT = 4;
 

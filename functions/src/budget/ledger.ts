@@ -44,11 +44,13 @@ export async function chargeVision(photoId: string, features: readonly VisionFea
     const markers = features.map((f) => ref.collection("charges").doc(`${photoId}_${f}`));
     const markerSnaps = markers.length ? await tx.getAll(...markers) : [];
     const units: Record<string, number> = { ...((snap.exists ? snap.get("units") : null) ?? {}) };
-    const stateBefore = budgetState(costUsd(units), limitUsd);
+    // The stored estimate is the running total (check_budget_usage may reconcile it).
+    const usdBefore = snap.exists && typeof snap.get("estimatedUsd") === "number" ? Number(snap.get("estimatedUsd")) : costUsd(units);
+    const stateBefore = budgetState(usdBefore, limitUsd);
     const toCharge = features.filter((_, i) => !markerSnaps[i].exists);
     if (toCharge.length > 0 && stateBefore === "EXHAUSTED" && !opts.critical) throw new PermanentError(BUDGET_EXHAUSTED);
     for (const f of toCharge) units[f] = (units[f] ?? 0) + 1;
-    const estimatedUsd = costUsd(units);
+    const estimatedUsd = Math.round((usdBefore + costUsd(Object.fromEntries(toCharge.map((f) => [f, 1])))) * 1e6) / 1e6;
     const stateAfter = budgetState(estimatedUsd, limitUsd);
     if (toCharge.length > 0) {
       features.forEach((f, i) => {

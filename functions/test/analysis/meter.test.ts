@@ -1,0 +1,81 @@
+// Meter reading parsing and plausibility.
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { checkPlausibility, DEFAULT_PLAUSIBILITY, parseMeterReading } from "../../src/analysis/meter";
+
+const DAY = 86_400_000;
+const t0 = new Date("2026-01-01T00:00:00Z");
+
+describe("meter reading parser", () => {
+  it("reads value, unit and raw text", () => {
+    assert.deepEqual(parseMeterReading("SIEMENS\n04521 kWh\n230V 50Hz"), {
+      value: 4521, unit: "kWh", rawText: "04521 kWh", integerDigits: 5, decimals: 0, confidence: 0.9,
+    });
+    assert.equal(parseMeterReading("0123,45 m³")?.value, 123.45);
+    assert.equal(parseMeterReading("0123,45 m³")?.unit, "m3");
+    assert.equal(parseMeterReading("1 2 3 4 5")?.value, 12345);
+    assert.equal(parseMeterReading("LINE 7"), null);
+    assert.equal(parseMeterReading(""), null);
+  });
+
+  it("finds any printed counter value", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 99_999_999 }), fc.constantFrom("kWh", "m3", "gal", ""), (v, unit) => {
+        const r = parseMeterReading(`METER No. A\n${v}${unit ? ` ${unit}` : ""}\n`);
+        assert.equal(r?.value, v);
+      }),
+    );
+  });
+});
+
+describe("meter plausibility", () => {
+  const reading = (value: number, decimals = 0, integerDigits = 5, confidence = 0.9) => ({ value, decimals, integerDigits, confidence });
+
+  it("accepts a forward reading within the daily rate", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 30 }), (prev, delta, days) => {
+        const p = checkPlausibility(reading(prev + delta, 0, 6), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
+        assert.equal(p.needsReview, false);
+        assert.equal(p.delta, delta);
+      }),
+    );
+  });
+
+  it("flags any real decrease that is not a rollover", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 50_000 }), fc.integer({ min: 2, max: 40_000 }), (prev, drop) => {
+        fc.pre(drop <= prev);
+        const p = checkPlausibility(reading(prev - drop, 0, 6), new Date(t0.getTime() + DAY), { value: prev, readAt: t0 });
+        assert.ok(p.flags.includes("DECREASE"));
+        assert.equal(p.needsReview, true);
+      }),
+    );
+  });
+
+  it("ignores jitter of the last digit", () => {
+    const p = checkPlausibility(reading(1234.5, 1), new Date(t0.getTime() + DAY), { value: 1234.6, readAt: t0 });
+    assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
+    const q = checkPlausibility(reading(1233), new Date(t0.getTime() + DAY), { value: 1234, readAt: t0 });
+    assert.equal(q.needsReview, false);
+  });
+
+  it("accepts a rollover at 10^digits", () => {
+    const p = checkPlausibility(reading(12, 0, 5), new Date(t0.getTime() + DAY), { value: 99_990, readAt: t0 });
+    assert.deepEqual(p.flags, ["ROLLOVER"]);
+    assert.equal(p.delta, 22);
+    assert.equal(p.needsReview, false);
+  });
+
+  it("flags a rate above the maximum per day", () => {
+    const p = checkPlausibility(reading(50_000, 0, 6), new Date(t0.getTime() + DAY), { value: 100, readAt: t0 });
+    assert.ok(p.flags.includes("RATE_EXCEEDED"));
+    assert.equal(p.needsReview, true);
+    assert.equal(DEFAULT_PLAUSIBILITY.maxPerDay, 10_000);
+  });
+
+  it("flags low confidence, with or without a previous reading", () => {
+    assert.equal(checkPlausibility(reading(10, 0, 5, 0.4), t0, null).needsReview, true);
+    const none = checkPlausibility(reading(10), t0, null);
+    assert.deepEqual([none.flags, none.needsReview, none.previous], [["NO_PREVIOUS"], false, null]);
+  });
+});

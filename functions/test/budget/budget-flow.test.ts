@@ -1,0 +1,139 @@
+// The budget changes behaviour at 80 / 90 / 100 % (emulator, replayed Vision).
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
+import { resetDeps, setDeps } from "../../src/deps";
+import { handleTask } from "../../src/tasks/run-task";
+import { monthKey } from "../../src/budget/state";
+import { BudgetDocSchema } from "../../src/schema/budget";
+import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { processEnvelope, queuedPhoto } from "../helpers/photos";
+import { drain } from "../helpers/tasks";
+
+const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
+const month = () => monthKey(new Date());
+
+async function seedSpend(usd: number, limit = 1000) {
+  await db().collection("budget").doc(month()).set({ month: month(), units: {}, estimatedUsd: usd, limitUsd: limit, state: "OK", updatedAt: new Date() });
+}
+async function ledger() {
+  return BudgetDocSchema.parse((await db().collection("budget").doc(month()).get()).data());
+}
+async function status(id: string) {
+  const snap = await db().collection("photos").doc(id).get();
+  return { status: snap.get("status") as string, reason: snap.get("reason") as string | null, history: (snap.get("statusHistory") as { status: string }[]).map((h) => h.status) };
+}
+
+describe("budget thresholds", () => {
+  let dir: string;
+  let store: DirectoryObjectStore;
+  let queue: RecordingTaskQueue;
+  let vision: ReplayVisionProvider;
+  const savedLimit = process.env.BUDGET_MONTHLY_USD;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "fl-budget-"));
+  });
+  after(() => {
+    resetDeps();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await clearFirestore();
+    store = new DirectoryObjectStore(dir);
+    queue = new RecordingTaskQueue();
+    vision = new ReplayVisionProvider();
+    setDeps({ store, queue, vision, messenger: noMessenger, now: () => new Date() });
+  });
+  afterEach(() => {
+    if (savedLimit === undefined) delete process.env.BUDGET_MONTHLY_USD;
+    else process.env.BUDGET_MONTHLY_USD = savedLimit;
+  });
+
+  it("below 90 % (OK and WARN) processes normally, and the ledger state follows the spend", async () => {
+    process.env.BUDGET_MONTHLY_USD = "1";
+    await seedSpend(0.795, 1);
+    const id = uniq("warn");
+    await queuedPhoto(store, id);
+    vision.script(id, "clean-wall");
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal((await status(id)).status, "COMPLETED");
+    const l = await ledger();
+    // 5 features: 4 × 1.5 + 1 × 2.25 USD per 1000 = 0.00825 USD → 0.80325 of 1 USD.
+    assert.equal(l.estimatedUsd, 0.80325);
+    assert.equal(l.state, "WARN");
+    assert.equal(Object.values(l.units).reduce((a, b) => a + b, 0), 5);
+  });
+
+  it("at 90 % defers a non-critical photo to the batch queue, where it then completes", async () => {
+    await seedSpend(950);
+    const id = uniq("thr");
+    await queuedPhoto(store, id);
+    vision.script(id, "corroded-pipe");
+    const out = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal(out.state, "SUCCESS");
+    assert.equal(vision.calls.length, 0);
+    assert.equal((await status(id)).status, "QUEUED");
+    assert.equal(queue.tasks.length, 1);
+    assert.equal(queue.tasks[0].queue, "batch");
+    assert.equal(queue.tasks[0].payload.type, "process_inspection_photo");
+
+    const runs = await drain(queue);
+    assert.equal(runs[0].outcome?.state, "SUCCESS");
+    const s = await status(id);
+    assert.equal(s.status, "COMPLETED");
+    assert.deepEqual(s.history, ["QUEUED", "PROCESSING", "COMPLETED"]);
+  });
+
+  it("at 90 % a critical photo is not deferred", async () => {
+    await seedSpend(950);
+    const id = uniq("thrcrit");
+    await queuedPhoto(store, id, { critical: true });
+    vision.script(id, "clean-wall");
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal((await status(id)).status, "COMPLETED");
+    assert.equal(queue.tasks.length, 0);
+  });
+
+  it("at 100 % stops paid calls: a non-critical photo ends FAILED with 'budget exhausted'", async () => {
+    await seedSpend(1000);
+    const id = uniq("exh");
+    await queuedPhoto(store, id);
+    vision.script(id, "clean-wall");
+    const out = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal(out.state, "FAILURE");
+    assert.equal(vision.calls.length, 0);
+    const s = await status(id);
+    assert.equal(s.status, "FAILED");
+    assert.equal(s.reason, "budget exhausted");
+    assert.equal((await ledger()).estimatedUsd, 1000);
+  });
+
+  it("at 100 % critical work still runs (and is charged)", async () => {
+    await seedSpend(1000);
+    const id = uniq("exhcrit");
+    await queuedPhoto(store, id, { critical: true });
+    vision.script(id, "clean-wall");
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal((await status(id)).status, "COMPLETED");
+    assert.ok((await ledger()).estimatedUsd > 1000);
+  });
+
+  it("at 100 % a cache hit still completes: it costs nothing", async () => {
+    const sha = "cd".repeat(32);
+    const first = uniq("c1");
+    await queuedPhoto(store, first, { sha256: sha });
+    vision.script(first, "clean-wall");
+    await handleTask(processEnvelope(`t-${first}`, first), { queue: "high_priority" });
+    await seedSpend(1000);
+    const second = uniq("c2");
+    await queuedPhoto(store, second, { sha256: sha });
+    await handleTask(processEnvelope(`t-${second}`, second), { queue: "high_priority" });
+    assert.equal((await status(second)).status, "COMPLETED");
+    assert.equal(vision.calls.length, 1);
+  });
+});

@@ -1,0 +1,112 @@
+// batch_process_images: the parent finishes only when every child has, with counts.
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
+import { resetDeps, setDeps } from "../../src/deps";
+import { enqueueTask } from "../../src/tasks/enqueue";
+import { TaskDocSchema } from "../../src/schema/task";
+import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { processEnvelope, queuedPhoto } from "../helpers/photos";
+import { drain, runToEnd } from "../helpers/tasks";
+
+const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
+const task = async (id: string) => TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
+const photoStatus = async (id: string) => (await db().collection("photos").doc(id).get()).get("status") as string;
+
+describe("batch_process_images", () => {
+  let dir: string;
+  let store: DirectoryObjectStore;
+  let queue: RecordingTaskQueue;
+  let vision: ReplayVisionProvider;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "fl-batch-"));
+  });
+  after(() => {
+    resetDeps();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await clearFirestore();
+    store = new DirectoryObjectStore(dir);
+    queue = new RecordingTaskQueue();
+    vision = new ReplayVisionProvider();
+    setDeps({ store, queue, vision, messenger: noMessenger, now: () => new Date() });
+  });
+
+  it("finishes a batch of mixed good and bad photos as FAILURE with the right counts", async () => {
+    const good = [uniq("g"), uniq("g"), uniq("g")];
+    const flaky = uniq("flaky");
+    const bad = uniq("bad");
+    const missing = uniq("missing");
+    const done = uniq("done");
+    for (const id of [...good, flaky, bad, done]) await queuedPhoto(store, id);
+    good.forEach((id) => vision.script(id, "clean-wall"));
+    vision.script(flaky, "quota-exceeded", "quota-exceeded", "corroded-pipe");
+    vision.script(bad, "invalid-argument");
+    vision.script(done, "meter-kwh");
+    // One photo already finished: the batch queues it again.
+    await runToEnd(processEnvelope(`t-${done}`, done), "high_priority");
+    assert.equal(await photoStatus(done), "COMPLETED");
+
+    const parentId = uniq("batch");
+    const photoIds = [...good, flaky, bad, missing, done];
+    await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds } });
+
+    // Run the parent alone first: it fans out and waits.
+    const parentRun = await runToEnd(queue.tasks[0].payload, "batch");
+    assert.equal(parentRun.outcome?.state, "STARTED");
+    let parent = await task(parentId);
+    assert.equal(parent.state, "STARTED");
+    assert.deepEqual(parent.children, { total: 7, succeeded: 0, failed: 0 });
+    const children = queue.tasks.slice(1);
+    assert.equal(children.length, 7);
+    assert.ok(children.every((c) => c.queue === "batch" && c.payload.parentId === parentId && c.payload.type === "process_inspection_photo"));
+    assert.equal(await photoStatus(done), "QUEUED");
+
+    // Children run (with Cloud Tasks-style retries); the parent finishes with the last one.
+    queue.tasks.splice(0, 1);
+    await drain(queue);
+    parent = await task(parentId);
+    assert.equal(parent.state, "FAILURE");
+    assert.deepEqual(parent.children, { total: 7, succeeded: 5, failed: 2 });
+    assert.deepEqual(parent.result, { total: 7, succeeded: 5, failed: 2 });
+    assert.equal(parent.error, "2 of 7 children failed");
+    for (const id of [...good, flaky, done]) assert.equal(await photoStatus(id), "COMPLETED", id);
+    assert.equal(await photoStatus(bad), "FAILED");
+
+    // A duplicate delivery of a finished child does not count twice.
+    const childOfGood = children.find((c) => (c.payload.args as { photoId: string }).photoId === good[0])!;
+    await runToEnd(childOfGood.payload, "batch");
+    assert.deepEqual((await task(parentId)).children, { total: 7, succeeded: 5, failed: 2 });
+  });
+
+  it("finishes an all-good batch as SUCCESS, and a retried parent does not re-queue finished photos", async () => {
+    const ids = [uniq("a"), uniq("a")];
+    for (const id of ids) {
+      await queuedPhoto(store, id);
+      vision.script(id, "clean-wall");
+    }
+    const parentId = uniq("batch");
+    await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds: ids } });
+    await drain(queue);
+    const parent = await task(parentId);
+    assert.equal(parent.state, "SUCCESS");
+    assert.deepEqual(parent.result, { total: 2, succeeded: 2, failed: 0 });
+    assert.equal(parent.error, null);
+    // Cloud Tasks redelivers the parent after it finished: nothing changes.
+    const again = await runToEnd({ taskId: parentId, type: "batch_process_images", args: { photoIds: ids } }, "batch");
+    assert.equal(again.outcome?.duplicate, true);
+    for (const id of ids) assert.equal(await photoStatus(id), "COMPLETED");
+  });
+
+  it("rejects an empty batch as bad args", async () => {
+    const out = await runToEnd({ taskId: "t-empty", type: "batch_process_images", args: { photoIds: [] } }, "batch");
+    assert.equal(out.outcome?.state, "FAILURE");
+    assert.equal(out.threw, false);
+  });
+});

@@ -1,0 +1,81 @@
+// Retries and duplicate deliveries never duplicate findings or double-count the budget,
+// whatever the order of failures and redeliveries (property test on the emulator).
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
+import { resetDeps, setDeps } from "../../src/deps";
+import { handleTask } from "../../src/tasks/run-task";
+import { monthKey } from "../../src/budget/state";
+import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { processEnvelope, queuedPhoto } from "../helpers/photos";
+
+const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
+
+async function unitsTotal(): Promise<number> {
+  const snap = await db().collection("budget").doc(monthKey(new Date())).get();
+  return Object.values((snap.get("units") as Record<string, number> | undefined) ?? {}).reduce((a, b) => a + b, 0);
+}
+
+describe("retries and duplicate deliveries (property)", () => {
+  let dir: string;
+  let store: DirectoryObjectStore;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "fl-idem-"));
+    await clearFirestore();
+  });
+  after(() => {
+    resetDeps();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("any mix of transient failures, retries and redeliveries yields one set of findings and one charge", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+        fc.constantFrom("corroded-pipe", "smoke-substation"),
+        async (transientFailures, redeliveries, fixture) => {
+          store = new DirectoryObjectStore(dir);
+          const vision = new ReplayVisionProvider();
+          setDeps({ store, queue: new RecordingTaskQueue(), vision, messenger: noMessenger, now: () => new Date() });
+          const id = uniq("prop");
+          await queuedPhoto(store, id);
+          vision.script(id, ...Array<string>(transientFailures).fill("quota-exceeded"), fixture);
+          const unitsBefore = await unitsTotal();
+          const env = processEnvelope(`t-${id}`, id);
+          // Cloud Tasks: deliveries with growing retry counts until one does not throw.
+          for (let retry = 0; retry <= transientFailures; retry += 1) {
+            try {
+              await handleTask(env, { queue: "high_priority", retryCount: retry });
+            } catch {
+              assert.ok(retry < transientFailures, "only the scripted failures may throw");
+            }
+          }
+          // Then stray redeliveries, with any retry count.
+          for (const retry of redeliveries) await handleTask(env, { queue: "high_priority", retryCount: retry });
+
+          const photo = await db().collection("photos").doc(id).get();
+          assert.equal(photo.get("status"), "COMPLETED");
+          assert.deepEqual((photo.get("statusHistory") as { status: string }[]).map((h) => h.status), ["QUEUED", "PROCESSING", "COMPLETED"]);
+          const anomalies = await db().collection("anomalies").where("photoId", "==", id).get();
+          assert.equal(anomalies.size, 1);
+          assert.equal((await db().collection("damageReports").where("photoId", "==", id).get()).size, 1);
+          assert.equal((await unitsTotal()) - unitsBefore, 5);
+          const charges = await db().collection("budget").doc(monthKey(new Date())).collection("charges").where("photoId", "==", id).get();
+          assert.equal(charges.size, 5);
+          const t = await db().collection("tasks").doc(`t-${id}`).get();
+          assert.equal(t.get("state"), "SUCCESS");
+          assert.equal(t.get("attempts"), transientFailures + 1);
+          assert.equal(vision.calls.length, transientFailures + 1);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
