@@ -162,7 +162,9 @@ export async function derive(src: Source, limits: DeriveLimits): Promise<Derived
   try {
     const { data, info } = await src
       .pipeline()
-      .resize({ width: L, height: L, fit: "inside", withoutEnlargement: true })
+      // Mitchell rather than the default Lanczos-3: visually equivalent for a ≤2× reduction
+      // and about 10% less CPU for a 12 MP photo (see docs/benchmarks.md).
+      .resize({ width: L, height: L, fit: "inside", withoutEnlargement: true, kernel: "mitchell" })
       // Transparent pixels become white; inspection photos have no use for alpha.
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb")
