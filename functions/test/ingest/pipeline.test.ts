@@ -35,7 +35,8 @@ describe("ingest: pipeline", () => {
         assert.ok(Math.max(r.display.width, r.display.height) <= LIMITS.displayLongEdge);
         assert.ok(Math.max(r.thumbnail.width, r.thumbnail.height) <= LIMITS.thumbLongEdge);
         // Upright: same aspect as the upright original, and the quadrants in their places.
-        assert.ok(Math.abs(r.display.width / r.display.height - w / h) < 0.05 + 2 / Math.min(r.display.width, r.display.height));
+        const scale = Math.min(1, LIMITS.displayLongEdge / Math.max(w, h));
+        assert.ok(Math.abs(r.display.width - w * scale) <= 1 && Math.abs(r.display.height - h * scale) <= 1, `${r.display.width}×${r.display.height} for ${w}×${h}`);
         const px = await decodeRgb(r.display.buffer);
         [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]].forEach(([fx, fy], q) => {
           const got = meanAt(px.data, px.width, px.height, px.channels, fx, fy);
