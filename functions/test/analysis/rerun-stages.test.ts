@@ -1,0 +1,91 @@
+// analyze_anomalies, extract_text_ocr and classify_damage re-run one stage from the
+// stored analysis: re-runs replace findings (stale ones go), reviews survive.
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
+import { resetDeps, setDeps } from "../../src/deps";
+import { handleTask } from "../../src/tasks/run-task";
+import { AnomalyDocSchema } from "../../src/schema/analysis";
+import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { processEnvelope, queuedPhoto } from "../helpers/photos";
+
+const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
+const anomalies = async (photoId: string) =>
+  (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) => AnomalyDocSchema.parse(d.data())).sort((a, b) => a.id.localeCompare(b.id));
+
+describe("re-running one analysis stage", () => {
+  let dir: string;
+  let store: DirectoryObjectStore;
+  let vision: ReplayVisionProvider;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "fl-rerun-"));
+  });
+  after(() => {
+    resetDeps();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await clearFirestore();
+    store = new DirectoryObjectStore(dir);
+    vision = new ReplayVisionProvider();
+    setDeps({ store, queue: new RecordingTaskQueue(), vision, messenger: noMessenger, now: () => new Date() });
+  });
+
+  async function processed(fixture: string, opts: { assetId?: string } = {}) {
+    const id = uniq("rr");
+    await queuedPhoto(store, id, opts);
+    vision.script(id, fixture);
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    return id;
+  }
+
+  it("analyze_anomalies replaces: stale OPEN anomalies go, reviewed ones and reviews stay, no Vision call", async () => {
+    const id = await processed("corroded-pipe");
+    const [real] = await anomalies(id);
+    const base = { photoId: id, assetId: "asset-1", teamId: "team-1", severity: "LOW", confidence: 0.6, box: { x0: 0, y0: 0, x1: 1, y1: 1 }, localized: false, source: "old rule", createdAt: new Date() };
+    await db().collection("anomalies").doc(`${id}_crack_frame`).set({ ...base, id: `${id}_crack_frame`, type: "CRACK", status: "OPEN", review: null });
+    await db().collection("anomalies").doc(`${id}_debris_frame`).set({ ...base, id: `${id}_debris_frame`, type: "DEBRIS", status: "REJECTED", review: { uid: "sup", at: new Date(), note: "not debris" } });
+    await db().collection("anomalies").doc(real.id).update({ status: "CONFIRMED", review: { uid: "sup", at: new Date(), note: "yes" } });
+    const calls = vision.calls.length;
+
+    const out = await handleTask({ taskId: uniq("aa"), type: "analyze_anomalies", args: { photoId: id } }, { queue: "normal" });
+    assert.equal(out.state, "SUCCESS");
+    const after = await anomalies(id);
+    assert.deepEqual(after.map((a) => a.id), [`${id}_debris_frame`, real.id].sort());
+    const kept = after.find((a) => a.id === real.id)!;
+    assert.equal(kept.status, "CONFIRMED");
+    assert.equal(kept.review?.note, "yes");
+    assert.equal(vision.calls.length, calls);
+  });
+
+  it("extract_text_ocr re-reads the meter from the stored text", async () => {
+    const id = await processed("meter-kwh");
+    await db().collection("meterReadings").doc(id).delete();
+    const out = await handleTask({ taskId: uniq("ocr"), type: "extract_text_ocr", args: { photoId: id } }, { queue: "normal" });
+    assert.equal(out.state, "SUCCESS");
+    const r = await db().collection("meterReadings").doc(id).get();
+    assert.equal(r.get("value"), 4521);
+    assert.equal(r.get("meterId"), "asset-1-meter");
+  });
+
+  it("classify_damage follows the current anomalies, and removes the report when none are left", async () => {
+    const id = await processed("corroded-pipe");
+    const [a] = await anomalies(id);
+    await db().collection("anomalies").doc(a.id).update({ status: "REJECTED" });
+    await handleTask({ taskId: uniq("cd"), type: "classify_damage", args: { photoId: id } }, { queue: "normal" });
+    assert.equal((await db().collection("damageReports").doc(id).get()).exists, false);
+  });
+
+  it("fails permanently for a photo that was never analysed", async () => {
+    const id = uniq("never");
+    await queuedPhoto(store, id);
+    const out = await handleTask({ taskId: uniq("aa"), type: "analyze_anomalies", args: { photoId: id } }, { queue: "normal" });
+    assert.equal(out.state, "FAILURE");
+    assert.match(out.error ?? "", /no analysis/);
+  });
+});
