@@ -18,7 +18,7 @@ const MP48_ROTATED = join(tmpdir(), "fieldlens-bench-48mp-orientation6.jpg");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 // sharp is a dependency of functions/, not of the repo root.
 const fnRequire = createRequire(join(ROOT, "functions", "package.json"));
-const loadSharp = () => fnRequire("sharp") as typeof import("sharp");
+const loadSharp = () => fnRequire("sharp") as typeof import("../functions/node_modules/sharp/lib/index");
 
 interface CaseResult {
   label: string;
