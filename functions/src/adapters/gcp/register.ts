@@ -1,7 +1,15 @@
 // Installs the production adapters (real Google client libraries) as the default deps.
-// Each client is created on first use, inside a handler, never at import time.
+// Each adapter builds its client on first use, inside a handler, never at import time.
 import { registerProductionDeps } from "../../deps";
+import { GcsObjectStore } from "./storage";
+import { CloudTasksQueue } from "./task-queue";
+import { GcpVisionProvider } from "./vision";
+import { FcmMessenger } from "./messenger";
 
-registerProductionDeps(() => {
-  throw new Error("production adapters are registered by the gcp adapters as they are added");
-});
+registerProductionDeps(() => ({
+  store: new GcsObjectStore(),
+  queue: new CloudTasksQueue(),
+  vision: new GcpVisionProvider(),
+  messenger: new FcmMessenger(),
+  now: () => new Date(),
+}));
