@@ -154,6 +154,17 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     assert.equal((await photosOf(assetId)).length, 1);
   });
 
+  it("a photo without capture time takes the object's creation time as upload time", async () => {
+    const assetId = uniq("a");
+    const { event, photoId } = await upload(`uploads/u1/${assetId}/plain.jpg`, await noiseJpeg(320, 240, 8));
+    await wrapped(event);
+    const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
+    assert.equal(doc.exif?.takenAtSource, "UploadTime");
+    assert.equal(doc.exif?.takenAt, new Date(event.data.timeCreated as string).toISOString());
+    assert.equal(doc.exif?.gps, null);
+    assert.equal(doc.exif?.make, null);
+  });
+
   it("ignores everything outside uploads/{uid}/{assetId}/{file}, and derived objects", async () => {
     const jpeg = await solidJpeg(100, 100);
     const names = ["photos/abc/display.jpg", "quarantine/u/a/x.jpg", "uploads/u/a/nested/x.jpg", "uploads/u/x.jpg", "other/u/a/x.jpg"];
