@@ -17,7 +17,7 @@ import type { StoredObject } from "../ports";
 import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from "../schema/photo";
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
-import { hamming } from "./hashes";
+import { hamming, sha256 } from "./hashes";
 import { DERIVED_MARK, derivedPaths, parseUploadPath, photoIdFor, quarantinePath, type UploadPath } from "./photo-id";
 import { limitsFromConfig, processUpload, rejectIfTooLarge, type AcceptedUpload, type IngestResult } from "./pipeline";
 
@@ -34,6 +34,17 @@ export function ignoreReason(obj: StoredObject): string | null {
 }
 
 export async function handleUpload(obj: StoredObject): Promise<UploadOutcome> {
+  try {
+    return await ingestObject(obj);
+  } catch (err) {
+    // Only infrastructure failures get here (see the error policy above); rethrown so
+    // the event is delivered again.
+    log.error("ingest interrupted, the event will be retried", { bucket: obj.bucket, object: obj.name, generation: obj.generation, error: errorMessage(err) });
+    throw err;
+  }
+}
+
+async function ingestObject(obj: StoredObject): Promise<UploadOutcome> {
   const skip = ignoreReason(obj);
   if (skip) return { action: "ignored", reason: skip };
   const path = parseUploadPath(obj.name) as UploadPath;
@@ -154,13 +165,24 @@ async function createOnce(photoId: string, doc: PhotoDoc): Promise<boolean> {
 
 /** A repeated event: change nothing that is done, finish what an earlier delivery left. */
 async function resume(photoId: string, doc: PhotoDoc, obj: StoredObject, path: UploadPath): Promise<UploadOutcome> {
-  if (doc.status === "REJECTED") {
+  if (doc.status === "REJECTED" && (await stillTheRejectedUpload(obj, doc))) {
     // The earlier delivery may have died between writing the record and quarantining.
     await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
   } else if (doc.taskId === null && doc.status !== "FAILED") {
     await finishQueueing(photoId);
   }
   return { action: "duplicate", photoId };
+}
+
+/**
+ * Whether the object at the upload path is still the one this record rejected: after a
+ * quarantine the app may upload a new file under the same name, which a late duplicate
+ * of the old event must not move away.
+ */
+async function stillTheRejectedUpload(obj: StoredObject, doc: PhotoDoc): Promise<boolean> {
+  if (!(await deps().store.exists(obj.bucket, obj.name))) return false;
+  const current = await deps().store.read(obj.bucket, obj.name);
+  return doc.sha256 === null ? current.length === doc.bytes : sha256(current) === doc.sha256;
 }
 
 /** Enqueue (deterministic id, so at most one task) and then record the task on the photo. */

@@ -211,6 +211,37 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     assert.equal((await photosOf(assetId)).length, 1);
   });
 
+  it("a late duplicate of a rejected upload's event leaves a new file under the same name alone", async () => {
+    const assetId = uniq("a");
+    const name = `uploads/u9/${assetId}/retry.jpg`;
+    const bad = await upload(name, Buffer.from("not a photo at all, just text ".repeat(10)));
+    await wrapped(bad.event);
+    const good = await upload(name, await noiseJpeg(300, 200, 77));
+    assert.notEqual(good.photoId, bad.photoId);
+    await wrapped(good.event);
+    await wrapped(bad.event);
+    assert.equal(await env.store.exists(BUCKET, name), true);
+    const docs = await photosOf(assetId);
+    assert.deepEqual(docs.map((d) => d.status).sort(), ["QUEUED", "REJECTED"]);
+  });
+
+  it("a repeated event finishes a quarantine an earlier delivery did not get to", async () => {
+    const assetId = uniq("a");
+    const name = `uploads/u9/${assetId}/half.jpg`;
+    const { event, photoId } = await upload(name, Buffer.from("plain text, renamed ".repeat(10)));
+    const realStore = env.store;
+    // The first delivery records the rejection, then the move fails (storage unavailable).
+    setDeps({ store: Object.assign(Object.create(realStore) as typeof realStore, { move: async () => Promise.reject(new Error("503 backend error")) }) });
+    await assert.rejects(wrapped(event), /503/);
+    assert.equal((await db().collection("photos").doc(photoId).get()).get("status"), "REJECTED");
+    assert.equal(await realStore.exists(BUCKET, name), true);
+    setDeps({ store: realStore });
+    await wrapped(event);
+    assert.equal(await realStore.exists(BUCKET, name), false);
+    assert.equal(await realStore.exists(BUCKET, `quarantine/u9/${assetId}/half.jpg`), true);
+    assert.equal((await photosOf(assetId)).length, 1);
+  });
+
   it("flags a near-duplicate of an earlier photo of the same asset, not of other assets", async () => {
     const assetId = uniq("a");
     const original = await sceneJpeg(800, 600, 42);
