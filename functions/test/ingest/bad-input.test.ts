@@ -4,6 +4,8 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import sharp from "sharp";
 import firebaseFunctionsTest from "firebase-functions-test";
+import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
+import type { StorageEvent } from "firebase-functions/v2/storage";
 import { getConfig } from "../../src/config";
 import { resetDeps } from "../../src/deps";
 import { photoIdFor } from "../../src/ingest/photo-id";
@@ -137,9 +139,13 @@ describe("ingest: bad input", () => {
 
   describe("through the trigger", () => {
     let env: IngestEnv;
-    const fft = firebaseFunctionsTest();
-    const wrapped = fft.wrap(onPhotoUploaded);
-    before(() => clearFirestore());
+    let fft: ReturnType<typeof firebaseFunctionsTest>;
+    let wrapped: WrappedV2Function<StorageEvent>;
+    before(async () => {
+      fft = firebaseFunctionsTest();
+      wrapped = fft.wrap(onPhotoUploaded);
+      await clearFirestore();
+    });
     beforeEach(() => {
       env = installIngestEnv();
     });

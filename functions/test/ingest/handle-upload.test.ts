@@ -4,6 +4,8 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import sharp from "sharp";
 import firebaseFunctionsTest from "firebase-functions-test";
+import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
+import type { StorageEvent } from "firebase-functions/v2/storage";
 import { resetDeps, setDeps } from "../../src/deps";
 import { getConfig } from "../../src/config";
 import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/ingest/pipeline";
@@ -18,9 +20,8 @@ import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseJpeg, sceneJpeg, solidJpeg } from "../helpers/images";
 import { BUCKET, finalizedEvent, installIngestEnv, type IngestEnv } from "../helpers/ingest-env";
 
-const fft = firebaseFunctionsTest();
-const wrapped = fft.wrap(onPhotoUploaded);
-
+let fft: ReturnType<typeof firebaseFunctionsTest>;
+let wrapped: WrappedV2Function<StorageEvent>;
 let env: IngestEnv;
 
 async function upload(name: string, data: Buffer, metadata: Record<string, string> = {}) {
@@ -35,6 +36,9 @@ async function photosOf(assetId: string) {
 
 describe("ingest: onPhotoUploaded (Storage trigger)", () => {
   before(async () => {
+    // Set up here, not at load time: it adjusts process.env until cleanup().
+    fft = firebaseFunctionsTest();
+    wrapped = fft.wrap(onPhotoUploaded);
     await clearFirestore();
   });
   beforeEach(() => {
