@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import firebaseFunctionsTest from "firebase-functions-test";
+import sharp from "sharp";
 import { getConfig } from "../../src/config";
 import { resetDeps } from "../../src/deps";
 import { photoIdFor } from "../../src/ingest/photo-id";
@@ -99,7 +100,7 @@ describe("ingest: real camera files (truth.json)", function () {
     }
   });
 
-  it("persists the Pixel photo's record as truth.json describes it", async function () {
+  it("persists the Pixel JPEG's and the iPhone HEIC's records as truth.json describes them", async function () {
     this.timeout(60_000);
     await clearFirestore();
     const env = installIngestEnv();
@@ -118,6 +119,22 @@ describe("ingest: real camera files (truth.json)", function () {
       assert.ok(Math.abs((doc.exif?.gps?.lat ?? NaN) - (t.GPSLatitude as number)) < 1e-6);
       assert.ok(Math.abs((doc.exif?.gps?.lng ?? NaN) - (t.GPSLongitude as number)) < 1e-6);
       assert.equal(doc.exif?.takenAt.slice(0, 19), truthLocalSecond(t.DateTimeOriginal as string));
+
+      // The iPhone HEIC goes the same way and comes out as JPEG copies.
+      const h = truth.find((x) => x.FileType === "HEIC") as TruthEntry;
+      const heicName = "uploads/inspector1/pump-7/IMG_0001.HEIC";
+      await env.store.importFile(BUCKET, heicName, sharedPhoto(h.SourceFile), { contentType: "image/heic" });
+      const heicEvent = await finalizedEvent(env.store, heicName);
+      await fft.wrap(onPhotoUploaded)(heicEvent);
+      const heic = PhotoDocSchema.parse((await db().collection("photos").doc(photoIdFor(BUCKET, heicName, heicEvent.data.generation)).get()).data());
+      assert.equal(heic.status, "QUEUED");
+      assert.equal(heic.mime, "image/heic");
+      assert.deepEqual([heic.width, heic.height], [h.ImageWidth, h.ImageHeight]);
+      assert.equal(heic.exif?.offset, h.OffsetTimeOriginal);
+      const display = await sharp(await env.store.read(BUCKET, heic.paths.display as string)).metadata();
+      assert.equal(display.format, "jpeg");
+      assert.deepEqual([display.width, display.height], [2048, 1536]);
+      assert.equal(display.exif, undefined);
     } finally {
       fft.cleanup();
       env.dispose();
