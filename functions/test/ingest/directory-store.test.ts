@@ -83,6 +83,12 @@ describe("ingest: DirectoryObjectStore", () => {
     await assert.rejects(store.read(".meta", "x"), /invalid bucket/);
   });
 
+  it("maps file paths under the bucket folder back to object names", () => {
+    assert.equal(store.objectNameOf(B, join(store.bucketDir(B), "uploads", "u", "a", "x.jpg")), "uploads/u/a/x.jpg");
+    assert.equal(store.objectNameOf(B, join(root, ".meta", B, "uploads", "x.jpg.json")), null);
+    assert.equal(store.objectNameOf(B, join(root, "other-bucket", "x.jpg")), null);
+  });
+
   it("gives file URIs that point at the object", async () => {
     await store.write(B, "photos/p/display.jpg", Buffer.from("x"), { contentType: "image/jpeg" });
     assert.equal(fileURLToPath(store.uri(B, "photos/p/display.jpg")), join(root, B, "photos", "p", "display.jpg"));

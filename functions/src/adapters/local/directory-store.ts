@@ -35,6 +35,20 @@ export class DirectoryObjectStore implements ObjectStore {
     return this.safeJoin(join(this.root, bucket), name, bucket);
   }
 
+  /** The folder holding a bucket's objects (what a watcher should watch). */
+  bucketDir(bucket: string): string {
+    if (!bucket || bucket.includes("/") || bucket.startsWith(".")) throw new Error(`invalid bucket name: ${bucket}`);
+    return join(this.root, bucket);
+  }
+
+  /** The object name for a file path under bucketDir(bucket), or null if it is not one. */
+  objectNameOf(bucket: string, file: string): string | null {
+    const base = this.bucketDir(bucket) + sep;
+    const full = resolve(file);
+    if (!full.startsWith(base)) return null;
+    return full.slice(base.length).split(sep).join("/");
+  }
+
   private metaPathOf(bucket: string, name: string): string {
     return this.safeJoin(join(this.root, META_DIR, bucket), `${name}.json`, bucket);
   }
