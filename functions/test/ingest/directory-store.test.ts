@@ -23,10 +23,14 @@ describe("ingest: DirectoryObjectStore", () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it("round-trips bytes, content type and custom metadata for any object name", async () => {
+    let runs = 0;
     const segment = fc.stringMatching(/^[A-Za-z0-9_ -][A-Za-z0-9_. -]{0,11}$/).filter((s) => s !== "." && s !== "..");
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 2048 }), fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.string()), async (parts, data, metadata) => {
-        const name = parts.join("/");
+        // A fresh prefix per run: a folder cannot be both an object and a "directory"
+        // (GCS's flat namespace allows "a" and "a/b" together; a file system does not).
+        runs += 1;
+        const name = [`run${runs}`, ...parts].join("/");
         await store.write(B, name, Buffer.from(data), { contentType: "image/jpeg", metadata });
         assert.deepEqual(await store.read(B, name), Buffer.from(data));
         const st = await store.stat(B, name);

@@ -7,7 +7,8 @@
 // to a temporary file under <root>/.meta/.tmp and are renamed into place, so when an
 // object appears its metadata is already readable (stat() returns the full StoredObject).
 // Files dropped into <root>/<bucket> by hand have no sidecar: stat() reports no metadata
-// and a generation derived from the file's mtime.
+// and a generation derived from the file's mtime. Unlike GCS's flat namespace, a name
+// cannot be both an object and a prefix of another ("a" and "a/b"): the write fails.
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat as fsStat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
