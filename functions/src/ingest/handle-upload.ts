@@ -207,9 +207,19 @@ async function teamOf(assetId: string): Promise<string | null> {
   return typeof team === "string" && team.length > 0 ? team : null;
 }
 
+/** How many of an asset's most recent photos a new one is compared with (bounded reads). */
+const NEAR_DUPLICATE_WINDOW = 500;
+
 /** The closest earlier photo of the same asset within `maxDistance` bits, if any. */
 async function nearDuplicate(assetId: string, photoId: string, phash: string, maxDistance: number): Promise<string | null> {
-  const snap = await firestore().collection("photos").where("assetId", "==", assetId).select("phash").get();
+  // Uses the (assetId, createdAt desc) index from firestore.indexes.json.
+  const snap = await firestore()
+    .collection("photos")
+    .where("assetId", "==", assetId)
+    .orderBy("createdAt", "desc")
+    .limit(NEAR_DUPLICATE_WINDOW)
+    .select("phash")
+    .get();
   let best: { id: string; d: number } | null = null;
   for (const d of snap.docs) {
     const other = d.get("phash");
