@@ -4,6 +4,7 @@ import { firestore } from "../firestore";
 import { deps } from "../deps";
 import { PermanentError } from "../errors";
 import { SEVERITY_ORDER, type Severity } from "../schema/common";
+import { hamming } from "../ingest/hashes";
 
 export interface FindingSummary {
   type: string;
@@ -14,17 +15,6 @@ export function worstSeverity(items: { severity: Severity }[]): Severity | null 
   let worst = -1;
   for (const i of items) worst = Math.max(worst, SEVERITY_ORDER.indexOf(i.severity));
   return worst < 0 ? null : SEVERITY_ORDER[worst];
-}
-
-/** Pure: hamming distance between two 16-hex-digit perceptual hashes. */
-export function hashDistance(a: string, b: string): number {
-  let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let n = 0;
-  while (x > 0n) {
-    n += Number(x & 1n);
-    x >>= 1n;
-  }
-  return n;
 }
 
 /** Pure: which finding types appeared, disappeared or persisted between two photos. */
@@ -93,7 +83,7 @@ export async function generateComparisonReport(photoIdA: string, photoIdB: strin
       photoIds: [photoIdA, photoIdB],
       assetId: a.photo.get("assetId"),
       teamId: a.photo.get("teamId") ?? null,
-      perceptualDistance: ha && hb ? hashDistance(ha, hb) : null,
+      perceptualDistance: ha && hb ? hamming(ha, hb) : null,
       findings: compareFindings(a.anomalies, b.anomalies),
       generatedAt: deps().now(),
     });
