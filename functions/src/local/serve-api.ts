@@ -1,5 +1,6 @@
 // Serves the exported `api` HTTPS function on localhost with a plain node http server,
-// for the local runtime and the API tests.
+// for the local runtime and the API tests. It turns on local auth (unsigned emulator
+// tokens from `npm run tokens`); verify-token refuses that inside a deployed function.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { apiFn } from "../triggers/https";
@@ -12,8 +13,16 @@ export interface ServedApi {
   close(): Promise<void>;
 }
 
+/** The local runtime's API port: FIELDLENS_API_PORT, else 8787 (docs/api.md uses it). */
+export function apiPort(): number {
+  const n = Number(process.env.FIELDLENS_API_PORT ?? 8787);
+  return Number.isInteger(n) && n >= 0 && n < 65536 ? n : 8787;
+}
+
 /** Listens on 127.0.0.1:`port` (0 picks a free port). */
-export function serveApi(port = 0, host = "127.0.0.1"): Promise<ServedApi> {
+export function serveApi(port = apiPort(), opts: { host?: string; localAuth?: boolean } = {}): Promise<ServedApi> {
+  const host = opts.host ?? "127.0.0.1";
+  if (opts.localAuth ?? true) process.env.FIELDLENS_LOCAL_AUTH = "1";
   const handler = apiFn as unknown as (req: unknown, res: unknown) => Promise<void> | void;
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch(() => {
