@@ -43,6 +43,16 @@ describe("REST API /api/v1/images/: authentication and routing", function () {
     }
   });
 
+  it("answers CORS preflights for browser dashboards without a token", async function () {
+    const res = await fetch(new URL("photos/", env.api.baseUrl), {
+      method: "OPTIONS",
+      headers: { origin: "https://dashboard.example", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+    });
+    assert.equal(res.status, 204);
+    assert.ok(res.headers.get("access-control-allow-origin"));
+    assert.match(String(res.headers.get("access-control-allow-headers")), /authorization/i);
+  });
+
   it("403 for a signed-in account without a role claim", async function () {
     const r = await http(env, "GET", "photos/", { as: "noRole" });
     assert.equal(r.status, 403);

@@ -29,7 +29,7 @@ function block(source: string, header: string): string {
   const start = source.indexOf(header);
   assert.ok(start >= 0, `storage.rules has no block "${header}"`);
   let depth = 0;
-  for (let i = source.indexOf("{", start); i < source.length; i += 1) {
+  for (let i = source.indexOf("{", start + header.length); i < source.length; i += 1) {
     if (source[i] === "{") depth += 1;
     if (source[i] === "}" && --depth === 0) return source.slice(start, i + 1);
   }
