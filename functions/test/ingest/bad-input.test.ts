@@ -142,7 +142,7 @@ describe("ingest: bad input", () => {
     let fft: ReturnType<typeof firebaseFunctionsTest>;
     let wrapped: WrappedV2Function<StorageEvent>;
     before(async () => {
-      fft = firebaseFunctionsTest();
+      fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
       wrapped = fft.wrap(onPhotoUploaded);
       await clearFirestore();
     });

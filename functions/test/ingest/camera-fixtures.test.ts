@@ -104,7 +104,7 @@ describe("ingest: real camera files (truth.json)", function () {
     this.timeout(60_000);
     await clearFirestore();
     const env = installIngestEnv();
-    const fft = firebaseFunctionsTest();
+    const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
     try {
       const t = truth.find((x) => x.FileName === "IMG_20180725_163423.jpg") as TruthEntry;
       const name = "uploads/inspector1/pump-7/IMG_20180725_163423.jpg";

@@ -36,8 +36,11 @@ async function photosOf(assetId: string) {
 
 describe("ingest: onPhotoUploaded (Storage trigger)", () => {
   before(async () => {
-    // Set up here, not at load time: it adjusts process.env until cleanup().
-    fft = firebaseFunctionsTest();
+    // Set up here, not at load time: it adjusts process.env until cleanup(). Given the
+    // emulator's project: offline mode would switch GCLOUD_PROJECT to "not-a-project", and
+    // firebase-admin, first used inside the trigger, would write where clearFirestore
+    // never clears (the leak showed up as other suites' budget counts).
+    fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
     wrapped = fft.wrap(onPhotoUploaded);
     await clearFirestore();
   });
