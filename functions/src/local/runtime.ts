@@ -1,0 +1,198 @@
+// The local runtime: the exported functions of src/index.ts hosted in one process and
+// invoked through their own entry points with the events Firebase would send, on local
+// adapters: a directory bucket with a watcher (Storage finalize), in-process queues that
+// keep their work in Firestore (Cloud Tasks), snapshot listeners (Firestore triggers), the
+// local vision engine (Vision) and a printing outbox (FCM). Firestore is the emulator.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { DirectoryObjectStore } from "../adapters/local/directory-store";
+import { OutboxMessenger } from "../adapters/local/outbox-messenger";
+import { LocalVisionEngine } from "../adapters/local/vision-engine";
+import { setDeps } from "../deps";
+import { photoIdFor } from "../ingest/photo-id";
+import type { StoredObject, VisionProvider } from "../ports";
+import type { QueueName } from "../schema/task";
+import { QUEUES, type QueueSettings } from "../tasks/queues";
+import { BucketWatcher, type BucketEvent } from "./bucket-watcher";
+import { FINALIZED, HttpResponseLike, storageFinalizedEvent, taskRequest, httpRequest } from "./events";
+import { FirestoreTriggerRunner, firestoreTriggers, type TriggerEvent } from "./firestore-triggers";
+import { LocalTaskQueue, type Delivery, type QueueEvent } from "./task-queue";
+
+export type RuntimeEvent = ({ source: "bucket" } & BucketEvent) | ({ source: "queue" } & QueueEvent) | ({ source: "trigger" } & TriggerEvent);
+
+export interface RuntimeOptions {
+  /** Folder holding the directory bucket (and its sidecar metadata). */
+  root: string;
+  onEvent?: (e: RuntimeEvent) => void;
+  /** Where the outbox prints; console by default. */
+  print?: (line: string) => void;
+  /** Queue table override (tests shorten backoff); the production table by default. */
+  queues?: Record<QueueName, QueueSettings>;
+  vision?: VisionProvider;
+  pollMs?: number;
+}
+
+type Exports = Record<string, unknown>;
+type HttpEntry = (req: unknown, res: unknown) => unknown;
+
+export const DEFAULT_PROJECT = "demo-fieldlens";
+
+/** Environment a deployed function would see, so the same code paths run. */
+export function prepareEnv(): void {
+  process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
+  process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
+  process.env.FIREBASE_CONFIG ??= JSON.stringify({ projectId: process.env.GCLOUD_PROJECT, storageBucket: `${process.env.GCLOUD_PROJECT}.appspot.com` });
+  if (!process.env.FIRESTORE_EMULATOR_HOST) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run through scripts/with-firestore-emulator.mjs");
+}
+
+export class LocalRuntime {
+  readonly store: DirectoryObjectStore;
+  readonly messenger: OutboxMessenger;
+  readonly vision: VisionProvider;
+  readonly bucket: string;
+  readonly queue: LocalTaskQueue;
+  private watcher!: BucketWatcher;
+  private triggers!: FirestoreTriggerRunner;
+  private fns!: Exports;
+  private started = false;
+
+  private constructor(
+    private readonly opts: RuntimeOptions,
+    bucket: string,
+  ) {
+    this.bucket = bucket;
+    this.store = new DirectoryObjectStore(opts.root);
+    this.messenger = new OutboxMessenger(opts.print);
+    this.vision = opts.vision ?? new LocalVisionEngine();
+    this.queue = new LocalTaskQueue({
+      dispatch: (d) => this.dispatchTask(d),
+      queues: opts.queues,
+      onEvent: (e) => opts.onEvent?.({ source: "queue", ...e }),
+    });
+  }
+
+  static async start(opts: RuntimeOptions): Promise<LocalRuntime> {
+    prepareEnv();
+    const fns = (await import("../index")) as unknown as Exports;
+    const storage = Object.entries(fns).filter(([, f]) => endpointOf(f)?.eventTrigger?.eventType === FINALIZED);
+    if (storage.length !== 1) throw new Error(`expected one Storage finalize function, found ${storage.length}`);
+    const bucket = endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ?? `${process.env.GCLOUD_PROJECT}.appspot.com`;
+    const rt = new LocalRuntime(opts, bucket);
+    rt.fns = fns;
+    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger });
+    const finalize = storage[0][1] as (raw: unknown) => unknown;
+    rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }));
+    rt.watcher = new BucketWatcher({
+      store: rt.store,
+      bucket,
+      pollMs: opts.pollMs,
+      deliver: async (obj) => {
+        const md5 = createHash("md5").update(await rt.store.read(obj.bucket, obj.name)).digest();
+        await finalize(storageFinalizedEvent(obj, md5));
+      },
+      onEvent: (e) => opts.onEvent?.({ source: "bucket", ...e }),
+    });
+    await rt.triggers.start();
+    await rt.queue.start();
+    await rt.watcher.start();
+    rt.started = true;
+    return rt;
+  }
+
+  /** The exported functions this runtime hosts, by kind. */
+  describe(): { storage: string[]; queues: string[]; firestore: string[]; scheduled: string[]; https: string[] } {
+    const out = { storage: [] as string[], queues: [] as string[], firestore: this.triggers.names, scheduled: [] as string[], https: [] as string[] };
+    for (const [name, f] of Object.entries(this.fns)) {
+      const ep = endpointOf(f);
+      if (ep?.eventTrigger?.eventType === FINALIZED) out.storage.push(name);
+      else if (ep?.taskQueueTrigger) out.queues.push(name);
+      else if (ep?.scheduleTrigger) out.scheduled.push(name);
+      else if (ep?.httpsTrigger || ep?.callableTrigger) out.https.push(name);
+    }
+    return out;
+  }
+
+  /** Stops watching and dispatching, lets work in flight finish, and frees the OCR worker. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.watcher.stop();
+    await this.queue.stop();
+    await this.triggers.stop();
+    await (this.vision as { close?: () => Promise<void> }).close?.();
+  }
+
+  /**
+   * Puts a photo into the bucket as the app would: uploads/{uid}/{assetId}/{file}.
+   * Returns the object and the photoId its finalize event will create.
+   */
+  async upload(file: string | { name: string; data: Buffer }, target: { uid: string; assetId: string; name?: string }): Promise<{ object: StoredObject; photoId: string }> {
+    const data = typeof file === "string" ? await readFile(file) : file.data;
+    const fileName = target.name ?? (typeof file === "string" ? basename(file) : file.name);
+    const name = `uploads/${target.uid}/${target.assetId}/${fileName}`;
+    await this.store.write(this.bucket, name, data, { contentType: contentTypeOf(fileName) });
+    const object = await this.store.stat(this.bucket, name);
+    if (!object) throw new Error(`upload of ${name} vanished`);
+    return { object, photoId: photoIdFor(this.bucket, name, object.generation) };
+  }
+
+  /** Runs a scheduled function now, through its HTTP entry point as Cloud Scheduler would. */
+  async runSchedule(name: string): Promise<number> {
+    const fn = this.fns[name] as HttpEntry | undefined;
+    if (!fn || !endpointOf(fn)?.scheduleTrigger) throw new Error(`${name} is not a scheduled function`);
+    const req = httpRequest("POST", { "X-CloudScheduler-JobName": `firebase-schedule-${name}`, "X-CloudScheduler-ScheduleTime": new Date().toISOString() }, {});
+    const res = new HttpResponseLike();
+    await fn(req, res);
+    await res.finished;
+    return res.statusCode;
+  }
+
+  /** Resolves once no upload event, task or trigger is in progress. */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.watcher.scanNow();
+      await this.queue.idle();
+      await this.triggers.settled();
+      if (this.queue.size === 0 && this.watcher.busy === 0) return;
+    }
+  }
+
+  private async dispatchTask(d: Delivery): Promise<number> {
+    const functionName = (this.opts.queues ?? QUEUES)[d.queue].functionName;
+    const fn = this.fns[functionName] as HttpEntry | undefined;
+    if (!fn) return 404;
+    const res = new HttpResponseLike();
+    await fn(taskRequest(d.queue, functionName, d), res);
+    await res.finished;
+    return res.statusCode;
+  }
+}
+
+interface Endpoint {
+  eventTrigger?: { eventType?: string; eventFilters?: { bucket?: string } };
+  taskQueueTrigger?: unknown;
+  scheduleTrigger?: unknown;
+  httpsTrigger?: unknown;
+  callableTrigger?: unknown;
+}
+
+function endpointOf(f: unknown): Endpoint | undefined {
+  return (f as { __endpoint?: Endpoint } | undefined)?.__endpoint;
+}
+
+const TYPES: Record<string, string> = {
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".png": "image/png",
+  ".webp": "image/webp",
+  ".tif": "image/tiff",
+  ".tiff": "image/tiff",
+  ".heic": "image/heic",
+  ".heif": "image/heif",
+};
+
+/** What a phone's upload would declare; ingest sniffs the bytes regardless. */
+export function contentTypeOf(fileName: string): string {
+  return TYPES[extname(fileName).toLowerCase()] ?? "application/octet-stream";
+}

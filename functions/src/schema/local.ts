@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { zDate } from "./common";
+import { QueueNameSchema } from "./task";
+
+/**
+ * _localQueue/{taskId}: one task of the local runtime's in-process queues, kept in
+ * Firestore so a restarted runtime resumes pending and retrying work (Cloud Tasks keeps
+ * this state in production). The id is the enqueue's deterministic task id.
+ */
+export const LocalQueueDocSchema = z.object({
+  queue: QueueNameSchema,
+  payload: z.record(z.string(), z.unknown()),
+  /** PENDING: waiting (until notBefore); RUNNING: dispatched; DONE: 2xx; GAVE_UP: retries exhausted. */
+  state: z.enum(["PENDING", "RUNNING", "DONE", "GAVE_UP"]),
+  /** X-CloudTasks-TaskRetryCount of the next (or current) dispatch. */
+  retryCount: z.number().int().nonnegative(),
+  /** Dispatches made so far (X-CloudTasks-TaskExecutionCount counts those that got a response). */
+  executions: z.number().int().nonnegative(),
+  notBefore: zDate,
+  dispatchDeadlineSeconds: z.number().positive(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: zDate,
+  updatedAt: zDate,
+});
+export type LocalQueueDoc = z.infer<typeof LocalQueueDocSchema>;
+
+/** _localEvents/{eventId}: a Storage finalize event the local runtime delivered (or is retrying). */
+export const LocalEventDocSchema = z.object({
+  bucket: z.string(),
+  name: z.string(),
+  generation: z.string(),
+  state: z.enum(["DELIVERING", "DELIVERED", "GAVE_UP"]),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  updatedAt: zDate,
+});
+export type LocalEventDoc = z.infer<typeof LocalEventDocSchema>;
