@@ -138,7 +138,8 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
         assert.equal(tasks.size, 1);
         assert.equal(env.queue.tasks.length, 1);
       }),
-      { numRuns: 4 },
+      // The issue's case, three deliveries, always runs (serial and concurrent).
+      { numRuns: 4, examples: [[3, false], [3, true]] },
     );
   });
 
@@ -190,11 +191,24 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     const assetId = uniq("a");
     const { event, photoId } = await upload(`uploads/u1/${assetId}/p.jpg`, await noiseJpeg(200, 200, 5));
     await wrapped(event);
+    const before = (await db().collection("photos").doc(photoId).get()).data();
     for (const p of [`photos/${photoId}/display.jpg`, `photos/${photoId}/thumb.jpg`]) {
-      const out = await handleUpload((await env.store.stat(BUCKET, p))!);
-      assert.equal(out.action, "ignored");
+      // The finalize events Cloud Storage sends for the derived objects, through the trigger.
+      const derived = await finalizedEvent(env.store, p);
+      assert.equal(derived.data.metadata?.fieldlensDerived, "true");
+      await wrapped(derived);
+      assert.equal((await db().collection("photos").doc(photoIdFor(BUCKET, p, derived.data.generation)).get()).exists, false, p);
+      assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, p))!), { action: "ignored", reason: "derived object" });
     }
+    // The mark alone is enough: a derived copy written under uploads/ is ignored too.
+    await env.store.write(BUCKET, `uploads/u1/${assetId}/copy.jpg`, await env.store.read(BUCKET, `photos/${photoId}/display.jpg`), {
+      contentType: "image/jpeg",
+      metadata: { fieldlensDerived: "true", photoId },
+    });
+    await wrapped(await finalizedEvent(env.store, `uploads/u1/${assetId}/copy.jpg`));
     assert.equal((await photosOf(assetId)).length, 1);
+    assert.deepEqual((await db().collection("photos").doc(photoId).get()).data(), before);
+    assert.equal(env.queue.tasks.length, 1);
   });
 
   it("rejects a bad file: REJECTED record with the reason, original moved to quarantine/", async () => {
@@ -258,11 +272,42 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     await wrapped(again.event);
     const elsewhere = await upload(`uploads/u1/${uniq("other")}/c.jpg`, original);
     await wrapped(elsewhere.event);
+    // Same asset, another picture: not a near-duplicate.
+    const different = await upload(`uploads/u1/${assetId}/d.jpg`, await sceneJpeg(800, 600, 43));
+    await wrapped(different.event);
     const get = async (id: string) => PhotoDocSchema.parse((await db().collection("photos").doc(id).get()).data());
     assert.equal((await get(first.photoId)).nearDuplicateOf, null);
+    assert.ok(!(await get(first.photoId)).quality?.flags.includes("NEAR_DUPLICATE"));
     const dup = await get(again.photoId);
     assert.equal(dup.nearDuplicateOf, first.photoId);
     assert.ok(dup.quality?.flags.includes("NEAR_DUPLICATE"));
     assert.equal((await get(elsewhere.photoId)).nearDuplicateOf, null);
+    const other = await get(different.photoId);
+    assert.equal(other.nearDuplicateOf, null);
+    assert.ok(!other.quality?.flags.includes("NEAR_DUPLICATE"));
+  });
+
+  it("drops GPS out of range from the stored record and flags it, keeping the rest", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.integer({ min: 91, max: 179 }), fc.integer({ min: 181, max: 359 }), async (badLat, lat, lng) => {
+        const assetId = uniq("a");
+        const bytes = withExif(await noiseJpeg(200, 150, lat + lng), {
+          make: "Acme",
+          dateTimeOriginal: "2025:01:02 03:04:05",
+          gps: { lat: [[badLat ? lat : 45, 1], [0, 1], [0, 1]], latRef: "N", lng: [[badLat ? 10 : lng, 1], [0, 1], [0, 1]], lngRef: "E", alt: [50, 1] },
+        });
+        const { event, photoId } = await upload(`uploads/u1/${assetId}/gps.jpg`, bytes);
+        await wrapped(event);
+        const snap = await db().collection("photos").doc(photoId).get();
+        const doc = PhotoDocSchema.parse(snap.data());
+        assert.equal(doc.status, "QUEUED");
+        assert.equal(doc.exif?.gps, null);
+        assert.equal(snap.get("exif.gps"), null);
+        assert.deepEqual(doc.exif?.flags, ["GPS_OUT_OF_RANGE"]);
+        assert.equal(doc.exif?.make, "Acme");
+        assert.equal(doc.exif?.takenAt, "2025-01-02T03:04:05");
+      }),
+      { numRuns: 4 },
+    );
   });
 });
