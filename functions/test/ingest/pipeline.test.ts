@@ -9,7 +9,7 @@ import { hamming, sha256 } from "../../src/ingest/hashes";
 import { limitsFromConfig, processUpload, type AcceptedUpload, type IngestLimits } from "../../src/ingest/pipeline";
 import { QualitySchema } from "../../src/schema/photo";
 import { withExif } from "../helpers/exif-writer";
-import { QUADRANT_COLOURS, closeColour, decodeRgb, meanAt, noiseJpeg, quadrantsRaw, sceneJpeg, solidJpeg, storeForOrientation } from "../helpers/images";
+import { QUADRANT_COLOURS, closeColour, decodeRgb, meanAt, noiseJpeg, noiseRaw, quadrantsRaw, sceneJpeg, solidJpeg, storeForOrientation } from "../helpers/images";
 
 const UPLOAD = new Date("2026-01-02T03:04:05.000Z");
 const LIMITS: IngestLimits = limitsFromConfig(getConfig());
@@ -64,6 +64,63 @@ describe("ingest: pipeline", () => {
       }),
       { numRuns: 8 },
     );
+  });
+
+  it("extreme aspect ratios (strips up to 1:200) in any orientation: upright, long edge 2048, ≤ 2 MB", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2049, max: 8000 }), fc.integer({ min: 20, max: 200 }), fc.boolean(), fc.integer({ min: 1, max: 8 }), async (long, ratio, wide, o) => {
+        const short = Math.max(2, Math.round(long / ratio));
+        const [w, h] = wide ? [long, short] : [short, long];
+        const stored = storeForOrientation(noiseRaw(w, h, long + ratio), w, h, o);
+        const jpeg = await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+        const r = await accept(withExif(jpeg, { orientation: o }));
+        assert.deepEqual([r.width, r.height], [w, h]);
+        assert.ok(r.display.bytes <= LIMITS.displayMaxBytes);
+        // Upright: the long edge lies the way the upright picture's does.
+        assert.equal(r.display.width > r.display.height, wide, `${r.display.width}×${r.display.height} for ${w}×${h}, orientation ${o}`);
+        assert.equal(Math.max(r.display.width, r.display.height), LIMITS.displayLongEdge);
+        const scale = LIMITS.displayLongEdge / long;
+        assert.ok(Math.abs(Math.min(r.display.width, r.display.height) - short * scale) <= 1);
+        assert.ok(Math.max(r.thumbnail.width, r.thumbnail.height) <= LIMITS.thumbLongEdge);
+        const meta = await sharp(r.display.buffer).metadata();
+        assert.deepEqual([meta.width, meta.height], [r.display.width, r.display.height]);
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it("a 48 MP photo: upright (orientation 6), quadrants in place, display 2048 px and ≤ 2 MB", async function () {
+    this.timeout(120_000);
+    // Built at 2000×1500 with texture, then blown up 4× (nearest): 8000×6000 upright.
+    const w = 2000;
+    const h = 1500;
+    const upright = quadrantsRaw(w, h);
+    const texture = noiseRaw(w, h, 48);
+    for (let i = 0; i < upright.length; i += 1) upright[i] = Math.max(0, Math.min(255, upright[i] + (texture[i] % 81) - 40));
+    const stored = storeForOrientation(upright, w, h, 6);
+    const jpeg = await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } })
+      .resize(stored.width * 4, stored.height * 4, { kernel: "nearest" })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const r = await accept(withExif(jpeg, { orientation: 6 }));
+    assert.deepEqual([r.width, r.height], [8000, 6000]);
+    assert.deepEqual([r.display.width, r.display.height], [2048, 1536]);
+    assert.ok(r.display.bytes <= 2 * 1024 * 1024);
+    const px = await decodeRgb(r.display.buffer);
+    [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]].forEach(([fx, fy], q) => {
+      const got = meanAt(px.data, px.width, px.height, px.channels, fx, fy);
+      assert.ok(closeColour(got, QUADRANT_COLOURS[q]), `quadrant ${q}: ${got.map(Math.round)}`);
+    });
+
+    // Incompressible at display size too (noise in 4×4 blocks): still within 2 MB.
+    const noisy = await sharp(noiseRaw(w, h, 49), { raw: { width: w, height: h, channels: 3 } })
+      .resize(w * 4, h * 4, { kernel: "nearest" })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const n = await accept(noisy);
+    assert.deepEqual([n.width, n.height], [8000, 6000]);
+    assert.ok(n.display.bytes <= 2 * 1024 * 1024, `${n.display.bytes} bytes`);
+    assert.equal(Math.max(n.display.width, n.display.height), 2048);
   });
 
   it("keeps a 2 MB display copy for incompressible large photos", async () => {
