@@ -13,6 +13,7 @@ export interface ExifSpec {
   offsetTimeOriginal?: string;
   offsetTimeDigitized?: string;
   subSecTimeOriginal?: string;
+  subSecTimeDigitized?: string;
   gps?: {
     /** Unsigned degrees as [deg, min, sec] rationals, each [numerator, denominator]. */
     lat: [number, number][];
@@ -98,6 +99,7 @@ export function buildTiff(spec: ExifSpec): Buffer {
   if (spec.offsetTimeOriginal !== undefined) exifEntries.push(ascii(0x9011, spec.offsetTimeOriginal));
   if (spec.offsetTimeDigitized !== undefined) exifEntries.push(ascii(0x9012, spec.offsetTimeDigitized));
   if (spec.subSecTimeOriginal !== undefined) exifEntries.push(ascii(0x9291, spec.subSecTimeOriginal));
+  if (spec.subSecTimeDigitized !== undefined) exifEntries.push(ascii(0x9292, spec.subSecTimeDigitized));
 
   const gpsEntries: Entry[] = [];
   const g = spec.gps;

@@ -97,19 +97,31 @@ describe("ingest: EXIF metadata", () => {
     );
   });
 
-  it("follows the capture-time chain DateTimeOriginal → CreateDate → GPS date/time → upload time", async () => {
+  it("follows the capture-time chain DateTimeOriginal → CreateDate → GPS date/time → upload time, each with its own sub-second and offset", async () => {
+    const subsec = fc.stringMatching(/^\d{1,6}$/);
     await fc.assert(
       fc.asyncProperty(
-        fc.option(dateParts, { nil: undefined }),
-        fc.option(dateParts, { nil: undefined }),
-        fc.option(fc.tuple(dateParts, fc.integer({ min: 0, max: 999 })), { nil: undefined }),
-        fc.option(offsetArb, { nil: undefined }),
-        async (dto, cd, gpsTime, offsetDigitized) => {
+        fc.record({
+          dto: fc.option(dateParts, { nil: undefined }),
+          cd: fc.option(dateParts, { nil: undefined }),
+          gpsTime: fc.option(fc.tuple(dateParts, fc.integer({ min: 0, max: 999 })), { nil: undefined }),
+          offsetOriginal: fc.option(offsetArb, { nil: undefined }),
+          offsetDigitized: fc.option(offsetArb, { nil: undefined }),
+          // OffsetTime belongs to ModifyDate; it stands in when the specific tag is missing.
+          offsetTime: fc.option(offsetArb, { nil: undefined }),
+          subOriginal: fc.option(subsec, { nil: undefined }),
+          subDigitized: fc.option(subsec, { nil: undefined }),
+        }),
+        async ({ dto, cd, gpsTime, offsetOriginal, offsetDigitized, offsetTime, subOriginal, subDigitized }) => {
           const spec: ExifSpec = {
             make: "Cam",
             dateTimeOriginal: dto && exifDate(dto),
             createDate: cd && exifDate(cd),
+            offsetTimeOriginal: offsetOriginal,
             offsetTimeDigitized: offsetDigitized,
+            offsetTime,
+            subSecTimeOriginal: subOriginal,
+            subSecTimeDigitized: subDigitized,
             gps: gpsTime && {
               lat: [[1, 1], [2, 1], [3, 1]],
               latRef: "N",
@@ -120,26 +132,38 @@ describe("ingest: EXIF metadata", () => {
             },
           };
           const exif = await extractExif(withExif(base, spec), UPLOAD);
+          /** The instant a local time with an offset names, to the millisecond. */
+          const instant = (p: DateParts, sub: string | undefined, offset: string) => {
+            const [sign, hh, mm] = [offset[0] === "-" ? -1 : 1, Number(offset.slice(1, 3)), Number(offset.slice(4, 6))];
+            const ms = sub ? Number(sub.padEnd(3, "0").slice(0, 3)) : 0;
+            return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s, ms) - sign * (hh * 60 + mm) * 60_000;
+          };
+          const expectLocal = (p: DateParts, sub: string | undefined, offset: string | undefined) => {
+            assert.equal(exif.takenAt, `${isoLocal(p)}${sub ? `.${sub}` : ""}${offset ?? ""}`);
+            assert.equal(exif.offset, offset ?? null);
+            if (offset) assert.equal(Date.parse(exif.takenAt), instant(p, sub, offset));
+          };
           if (dto) {
             assert.equal(exif.takenAtSource, "DateTimeOriginal");
-            assert.equal(exif.takenAt, isoLocal(dto));
-            assert.equal(exif.offset, null);
+            expectLocal(dto, subOriginal, offsetOriginal ?? offsetTime);
           } else if (cd) {
             assert.equal(exif.takenAtSource, "CreateDate");
-            assert.equal(exif.takenAt, isoLocal(cd) + (offsetDigitized ?? ""));
-            assert.equal(exif.offset, offsetDigitized ?? null);
+            expectLocal(cd, subDigitized, offsetDigitized ?? offsetTime);
           } else if (gpsTime) {
             assert.equal(exif.takenAtSource, "GPSDateTime");
             const ms = gpsTime[1] > 0 ? `.${pad(gpsTime[1], 3)}` : "";
             assert.equal(exif.takenAt, `${isoLocal(gpsTime[0])}${ms}Z`);
+            assert.equal(exif.offset, "+00:00");
             assert.equal(new Date(exif.takenAt).getTime(), Date.UTC(gpsTime[0].y, gpsTime[0].mo - 1, gpsTime[0].d, gpsTime[0].h, gpsTime[0].mi, gpsTime[0].s, gpsTime[1]));
           } else {
             assert.equal(exif.takenAtSource, "UploadTime");
             assert.equal(exif.takenAt, UPLOAD.toISOString());
+            assert.equal(exif.offset, "+00:00");
           }
+          assert.deepEqual(exif.flags, []);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 
