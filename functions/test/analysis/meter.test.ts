@@ -52,29 +52,79 @@ describe("meter plausibility", () => {
     );
   });
 
-  it("ignores jitter of the last digit", () => {
+  it("ignores jitter of the last digit, at any value and precision", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 30 }), (count, decimals, days) => {
+        // `count` steps of the last digit: 12345 at 1 decimal is 1234.5.
+        const step = 10 ** -decimals;
+        const prev = count * step;
+        const p = checkPlausibility(reading((count - 1) * step, decimals, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
+        assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
+        // Two steps down is a real decrease (far from any rollover at 8 digits).
+        if (count >= 2) {
+          const q = checkPlausibility(reading((count - 2) * step, decimals, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
+          assert.ok(q.flags.includes("DECREASE"));
+          assert.equal(q.needsReview, true);
+        }
+      }),
+    );
     const p = checkPlausibility(reading(1234.5, 1), new Date(t0.getTime() + DAY), { value: 1234.6, readAt: t0 });
     assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
-    const q = checkPlausibility(reading(1233), new Date(t0.getTime() + DAY), { value: 1234, readAt: t0 });
-    assert.equal(q.needsReview, false);
   });
 
-  it("accepts a rollover at 10^digits", () => {
+  it("accepts a rollover at 10^digits within the daily rate, and flags one beyond it", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 7 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 9_999 }),
+        fc.integer({ min: 0, max: 9_999 }),
+        (digits, days, beforeWrap, afterWrap) => {
+          const wrap = 10 ** digits;
+          fc.pre(beforeWrap < wrap && afterWrap < wrap);
+          const prev = wrap - beforeWrap;
+          const at = new Date(t0.getTime() + days * DAY);
+          const p = checkPlausibility(reading(afterWrap, 0, digits), at, { value: prev, readAt: t0 });
+          const advanced = beforeWrap + afterWrap;
+          fc.pre(afterWrap < prev - 1); // below the previous value by more than jitter
+          if (advanced <= DEFAULT_PLAUSIBILITY.maxPerDay * days) {
+            assert.deepEqual(p.flags, ["ROLLOVER"]);
+            assert.equal(p.delta, advanced);
+            assert.equal(p.needsReview, false);
+          } else {
+            assert.ok(p.flags.includes("DECREASE"), p.flags.join());
+            assert.equal(p.needsReview, true);
+          }
+        },
+      ),
+    );
     const p = checkPlausibility(reading(12, 0, 5), new Date(t0.getTime() + DAY), { value: 99_990, readAt: t0 });
-    assert.deepEqual(p.flags, ["ROLLOVER"]);
-    assert.equal(p.delta, 22);
-    assert.equal(p.needsReview, false);
+    assert.deepEqual([p.flags, p.delta, p.needsReview], [["ROLLOVER"], 22, false]);
   });
 
-  it("flags a rate above the maximum per day", () => {
-    const p = checkPlausibility(reading(50_000, 0, 6), new Date(t0.getTime() + DAY), { value: 100, readAt: t0 });
-    assert.ok(p.flags.includes("RATE_EXCEEDED"));
-    assert.equal(p.needsReview, true);
+  it("flags exactly the increases above the maximum rate per day", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 400_000 }), fc.integer({ min: 1, max: 30 }), (prev, delta, days) => {
+        const p = checkPlausibility(reading(prev + delta, 0, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
+        const over = delta > DEFAULT_PLAUSIBILITY.maxPerDay * days;
+        assert.equal(p.flags.includes("RATE_EXCEEDED"), over);
+        assert.equal(p.needsReview, over);
+        assert.equal(p.delta, delta);
+      }),
+    );
     assert.equal(DEFAULT_PLAUSIBILITY.maxPerDay, 10_000);
   });
 
-  it("flags low confidence, with or without a previous reading", () => {
-    assert.equal(checkPlausibility(reading(10, 0, 5, 0.4), t0, null).needsReview, true);
+  it("flags low confidence for review, with or without a previous reading, and only below the threshold", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), (confidence, withPrevious) => {
+        const prev = withPrevious ? { value: 10, readAt: t0 } : null;
+        const p = checkPlausibility(reading(10, 0, 5, confidence), new Date(t0.getTime() + DAY), prev);
+        const low = confidence < DEFAULT_PLAUSIBILITY.minConfidence;
+        assert.equal(p.flags.includes("LOW_CONFIDENCE"), low);
+        assert.equal(p.needsReview, low);
+      }),
+    );
     const none = checkPlausibility(reading(10), t0, null);
     assert.deepEqual([none.flags, none.needsReview, none.previous], [["NO_PREVIOUS"], false, null]);
   });

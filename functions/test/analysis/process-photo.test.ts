@@ -1,6 +1,7 @@
 // process_inspection_photo end to end against the Firestore emulator, with Vision
 // replaying recorded responses: findings, errors, retries, cache and escalation.
 import { strict as assert } from "node:assert";
+import { Timestamp } from "firebase-admin/firestore";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -237,8 +238,14 @@ describe("process_inspection_photo", () => {
     assert.equal(total(await budgetUnits()), 5);
     const cache = await db().collection("visionCache").get();
     assert.equal(cache.size, 1);
-    const expireAt = cache.docs[0].get("expireAt").toDate() as Date;
-    const days = (expireAt.getTime() - Date.now()) / 86_400_000;
+    // A TTL policy only deletes documents whose field is a Timestamp (a string or number
+    // would never expire): exactly 30 days after the entry was written.
+    const expireAt = cache.docs[0].get("expireAt") as unknown;
+    const createdAt = cache.docs[0].get("createdAt") as unknown;
+    assert.ok(expireAt instanceof Timestamp, `expireAt is ${Object.prototype.toString.call(expireAt)}`);
+    assert.ok(createdAt instanceof Timestamp);
+    assert.equal(expireAt.toMillis() - createdAt.toMillis(), 30 * 86_400_000);
+    const days = (expireAt.toMillis() - Date.now()) / 86_400_000;
     assert.ok(days > 29.9 && days <= 30, `expireAt ${days} days ahead`);
   });
 
