@@ -1,7 +1,7 @@
 // Finds and runs the real Cloud Firestore emulator (the Google Cloud CLI's
 // cloud-firestore-emulator.jar) with Java. Used by with-firestore-emulator.mjs.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -81,7 +81,7 @@ export async function isUp(host) {
 }
 
 /** Starts the emulator on a free loopback port and resolves once it answers HTTP. */
-export async function startEmulator({ timeoutMs = 60_000, quiet = true } = {}) {
+export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArgs = [] } = {}) {
   const jar = findEmulatorJar();
   const java = findJava();
   if (!jar || !java) {
@@ -92,7 +92,7 @@ export async function startEmulator({ timeoutMs = 60_000, quiet = true } = {}) {
   const host = `127.0.0.1:${port}`;
   const child = spawn(
     java,
-    ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`],
+    ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`, ...extraArgs],
     { stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"], detached: false },
   );
   let stderr = "";
@@ -118,4 +118,15 @@ export async function startEmulator({ timeoutMs = 60_000, quiet = true } = {}) {
     clearTimeout(t);
   };
   return { host, port, stop, child };
+}
+
+/** The newest emulator export under `dir` (its .overall_export_metadata file), if any. */
+export function newestExport(dir) {
+  if (!dir || !existsSync(dir)) return undefined;
+  const found = [];
+  for (const sub of readdirSync(dir)) {
+    const meta = join(dir, sub, `${sub}.overall_export_metadata`);
+    if (existsSync(meta)) found.push({ meta, mtime: statSync(meta).mtimeMs });
+  }
+  return found.sort((a, b) => b.mtime - a.mtime)[0]?.meta;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Usage: node scripts/with-firestore-emulator.mjs [--project ID] -- <command> [args...]
+// Usage: node scripts/with-firestore-emulator.mjs [--project ID] [--import DIR] -- <command> [args...]
 // Starts the real Cloud Firestore emulator on a free port, runs the command with
 // FIRESTORE_EMULATOR_HOST set, and stops the emulator afterwards, even on failure.
-// An emulator that FIRESTORE_EMULATOR_HOST already points at is reused.
+// An emulator that FIRESTORE_EMULATOR_HOST already points at is reused. --import DIR
+// seeds a new emulator from the newest export in DIR (the local runtime exports there).
 import { spawn } from "node:child_process";
-import { startEmulator, isUp } from "./firestore-emulator.mjs";
+import { startEmulator, isUp, newestExport } from "./firestore-emulator.mjs";
 
 const argv = process.argv.slice(2);
 const sep = argv.indexOf("--");
@@ -23,7 +24,9 @@ if (existing && (await isUp(existing))) {
   emulator = { host: existing, stop: async () => {} };
 } else {
   try {
-    emulator = await startEmulator();
+    const iIdx = own.indexOf("--import");
+    const seed = iIdx >= 0 ? newestExport(own[iIdx + 1]) : undefined;
+    emulator = await startEmulator({ extraArgs: seed ? [`--seed_from_export=${seed}`] : [] });
   } catch (err) {
     console.error(String(err.message ?? err));
     process.exit(err.code === "EMULATOR_MISSING" ? 3 : 1);

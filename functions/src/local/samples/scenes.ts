@@ -94,6 +94,21 @@ export function corrodedPlate(seed = 11): Scene {
       box.x0 = Math.min(box.x0, x); box.y0 = Math.min(box.y0, y); box.x1 = Math.max(box.x1, x); box.y1 = Math.max(box.y1, y);
     }
   }
+  // Pits and flakes: rust is rough, and a smooth patch would read as out of focus.
+  for (let k = 0; k < 900; k++) {
+    const px = box.x0 + rand() * (box.x1 - box.x0), py = box.y0 + rand() * (box.y1 - box.y0);
+    const i0 = (Math.round(py) * W + Math.round(px)) * 3;
+    if (!(buf[i0] > buf[i0 + 2] + 40)) continue; // only on rust, not on bare plate
+    const rad = 2 + rand() * 6;
+    const dark = rand() < 0.6;
+    for (let y = Math.floor(py - rad); y <= py + rad; y++) {
+      for (let x = Math.floor(px - rad); x <= px + rad; x++) {
+        if (x < 0 || y < 0 || x >= W || y >= H || Math.hypot(x - px, y - py) > rad) continue;
+        const i = (y * W + x) * 3;
+        if (dark) { buf[i] = 78; buf[i + 1] = 38; buf[i + 2] = 18; } else { buf[i] = 196; buf[i + 1] = 112; buf[i + 2] = 52; }
+      }
+    }
+  }
   // Bolt heads on the plate, so the scene is not just a patch on a blank.
   const bolts = [[0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]].map(([bx, by]) => `<circle cx="${bx * W}" cy="${by * H}" r="26" fill="#8d9399" stroke="#5b6166" stroke-width="6"/>`).join("");
   return { image: raw(buf).composite([{ input: svg(bolts), top: 0, left: 0 }]), region: box };

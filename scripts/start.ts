@@ -1,0 +1,126 @@
+// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--verbose]
+// Runs the local runtime persistently: the exported functions on local adapters and the
+// Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
+// ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
+// State lives in .local/: the directory bucket, and Firestore exported on exit (and every
+// minute) so the next start resumes where this one stopped. Ctrl-C stops it cleanly.
+import { relative, resolve } from "node:path";
+
+process.env.FIELDLENS_LOG_LEVEL ??= "warn";
+
+const ROOT = resolve(__dirname, "..");
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const opt = (name: string, dflt: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
+  };
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const inboxDir = resolve(cwd, opt("--inbox", resolve(ROOT, "inbox")));
+  const stateDir = resolve(ROOT, ".local");
+  const assetId = opt("--asset", "sample-substation-1");
+  const uid = opt("--uid", "local-user");
+  const port = Number(opt("--port", "8088"));
+  const verbose = argv.includes("--verbose") || argv.includes("-v");
+
+  const { LocalRuntime } = await import("../functions/src/local/runtime");
+  const { Inbox } = await import("../functions/src/local/inbox");
+  const { exportFirestore } = await import("../functions/src/local/persistence");
+  const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
+  const { seedLocalUser } = await import("../functions/src/local/seed");
+  const { describeEvent } = await import("../functions/src/local/describe-event");
+  const { firestore } = await import("../functions/src/firestore");
+
+  const stamp = () => new Date().toISOString().slice(11, 19);
+  const say = (line: string) => console.log(`${stamp()} ${line}`);
+  const rt = await LocalRuntime.start({
+    root: resolve(stateDir, "bucket"),
+    print: (line) => say(line),
+    onEvent: (e) => {
+      const line = describeEvent(e, verbose);
+      if (line) say(line);
+    },
+  });
+  await seedSampleAsset();
+  await seedLocalUser(uid);
+  const hosted = rt.describe();
+  say(`local runtime up: Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket"))}`);
+  say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
+  say(`  scheduled (run on demand only): ${hosted.scheduled.join(", ")}`);
+
+  let api: { baseUrl: string; close(): Promise<void> } | null = null;
+  if (!argv.includes("--no-api")) {
+    const { serveApi } = await import("../functions/src/local/serve-api");
+    api = await serveApi(port);
+    say(`  REST API: ${api.baseUrl}`);
+  }
+
+  // Status changes of every photo, whoever uploaded it (inbox, API, a script).
+  const names = new Map<string, string>();
+  let baseline = true;
+  const unsubscribe = firestore()
+    .collection("photos")
+    .onSnapshot((snap) => {
+      if (baseline) {
+        baseline = false;
+        const open = snap.docs.filter((d) => !["COMPLETED", "FAILED", "REJECTED"].includes(String(d.get("status"))));
+        say(`${snap.size} photo(s) on record, ${open.length} still in progress`);
+        for (const d of snap.docs) names.set(d.id, String(d.get("status")));
+        return;
+      }
+      for (const ch of snap.docChanges()) {
+        if (ch.type === "removed") continue;
+        const status = String(ch.doc.get("status"));
+        const before = names.get(ch.doc.id);
+        if (before === status) continue;
+        names.set(ch.doc.id, status);
+        const reason = ch.doc.get("reason") as string | null;
+        say(`${String(ch.doc.get("fileName") ?? ch.doc.id)} (${ch.doc.id.slice(0, 8)})  ${before ?? "new"} → ${status}${reason && status !== "COMPLETED" ? `: ${reason}` : ""}`);
+      }
+    });
+
+  const inbox = new Inbox({
+    dir: inboxDir,
+    defaultAssetId: assetId,
+    anyFile: true,
+    upload: async (item) => {
+      const { photoId } = await rt.upload(item.file, { uid, assetId: item.assetId, name: item.name });
+      say(`inbox: ${item.name} → uploads/${uid}/${item.assetId}/${item.name} (photo ${photoId.slice(0, 8)})`);
+    },
+    onError: (item, err) => say(`inbox: could not upload ${item.name}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  await inbox.start();
+  say(`watching ${relative(cwd, inboxDir) || inboxDir}/ — drop photos in (or into ${relative(cwd, inboxDir) || "inbox"}/<assetId>/). Ctrl-C to stop.`);
+
+  const snapshot = async () => {
+    try {
+      await exportFirestore(resolve(stateDir, "firestore"));
+    } catch (err) {
+      say(`could not save Firestore state: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const periodic = setInterval(() => void snapshot(), 60_000);
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping: finishing work in flight…");
+    clearInterval(periodic);
+    await inbox.stop();
+    unsubscribe();
+    await rt.stop();
+    await api?.close();
+    await snapshot();
+    say("state saved in .local/; bye");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
