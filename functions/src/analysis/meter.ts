@@ -61,6 +61,26 @@ export function parseMeterReading(text: string): ParsedReading | null {
   return { value: best.value, unit: best.unit, rawText: best.rawText, integerDigits: best.integerDigits, decimals: best.decimals, confidence: best.confidence };
 }
 
+/**
+ * How sure the OCR was of a reading's digits: the least confident word whose digits are
+ * part of the reading, or null when no such word came with a confidence.
+ */
+export function ocrConfidence(reading: Pick<ParsedReading, "rawText">, words: readonly { text: string; confidence: number }[] | undefined): number | null {
+  const digits = reading.rawText.replace(/\D/g, "");
+  let least: number | null = null;
+  for (const w of words ?? []) {
+    const d = w.text.replace(/\D/g, "");
+    if (d.length > 0 && digits.includes(d)) least = least === null ? w.confidence : Math.min(least, w.confidence);
+  }
+  return least;
+}
+
+/** The reading's confidence: the parser's (how meter-like the text is) times the OCR's. */
+export function readingConfidence(parsed: ParsedReading, words: readonly { text: string; confidence: number }[] | undefined): number {
+  const ocr = ocrConfidence(parsed, words);
+  return ocr === null ? parsed.confidence : Math.round(parsed.confidence * ocr * 1000) / 1000;
+}
+
 export interface PlausibilityRules {
   /** Largest believable increase per day, in the meter's unit. */
   maxPerDay: number;

@@ -5,6 +5,8 @@ import type { AnnotateImageResponse } from "../schema/vision";
 export interface NormalizedAnalysis {
   labels: { description: string; score: number }[];
   text: string;
+  /** OCR words that came with a confidence (see ocrWords). */
+  textWords: { text: string; confidence: number }[];
   objects: { name: string; score: number; box: Box }[];
   colors: { hex: string; score: number; pixelFraction: number }[];
   safeSearch: Record<string, string> | null;
@@ -26,6 +28,40 @@ export function boxFromPoly(
   const xs = pts.map((p) => clamp01(p.x ?? 0));
   const ys = pts.map((p) => clamp01(p.y ?? 0));
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+/** Most OCR words kept per photo: enough for a meter face, bounded for a page of text. */
+export const MAX_TEXT_WORDS = 200;
+
+type FullTextWord = { confidence?: number; symbols?: { text?: string }[] };
+type FullText = { pages?: { blocks?: { paragraphs?: { words?: FullTextWord[] }[] }[] }[] };
+
+/**
+ * OCR words with their confidence: Vision gives it per word in fullTextAnnotation's
+ * page → block → paragraph → word tree; the local engine gives it as the score of each
+ * word in textAnnotations. Words without one are left out (their confidence is unknown).
+ */
+export function ocrWords(r: AnnotateImageResponse): { text: string; confidence: number }[] {
+  const out: { text: string; confidence: number }[] = [];
+  const full = (r.fullTextAnnotation ?? {}) as FullText;
+  for (const page of Array.isArray(full.pages) ? full.pages : []) {
+    for (const block of page.blocks ?? []) {
+      for (const para of block.paragraphs ?? []) {
+        for (const word of para.words ?? []) {
+          const text = (word.symbols ?? []).map((s) => s.text ?? "").join("");
+          if (text && typeof word.confidence === "number" && Number.isFinite(word.confidence)) out.push({ text, confidence: clamp01(word.confidence) });
+        }
+      }
+    }
+  }
+  if (out.length === 0) {
+    // textAnnotations[0] is the whole text; the rest are words. Vision leaves their score
+    // unset (0 when decoded), so only a positive score counts as a confidence.
+    for (const t of (r.textAnnotations ?? []).slice(1)) {
+      if (t.description && typeof t.score === "number" && t.score > 0) out.push({ text: String(t.description), confidence: clamp01(t.score) });
+    }
+  }
+  return out.slice(0, MAX_TEXT_WORDS);
 }
 
 const hex2 = (n: number | undefined) => Math.round(Math.min(255, Math.max(0, n ?? 0))).toString(16).padStart(2, "0");
@@ -55,5 +91,5 @@ export function normalizeResponse(r: AnnotateImageResponse): NormalizedAnalysis 
           }),
       )
     : null;
-  return { labels, text, objects, colors, safeSearch };
+  return { labels, text, textWords: ocrWords(r), objects, colors, safeSearch };
 }

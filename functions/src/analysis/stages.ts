@@ -16,7 +16,7 @@ import { AssetDocSchema } from "../schema/people";
 import { PhotoDocSchema, type PhotoDoc } from "../schema/photo";
 import { deriveAnomalies, type DerivedAnomaly } from "./anomalies";
 import { classifyDamage, type DamageSummary } from "./damage";
-import { checkPlausibility, looksLikeMeter, parseMeterReading } from "./meter";
+import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "./meter";
 import { normalizeResponse } from "./normalize";
 import type { VisionOutcome } from "./vision-call";
 
@@ -124,7 +124,8 @@ export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Pro
   const previous = prevDoc
     ? { value: Number(prevDoc.get("correctedValue") ?? prevDoc.get("value")), readAt: prevDoc.get("readAt").toDate() as Date }
     : null;
-  const p = checkPlausibility(parsed, readAt, previous);
+  const confidence = readingConfidence(parsed, analysis.textWords);
+  const p = checkPlausibility({ ...parsed, confidence }, readAt, previous);
   const old = await ref.get();
   const reviewed = old.exists && old.get("status") !== "UNVERIFIED";
   const doc = MeterReadingDocSchema.parse({
@@ -136,7 +137,7 @@ export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Pro
     value: parsed.value,
     unit: parsed.unit,
     rawText: parsed.rawText,
-    confidence: parsed.confidence,
+    confidence,
     plausibility: { previous: p.previous, delta: p.delta, flags: p.flags },
     needsReview: p.needsReview,
     status: reviewed ? old.get("status") : "UNVERIFIED",

@@ -1,7 +1,8 @@
 // Meter reading parsing and plausibility.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkPlausibility, DEFAULT_PLAUSIBILITY, parseMeterReading } from "../../src/analysis/meter";
+import { checkPlausibility, DEFAULT_PLAUSIBILITY, ocrConfidence, parseMeterReading, readingConfidence } from "../../src/analysis/meter";
+import { ocrWords } from "../../src/analysis/normalize";
 
 const DAY = 86_400_000;
 const t0 = new Date("2026-01-01T00:00:00Z");
@@ -127,5 +128,46 @@ describe("meter plausibility", () => {
     );
     const none = checkPlausibility(reading(10), t0, null);
     assert.deepEqual([none.flags, none.needsReview, none.previous], [["NO_PREVIOUS"], false, null]);
+  });
+});
+
+describe("meter reading confidence from the OCR", () => {
+  const wordArb = fc
+    .tuple(fc.stringMatching(/^[0-9A-Za-z]{1,8}$/), fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([text, confidence]) => ({ text, confidence }));
+
+  it("is never above the parser's or the OCR's confidence in the reading's digits", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 99_999_999 }), fc.array(wordArb, { maxLength: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), (v, others, c) => {
+        const parsed = parseMeterReading(`${v} kWh`)!;
+        const words = [...others, { text: String(v), confidence: c }];
+        const ocr = ocrConfidence(parsed, words);
+        assert.ok(ocr !== null && ocr <= c);
+        const r = readingConfidence(parsed, words);
+        assert.ok(r <= parsed.confidence + 1e-9 && r <= c + 0.0005, `${r} vs parser ${parsed.confidence}, ocr ${c}`);
+        // A low OCR confidence on the digits always sends the reading to review.
+        if (c < 0.5) assert.equal(checkPlausibility({ ...parsed, confidence: r }, t0, null).needsReview, true);
+      }),
+    );
+    const parsed = parseMeterReading("04521 kWh")!;
+    assert.equal(ocrConfidence(parsed, undefined), null);
+    assert.equal(ocrConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]), null);
+    assert.equal(readingConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]), parsed.confidence);
+  });
+
+  it("reads word confidences from Vision's fullTextAnnotation, else from word scores", () => {
+    fc.assert(
+      fc.property(fc.array(wordArb, { minLength: 1, maxLength: 10 }), (words) => {
+        const full = {
+          text: words.map((w) => w.text).join(" "),
+          pages: [{ blocks: [{ paragraphs: [{ words: words.map((w) => ({ confidence: w.confidence, symbols: [...w.text].map((t) => ({ text: t })) })) }] }] }],
+        };
+        assert.deepEqual(ocrWords({ fullTextAnnotation: full }), words);
+        const scored = [{ description: full.text }, ...words.map((w) => ({ description: w.text, score: w.confidence }))];
+        assert.deepEqual(ocrWords({ textAnnotations: scored }), words.filter((w) => w.confidence > 0));
+      }),
+    );
+    // Vision leaves word scores unset in textAnnotations: no confidence, not zero.
+    assert.deepEqual(ocrWords({ textAnnotations: [{ description: "04521 kWh" }, { description: "04521" }] }), []);
   });
 });

@@ -135,6 +135,23 @@ describe("process_inspection_photo", () => {
     assert.equal(r.status, "UNVERIFIED");
   });
 
+  it("flags a reading whose digits the OCR was unsure of for review", async () => {
+    await db().collection("assets").doc("asset-b").set({ assetId: "asset-b", name: "Meter room", kind: "meter", location: null, teamId: "team-1", supervisors: [], meterIds: ["M-9"] });
+    const id = uniq("blurred");
+    await queuedPhoto(store, id, { assetId: "asset-b", takenAt: "2026-03-02T10:00:00Z" });
+    vision.script(id, "meter-kwh-blurred");
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(id).get()).data());
+    assert.deepEqual(analysis.textWords?.find((w) => w.text === "04521"), { text: "04521", confidence: 0.41 });
+    const r = MeterReadingDocSchema.parse((await db().collection("meterReadings").doc(id).get()).data());
+    assert.equal(r.value, 4521);
+    // Parser 0.9 (unit, ≥ 4 digits) × OCR 0.41 on "04521".
+    assert.equal(r.confidence, 0.369);
+    assert.deepEqual(r.plausibility.flags, ["LOW_CONFIDENCE", "NO_PREVIOUS"]);
+    assert.equal(r.needsReview, true);
+    assert.equal(r.status, "UNVERIFIED");
+  });
+
   it("flags a meter reading that went down for review", async () => {
     await db().collection("meterReadings").doc("prev").set(
       MeterReadingDocSchema.parse({
