@@ -89,6 +89,28 @@ describe("anomaly taxonomy", () => {
     );
     assert.notEqual(anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.5, y1: 0.5 }), anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.6, y1: 0.5 }));
   });
+
+  it("gives the same ids whatever order Vision lists its findings in, and other photos other ids", () => {
+    const objects = fc.array(
+      fc.record({
+        name: fc.constantFrom("Rust", "Crack", "Smoke", "Leak"),
+        score: fc.double({ min: 0.5, max: 1, noNaN: true }),
+        box: fc.tuple(unit, unit, unit, unit).map(([a, b, c, d]) => ({ x0: Math.min(a, b), x1: Math.max(a, b), y0: Math.min(c, d), y1: Math.max(c, d) })),
+      }),
+      { maxLength: 6 },
+    );
+    const labels = fc.array(fc.record({ description: fc.constantFrom("Rust", "Leak", "Debris", "Graffiti"), score: fc.double({ min: 0.6, max: 1, noNaN: true }) }), { maxLength: 6 });
+    fc.assert(
+      fc.property(objects, labels, fc.infiniteStream(fc.nat()), (objs, labs, keys) => {
+        const shuffle = <T,>(xs: T[]) => xs.map((x) => ({ x, k: keys.next().value as number })).sort((a, b) => a.k - b.k).map((e) => e.x);
+        const a = deriveAnomalies("p1", { objects: objs, labels: labs });
+        const b = deriveAnomalies("p1", { objects: shuffle(objs), labels: shuffle(labs) });
+        assert.deepEqual(b.map((x) => [x.id, x.type, x.severity, x.confidence]), a.map((x) => [x.id, x.type, x.severity, x.confidence]));
+        const other = deriveAnomalies("p2", { objects: objs, labels: labs });
+        assert.ok(other.every((x) => !a.some((y) => y.id === x.id)));
+      }),
+    );
+  });
 });
 
 describe("damage classification", () => {
