@@ -1,7 +1,10 @@
 // process_inspection_photo: QUEUED → PROCESSING → Vision (cache, budget) → findings →
 // COMPLETED. Failures are turned into FAILED by the task's failure hook, so every photo
 // ends terminal: on a permanent error at once, on a transient one after the last retry.
+import { FieldValue } from "firebase-admin/firestore";
+import { deps } from "../deps";
 import { PermanentError } from "../errors";
+import { firestore } from "../firestore";
 import { transitionPhoto } from "../photos/status";
 import { readBudgetState } from "../budget/ledger";
 import { budgetDecision } from "../budget/state";
@@ -36,12 +39,9 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     const budget = await readBudgetState();
     const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
     if (decision === "DEFER" && photo.status === "QUEUED") {
-      await enqueueTask({
-        type: "process_inspection_photo",
-        queue: "batch",
-        taskId: taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`),
-        args: { photoId },
-      });
+      const deferredId = taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`);
+      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId } });
+      await recordDeferral(photoId, deferredId, budget.state);
       return { photoId, status: "DEFERRED" };
     }
     // STOP is enforced atomically by chargeVision (PermanentError "budget exhausted").
@@ -77,6 +77,21 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     cached: vision.cached,
     units: vision.units,
   };
+}
+
+/**
+ * A deferral is a step of its own in statusHistory (the status stays QUEUED), and the
+ * photo points at the task that will now run it. Once only, even if this task is retried.
+ */
+async function recordDeferral(photoId: string, taskId: string, state: string): Promise<void> {
+  const ref = firestore().collection("photos").doc(photoId);
+  await firestore().runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    if (!snap.exists || snap.get("status") !== "QUEUED" || snap.get("taskId") === taskId) return;
+    const now = deps().now();
+    const entry = { status: "QUEUED", at: now, note: `deferred to the batch queue: Vision budget ${state}` };
+    tx.update(ref, { taskId, updatedAt: now, statusHistory: FieldValue.arrayUnion(entry) });
+  });
 }
 
 /** The failure hook: the photo ends FAILED with the reason (only from QUEUED/PROCESSING). */

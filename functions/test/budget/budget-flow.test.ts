@@ -7,6 +7,7 @@ import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
 import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
+import { processPhoto } from "../../src/analysis/process-photo";
 import { monthKey } from "../../src/budget/state";
 import { BudgetDocSchema } from "../../src/schema/budget";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
@@ -81,12 +82,20 @@ describe("budget thresholds", () => {
     assert.equal(queue.tasks.length, 1);
     assert.equal(queue.tasks[0].queue, "batch");
     assert.equal(queue.tasks[0].payload.type, "process_inspection_photo");
+    // The deferral is a step of its own, and the photo points at the batch task.
+    const deferred = await db().collection("photos").doc(id).get();
+    assert.equal(deferred.get("taskId"), queue.tasks[0].payload.taskId);
+    assert.match((deferred.get("statusHistory") as { note?: string }[])[1].note ?? "", /deferred to the batch queue: Vision budget THROTTLED/);
+    // The deferring task run again (a retry after a lost acknowledgement) records nothing more.
+    assert.deepEqual(await processPhoto(id, { taskId: `t-${id}`, queue: "high_priority" }), { photoId: id, status: "DEFERRED" });
+    assert.equal((await status(id)).history.length, 2);
+    assert.equal(queue.tasks.length, 1);
 
     const runs = await drain(queue);
     assert.equal(runs[0].outcome?.state, "SUCCESS");
     const s = await status(id);
     assert.equal(s.status, "COMPLETED");
-    assert.deepEqual(s.history, ["QUEUED", "PROCESSING", "COMPLETED"]);
+    assert.deepEqual(s.history, ["QUEUED", "QUEUED", "PROCESSING", "COMPLETED"]);
   });
 
   it("at 90 % a critical photo is not deferred", async () => {
