@@ -2,6 +2,7 @@
 // replaying recorded responses: findings, errors, retries, cache and escalation.
 import { strict as assert } from "node:assert";
 import { Timestamp } from "firebase-admin/firestore";
+import fc from "fast-check";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,8 @@ import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
 import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
+import { cacheKey } from "../../src/analysis/vision-call";
+import { ALL_FEATURES } from "../../src/schema/vision";
 import { AnalysisDocSchema, AnomalyDocSchema, DamageReportDocSchema, MeterReadingDocSchema } from "../../src/schema/analysis";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { TaskDocSchema } from "../../src/schema/task";
@@ -264,6 +267,36 @@ describe("process_inspection_photo", () => {
     assert.equal(expireAt.toMillis() - createdAt.toMillis(), 30 * 86_400_000);
     const days = (expireAt.toMillis() - Date.now()) / 86_400_000;
     assert.ok(days > 29.9 && days <= 30, `expireAt ${days} days ahead`);
+  });
+
+  it("keys the cache by content, feature set and model: another model or feature set is a miss", async () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }), fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }), (a, b) => {
+        const sha = "ef".repeat(32);
+        assert.equal(cacheKey(sha, a, "m"), cacheKey(sha, [...a].reverse(), "m"));
+        assert.equal(cacheKey(sha, a, "m") === cacheKey(sha, b, "m"), [...a].sort().join() === [...b].sort().join());
+        assert.notEqual(cacheKey(sha, a, "m"), cacheKey(sha, a, "n"));
+        assert.notEqual(cacheKey(sha, a, "m"), cacheKey("00".repeat(32), a, "m"));
+      }),
+    );
+    const sha = "9a".repeat(32);
+    const first = uniq("model");
+    const second = uniq("model");
+    await queuedPhoto(store, first, { sha256: sha });
+    await queuedPhoto(store, second, { sha256: sha });
+    vision.script(first, "clean-wall").script(second, "clean-wall");
+    await handleTask(processEnvelope(`t-${first}`, first), { queue: "high_priority" });
+    const saved = process.env.VISION_MODEL;
+    process.env.VISION_MODEL = "builtin/latest";
+    try {
+      await handleTask(processEnvelope(`t-${second}`, second), { queue: "high_priority" });
+    } finally {
+      if (saved === undefined) delete process.env.VISION_MODEL;
+      else process.env.VISION_MODEL = saved;
+    }
+    assert.equal(vision.callsFor(second).length, 1);
+    assert.equal(vision.callsFor(second)[0].model, "builtin/latest");
+    assert.equal((await db().collection("visionCache").get()).size, 2);
   });
 
   it("escalates a CRITICAL anomaly: photo and asset marked, supervisors notified once", async () => {
