@@ -115,6 +115,8 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
           const recorded = env.queue.tasks.filter((t) => t.opts.id === taskId);
           assert.equal(recorded.length, 1);
           assert.equal(recorded[0].queue, "high_priority");
+          // The 30-minute hard limit travels with every enqueue.
+          assert.equal(recorded[0].opts.dispatchDeadlineSeconds, 1800);
           assert.deepEqual(recorded[0].payload, { taskId, type: "process_inspection_photo", args: { photoId }, parentId: null });
         },
       ),

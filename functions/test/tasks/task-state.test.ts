@@ -2,7 +2,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { attemptNumber, isTerminalTask, parentOutcome, stepTask, type TaskEvent } from "../../src/tasks/task-state";
-import type { TaskState } from "../../src/schema/task";
+import { QueueNameSchema, type TaskState } from "../../src/schema/task";
+import { backoffSeconds, QUEUES } from "../../src/tasks/queues";
 
 const event: fc.Arbitrary<TaskEvent> = fc.oneof(
   fc.record({ kind: fc.constant("start" as const), attempt: fc.integer({ min: 1, max: 6 }) }),
@@ -94,5 +95,24 @@ describe("task state machine", () => {
         assert.equal(out.state, f === 0 ? "SUCCESS" : "FAILURE");
       }),
     );
+  });
+
+  it("retry backoff doubles from the minimum and is capped at 600 s, on every queue", () => {
+    for (const q of QueueNameSchema.options) {
+      const r = QUEUES[q].retry;
+      assert.equal(r.maxAttempts, 4, q);
+      assert.equal(r.maxBackoffSeconds, 600, q);
+      assert.equal(QUEUES[q].timeoutSeconds, 1800, q);
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 100 }), (retry) => {
+          const b = backoffSeconds(retry, r);
+          assert.ok(b >= r.minBackoffSeconds && b <= 600);
+          assert.ok(backoffSeconds(retry + 1, r) >= b);
+          assert.equal(b, Math.min(r.minBackoffSeconds * 2 ** Math.min(retry - 1, r.maxDoublings), 600));
+        }),
+      );
+    }
+    assert.equal(backoffSeconds(1), 10);
+    assert.equal(backoffSeconds(100), 600);
   });
 });
