@@ -170,9 +170,12 @@ describe("ingest: bad input", () => {
         const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
         assert.equal(doc.status, "REJECTED");
         assert.match(doc.reason ?? "", c.reason);
+        assert.deepEqual(doc.statusHistory.map((h) => [h.status, h.note ?? null]), [["PENDING", null], ["REJECTED", doc.reason]]);
+        assert.equal(doc.paths.original, `quarantine/u1/${assetId}/photo.jpg`);
         assert.equal(await env.store.exists(BUCKET, name), false);
         const q = await env.store.stat(BUCKET, `quarantine/u1/${assetId}/photo.jpg`);
         assert.equal(q?.metadata.reasonCode, c.code);
+        assert.equal(q?.metadata.reason, doc.reason);
         assert.equal(env.queue.tasks.length, 0);
       });
     }
