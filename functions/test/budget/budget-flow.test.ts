@@ -132,6 +132,25 @@ describe("budget thresholds", () => {
     assert.ok((await ledger()).estimatedUsd > 1000);
   });
 
+  it("at 100 % the critical re-analysis still makes its paid call", async () => {
+    await db().collection("assets").doc("asset-c").set({ assetId: "asset-c", name: "Substation 9", kind: "substation", location: null, teamId: "team-1", supervisors: ["sup-1"], meterIds: [] });
+    const id = uniq("crit");
+    await queuedPhoto(store, id, { assetId: "asset-c" });
+    vision.script(id, "smoke-substation");
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
+    assert.equal(queue.tasks.length, 1);
+    assert.equal(queue.tasks[0].payload.type, "analyze_critical_anomaly");
+    // The month runs out and the cached response is gone: the re-check must pay.
+    for (const d of (await db().collection("visionCache").get()).docs) await d.ref.delete();
+    await seedSpend(1000);
+    const runs = await drain(queue);
+    assert.equal(runs[0].outcome?.state, "SUCCESS");
+    assert.equal(vision.callsFor(id).length, 2);
+    const result = (await db().collection("tasks").doc(queue.tasks[0].payload.taskId as string).get()).get("result") as { confirmed: boolean };
+    assert.equal(result.confirmed, true);
+    assert.equal((await db().collection("photos").doc(id).get()).get("critical"), true);
+  });
+
   it("at 100 % a cache hit still completes: it costs nothing", async () => {
     const sha = "cd".repeat(32);
     const first = uniq("c1");
