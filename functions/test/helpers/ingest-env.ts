@@ -1,5 +1,6 @@
 // Wiring for tests of the Storage trigger: a DirectoryObjectStore in a temp dir, a
 // RecordingTaskQueue, and finalize CloudEvents shaped as Cloud Storage sends them.
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +41,8 @@ export function installIngestEnv(): IngestEnv {
 export async function finalizedEvent(store: DirectoryObjectStore, name: string, bucket = BUCKET) {
   const st = await store.stat(bucket, name);
   if (!st) throw new Error(`no such object ${name}`);
+  const md5Hash = createHash("md5").update(await store.read(bucket, name)).digest("base64");
+  const path = encodeURIComponent(name);
   return {
     specversion: "1.0",
     id: `${st.generation}-${Math.random().toString(36).slice(2)}`,
@@ -60,7 +63,12 @@ export async function finalizedEvent(store: DirectoryObjectStore, name: string, 
       size: String(st.size),
       timeCreated: st.timeCreated,
       updated: st.timeCreated,
+      timeStorageClassUpdated: st.timeCreated,
       storageClass: "STANDARD",
+      md5Hash,
+      etag: `C${st.generation.slice(-6)}EAE=`,
+      selfLink: `https://www.googleapis.com/storage/v1/b/${bucket}/o/${path}`,
+      mediaLink: `https://storage.googleapis.com/download/storage/v1/b/${bucket}/o/${path}?generation=${st.generation}&alt=media`,
       metadata: st.metadata,
     },
   };
