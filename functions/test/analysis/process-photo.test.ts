@@ -299,6 +299,22 @@ describe("process_inspection_photo", () => {
     assert.equal((await db().collection("visionCache").get()).size, 2);
   });
 
+  it("ignores a cache entry past its expireAt that the TTL policy has not deleted yet", async () => {
+    const sha = "7b".repeat(32);
+    const first = uniq("old");
+    const later = uniq("later");
+    await queuedPhoto(store, first, { sha256: sha });
+    await queuedPhoto(store, later, { sha256: sha });
+    vision.script(first, "clean-wall").script(later, "clean-wall");
+    await handleTask(processEnvelope(`t-${first}`, first), { queue: "high_priority" });
+    // 30 days and a minute later the entry still exists (TTL deletion lags) but is stale.
+    setDeps({ now: () => new Date(Date.now() + 30 * 86_400_000 + 60_000) });
+    await handleTask(processEnvelope(`t-${later}`, later), { queue: "high_priority" });
+    assert.equal(vision.callsFor(later).length, 1);
+    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(later).get()).data());
+    assert.equal(analysis.cached, false);
+  });
+
   it("escalates a CRITICAL anomaly: photo and asset marked, supervisors notified once", async () => {
     await db().collection("assets").doc("asset-s").set({ assetId: "asset-s", name: "Substation 4", kind: "substation", location: null, teamId: "team-1", supervisors: ["sup-1", "sup-2"], meterIds: [] });
     const id = uniq("smoke");
