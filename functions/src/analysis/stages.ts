@@ -92,9 +92,13 @@ async function loadAssetMeters(assetId: string): Promise<string[] | undefined> {
   return parsed.success ? parsed.data.meterIds : undefined;
 }
 
-/** When the photo was taken (EXIF), else when it was uploaded. */
-export function readAtOf(photo: PhotoDoc): Date {
-  const t = photo.exif?.takenAt ? Date.parse(photo.exif.takenAt) : NaN;
+/**
+ * When the photo was taken (EXIF), else when it was uploaded. A capture time without an
+ * offset (zone unknown) is read as UTC, so the result never depends on the server's TZ.
+ */
+export function readAtOf(photo: Pick<PhotoDoc, "exif" | "createdAt">): Date {
+  const taken = photo.exif?.takenAt;
+  const t = taken ? Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(taken) ? taken : `${taken}Z`) : NaN;
   return Number.isFinite(t) ? new Date(t) : photo.createdAt;
 }
 

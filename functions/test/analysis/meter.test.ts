@@ -3,6 +3,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkPlausibility, DEFAULT_PLAUSIBILITY, ocrConfidence, parseMeterReading, readingConfidence } from "../../src/analysis/meter";
 import { ocrWords } from "../../src/analysis/normalize";
+import { readAtOf } from "../../src/analysis/stages";
 
 const DAY = 86_400_000;
 const t0 = new Date("2026-01-01T00:00:00Z");
@@ -169,5 +170,26 @@ describe("meter reading confidence from the OCR", () => {
     );
     // Vision leaves word scores unset in textAnnotations: no confidence, not zero.
     assert.deepEqual(ocrWords({ textAnnotations: [{ description: "04521 kWh" }, { description: "04521" }] }), []);
+  });
+});
+
+describe("meter reading time", () => {
+  it("is the capture instant; without an offset it is read as UTC whatever the server's zone", () => {
+    const saved = process.env.TZ;
+    const created = new Date("2026-01-01T00:00:00Z");
+    const exif = (takenAt: string) => ({ takenAt, takenAtSource: "DateTimeOriginal" as const, offset: null, gps: null, make: null, model: null, software: null, orientation: null, flags: [] });
+    try {
+      for (const tz of ["UTC", "America/New_York", "Asia/Kolkata"]) {
+        process.env.TZ = tz;
+        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.000Z", tz);
+        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00.250"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.250Z", tz);
+        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00+05:30"), createdAt: created }).toISOString(), "2026-03-02T04:30:00.000Z", tz);
+        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00Z"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.000Z", tz);
+        assert.equal(readAtOf({ exif: null, createdAt: created }), created);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
