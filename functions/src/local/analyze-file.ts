@@ -7,7 +7,7 @@ import { processUpload, limitsFromConfig } from "../ingest/pipeline";
 import { inspectView, rejectedView } from "../ingest/inspect-view";
 import { normalizeResponse } from "../analysis/normalize";
 import { deriveAnomalies } from "../analysis/anomalies";
-import { checkPlausibility, looksLikeMeter, parseMeterReading } from "../analysis/meter";
+import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "../analysis/meter";
 import { classifyDamage } from "../analysis/damage";
 import { configuredFeatures } from "../analysis/vision-call";
 import type { VisionProvider } from "../ports";
@@ -41,7 +41,11 @@ export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: 
   const parsed = parseMeterReading(normalized.text);
   const meter =
     parsed && looksLikeMeter(normalized.labels, false, parsed)
-      ? { parsed, plausibility: checkPlausibility(parsed, new Date(), null) }
+      ? (() => {
+          // Same confidence rule as the meter stage: the parser's times the OCR's.
+          const confidence = readingConfidence(parsed, normalized.textWords);
+          return { parsed: { ...parsed, confidence }, plausibility: checkPlausibility({ ...parsed, confidence }, new Date(), null) };
+        })()
       : null;
   const damage = classifyDamage(anomalies);
   return {
