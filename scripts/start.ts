@@ -1,4 +1,4 @@
-// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--verbose]
+// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--verbose]
 // Runs the local runtime persistently: the exported functions on local adapters and the
 // Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
 // ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   };
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const inboxDir = resolve(cwd, opt("--inbox", resolve(ROOT, "inbox")));
-  const stateDir = resolve(ROOT, ".local");
+  // --state is for tests and side-by-side runs; `npm start` keeps its state in .local/.
+  const stateDir = resolve(cwd, opt("--state", resolve(ROOT, ".local")));
   const assetId = opt("--asset", "sample-substation-1");
   const uid = opt("--uid", "local-user");
   const port = Number(opt("--port", "8088"));
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   await seedSampleAsset();
   await seedLocalUser(uid);
   const hosted = rt.describe();
-  say(`local runtime up: Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket"))}`);
+  say(`local runtime up: Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
   say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
   say(`  scheduled (run on demand only): ${hosted.scheduled.join(", ")}`);
 
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     await rt.stop();
     await api?.close();
     await snapshot();
-    say("state saved in .local/; bye");
+    say(`state saved in ${relative(cwd, stateDir) || stateDir}/; bye`);
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());

@@ -74,7 +74,10 @@ export class LocalRuntime {
 
   static async start(opts: RuntimeOptions): Promise<LocalRuntime> {
     prepareEnv();
-    const fns = (await import("../index")) as unknown as Exports;
+    // Loaded only now: the storage trigger reads its default bucket from FIREBASE_CONFIG
+    // when it is defined. require, not import(): it must load under the CJS test runner too.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fns = require("../index") as Exports;
     const storage = Object.entries(fns).filter(([, f]) => endpointOf(f)?.eventTrigger?.eventType === FINALIZED);
     if (storage.length !== 1) throw new Error(`expected one Storage finalize function, found ${storage.length}`);
     const bucket = endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ?? `${process.env.GCLOUD_PROJECT}.appspot.com`;

@@ -1,0 +1,159 @@
+// The local in-process queues against the real emulator: deterministic ids, retries with
+// backoff up to maxAttempts, the dispatch deadline, concurrency and rate limits from the
+// queue table, and resuming pending and interrupted work from Firestore.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { LOCAL_QUEUE_COLLECTION, LocalTaskQueue, type Delivery } from "../../src/local/task-queue";
+import type { QueueName } from "../../src/schema/task";
+import { QUEUES, type QueueSettings } from "../../src/tasks/queues";
+import { clearFirestore, db, uniq } from "../helpers/firestore";
+
+/** The production table with millisecond backoff, so retries happen within a test. */
+function fastTable(over: Partial<QueueSettings["rateLimits"]> = {}, maxAttempts = 4): Record<QueueName, QueueSettings> {
+  const t = {} as Record<QueueName, QueueSettings>;
+  for (const [k, v] of Object.entries(QUEUES) as [QueueName, QueueSettings][]) {
+    t[k] = { ...v, retry: { ...v.retry, maxAttempts, minBackoffSeconds: 0.01, maxBackoffSeconds: 0.05 }, rateLimits: { ...v.rateLimits, maxDispatchesPerSecond: 1000, ...over } };
+  }
+  return t;
+}
+
+const opts = (id: string, deadline = 60) => ({ id, dispatchDeadlineSeconds: deadline });
+
+describe("local task queue", function () {
+  this.timeout(60_000);
+  const queues: LocalTaskQueue[] = [];
+  const make = (dispatch: (d: Delivery) => Promise<number>, table = fastTable()) => {
+    const q = new LocalTaskQueue({ dispatch, queues: table });
+    queues.push(q);
+    return q;
+  };
+  beforeEach(clearFirestore);
+  afterEach(async () => {
+    await Promise.all(queues.splice(0).map((q) => q.stop()));
+  });
+
+  it("dispatches a task once per deterministic id, a second enqueue being a no-op", async () => {
+    const seen: Delivery[] = [];
+    const q = make(async (d) => (seen.push(d), 204));
+    await q.start();
+    const id = uniq("dup");
+    assert.equal(await q.enqueue("high_priority", { taskId: id, n: 1 }, opts(id)), true);
+    assert.equal(await q.enqueue("high_priority", { taskId: id, n: 2 }, opts(id)), false);
+    await q.idle();
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0].payload, { taskId: id, n: 1 });
+    assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "DONE");
+  });
+
+  it("retries non-2xx answers with increasing retry counts until one succeeds", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.constantFrom(429, 500, 503), async (failures, status) => {
+        const counts: number[] = [];
+        const q = make(async (d) => (counts.push(d.retryCount), counts.length <= failures ? status : 204));
+        await q.start();
+        const id = uniq("retry");
+        await q.enqueue("normal", {}, opts(id));
+        await q.idle();
+        await q.stop();
+        assert.deepEqual(counts, [...Array(failures + 1).keys()]);
+        const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+        assert.equal(doc?.state, "DONE");
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it("gives up after maxAttempts and keeps the last error", async () => {
+    let calls = 0;
+    const q = make(async () => {
+      calls++;
+      throw new Error("boom");
+    });
+    await q.start();
+    const id = uniq("giveup");
+    await q.enqueue("batch", {}, opts(id));
+    await q.idle();
+    assert.equal(calls, 4);
+    const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+    assert.equal(doc?.state, "GAVE_UP");
+    assert.equal(doc?.lastError, "boom");
+  });
+
+  it("treats no answer within the dispatch deadline as a failed attempt", async () => {
+    const statuses: number[] = [];
+    const q = new LocalTaskQueue({
+      dispatch: () => new Promise<number>(() => undefined),
+      queues: fastTable({}, 2),
+      onEvent: (e) => {
+        if (e.kind === "retry" || e.kind === "gave-up") statuses.push(e.status);
+      },
+    });
+    queues.push(q);
+    await q.start();
+    const id = uniq("deadline");
+    await q.enqueue("normal", {}, opts(id, 0.05));
+    await q.idle();
+    assert.deepEqual(statuses, [504, 504]);
+    assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "GAVE_UP");
+  });
+
+  it("never runs more tasks at once than the queue's maxConcurrentDispatches", async () => {
+    let running = 0;
+    let peak = 0;
+    const q = make(async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 30));
+      running--;
+      return 204;
+    }, fastTable({ maxConcurrentDispatches: 3 }));
+    await q.start();
+    for (let i = 0; i < 10; i++) {
+      const id = uniq("conc");
+      await q.enqueue("normal", {}, opts(id));
+    }
+    await q.idle();
+    assert.ok(peak <= 3, `peak ${peak}`);
+    assert.ok(peak >= 2, "tasks should overlap up to the limit");
+  });
+
+  it("dispatches no faster than maxDispatchesPerSecond allows (after a one-second burst)", async () => {
+    const rate = 20;
+    const times: number[] = [];
+    const q = make(async () => (times.push(Date.now()), 204), fastTable({ maxDispatchesPerSecond: rate, maxConcurrentDispatches: 50 }));
+    const ids = Array.from({ length: 30 }, () => uniq("rate"));
+    for (const id of ids) await q.enqueue("batch", {}, opts(id));
+    const start = Date.now();
+    await q.start();
+    await q.idle();
+    assert.equal(times.length, ids.length);
+    // Token bucket: by time t at most burst + rate * t dispatches can have started.
+    times.sort((a, b) => a - b).forEach((t, i) => assert.ok(i + 1 <= rate + (rate * (t - start)) / 1000 + 1, `dispatch ${i + 1} at ${t - start} ms`));
+  });
+
+  it("keeps a scheduled delay as the task's notBefore", async () => {
+    const q = make(async () => 204);
+    const id = uniq("delay");
+    await q.enqueue("batch", {}, { ...opts(id), scheduleDelaySeconds: 3600 });
+    const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+    assert.ok(doc!.notBefore.toMillis() - doc!.createdAt.toMillis() >= 3600_000);
+  });
+
+  it("resumes pending work and retries work interrupted mid-flight after a restart", async () => {
+    const first = make(async () => 204);
+    const pendingId = uniq("pending");
+    await first.enqueue("high_priority", { which: "pending" }, opts(pendingId));
+    // A task the previous runtime had dispatched when it died.
+    const runningId = uniq("running");
+    await first.enqueue("high_priority", { which: "running" }, opts(runningId));
+    await db().collection(LOCAL_QUEUE_COLLECTION).doc(runningId).update({ state: "RUNNING", executions: 1 });
+
+    const seen = new Map<string, number>();
+    const second = make(async (d) => (seen.set(String(d.payload.which), d.retryCount), 204));
+    await second.start();
+    await second.idle();
+    assert.equal(seen.get("pending"), 0);
+    assert.equal(seen.get("running"), 1);
+    for (const id of [pendingId, runningId]) assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "DONE");
+  });
+});
