@@ -5,6 +5,9 @@ import net from "node:net";
 process.env.GCLOUD_PROJECT ??= "demo-fieldlens";
 process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
+// Google's auth libraries otherwise probe the GCE metadata server (169.254.169.254) to
+// see whether they run on Google Cloud; seen as stray MetadataLookupWarnings in test runs.
+process.env.METADATA_SERVER_DETECTION ??= "none";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 const originalConnect = net.Socket.prototype.connect;
