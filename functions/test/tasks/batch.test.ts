@@ -1,6 +1,7 @@
 // batch_process_images: the parent finishes only when every child has, with counts.
 import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
+import fc from "fast-check";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
@@ -102,6 +103,56 @@ describe("batch_process_images", () => {
     const again = await runToEnd({ taskId: parentId, type: "batch_process_images", args: { photoIds: ids } }, "batch");
     assert.equal(again.outcome?.duplicate, true);
     for (const id of ids) assert.equal(await photoStatus(id), "COMPLETED");
+  });
+
+  it("counts any mix of good, bad, flaky, retry-exhausted and missing photos, in any child order (property)", async () => {
+    type Kind = "good" | "bad" | "flaky" | "exhausted" | "missing";
+    const script: Record<Exclude<Kind, "missing">, string[]> = {
+      good: ["clean-wall"],
+      bad: ["invalid-argument"],
+      flaky: ["quota-exceeded", "corroded-pipe"],
+      // More transient failures than the queue's 4 attempts: FAILURE on the last one.
+      exhausted: ["quota-exceeded"],
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Kind>("good", "bad", "flaky", "exhausted", "missing"), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (kinds, reverse, repeatFirst) => {
+          const q = new RecordingTaskQueue();
+          const v = new ReplayVisionProvider();
+          setDeps({ queue: q, vision: v });
+          const photos = kinds.map((k) => ({ id: uniq(k), kind: k }));
+          for (const p of photos) {
+            if (p.kind === "missing") continue;
+            await queuedPhoto(store, p.id);
+            v.script(p.id, ...script[p.kind]);
+          }
+          const parentId = uniq("batch");
+          // A photo listed twice is one child.
+          const photoIds = [...photos.map((p) => p.id), ...(repeatFirst ? [photos[0].id] : [])];
+          await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds } });
+          await runToEnd(q.tasks[0].payload, "batch");
+          const children = q.tasks.slice(1);
+          assert.equal(children.length, photos.length);
+          for (const c of reverse ? [...children].reverse() : children) {
+            assert.equal((await task(parentId)).state, "STARTED", "the parent waits for every child");
+            await runToEnd(c.payload, c.queue);
+          }
+          const ok = kinds.filter((k) => k === "good" || k === "flaky").length;
+          const parent = await task(parentId);
+          assert.deepEqual(parent.children, { total: photos.length, succeeded: ok, failed: photos.length - ok });
+          assert.deepEqual(parent.result, { total: photos.length, succeeded: ok, failed: photos.length - ok });
+          assert.equal(parent.state, ok === photos.length ? "SUCCESS" : "FAILURE");
+          for (const p of photos) {
+            if (p.kind === "missing") continue;
+            assert.equal(await photoStatus(p.id), p.kind === "good" || p.kind === "flaky" ? "COMPLETED" : "FAILED", p.kind);
+          }
+        },
+      ),
+      { numRuns: 6 },
+    );
   });
 
   it("rejects an empty batch as bad args", async () => {
