@@ -1,4 +1,4 @@
-// npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--verbose]
+// npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--concurrency <n>] [--verbose]
 // The main job: runs the local runtime (the exported functions on local adapters and the
 // Firestore emulator), uploads the photos as the app would, shows progress until every
 // photo is COMPLETED, FAILED or REJECTED, prints a summary table and writes an HTML
@@ -20,11 +20,12 @@ interface Args {
   timeoutSeconds: number;
   reportDir: string;
   verbose: boolean;
+  concurrency: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const a: Args = { inputs: [], assetId: "sample-substation-1", uid: "local-user", timeoutSeconds: 600, reportDir: join(ROOT, "report"), verbose: false };
+  const a: Args = { inputs: [], assetId: "sample-substation-1", uid: "local-user", timeoutSeconds: 600, reportDir: join(ROOT, "report"), verbose: false, concurrency: undefined };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     const next = () => {
@@ -37,10 +38,12 @@ function parseArgs(argv: string[]): Args {
     else if (v === "--timeout") a.timeoutSeconds = Number(next());
     else if (v === "--report") a.reportDir = resolve(cwd, next());
     else if (v === "--verbose" || v === "-v") a.verbose = true;
+    else if (v === "--concurrency") a.concurrency = Number(next());
     else if (v.startsWith("--")) throw new Error(`unknown option ${v}`);
     else a.inputs.push(resolve(cwd, v));
   }
   if (!/^[^/]{1,200}$/.test(a.assetId) || !/^[^/]{1,200}$/.test(a.uid)) throw new Error("--asset and --uid cannot contain '/'");
+  if (a.concurrency !== undefined && !(a.concurrency >= 1)) throw new Error("--concurrency must be at least 1");
   if (!(a.timeoutSeconds > 0)) throw new Error("--timeout must be a positive number of seconds");
   return a;
 }
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`${(err as Error).message}\nusage: npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--verbose]`);
+    console.error(`${(err as Error).message}\nusage: npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--concurrency <n>] [--verbose]`);
     return 2;
   }
   const { LocalRuntime } = await import("../functions/src/local/runtime");
@@ -82,6 +85,7 @@ async function main(): Promise<number> {
   const root = await mkdtemp(join(tmpdir(), "fieldlens-run-"));
   const rt = await LocalRuntime.start({
     root,
+    maxConcurrency: args.concurrency,
     onEvent: (e) => {
       const line = describeEvent(e, args.verbose);
       if (line) console.log(`         ${line}`);

@@ -31,6 +31,20 @@ export interface RuntimeOptions {
   queues?: Record<QueueName, QueueSettings>;
   vision?: VisionProvider;
   pollMs?: number;
+  /**
+   * Caps every queue's maxConcurrentDispatches (a small machine gains nothing from 20
+   * photos at once: OCR is one worker). Unset: the queue table as deployed.
+   */
+  maxConcurrency?: number;
+}
+
+/** The queue table with every queue's concurrency capped at `cap`. */
+export function capConcurrency(table: Record<QueueName, QueueSettings>, cap: number): Record<QueueName, QueueSettings> {
+  const out = {} as Record<QueueName, QueueSettings>;
+  for (const [k, v] of Object.entries(table) as [QueueName, QueueSettings][]) {
+    out[k] = { ...v, rateLimits: { ...v.rateLimits, maxConcurrentDispatches: Math.max(1, Math.min(cap, v.rateLimits.maxConcurrentDispatches)) } };
+  }
+  return out;
 }
 
 type Exports = Record<string, unknown>;
@@ -55,19 +69,19 @@ export class LocalRuntime {
   private watcher!: BucketWatcher;
   private triggers!: FirestoreTriggerRunner;
   private fns!: Exports;
+  private readonly table: Record<QueueName, QueueSettings>;
   private started = false;
 
-  private constructor(
-    private readonly opts: RuntimeOptions,
-    bucket: string,
-  ) {
+  private constructor(opts: RuntimeOptions, bucket: string) {
     this.bucket = bucket;
     this.store = new DirectoryObjectStore(opts.root);
     this.messenger = new OutboxMessenger(opts.print);
     this.vision = opts.vision ?? new LocalVisionEngine();
+    const table = opts.queues ?? QUEUES;
+    this.table = opts.maxConcurrency ? capConcurrency(table, opts.maxConcurrency) : table;
     this.queue = new LocalTaskQueue({
       dispatch: (d) => this.dispatchTask(d),
-      queues: opts.queues,
+      queues: this.table,
       onEvent: (e) => opts.onEvent?.({ source: "queue", ...e }),
     });
   }
@@ -162,7 +176,7 @@ export class LocalRuntime {
   }
 
   private async dispatchTask(d: Delivery): Promise<number> {
-    const functionName = (this.opts.queues ?? QUEUES)[d.queue].functionName;
+    const functionName = this.table[d.queue].functionName;
     const fn = this.fns[functionName] as HttpEntry | undefined;
     if (!fn) return 404;
     const res = new HttpResponseLike();
