@@ -11,13 +11,31 @@ import type { PhotoStatus } from "../schema/photo";
 /** Longer than the 30-minute hard limit plus the longest retry backoff. */
 export const STUCK_AFTER_MINUTES = 45;
 export const MAX_RECONCILES = 2;
+/** A photo deferred to the throttled batch queue may legitimately wait this long. */
+export const DEFERRED_STUCK_AFTER_HOURS = 24;
+
+/** What the photo's current task says about it (null: no task document). */
+export interface TaskFacts {
+  state: string;
+  queue: string;
+  updatedAt: Date;
+}
 
 export type ReconcileAction = { kind: "requeue"; attempt: number } | { kind: "fail"; reason: string } | { kind: "none" };
 
-/** Pure: what to do with one photo. */
-export function reconcileAction(p: { status: PhotoStatus; updatedAt: Date; reconciles: number }, now: Date): ReconcileAction {
+/**
+ * Pure: what to do with one photo. A live task (pending, started or retrying) vouches
+ * for the photo until the task itself goes quiet; a photo deferred to the batch queue
+ * by the budget throttle gets a day, since that queue drains slowly on purpose.
+ */
+export function reconcileAction(p: { status: PhotoStatus; updatedAt: Date; reconciles: number }, now: Date, task: TaskFacts | null = null): ReconcileAction {
   if (p.status !== "QUEUED" && p.status !== "PROCESSING") return { kind: "none" };
-  if (now.getTime() - p.updatedAt.getTime() < STUCK_AFTER_MINUTES * 60_000) return { kind: "none" };
+  const age = (d: Date) => now.getTime() - d.getTime();
+  if (age(p.updatedAt) < STUCK_AFTER_MINUTES * 60_000) return { kind: "none" };
+  if (task && (task.state === "PENDING" || task.state === "STARTED" || task.state === "RETRY")) {
+    const patience = task.queue === "batch" && task.state === "PENDING" ? DEFERRED_STUCK_AFTER_HOURS * 3_600_000 : STUCK_AFTER_MINUTES * 60_000;
+    if (age(task.updatedAt) < patience) return { kind: "none" };
+  }
   if (p.reconciles >= MAX_RECONCILES) {
     return { kind: "fail", reason: `stuck in ${p.status} after ${p.reconciles} re-enqueue(s); giving up` };
   }
@@ -36,9 +54,15 @@ export async function reconcileStuckPhotos(limit = 200): Promise<{ requeued: num
   let requeued = 0;
   let failed = 0;
   for (const doc of snap.docs) {
+    const taskId = doc.get("taskId") as string | null;
+    const task = taskId ? await firestore().collection("tasks").doc(taskId).get() : null;
+    const facts: TaskFacts | null = task?.exists
+      ? { state: task.get("state"), queue: task.get("queue"), updatedAt: task.get("updatedAt")?.toDate?.() ?? new Date(0) }
+      : null;
     const action = reconcileAction(
       { status: doc.get("status"), updatedAt: doc.get("updatedAt").toDate(), reconciles: doc.get("reconciles") ?? 0 },
       now,
+      facts,
     );
     if (action.kind === "fail") {
       const r = await transitionPhoto(doc.id, "FAILED", { note: action.reason, fields: { reason: action.reason } });

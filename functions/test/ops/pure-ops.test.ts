@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { reconcileAction, STUCK_AFTER_MINUTES, MAX_RECONCILES } from "../../src/maintenance/reconcile";
+import { reconcileAction, STUCK_AFTER_MINUTES, MAX_RECONCILES, DEFERRED_STUCK_AFTER_HOURS } from "../../src/maintenance/reconcile";
 import { percentile, rollup, dayBounds, yesterday } from "../../src/reports/daily-analytics";
 import { calibrate, evaluate, metricsAt, MIN_SUPPORT } from "../../src/models/calibrate";
 import { compareFindings, worstSeverity } from "../../src/reports/image-report";
@@ -22,6 +22,16 @@ describe("reconciler decisions", () => {
         if (a.kind === "fail") assert.ok(reconciles >= MAX_RECONCILES && /stuck/.test(a.reason));
       }),
     );
+  });
+  it("a live task vouches for its photo until the task goes quiet; a deferred batch task gets a day", () => {
+    const old = new Date(now.getTime() - 2 * STUCK_AFTER_MINUTES * 60_000);
+    const photo = { status: "QUEUED" as const, updatedAt: old, reconciles: 0 };
+    const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+    assert.equal(reconcileAction(photo, now, { state: "PENDING", queue: "batch", updatedAt: hoursAgo(DEFERRED_STUCK_AFTER_HOURS - 1) }).kind, "none");
+    assert.equal(reconcileAction(photo, now, { state: "PENDING", queue: "batch", updatedAt: hoursAgo(DEFERRED_STUCK_AFTER_HOURS + 1) }).kind, "requeue");
+    assert.equal(reconcileAction(photo, now, { state: "RETRY", queue: "high_priority", updatedAt: new Date(now.getTime() - 60_000) }).kind, "none");
+    assert.equal(reconcileAction(photo, now, { state: "STARTED", queue: "high_priority", updatedAt: old }).kind, "requeue");
+    assert.equal(reconcileAction(photo, now, { state: "SUCCESS", queue: "high_priority", updatedAt: new Date(now.getTime() - 60_000) }).kind, "requeue", "a finished task left its photo behind");
   });
 });
 
