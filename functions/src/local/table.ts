@@ -14,7 +14,8 @@ export function rowOf(s: PhotoSummary): string[] {
   return [
     s.file,
     `${s.status}${flags}`,
-    s.takenAt ? s.takenAt.replace("T", " ").slice(0, 19) : "-",
+    // Without EXIF, ingest falls back to the upload time: say so.
+    s.takenAt ? `${s.takenAt.replace("T", " ").slice(0, 19)}${s.takenAtSource === "UploadTime" ? " (upload)" : ""}` : "-",
     s.gps ? `${s.gps.lat.toFixed(5)},${s.gps.lng.toFixed(5)}` : "-",
     anomaliesCell(s),
     s.meter ? `${s.meter.value}${s.meter.unit ? ` ${s.meter.unit}` : ""}${s.meter.needsReview ? " (review)" : ""}` : "-",
