@@ -104,18 +104,31 @@ describe("local runtime end to end", function () {
     assert.ok(outbox.some((l) => l.startsWith("[outbox]")));
   });
 
-  it("takes every real camera photo to a terminal state", async function () {
-    if (!sharedPhotosAvailable()) {
-      console.log(`      (skipped: no real photos at ${SHARED_PHOTOS})`);
-      this.skip();
-    }
-    const files = await expandInputs([SHARED_PHOTOS]);
-    const real = await processPhotos(rt, { files, uid: "local-user", assetId: SAMPLE_ASSET.assetId, timeoutMs: 240_000 });
-    assert.deepEqual(real.unfinished, []);
-    assert.equal(real.summaries.length, files.length);
-    for (const s of real.summaries) {
-      assert.ok(["COMPLETED", "FAILED", "REJECTED"].includes(s.status), `${s.file}: ${s.status}`);
-      if (s.status !== "COMPLETED") assert.ok(s.reason, `${s.file} ended ${s.status} without a reason`);
-    }
+  it("runs a scheduled function on demand through its HTTP entry point", async () => {
+    assert.equal(await rt.runSchedule("scheduledBudgetCheck"), 200);
+    await rt.idle();
+    const tasks = await db().collection("tasks").where("type", "==", "check_budget_usage").get();
+    assert.equal(tasks.size, 1);
+    assert.equal(tasks.docs[0].get("state"), "SUCCESS");
+  });
+
+  describe("real camera photos", function () {
+    before(function () {
+      if (!sharedPhotosAvailable()) {
+        console.log(`      skipped: no real photos at ${SHARED_PHOTOS}`);
+        this.skip();
+      }
+    });
+
+    it("takes every real camera photo to a terminal state", async () => {
+      const files = await expandInputs([SHARED_PHOTOS]);
+      const real = await processPhotos(rt, { files, uid: "local-user", assetId: SAMPLE_ASSET.assetId, timeoutMs: 240_000 });
+      assert.deepEqual(real.unfinished, []);
+      assert.equal(real.summaries.length, files.length);
+      for (const s of real.summaries) {
+        assert.ok(["COMPLETED", "FAILED", "REJECTED"].includes(s.status), `${s.file}: ${s.status}`);
+        if (s.status !== "COMPLETED") assert.ok(s.reason, `${s.file} ended ${s.status} without a reason`);
+      }
+    });
   });
 });
