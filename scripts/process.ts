@@ -111,7 +111,7 @@ async function main(): Promise<number> {
     },
   });
   // Follow-up work (critical-anomaly escalation, notifications) finishes before the report.
-  await Promise.race([rt.idle(), new Promise((r) => setTimeout(r, 30_000))]);
+  if (outcome.unfinished.length === 0) await Promise.race([rt.idle(), new Promise((r) => setTimeout(r, 30_000))]);
   if (interrupted) return 130;
 
   console.log(`\n${formatTable(outcome.summaries)}\n`);
