@@ -1,4 +1,4 @@
-// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--verbose]
+// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--verbose]
 // Runs the local runtime persistently: the exported functions on local adapters and the
 // Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
 // ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
@@ -48,7 +48,10 @@ async function main(): Promise<void> {
   const hosted = rt.describe();
   say(`local runtime up: Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
   say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
-  say(`  scheduled (run on demand only): ${hosted.scheduled.join(", ")}`);
+  if (argv.includes("--schedules")) {
+    const every = rt.startSchedules((name, status) => say(`schedule: ${name} ran (${status})`));
+    say(`  scheduled on an interval: ${every.map((e) => `${e.name} every ${e.everyMs / 60_000} min`).join(", ") || "none"}; cron schedules are not run`);
+  } else say(`  scheduled (not run; --schedules runs the "every N minutes/hours" ones): ${hosted.scheduled.join(", ")}`);
 
   let api: { baseUrl: string; close(): Promise<void> } | null = null;
   if (!argv.includes("--no-api")) {

@@ -70,6 +70,7 @@ export class LocalRuntime {
   private triggers!: FirestoreTriggerRunner;
   private fns!: Exports;
   private readonly table: Record<QueueName, QueueSettings>;
+  private readonly timers: NodeJS.Timeout[] = [];
   private started = false;
 
   private constructor(opts: RuntimeOptions, bucket: string) {
@@ -134,6 +135,7 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    for (const t of this.timers.splice(0)) clearInterval(t);
     await this.watcher.stop();
     await this.queue.stop();
     await this.triggers.stop();
@@ -163,6 +165,29 @@ export class LocalRuntime {
     await fn(req, res);
     await res.finished;
     return res.statusCode;
+  }
+
+  /**
+   * Runs the scheduled functions whose schedule is "every N minutes|hours" at that
+   * interval (cron-style schedules stay on demand). Returns what was scheduled.
+   */
+  startSchedules(onRun?: (name: string, status: number) => void): { name: string; everyMs: number }[] {
+    const started: { name: string; everyMs: number }[] = [];
+    for (const [name, f] of Object.entries(this.fns)) {
+      const schedule = (endpointOf(f)?.scheduleTrigger as { schedule?: string } | undefined)?.schedule;
+      const everyMs = schedule ? intervalOf(schedule) : null;
+      if (!everyMs) continue;
+      const timer = setInterval(() => {
+        void this.runSchedule(name).then(
+          (status) => onRun?.(name, status),
+          () => onRun?.(name, 500),
+        );
+      }, everyMs);
+      timer.unref();
+      this.timers.push(timer);
+      started.push({ name, everyMs });
+    }
+    return started;
   }
 
   /** Resolves once no upload event, task or trigger is in progress. */
@@ -196,6 +221,13 @@ interface Endpoint {
 
 function endpointOf(f: unknown): Endpoint | undefined {
   return (f as { __endpoint?: Endpoint } | undefined)?.__endpoint;
+}
+
+/** Milliseconds for an App Engine-style "every N minutes|hours" schedule; null for cron. */
+export function intervalOf(schedule: string): number | null {
+  const m = /^every (\d+) (minute|minutes|hour|hours)$/.exec(schedule.trim());
+  if (!m) return null;
+  return Number(m[1]) * (m[2].startsWith("hour") ? 3_600_000 : 60_000);
 }
 
 const TYPES: Record<string, string> = {

@@ -14,6 +14,7 @@ import { BucketWatcher, eventIdFor, LOCAL_EVENTS_COLLECTION } from "../../src/lo
 import { FIRESTORE_EVENT, firestoreEvent, taskRequest } from "../../src/local/events";
 import { firestoreTriggers, matchPattern } from "../../src/local/firestore-triggers";
 import { Inbox } from "../../src/local/inbox";
+import { intervalOf } from "../../src/local/runtime";
 import { escapeHtml, writeReport } from "../../src/local/report";
 import type { PhotoSummary } from "../../src/local/summary";
 import { formatTable } from "../../src/local/table";
@@ -142,6 +143,12 @@ describe("local runtime parts", function () {
     assert.deepEqual(res, { sent: 2, invalidTokens: [] });
     assert.equal(outbox.sent.length, 1);
     assert.match(lines[0], /^\[outbox\] to 2 device\(s\): Hi — there \(photoId=p\)$/);
+  });
+
+  it("reads 'every N minutes/hours' schedules and leaves cron ones alone", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), (n) => intervalOf(`every ${n} minutes`) === n * 60_000 && intervalOf(`every ${n} hours`) === n * 3_600_000));
+    assert.equal(intervalOf("10 0 * * *"), null);
+    assert.equal(intervalOf("every day 00:00"), null);
   });
 
   it("escapes everything it puts into the report", () => {
