@@ -148,22 +148,25 @@ export function crackedSlab(seed = 23): Scene {
   return { image: raw(buf).composite([{ input: svg(overlay), top: 0, left: 0 }]), region };
 }
 
-/** An electricity meter in a cabinet, its display showing `digits` then "kWh". */
+/**
+ * An electricity meter in a cabinet, its display showing `digits` then "kWh". Stroke
+ * widths and spacing were tuned so tesseract reads both words with confidence.
+ */
 export function meter(digits: string, seed = 31): Scene {
   const buf = surface([92, 98, 104], 10, seed);
   const h = 150;
   const textW = strokeTextWidth(digits, h);
   const unitH = 120;
   const unitW = strokeTextWidth("kWh", unitH);
-  const winX = (W - textW - unitW - 120) / 2, winY = 430;
-  const winW = textW + unitW + 120, winH = h + 100;
+  const winX = (W - textW - unitW - 150) / 2, winY = 430;
+  const winW = textW + unitW + 150, winH = h + 100;
   const region = { x0: winX + 30, y0: winY + 50, x1: winX + 30 + textW, y1: winY + 50 + h };
   const overlay =
     `<rect x="${winX - 120}" y="${winY - 230}" width="${winW + 240}" height="${winH + 520}" rx="40" fill="#e4e2dc" stroke="#777" stroke-width="6"/>` +
     `<rect x="${winX - 20}" y="${winY - 20}" width="${winW + 40}" height="${winH + 40}" rx="14" fill="#3a3f3a"/>` +
     `<rect x="${winX}" y="${winY}" width="${winW}" height="${winH}" fill="#c9d8bd"/>` +
-    strokeText(digits, winX + 30, winY + 50, h, "#1a1c1a", 12) +
-    strokeText("kWh", winX + 60 + textW, winY + 50 + h - unitH, unitH, "#1a1c1a", 10) +
+    strokeText(digits, winX + 30, winY + 50, h, "#1a1c1a", 14) +
+    strokeText("kWh", winX + 90 + textW, winY + 50 + h - unitH, unitH, "#1a1c1a", 10) +
     `<circle cx="${W / 2}" cy="${winY + winH + 160}" r="40" fill="#b0362f"/>`;
   return { image: raw(buf).composite([{ input: svg(overlay), top: 0, left: 0 }]), region };
 }
