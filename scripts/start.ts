@@ -1,4 +1,4 @@
-// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--verbose]
+// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--concurrency <n>] [--verbose]
 // Runs the local runtime persistently: the exported functions on local adapters and the
 // Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
 // ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const uid = opt("--uid", "local-user");
   const port = Number(opt("--port", "8088"));
   const verbose = argv.includes("--verbose") || argv.includes("-v");
+  const concurrency = argv.includes("--concurrency") ? Math.max(1, Number(opt("--concurrency", "1"))) : undefined;
 
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { Inbox } = await import("../functions/src/local/inbox");
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(`${stamp()} ${line}`);
   const rt = await LocalRuntime.start({
     root: resolve(stateDir, "bucket"),
+    maxConcurrency: concurrency,
     print: (line) => say(line),
     onEvent: (e) => {
       const line = describeEvent(e, verbose);

@@ -35,7 +35,9 @@ describe("local runtime end to end", function () {
     await clearFirestore();
     dir = await mkdtemp(join(tmpdir(), "fieldlens-e2e-"));
     manifest = await generateSamples(join(dir, "samples"));
-    rt = await LocalRuntime.start({ root: join(dir, "bucket"), print: (l) => outbox.push(l) });
+    // Capped at 4 concurrent tasks: on 2 cores more only adds emulator lock contention
+    // (the queue table's own limits are tested in test/local/task-queue.test.ts).
+    rt = await LocalRuntime.start({ root: join(dir, "bucket"), print: (l) => outbox.push(l), maxConcurrency: 4 });
     await seedSampleAsset();
     await seedLocalUser("local-user");
     outcome = await processPhotos(rt, {

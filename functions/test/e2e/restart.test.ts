@@ -25,7 +25,7 @@ interface Runtime {
 
 /** Starts `scripts/start.ts` as its own process and waits until it watches its inbox. */
 async function startRuntime(state: string): Promise<Runtime> {
-  const child = spawn(process.execPath, ["--import", TSX, START_SCRIPT, "--no-api", "--state", state, "--inbox", join(state, "inbox")], {
+  const child = spawn(process.execPath, ["--import", TSX, START_SCRIPT, "--no-api", "--concurrency", "4", "--state", state, "--inbox", join(state, "inbox")], {
     env: { ...process.env, FIELDLENS_LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],
   });
