@@ -93,8 +93,12 @@ export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArg
   const child = spawn(
     java,
     ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`, ...extraArgs],
-    { stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"], detached: false },
+        // Own process group: a terminal's Ctrl-C reaches the command first, which may still
+    // need the emulator (to save its state); the launcher stops the emulator after it.
+    { stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"], detached: true },
   );
+  // Never leave an orphaned emulator behind, however this process ends.
+  process.once("exit", () => child.exitCode === null && child.kill("SIGKILL"));
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const stateDir = resolve(cwd, opt("--state", resolve(ROOT, ".local")));
   const assetId = opt("--asset", "sample-substation-1");
   const uid = opt("--uid", "local-user");
-  const port = Number(opt("--port", "8088"));
+  const { apiPort } = await import("../functions/src/local/serve-api");
+  // One default for the docs' curl examples: FIELDLENS_API_PORT, else 8787.
+  const port = Number(opt("--port", String(apiPort())));
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   const concurrency = argv.includes("--concurrency") ? Math.max(1, Number(opt("--concurrency", "1"))) : undefined;
 
@@ -99,11 +101,13 @@ async function main(): Promise<void> {
   await inbox.start();
   say(`watching ${relative(cwd, inboxDir) || inboxDir}/ — drop photos in (or into ${relative(cwd, inboxDir) || "inbox"}/<assetId>/). Ctrl-C to stop.`);
 
-  const snapshot = async () => {
+  const snapshot = async (): Promise<boolean> => {
     try {
       await exportFirestore(resolve(stateDir, "firestore"));
+      return true;
     } catch (err) {
       say(`could not save Firestore state: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
     }
   };
   const periodic = setInterval(() => void snapshot(), 60_000);
@@ -118,8 +122,8 @@ async function main(): Promise<void> {
     unsubscribe();
     await rt.stop();
     await api?.close();
-    await snapshot();
-    say(`state saved in ${relative(cwd, stateDir) || stateDir}/; bye`);
+    const saved = await snapshot();
+    say(saved ? `state saved in ${relative(cwd, stateDir) || stateDir}/; bye` : "bye (the last minute's changes were not saved)");
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());
