@@ -1,6 +1,7 @@
 // analytics/{YYYY-MM-DD}: the daily roll-up the dashboards read.
 import { firestore } from "../firestore";
 import { deps } from "../deps";
+import { readLedger } from "../budget/ledger";
 
 export interface PhotoFacts {
   status: string;
@@ -65,11 +66,12 @@ export async function generateDailyAnalytics(date: string): Promise<DailyRollup>
     db.collection("anomalies").where("createdAt", ">=", start).where("createdAt", "<", end).get(),
     db.collection("analyses").where("createdAt", ">=", start).where("createdAt", "<", end).get(),
   ]);
-  const monthDoc = await db.collection("budget").doc(date.slice(0, 7)).get();
-  const monthUnits = Object.values((monthDoc.get("units") as Record<string, number> | undefined) ?? {}).reduce((a, b) => a + b, 0);
+  // The ledger itself (summary carry + shards), not the summary, which may lag the shards.
+  const month = await readLedger(date.slice(0, 7));
+  const monthUnits = Object.values(month.units).reduce((a, b) => a + b, 0);
   const dayUnits = analyses.docs.reduce((a, d) => a + ((d.get("units") as number | undefined) ?? 0), 0);
   // The ledger is monthly; the day's cost is its share of the month's estimate by units.
-  const monthUsd = (monthDoc.get("estimatedUsd") as number | undefined) ?? 0;
+  const monthUsd = month.estimatedUsd;
   const costUsd = monthUnits > 0 ? (monthUsd * dayUnits) / monthUnits : 0;
   const result = rollup(
     date,

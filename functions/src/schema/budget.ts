@@ -4,16 +4,33 @@ import { zDate } from "./common";
 export const BudgetStateSchema = z.enum(["OK", "WARN", "THROTTLED", "EXHAUSTED"]);
 export type BudgetState = z.infer<typeof BudgetStateSchema>;
 
-/** budget/{YYYY-MM}: the Vision usage ledger for one month. */
+const UnitsSchema = z.record(z.string(), z.number().int().nonnegative());
+
+/**
+ * budget/{YYYY-MM}: the month's summary (what dashboards, rules and reports read),
+ * refreshed from the shards below; the ledger itself is carried + the shards' sum.
+ */
 export const BudgetDocSchema = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
-  units: z.record(z.string(), z.number().int().nonnegative()),
+  units: UnitsSchema,
   estimatedUsd: z.number().nonnegative(),
   limitUsd: z.number().positive(),
   state: BudgetStateSchema,
   updatedAt: zDate,
+  /** Spend recorded outside the shards: the pre-shard single-document ledger or a manual
+   * adjustment. Absent = the whole document is such spend (it was written that way). */
+  carried: z.object({ units: UnitsSchema, estimatedUsd: z.number().nonnegative() }).optional(),
 });
 export type BudgetDoc = z.infer<typeof BudgetDocSchema>;
+
+/** budget/{YYYY-MM}/shards/{k}: one slice of the month's units (FieldValue.increment only). */
+export const BudgetShardDocSchema = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  shard: z.number().int().nonnegative(),
+  units: UnitsSchema,
+  updatedAt: zDate,
+});
+export type BudgetShardDoc = z.infer<typeof BudgetShardDocSchema>;
 
 /** visionCache/{key}: expireAt is the Firestore TTL field. */
 export const VisionCacheDocSchema = z.object({

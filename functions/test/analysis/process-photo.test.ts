@@ -11,6 +11,7 @@ import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
 import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
 import { cacheKey } from "../../src/analysis/vision-call";
+import { readLedger } from "../../src/budget/ledger";
 import { ALL_FEATURES } from "../../src/schema/vision";
 import { AnalysisDocSchema, AnomalyDocSchema, DamageReportDocSchema, MeterReadingDocSchema } from "../../src/schema/analysis";
 import { PhotoDocSchema } from "../../src/schema/photo";
@@ -32,10 +33,9 @@ async function task(id: string) {
 async function anomaliesOf(photoId: string) {
   return (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) => AnomalyDocSchema.parse(d.data()));
 }
+// The ledger (shards), not the summary doc, which a charge refreshes only now and then.
 async function budgetUnits(): Promise<Record<string, number>> {
-  const month = new Date().toISOString().slice(0, 7);
-  const snap = await db().collection("budget").doc(month).get();
-  return (snap.get("units") as Record<string, number> | undefined) ?? {};
+  return (await readLedger(new Date().toISOString().slice(0, 7))).units;
 }
 const total = (u: Record<string, number>) => Object.values(u).reduce((a, b) => a + b, 0);
 

@@ -10,15 +10,16 @@ import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
 import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
 import { monthKey } from "../../src/budget/state";
+import { readLedger } from "../../src/budget/ledger";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 
 const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
 
+// The ledger (shards), not the summary doc, which a charge refreshes only now and then.
 async function unitsTotal(): Promise<number> {
-  const snap = await db().collection("budget").doc(monthKey(new Date())).get();
-  return Object.values((snap.get("units") as Record<string, number> | undefined) ?? {}).reduce((a, b) => a + b, 0);
+  return Object.values((await readLedger(monthKey(new Date()))).units).reduce((a, b) => a + b, 0);
 }
 
 describe("retries and duplicate deliveries (property)", () => {
