@@ -87,6 +87,8 @@ for (const [path, data] of [
 const BACKEND: Record<string, (who: Who) => boolean> = {
   "tasks/t1": (who) => who === "admin",
   "budget/2026-11": (who) => who === "admin",
+  "budget/2026-11/shards/3": () => false,
+  "budget/2026-11/charges/p1_LABEL_DETECTION": () => false,
   "analytics/2026-11-24": (who) => who === "admin" || who === "supA" || who === "supB",
   "visionCache/k1": () => false,
   "auditLog/l1": (who) => who === "admin",
