@@ -3,12 +3,9 @@
 import { strict as assert } from "node:assert";
 import { Timestamp } from "firebase-admin/firestore";
 import fc from "fast-check";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { resetDeps, setDeps } from "../../src/deps";
+import { setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
 import { cacheKey } from "../../src/analysis/vision-call";
 import { readLedger } from "../../src/budget/ledger";
@@ -17,12 +14,12 @@ import { AnalysisDocSchema, AnomalyDocSchema, DamageReportDocSchema, MeterReadin
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { TaskDocSchema } from "../../src/schema/task";
 import { NotificationDocSchema } from "../../src/schema/people";
-import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { drain } from "../helpers/tasks";
 
-const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
 
 async function photo(id: string) {
   return PhotoDocSchema.parse((await db().collection("photos").doc(id).get()).data());
@@ -40,25 +37,11 @@ async function budgetUnits(): Promise<Record<string, number>> {
 const total = (u: Record<string, number>) => Object.values(u).reduce((a, b) => a + b, 0);
 
 describe("process_inspection_photo", () => {
-  let dir: string;
+  const env = useAnalysisEnv("analysis");
   let store: DirectoryObjectStore;
   let queue: RecordingTaskQueue;
   let vision: ReplayVisionProvider;
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "fl-analysis-"));
-  });
-  after(() => {
-    resetDeps();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await clearFirestore();
-    store = new DirectoryObjectStore(dir);
-    queue = new RecordingTaskQueue();
-    vision = new ReplayVisionProvider();
-    setDeps({ store, queue, vision, messenger: noMessenger, now: () => new Date() });
-  });
+  beforeEach(() => ({ store, queue, vision } = env));
 
   it("takes a QUEUED photo to COMPLETED with its analysis, anomaly and damage report", async () => {
     const id = uniq("pipe");

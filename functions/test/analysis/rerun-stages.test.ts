@@ -1,40 +1,22 @@
 // analyze_anomalies, extract_text_ocr and classify_damage re-run one stage from the
 // stored analysis: re-runs replace findings (stale ones go), reviews survive.
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
-import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
 import { AnomalyDocSchema } from "../../src/schema/analysis";
-import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 
-const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
 const anomalies = async (photoId: string) =>
   (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) => AnomalyDocSchema.parse(d.data())).sort((a, b) => a.id.localeCompare(b.id));
 
 describe("re-running one analysis stage", () => {
-  let dir: string;
+  const env = useAnalysisEnv("rerun");
   let store: DirectoryObjectStore;
   let vision: ReplayVisionProvider;
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "fl-rerun-"));
-  });
-  after(() => {
-    resetDeps();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await clearFirestore();
-    store = new DirectoryObjectStore(dir);
-    vision = new ReplayVisionProvider();
-    setDeps({ store, queue: new RecordingTaskQueue(), vision, messenger: noMessenger, now: () => new Date() });
-  });
+  beforeEach(() => ({ store, vision } = env));
 
   async function processed(fixture: string, opts: { assetId?: string } = {}) {
     const id = uniq("rr");

@@ -1,21 +1,17 @@
 // The budget changes behaviour at 80 / 90 / 100 % (emulator, replayed Vision).
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { resetDeps, setDeps } from "../../src/deps";
 import { handleTask } from "../../src/tasks/run-task";
 import { processPhoto } from "../../src/analysis/process-photo";
 import { monthKey } from "../../src/budget/state";
 import { BudgetDocSchema } from "../../src/schema/budget";
-import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { drain } from "../helpers/tasks";
 
-const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
 const month = () => monthKey(new Date());
 
 async function seedSpend(usd: number, limit = 1000) {
@@ -30,26 +26,12 @@ async function status(id: string) {
 }
 
 describe("budget thresholds", () => {
-  let dir: string;
+  const env = useAnalysisEnv("budget");
   let store: DirectoryObjectStore;
   let queue: RecordingTaskQueue;
   let vision: ReplayVisionProvider;
   const savedLimit = process.env.BUDGET_MONTHLY_USD;
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "fl-budget-"));
-  });
-  after(() => {
-    resetDeps();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await clearFirestore();
-    store = new DirectoryObjectStore(dir);
-    queue = new RecordingTaskQueue();
-    vision = new ReplayVisionProvider();
-    setDeps({ store, queue, vision, messenger: noMessenger, now: () => new Date() });
-  });
+  beforeEach(() => ({ store, queue, vision } = env));
   afterEach(() => {
     if (savedLimit === undefined) delete process.env.BUDGET_MONTHLY_USD;
     else process.env.BUDGET_MONTHLY_USD = savedLimit;

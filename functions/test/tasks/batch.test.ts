@@ -1,43 +1,26 @@
 // batch_process_images: the parent finishes only when every child has, with counts.
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync } from "node:fs";
 import fc from "fast-check";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { resetDeps, setDeps } from "../../src/deps";
+import { setDeps } from "../../src/deps";
 import { enqueueTask } from "../../src/tasks/enqueue";
 import { TaskDocSchema } from "../../src/schema/task";
-import { clearFirestore, db, uniq } from "../helpers/firestore";
+import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
+import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { drain, runToEnd } from "../helpers/tasks";
 
-const noMessenger = { send: async () => ({ sent: 0, invalidTokens: [] }) };
 const task = async (id: string) => TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
 const photoStatus = async (id: string) => (await db().collection("photos").doc(id).get()).get("status") as string;
 
 describe("batch_process_images", () => {
-  let dir: string;
+  const env = useAnalysisEnv("batch");
   let store: DirectoryObjectStore;
   let queue: RecordingTaskQueue;
   let vision: ReplayVisionProvider;
-
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), "fl-batch-"));
-  });
-  after(() => {
-    resetDeps();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await clearFirestore();
-    store = new DirectoryObjectStore(dir);
-    queue = new RecordingTaskQueue();
-    vision = new ReplayVisionProvider();
-    setDeps({ store, queue, vision, messenger: noMessenger, now: () => new Date() });
-  });
+  beforeEach(() => ({ store, queue, vision } = env));
 
   it("finishes a batch of mixed good and bad photos as FAILURE with the right counts", async () => {
     const good = [uniq("g"), uniq("g"), uniq("g")];
