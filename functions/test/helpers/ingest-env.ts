@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { setDeps } from "../../src/deps";
+import firebaseFunctionsTest from "firebase-functions-test";
+import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
+import type { StorageEvent } from "firebase-functions/v2/storage";
+import { resetDeps, setDeps } from "../../src/deps";
+import { onPhotoUploaded } from "../../src/triggers/storage";
 import type { Messenger, VisionProvider } from "../../src/ports";
 
 export const BUCKET = "demo-fieldlens.appspot.com";
@@ -26,6 +30,7 @@ const unusedMessenger: Messenger = {
 export interface IngestEnv {
   store: DirectoryObjectStore;
   queue: RecordingTaskQueue;
+  /** Removes the bucket folder and the installed adapters. */
   dispose(): void;
 }
 
@@ -34,7 +39,31 @@ export function installIngestEnv(): IngestEnv {
   const store = new DirectoryObjectStore(dir);
   const queue = new RecordingTaskQueue();
   setDeps({ store, queue, vision: unusedVision, messenger: unusedMessenger });
-  return { store, queue, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store,
+    queue,
+    dispose: () => {
+      rmSync(dir, { recursive: true, force: true });
+      resetDeps();
+    },
+  };
+}
+
+export interface WrappedTrigger {
+  wrapped: WrappedV2Function<StorageEvent>;
+  cleanup(): void;
+}
+
+/**
+ * onPhotoUploaded wrapped by firebase-functions-test, pinned to the emulator's project:
+ * offline mode would switch GCLOUD_PROJECT to "not-a-project", and firebase-admin, first
+ * used inside the trigger, would write where clearFirestore never clears (the leak
+ * showed up as other suites' budget counts). Create it in a hook, not at load time: it
+ * adjusts process.env until cleanup().
+ */
+export function wrapUploadTrigger(): WrappedTrigger {
+  const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
+  return { wrapped: fft.wrap(onPhotoUploaded), cleanup: () => fft.cleanup() };
 }
 
 /** A google.cloud.storage.object.v1.finalized CloudEvent for an object in the store. */

@@ -3,18 +3,13 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import sharp from "sharp";
-import firebaseFunctionsTest from "firebase-functions-test";
-import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
-import type { StorageEvent } from "firebase-functions/v2/storage";
 import { getConfig } from "../../src/config";
-import { resetDeps } from "../../src/deps";
 import { photoIdFor } from "../../src/ingest/photo-id";
 import { limitsFromConfig, processUpload, type RejectCode } from "../../src/ingest/pipeline";
 import { PhotoDocSchema } from "../../src/schema/photo";
-import { onPhotoUploaded } from "../../src/triggers/storage";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseRaw, sceneJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, type IngestEnv } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
 
 const LIMITS = limitsFromConfig(getConfig());
 const UPLOAD = new Date("2026-02-03T04:05:06Z");
@@ -139,11 +134,11 @@ describe("ingest: bad input", () => {
 
   describe("through the trigger", () => {
     let env: IngestEnv;
-    let fft: ReturnType<typeof firebaseFunctionsTest>;
-    let wrapped: WrappedV2Function<StorageEvent>;
+    let trigger: WrappedTrigger;
+    let wrapped: WrappedTrigger["wrapped"];
     before(async () => {
-      fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
-      wrapped = fft.wrap(onPhotoUploaded);
+      trigger = wrapUploadTrigger();
+      wrapped = trigger.wrapped;
       await clearFirestore();
     });
     beforeEach(() => {
@@ -151,11 +146,10 @@ describe("ingest: bad input", () => {
     });
     afterEach(() => {
       env.dispose();
-      resetDeps();
       delete process.env.MAX_UPLOAD_BYTES;
       delete process.env.MAX_PIXELS;
     });
-    after(() => fft.cleanup());
+    after(() => trigger.cleanup());
 
     for (const c of CASES) {
       it(`${c.label} → REJECTED record, quarantined, no task`, async () => {

@@ -1,17 +1,14 @@
 // Real camera files (../shared/fixtures/photos, never copied here) against truth.json.
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import firebaseFunctionsTest from "firebase-functions-test";
 import sharp from "sharp";
 import { getConfig } from "../../src/config";
-import { resetDeps } from "../../src/deps";
 import { photoIdFor } from "../../src/ingest/photo-id";
 import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/ingest/pipeline";
 import { PhotoDocSchema } from "../../src/schema/photo";
-import { onPhotoUploaded } from "../../src/triggers/storage";
 import { clearFirestore, db } from "../helpers/firestore";
 import { decodeRgb } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger } from "../helpers/ingest-env";
 import { loadTruth, sharedPhoto, sharedPhotosAvailable, type TruthEntry } from "../helpers/shared-fixtures";
 
 const UPLOAD = new Date("2026-05-06T07:08:09Z");
@@ -141,13 +138,13 @@ describe("ingest: real camera files (truth.json)", function () {
     this.timeout(60_000);
     await clearFirestore();
     const env = installIngestEnv();
-    const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
+    const trigger = wrapUploadTrigger();
     try {
       const t = truth.find((x) => x.FileName === "IMG_20180725_163423.jpg") as TruthEntry;
       const name = "uploads/inspector1/pump-7/IMG_20180725_163423.jpg";
       await env.store.importFile(BUCKET, name, sharedPhoto(t.SourceFile), { contentType: "image/jpeg" });
       const event = await finalizedEvent(env.store, name);
-      await fft.wrap(onPhotoUploaded)(event);
+      await trigger.wrapped(event);
       const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoIdFor(BUCKET, name, event.data.generation)).get()).data());
       assert.equal(doc.status, "QUEUED");
       assert.deepEqual([doc.width, doc.height], [t.ImageWidth, t.ImageHeight]);
@@ -162,7 +159,7 @@ describe("ingest: real camera files (truth.json)", function () {
       const heicName = "uploads/inspector1/pump-7/IMG_0001.HEIC";
       await env.store.importFile(BUCKET, heicName, sharedPhoto(h.SourceFile), { contentType: "image/heic" });
       const heicEvent = await finalizedEvent(env.store, heicName);
-      await fft.wrap(onPhotoUploaded)(heicEvent);
+      await trigger.wrapped(heicEvent);
       const heic = PhotoDocSchema.parse((await db().collection("photos").doc(photoIdFor(BUCKET, heicName, heicEvent.data.generation)).get()).data());
       assert.equal(heic.status, "QUEUED");
       assert.equal(heic.mime, "image/heic");
@@ -173,9 +170,8 @@ describe("ingest: real camera files (truth.json)", function () {
       assert.deepEqual([display.width, display.height], [2048, 1536]);
       assert.equal(display.exif, undefined);
     } finally {
-      fft.cleanup();
+      trigger.cleanup();
       env.dispose();
-      resetDeps();
     }
   });
 });

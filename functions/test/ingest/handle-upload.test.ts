@@ -3,10 +3,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import sharp from "sharp";
-import firebaseFunctionsTest from "firebase-functions-test";
-import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
-import type { StorageEvent } from "firebase-functions/v2/storage";
-import { resetDeps, setDeps } from "../../src/deps";
+import { setDeps } from "../../src/deps";
 import { getConfig } from "../../src/config";
 import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/ingest/pipeline";
 import { photoIdFor } from "../../src/ingest/photo-id";
@@ -14,14 +11,13 @@ import { handleUpload } from "../../src/ingest/handle-upload";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { TaskDocSchema } from "../../src/schema/task";
 import { taskIdFor } from "../../src/tasks/task-ids";
-import { onPhotoUploaded } from "../../src/triggers/storage";
 import { withExif } from "../helpers/exif-writer";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseJpeg, sceneJpeg, solidJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, type IngestEnv } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
 
-let fft: ReturnType<typeof firebaseFunctionsTest>;
-let wrapped: WrappedV2Function<StorageEvent>;
+let trigger: WrappedTrigger;
+let wrapped: WrappedTrigger["wrapped"];
 let env: IngestEnv;
 
 async function upload(name: string, data: Buffer, metadata: Record<string, string> = {}) {
@@ -36,22 +32,15 @@ async function photosOf(assetId: string) {
 
 describe("ingest: onPhotoUploaded (Storage trigger)", () => {
   before(async () => {
-    // Set up here, not at load time: it adjusts process.env until cleanup(). Given the
-    // emulator's project: offline mode would switch GCLOUD_PROJECT to "not-a-project", and
-    // firebase-admin, first used inside the trigger, would write where clearFirestore
-    // never clears (the leak showed up as other suites' budget counts).
-    fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
-    wrapped = fft.wrap(onPhotoUploaded);
+    trigger = wrapUploadTrigger();
+    wrapped = trigger.wrapped;
     await clearFirestore();
   });
   beforeEach(() => {
     env = installIngestEnv();
   });
-  afterEach(() => {
-    env.dispose();
-    resetDeps();
-  });
-  after(() => fft.cleanup());
+  afterEach(() => env.dispose());
+  after(() => trigger.cleanup());
 
   it("creates the QUEUED photo record matching the pipeline, derived objects and one PENDING task", async () => {
     await fc.assert(
