@@ -11,7 +11,7 @@ import { FieldValue } from "firebase-admin/firestore";
 import { getConfig } from "../config";
 import { deps } from "../deps";
 import { errorMessage } from "../errors";
-import { firestore } from "../firestore";
+import { createIfAbsent, firestore } from "../firestore";
 import { log } from "../log";
 import type { StoredObject } from "../ports";
 import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from "../schema/photo";
@@ -25,7 +25,6 @@ export type UploadOutcome =
   | { action: "ignored"; reason: string }
   | { action: "queued" | "rejected" | "failed" | "duplicate"; photoId: string; reason?: string };
 
-const ALREADY_EXISTS = 6;
 
 export function ignoreReason(obj: StoredObject): string | null {
   if (obj.metadata?.[DERIVED_MARK] === "true") return "derived object";
@@ -154,13 +153,7 @@ function describe(r: AcceptedUpload) {
 
 /** doc.create: true when this call created it, false when another delivery already had. */
 async function createOnce(photoId: string, doc: PhotoDoc): Promise<boolean> {
-  try {
-    await firestore().collection("photos").doc(photoId).create(doc);
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === ALREADY_EXISTS) return false;
-    throw err;
-  }
+  return createIfAbsent(firestore().collection("photos").doc(photoId), doc);
 }
 
 /** A repeated event: change nothing that is done, finish what an earlier delivery left. */

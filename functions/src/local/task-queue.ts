@@ -2,7 +2,7 @@
 // way Cloud Tasks does (concurrency, dispatch rate, retries with exponential backoff up to
 // maxAttempts, a dispatch deadline) and keeps every task in Firestore (_localQueue), so a
 // runtime that stops or dies resumes pending and retrying work when it starts again.
-import { firestore } from "../firestore";
+import { createIfAbsent, firestore } from "../firestore";
 import { errorMessage } from "../errors";
 import type { EnqueueOptions, TaskQueue } from "../ports";
 import { LocalQueueDocSchema, type LocalQueueDoc } from "../schema/local";
@@ -99,13 +99,8 @@ export class LocalTaskQueue implements TaskQueue {
       createdAt: now,
       updatedAt: now,
     });
-    try {
-      await this.col().doc(opts.id).create(doc);
-    } catch (err) {
-      // Cloud Tasks refuses a second task with the same name: the enqueue is a no-op.
-      if ((err as { code?: number }).code === 6 /* ALREADY_EXISTS */) return false;
-      throw err;
-    }
+    // Cloud Tasks refuses a second task with the same name: the enqueue is a no-op.
+    if (!(await createIfAbsent(this.col().doc(opts.id), doc))) return false;
     this.queues[queue].pending.set(opts.id, { id: opts.id, notBefore: notBefore.getTime() });
     this.pump();
     return true;

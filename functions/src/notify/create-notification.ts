@@ -1,6 +1,6 @@
 // Writes a notification to the outbox collection; the onNotificationCreated trigger
 // delivers it. Ids are deterministic so the same event never notifies twice.
-import { firestore } from "../firestore";
+import { createIfAbsent, firestore } from "../firestore";
 import { deps } from "../deps";
 import { NotificationDocSchema } from "../schema/people";
 
@@ -24,11 +24,5 @@ export async function createNotification(n: NewNotification): Promise<boolean> {
     error: null,
     createdAt: deps().now(),
   });
-  try {
-    await firestore().collection("notifications").doc(n.id).create(doc);
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 6) return false;
-    throw err;
-  }
+  return createIfAbsent(firestore().collection("notifications").doc(n.id), doc);
 }

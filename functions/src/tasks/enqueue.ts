@@ -2,7 +2,7 @@
 // envelope to the TaskQueue port under the same deterministic id.
 import { FieldValue } from "firebase-admin/firestore";
 import { deps } from "../deps";
-import { firestore } from "../firestore";
+import { createIfAbsent, firestore } from "../firestore";
 import { TaskDocSchema, TaskEnvelopeSchema, type QueueName, type TaskType } from "../schema/task";
 import { QUEUES } from "./queues";
 
@@ -35,13 +35,7 @@ export async function enqueueTask(req: EnqueueRequest): Promise<boolean> {
     startedAt: null,
     finishedAt: null,
   });
-  let created = false;
-  try {
-    await ref.create({ ...doc, createdAt: FieldValue.serverTimestamp(), updatedAt: FieldValue.serverTimestamp() });
-    created = true;
-  } catch (err) {
-    if ((err as { code?: number }).code !== 6 /* ALREADY_EXISTS */) throw err;
-  }
+  const created = await createIfAbsent(ref, { ...doc, createdAt: FieldValue.serverTimestamp(), updatedAt: FieldValue.serverTimestamp() });
   if (!created) {
     const existing = await ref.get();
     // Only a task still PENDING may have lost its enqueue; anything later already ran.

@@ -2,7 +2,7 @@
 // one shows, and seeds the asset they were "taken" at, so a fresh clone needs nothing else.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { firestore } from "../../firestore";
+import { createIfAbsent, firestore } from "../../firestore";
 import { AssetDocSchema, type AssetDoc } from "../../schema/people";
 import { SampleManifestSchema, type SampleEntry, type SampleManifest } from "../../schema/samples";
 import { cameraTiff, insertExif } from "./exif-writer";
@@ -110,8 +110,5 @@ export async function ensureSamples(outDir: string): Promise<SampleManifest> {
 
 /** assets/sample-substation-1, written only if absent so local edits survive. */
 export async function seedSampleAsset(): Promise<void> {
-  const ref = firestore().collection("assets").doc(SAMPLE_ASSET.assetId);
-  await ref.create(SAMPLE_ASSET).catch((err: { code?: number }) => {
-    if (err.code !== 6 /* ALREADY_EXISTS */) throw err;
-  });
+  await createIfAbsent(firestore().collection("assets").doc(SAMPLE_ASSET.assetId), SAMPLE_ASSET);
 }
