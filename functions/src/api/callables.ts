@@ -11,6 +11,7 @@ import { ImageVariantSchema, signedImageUrl } from "./images";
 import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "./processing";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
   400: "invalid-argument",
@@ -60,6 +61,7 @@ export const callables = {
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
+  opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),
