@@ -6,3 +6,4 @@ export * from "./analysis";
 export * from "./budget";
 export * from "./people";
 export * from "./ops";
+export * from "./maintenance";
