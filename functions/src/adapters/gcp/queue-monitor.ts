@@ -4,7 +4,7 @@
 // read_mask "stats"); the number scheduled for later comes from one bounded page of
 // listTasks. Enqueueing stays with firebase-admin's task queues (adapters/gcp/task-queue).
 import { v2beta3 } from "@google-cloud/tasks";
-import { getConfig } from "../../config";
+import { getConfig, projectId } from "../../config";
 import type { QueueMonitor, QueueSnapshot } from "../../ports";
 import type { QueueName } from "../../schema/task";
 import { QUEUES } from "../../tasks/queues";
@@ -43,7 +43,7 @@ export class CloudTasksMonitor implements QueueMonitor {
   constructor(private readonly options: CloudTasksMonitorOptions = {}) {}
 
   private queuePath(queue: QueueName): string {
-    const project = this.options.projectId ?? process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";
+    const project = this.options.projectId ?? projectId();
     const location = this.options.location ?? getConfig().TASKS_LOCATION;
     // Firebase names each onTaskDispatched queue after its function.
     return `projects/${project}/locations/${location}/queues/${QUEUES[queue].functionName}`;
