@@ -5,3 +5,4 @@ export * from "./vision";
 export * from "./analysis";
 export * from "./budget";
 export * from "./people";
+export * from "./maintenance";
