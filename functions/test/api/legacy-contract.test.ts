@@ -54,6 +54,8 @@ describe("contract: the old API documentation's examples", function () {
     env = await startApiEnv();
     setDeps({ vision });
     await seedWorld();
+    // Ingest checks the uploader's membership from users/{uid}, the mirror of the claims.
+    await firestore().doc("users/supA").set({ uid: "supA", role: "supervisor", teamIds: ["team-a"], fcmTokens: [] });
   });
   after(async function () {
     await env?.dispose();
