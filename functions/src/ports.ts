@@ -26,6 +26,11 @@ export interface ObjectStore {
   move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void>;
   delete(bucket: string, name: string): Promise<void>;
   exists(bucket: string, name: string): Promise<boolean>;
+  /**
+   * One page of the objects whose names start with `prefix`, in name order; pass the
+   * returned token back for the next page (null: no more). The bucket reconciler uses it.
+   */
+  list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }>;
   /** A time-limited https URL (signed in production) for reading an object. */
   signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string>;
   /** A URI Vision can read: gs://bucket/name in production. */
@@ -42,6 +47,24 @@ export interface EnqueueOptions {
 export interface TaskQueue {
   /** Resolves true when enqueued, false when a task with that id already exists. */
   enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean>;
+}
+
+/** A queue's depth as the queue service sees it (Cloud Tasks, or the local queues). */
+export interface QueueSnapshot {
+  /** Tasks waiting to be dispatched, including those scheduled for later. */
+  pending: number;
+  /** Of pending, those whose schedule time is still ahead. */
+  scheduled: number;
+  inFlight: number;
+  oldestPendingAt: Date | null;
+  dispatchedLastMinute: number;
+  /** A read bound capped a count. */
+  truncated: boolean;
+}
+
+export interface QueueMonitor {
+  readonly source: "cloud-tasks" | "local";
+  snapshot(queue: QueueName, now: Date): Promise<QueueSnapshot>;
 }
 
 export interface VisionRequest {
@@ -66,6 +89,11 @@ export interface VisionProvider {
 }
 
 export interface PushMessage {
+  /**
+   * The notification's id (notifications/{id}). A messenger that keeps a delivery record
+   * (the local outbox) delivers each id once, even when Firestore lost the SENT mark.
+   */
+  id?: string;
   tokens: string[];
   title: string;
   body: string;

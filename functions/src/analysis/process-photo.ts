@@ -18,6 +18,7 @@ import { annotatePhoto, cachedVision, planPhoto } from "./vision-call";
 import { analysisDoc, loadAssetMeters, loadPhotoSnap, planAnomalies, planDamage, planMeter, readExistingFindings } from "./stages";
 import { isPreconditionFailure, PendingWrites } from "./pending-writes";
 import { getConfig } from "../config";
+import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
 
 export interface ProcessResult {
   photoId: string;
@@ -47,7 +48,9 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
     if (decision === "DEFER" && photo.status === "QUEUED") {
       const deferredId = taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`);
-      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId } });
+      // Deferred work waits for the off-peak window (Cloud Tasks scheduleTime).
+      const delaySeconds = offPeakDelaySeconds(deps().now(), offPeakWindow(cfg));
+      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId }, delaySeconds });
       await recordDeferral(photoId, deferredId, budget.state);
       return { photoId, status: "DEFERRED" };
     }

@@ -8,9 +8,11 @@ import { errorMessage } from "../errors";
 import { log } from "../log";
 import { ApiError } from "./errors";
 import { ImageVariantSchema, signedImageUrl } from "./images";
-import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "./processing";
+import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
+import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
   400: "invalid-argument",
@@ -49,7 +51,9 @@ const note = z.string().max(5000).nullish().transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
-  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH) }), (c, d) => analyzeBatch(c, d.photoIds)),
+  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) }), (c, d) =>
+    analyzeBatch(c, d.photoIds, { urgent: d.urgent }),
+  ),
   confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
     confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
   ),
@@ -60,6 +64,7 @@ export const callables = {
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
+  opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),
