@@ -7,6 +7,7 @@ import { canSeeTeam, type Caller } from "../../auth/caller";
 import { getConfig } from "../../config";
 import { deps } from "../../deps";
 import { firestore } from "../../firestore";
+import { zId } from "../../schema/common";
 import { uploadBucket } from "../bucket";
 import { ApiError } from "../errors";
 import { readBody, type ApiRequest } from "./body";
@@ -79,6 +80,8 @@ export async function uploadPhoto(caller: Caller, req: ApiRequest): Promise<Reco
   const parsed = await parseMultipart(req.headers, body, maxBytes);
   const assetId = parsed.fields.asset_id;
   if (!assetId) throw new ApiError(400, "asset_id is required");
+  const validId = zId.safeParse(assetId);
+  if (!validId.success) throw new ApiError(400, `invalid asset_id: ${validId.error.issues[0].message}`);
   if (!ASSET_ID.test(assetId)) throw new ApiError(400, "asset_id may hold only letters, digits, '.', '_' and '-' (1-128)");
   if (!parsed.file || !FILE_FIELDS.has(parsed.file.field)) throw new ApiError(400, "an image file is required in field 'image'");
   if (parsed.file.data.length === 0) throw new ApiError(400, "the uploaded file is empty");
