@@ -9,6 +9,7 @@ import {
   apiFn,
   confirmAnomalyFn,
   getImageUrlFn,
+  getOpsStatusFn,
   getStatisticsFn,
   getTaskStatusFn,
   reprocessPhotoFn,
@@ -39,3 +40,4 @@ export const resolveDamageReport = resolveDamageReportFn;
 export const getStatistics = getStatisticsFn;
 export const getTaskStatus = getTaskStatusFn;
 export const getImageUrl = getImageUrlFn;
+export const getOpsStatus = getOpsStatusFn;

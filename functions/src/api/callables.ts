@@ -12,6 +12,7 @@ import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
 import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
   400: "invalid-argument",
@@ -50,7 +51,9 @@ const note = z.string().max(5000).nullish().transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
-  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS) }), (c, d) => analyzeBatch(c, d.photoIds)),
+  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) }), (c, d) =>
+    analyzeBatch(c, d.photoIds, { urgent: d.urgent }),
+  ),
   confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
     confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
   ),
@@ -61,6 +64,7 @@ export const callables = {
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
+  opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),

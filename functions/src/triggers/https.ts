@@ -15,3 +15,4 @@ export const resolveDamageReportFn = onCall(CALLABLE, callables.resolveDamageRep
 export const getStatisticsFn = onCall(CALLABLE, callables.statistics);
 export const getTaskStatusFn = onCall(CALLABLE, callables.taskStatus);
 export const getImageUrlFn = onCall(CALLABLE, callables.imageUrl);
+export const getOpsStatusFn = onCall(CALLABLE, callables.opsStatus);
