@@ -5,3 +5,5 @@ export * from "./vision";
 export * from "./analysis";
 export * from "./budget";
 export * from "./people";
+export * from "./chat";
+export * from "./presence";
