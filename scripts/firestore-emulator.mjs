@@ -5,8 +5,10 @@ import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const JAR = join("platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
+const WATCHDOG = join(dirname(fileURLToPath(import.meta.url)), "emulator-watchdog.mjs");
 const MAIN_CLASS = "com.google.cloud.datastore.emulator.firestore.CloudFirestore";
 
 export const INSTALL_HELP = `
@@ -80,30 +82,49 @@ export async function isUp(host) {
   }
 }
 
-/** Starts the emulator on a free loopback port and resolves once it answers HTTP. */
-export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArgs = [] } = {}) {
+/**
+ * Starts the emulator on a loopback port (a free one unless `port` is given) and resolves
+ * once it answers HTTP. It runs under a watchdog (emulator-watchdog.mjs) that ends it when
+ * this process dies, however it dies; with `exportOnDeath` the watchdog first exports the
+ * data into that folder. `importDir` seeds the emulator from the newest export in it.
+ */
+export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArgs = [], port: wanted, importDir, exportOnDeath, project } = {}) {
   const jar = findEmulatorJar();
   const java = findJava();
   if (!jar || !java) {
     const what = !jar ? "emulator jar" : "java";
     throw Object.assign(new Error(`Missing ${what}.\n${INSTALL_HELP}`), { code: "EMULATOR_MISSING" });
   }
-  const port = await freePort();
+  const port = wanted ?? (await freePort());
   const host = `127.0.0.1:${port}`;
-  const child = spawn(
-    java,
-    ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`, ...extraArgs],
-        // Own process group: a terminal's Ctrl-C reaches the command first, which may still
+  const seed = newestExport(importDir);
+  const args = ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`, ...(seed ? [`--seed_from_export=${seed}`] : []), ...extraArgs];
+  const cfg = { java, args, host, project: project ?? process.env.GCLOUD_PROJECT ?? "demo-fieldlens", exportDir: exportOnDeath };
+  const child = spawn(process.execPath, [WATCHDOG, JSON.stringify(cfg)], {
+    // Own process group: a terminal's Ctrl-C reaches the command first, which may still
     // need the emulator (to save its state); the launcher stops the emulator after it.
-    { stdio: ["ignore", quiet ? "ignore" : "inherit", quiet ? "pipe" : "inherit"], detached: true },
-  );
-  // Never leave an orphaned emulator behind, however this process ends.
-  process.once("exit", () => child.exitCode === null && child.kill("SIGKILL"));
+    stdio: ["pipe", "pipe", quiet ? "pipe" : "inherit"],
+    detached: true,
+  });
+  // A normal exit closes the watchdog's stdin too; "stop" says no export is needed.
+  process.once("exit", () => child.exitCode === null && child.stdin.write("stop\n"));
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  const pid = await new Promise((resolve) => {
+    let buf = "";
+    const onData = (d) => {
+      buf += d.toString();
+      const nl = buf.indexOf("\n");
+      if (nl < 0) return;
+      child.stdout.off("data", onData);
+      resolve(JSON.parse(buf.slice(0, nl)).pid);
+    };
+    child.stdout.on("data", onData);
+    exited.then(() => resolve(undefined));
+  });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await isUp(host)) break;
@@ -116,12 +137,12 @@ export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArg
   }
   const stop = async () => {
     if (child.exitCode !== null) return;
-    child.kill("SIGTERM");
-    const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.stdin.end("stop\n");
+    const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;
     clearTimeout(t);
   };
-  return { host, port, stop, child };
+  return { host, port, pid, stop, child, exited, seededFrom: seed };
 }
 
 /** The newest emulator export under `dir` (its .overall_export_metadata file), if any. */

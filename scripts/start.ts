@@ -1,10 +1,14 @@
-// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--concurrency <n>] [--verbose]
+// npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--concurrency <n>]
+//             [--firestore-port <n>] [--export-every <seconds>] [--verbose]
 // Runs the local runtime persistently: the exported functions on local adapters and the
 // Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
 // ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
-// State lives in .local/: the directory bucket, and Firestore exported on exit (and every
-// minute) so the next start resumes where this one stopped. Ctrl-C stops it cleanly.
-import { relative, resolve } from "node:path";
+// All state lives in one folder (.local/, or --state <dir>): the directory bucket, and
+// Firestore exported on exit, every minute, and by the emulator's watchdog when this
+// process dies, so the next start resumes where this one stopped; what an export missed
+// is re-derived from the bucket on start. One runtime per state folder (a lock file).
+// Ctrl-C stops it cleanly. With FIRESTORE_EMULATOR_HOST set, that emulator is used as is.
+import { join, relative, resolve } from "node:path";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "warn";
 
@@ -22,6 +26,31 @@ async function main(): Promise<void> {
   const stateDir = resolve(cwd, opt("--state", resolve(ROOT, ".local")));
   const assetId = opt("--asset", "sample-substation-1");
   const uid = opt("--uid", "local-user");
+  const { acquireStateLock, StateLockedError } = await import("../functions/src/local/state-lock");
+  let lock;
+  try {
+    lock = await acquireStateLock(stateDir);
+  } catch (err) {
+    if (!(err instanceof StateLockedError)) throw err;
+    console.error(`npm start: ${err.message}`);
+    process.exit(1);
+  }
+  const firestoreDir = join(stateDir, "firestore");
+  process.env.GCLOUD_PROJECT ??= "demo-fieldlens";
+  process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
+  let emulator: { host: string; pid?: number; stop(): Promise<void>; exited: Promise<unknown> } | null = null;
+  if (!process.env.FIRESTORE_EMULATOR_HOST) {
+    const { startEmulator } = await import("./firestore-emulator.mjs");
+    const firestorePort = argv.includes("--firestore-port") ? Number(opt("--firestore-port", "0")) : undefined;
+    try {
+      emulator = await startEmulator({ importDir: firestoreDir, exportOnDeath: firestoreDir, port: firestorePort, project: process.env.GCLOUD_PROJECT });
+    } catch (err) {
+      await lock.release();
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit((err as { code?: string }).code === "EMULATOR_MISSING" ? 3 : 1);
+    }
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+  }
   const { apiPort } = await import("../functions/src/local/serve-api");
   // One default for the docs' curl examples: FIELDLENS_API_PORT, else 8787.
   const port = Number(opt("--port", String(apiPort())));
@@ -50,7 +79,7 @@ async function main(): Promise<void> {
   await seedSampleAsset();
   await seedLocalUser(uid);
   const hosted = rt.describe();
-  say(`local runtime up: Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
+  say(`local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
   say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
   if (argv.includes("--schedules")) {
     const every = rt.startSchedules((name, status) => say(`schedule: ${name} ran (${status})`));
@@ -103,14 +132,22 @@ async function main(): Promise<void> {
 
   const snapshot = async (): Promise<boolean> => {
     try {
-      await exportFirestore(resolve(stateDir, "firestore"));
+      await exportFirestore(firestoreDir);
       return true;
     } catch (err) {
       say(`could not save Firestore state: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
   };
-  const periodic = setInterval(() => void snapshot(), 60_000);
+  const exportEvery = Math.max(1, Number(opt("--export-every", "60")) || 60);
+  const periodic = setInterval(() => void snapshot(), exportEvery * 1000);
+  // Without its emulator the runtime can do nothing: end now; the next start reconciles.
+  void emulator?.exited.then(async () => {
+    if (stopping) return;
+    say("the Firestore emulator ended unexpectedly; stopping (the next start re-derives what was lost)");
+    await lock.release();
+    process.exit(1);
+  });
 
   let stopping = false;
   const shutdown = async () => {
@@ -123,6 +160,8 @@ async function main(): Promise<void> {
     await rt.stop();
     await api?.close();
     const saved = await snapshot();
+    await emulator?.stop();
+    await lock.release();
     say(saved ? `state saved in ${relative(cwd, stateDir) || stateDir}/; bye` : "bye (the last minute's changes were not saved)");
     process.exit(0);
   };

@@ -71,3 +71,64 @@ export const VISION_PRICING_USD_PER_1000: Record<string, number> = {
   IMAGE_PROPERTIES: 1.5,
   SAFE_SEARCH_DETECTION: 1.5,
 };
+
+/** The emulators' demo project: the local runtime's and the tests' default, never production's. */
+export const DEMO_PROJECT = "demo-fieldlens";
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Set by the Cloud Functions runtime: their presence means "deployed". */
+const DEPLOYED_MARKERS = ["K_SERVICE", "FUNCTION_TARGET", "FUNCTION_NAME"] as const;
+
+const FirebaseConfigSchema = z.looseObject({ projectId: z.string().optional(), storageBucket: z.string().optional() });
+
+/**
+ * The process environment that is not a param: where the code runs and what the
+ * runtime (Cloud Functions, the emulators or the local runtime) told it. Pure, so
+ * every rule here is tested with plain objects.
+ */
+export interface RuntimeEnv {
+  /** GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT or FIREBASE_CONFIG's projectId; undefined when none says. */
+  projectId: string | undefined;
+  /** FIELDLENS_BUCKET (local runtime) or FIREBASE_CONFIG's storageBucket. */
+  bucket: string | undefined;
+  logLevel: LogLevel;
+  /** FIELDLENS_LOCAL_AUTH=1: unsigned emulator-style tokens are accepted (never when deployed). */
+  localAuth: boolean;
+  deployed: boolean;
+  firestoreEmulatorHost: string | undefined;
+}
+
+export function parseRuntimeEnv(env: Record<string, string | undefined>): RuntimeEnv {
+  let fbConfig: z.infer<typeof FirebaseConfigSchema> = {};
+  try {
+    // FIREBASE_CONFIG is JSON, or (rarely) a path to a JSON file: a path gives nothing here.
+    const parsed = FirebaseConfigSchema.safeParse(JSON.parse(env.FIREBASE_CONFIG ?? "{}"));
+    if (parsed.success) fbConfig = parsed.data;
+  } catch {
+    fbConfig = {};
+  }
+  const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+  const level = (env.FIELDLENS_LOG_LEVEL ?? "info") as LogLevel;
+  return {
+    projectId: nonEmpty(env.GCLOUD_PROJECT) ?? nonEmpty(env.GOOGLE_CLOUD_PROJECT) ?? nonEmpty(fbConfig.projectId),
+    bucket: nonEmpty(env.FIELDLENS_BUCKET) ?? nonEmpty(fbConfig.storageBucket),
+    logLevel: LOG_LEVELS.includes(level) ? level : "info",
+    localAuth: env.FIELDLENS_LOCAL_AUTH === "1",
+    deployed: DEPLOYED_MARKERS.some((k) => !!env[k]),
+    firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
+  };
+}
+
+/** The current process's RuntimeEnv (read on every call: tests and the local runtime set it late). */
+export function runtimeEnv(): RuntimeEnv {
+  return parseRuntimeEnv(process.env);
+}
+
+/** The project id; throws when nothing names one, so production never lands in a demo project. */
+export function projectId(): string {
+  const id = runtimeEnv().projectId;
+  if (!id) throw new Error("no project id: GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT and FIREBASE_CONFIG are all unset");
+  return id;
+}

@@ -1,15 +1,15 @@
 // Structured logging through firebase-functions' logger (Cloud Logging in production).
 // FIELDLENS_LOG_LEVEL=silent quietens it for tests and the CLI's JSON output.
 import { logger as fnLogger } from "firebase-functions";
+import { runtimeEnv } from "./config";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 type Level = (typeof LEVELS)[number];
 
 function enabled(level: Level): boolean {
-  const min = process.env.FIELDLENS_LOG_LEVEL ?? "info";
+  const min = runtimeEnv().logLevel;
   if (min === "silent") return false;
-  const idx = LEVELS.indexOf(min as Level);
-  return LEVELS.indexOf(level) >= (idx < 0 ? 1 : idx);
+  return LEVELS.indexOf(level) >= LEVELS.indexOf(min);
 }
 
 export const log = {

@@ -26,6 +26,11 @@ export interface ObjectStore {
   move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void>;
   delete(bucket: string, name: string): Promise<void>;
   exists(bucket: string, name: string): Promise<boolean>;
+  /**
+   * One page of the objects whose names start with `prefix`, in name order; pass the
+   * returned token back for the next page (null: no more). The bucket reconciler uses it.
+   */
+  list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }>;
   /** A time-limited https URL (signed in production) for reading an object. */
   signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string>;
   /** A URI Vision can read: gs://bucket/name in production. */

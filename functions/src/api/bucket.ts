@@ -1,12 +1,8 @@
 // The bucket REST uploads go to: FIELDLENS_BUCKET (local runtime), else the project's
-// default bucket from FIREBASE_CONFIG, else <project>.appspot.com.
+// default bucket from FIREBASE_CONFIG (set by Cloud Functions), else <project>.appspot.com.
+// No demo fallback: a process that cannot name its project fails loudly here.
+import { projectId, runtimeEnv } from "../config";
+
 export function uploadBucket(): string {
-  if (process.env.FIELDLENS_BUCKET) return process.env.FIELDLENS_BUCKET;
-  try {
-    const cfg = JSON.parse(process.env.FIREBASE_CONFIG ?? "{}") as { storageBucket?: string };
-    if (cfg.storageBucket) return cfg.storageBucket;
-  } catch {
-    /* FIREBASE_CONFIG may also be a file path; fall through */
-  }
-  return `${process.env.GCLOUD_PROJECT ?? "demo-fieldlens"}.appspot.com`;
+  return runtimeEnv().bucket ?? `${projectId()}.appspot.com`;
 }

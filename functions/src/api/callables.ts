@@ -8,7 +8,8 @@ import { errorMessage } from "../errors";
 import { log } from "../log";
 import { ApiError } from "./errors";
 import { ImageVariantSchema, signedImageUrl } from "./images";
-import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "./processing";
+import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
+import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
 
@@ -49,7 +50,7 @@ const note = z.string().max(5000).nullish().transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
-  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH) }), (c, d) => analyzeBatch(c, d.photoIds)),
+  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS) }), (c, d) => analyzeBatch(c, d.photoIds)),
   confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
     confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
   ),

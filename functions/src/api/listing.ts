@@ -99,13 +99,6 @@ export interface ListPage {
   results: Plain[];
 }
 
-/** Equality constraints of the query, team scope first; exported for the index check. */
-export function equalityFields(spec: ListSpec, caller: Caller, params: Record<string, string>): string[] {
-  const fields = caller.role === "admin" ? [] : ["teamId"];
-  for (const f of spec.filters) if (params[f.param] !== undefined) fields.push(f.field);
-  return fields;
-}
-
 /** Builds the (unordered) filtered query; null when the caller can see nothing at all. */
 export function filteredQuery(spec: ListSpec, caller: Caller, params: Record<string, string>): Query | null {
   const parsedFilters = z

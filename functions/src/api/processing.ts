@@ -7,11 +7,9 @@ import { firestore } from "../firestore";
 import { transitionPhoto } from "../photos/status";
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
-import { TaskStateSchema } from "../schema/task";
+import { MAX_BATCH_PHOTOS, TaskStateSchema } from "../schema/task";
 import { ApiError, notFound } from "./errors";
 import { getVisible, toPlain, type Plain } from "./documents";
-
-export const MAX_BATCH = 100;
 
 export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{ taskId: string; photoId: string; status: "QUEUED" }> {
   const snap = await getVisible(caller, "photos", photoId);
@@ -33,7 +31,7 @@ export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{
 export async function analyzeBatch(caller: Caller, photoIds: string[]): Promise<{ taskId: string; photoCount: number }> {
   requireRole(caller, ["supervisor", "admin"], "batch analysis");
   const unique = [...new Set(photoIds)];
-  if (unique.length === 0 || unique.length > MAX_BATCH) throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH} ids`);
+  if (unique.length === 0 || unique.length > MAX_BATCH_PHOTOS) throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH_PHOTOS} ids`);
   for (const id of unique) await getVisible(caller, "photos", id);
   const taskId = taskIdFor("batch_process_images", `batch:${caller.uid}:${randomUUID()}`);
   await enqueueTask({ type: "batch_process_images", queue: "batch", taskId, args: { photoIds: unique } });

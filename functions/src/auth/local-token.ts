@@ -2,17 +2,12 @@
 // They are accepted only when FIELDLENS_LOCAL_AUTH=1 on a developer machine, and refused
 // outright inside a deployed function, so they cannot open production.
 import { z } from "zod";
-
-/** Set by the Cloud Functions runtime: their presence means "deployed". */
-const DEPLOYED_MARKERS = ["K_SERVICE", "FUNCTION_TARGET", "FUNCTION_NAME"] as const;
-
-export function runningDeployed(): boolean {
-  return DEPLOYED_MARKERS.some((k) => !!process.env[k]);
-}
+import { DEMO_PROJECT, runtimeEnv } from "../config";
 
 export function localAuthEnabled(): boolean {
-  if (process.env.FIELDLENS_LOCAL_AUTH !== "1") return false;
-  if (runningDeployed()) {
+  const env = runtimeEnv();
+  if (!env.localAuth) return false;
+  if (env.deployed) {
     throw new Error("FIELDLENS_LOCAL_AUTH=1 is refused inside a deployed function");
   }
   return true;
@@ -28,7 +23,7 @@ export interface LocalTokenClaims {
 
 /** An unsigned token for `uid`, valid for `ttlSeconds` (default one day). */
 export function mintLocalToken(uid: string, claims: LocalTokenClaims, opts: { projectId?: string; nowSeconds?: number; ttlSeconds?: number } = {}): string {
-  const projectId = opts.projectId ?? process.env.GCLOUD_PROJECT ?? "demo-fieldlens";
+  const projectId = opts.projectId ?? runtimeEnv().projectId ?? DEMO_PROJECT;
   const iat = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   const payload = {
     iss: `https://securetoken.google.com/${projectId}`,

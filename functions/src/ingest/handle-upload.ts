@@ -43,15 +43,49 @@ export async function handleUpload(obj: StoredObject): Promise<UploadOutcome> {
   }
 }
 
-async function ingestObject(obj: StoredObject): Promise<UploadOutcome> {
-  const skip = ignoreReason(obj);
+/**
+ * The upload a quarantined object was: its path, photo id and generation. The id and
+ * generation come from the metadata quarantine() wrote; an object quarantined without it
+ * gets the id its own generation gives.
+ */
+export function quarantinedUpload(obj: StoredObject): Identity | null {
+  const m = /^quarantine\/(.+)$/.exec(obj.name);
+  const uploadName = m ? `uploads/${m[1]}` : null;
+  const path = uploadName ? parseUploadPath(uploadName) : null;
+  if (!uploadName || !path) return null;
+  const generation = /^\d+$/.test(obj.metadata.sourceGeneration ?? "") ? obj.metadata.sourceGeneration : obj.generation;
+  const photoId = /^[0-9a-f]{32}$/.test(obj.metadata.photoId ?? "") ? obj.metadata.photoId : photoIdFor(obj.bucket, uploadName, generation);
+  return { path, photoId, generation, quarantined: true };
+}
+
+/**
+ * Re-ingests a quarantined object that has no photo record (a Firestore restore, or the
+ * local emulator losing writes in a crash after the move) through the same pipeline: the
+ * record comes back REJECTED under the original upload's id, the object stays where it is.
+ */
+export async function handleQuarantined(obj: StoredObject): Promise<UploadOutcome> {
+  const identity = quarantinedUpload(obj);
+  if (!identity) return { action: "ignored", reason: "not under quarantine/{uid}/{assetId}/{file}" };
+  return ingestObject(obj, identity);
+}
+
+interface Identity {
+  path: UploadPath;
+  photoId: string;
+  generation: string;
+  /** The object is already in quarantine/: record the rejection, move nothing. */
+  quarantined: boolean;
+}
+
+async function ingestObject(obj: StoredObject, known?: Identity): Promise<UploadOutcome> {
+  const skip = known ? null : ignoreReason(obj);
   if (skip) return { action: "ignored", reason: skip };
-  const path = parseUploadPath(obj.name) as UploadPath;
-  const photoId = photoIdFor(obj.bucket, obj.name, obj.generation);
+  const path = known?.path ?? (parseUploadPath(obj.name) as UploadPath);
+  const photoId = known?.photoId ?? photoIdFor(obj.bucket, obj.name, obj.generation);
   const ref = firestore().collection("photos").doc(photoId);
 
   const existing = await ref.get();
-  if (existing.exists) return resume(photoId, existing.data() as PhotoDoc, obj, path);
+  if (existing.exists) return known?.quarantined ? { action: "duplicate", photoId } : resume(photoId, existing.data() as PhotoDoc, obj, path);
 
   const limits = limitsFromConfig(getConfig());
   // An oversized object is refused from its declared size, without reading it.
@@ -87,7 +121,7 @@ async function ingestObject(obj: StoredObject): Promise<UploadOutcome> {
     uploaderUid: path.uid,
     teamId,
     fileName: path.file,
-    generation: obj.generation,
+    generation: known?.generation ?? obj.generation,
     bytes: size,
     taskId: null,
     critical: false,
@@ -97,9 +131,11 @@ async function ingestObject(obj: StoredObject): Promise<UploadOutcome> {
   const empty = { sha256: null, phash: null, nearDuplicateOf: null, mime: null, width: null, height: null, display: null, thumbnail: null, exif: null, quality: null };
   const history = (status: PhotoStatus, note?: string) => [{ status: "PENDING" as const, at: now }, note ? { status, at: now, note } : { status, at: now }];
 
-  if (!result || result.status === "REJECTED") {
-    const status: PhotoStatus = result ? "REJECTED" : "FAILED";
-    const reason = result?.status === "REJECTED" ? result.reason : (failure as string);
+  if (!result || result.status === "REJECTED" || known?.quarantined) {
+    // A quarantined object was rejected once; if the pipeline no longer says why (a
+    // changed limit), the reason the quarantine recorded stands.
+    const status: PhotoStatus = result || known?.quarantined ? "REJECTED" : "FAILED";
+    const reason = result?.status === "REJECTED" ? result.reason : known?.quarantined ? (obj.metadata.reason ?? "quarantined") : (failure as string);
     const doc = PhotoDocSchema.parse({
       ...base,
       ...empty,
@@ -110,8 +146,8 @@ async function ingestObject(obj: StoredObject): Promise<UploadOutcome> {
       statusHistory: history(status, reason),
       reason,
     });
-    if (!(await createOnce(photoId, doc))) return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
-    if (status === "REJECTED") await quarantine(obj, path, photoId, reason, result?.status === "REJECTED" ? result.code : "");
+    if (!(await createOnce(photoId, doc))) return known?.quarantined ? { action: "duplicate", photoId } : resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
+    if (status === "REJECTED" && !known?.quarantined) await quarantine(obj, path, photoId, reason, result?.status === "REJECTED" ? result.code : "");
     log.warn("upload not ingested", { photoId, object: obj.name, status, reason });
     return { action: status === "REJECTED" ? "rejected" : "failed", photoId, reason };
   }
@@ -189,6 +225,8 @@ async function quarantine(obj: StoredObject, path: UploadPath, photoId: string, 
   await deps().store.move(obj.bucket, obj.name, quarantinePath(path), {
     fieldlensRejected: "true",
     photoId,
+    // With the id, what lets the bucket reconciler rebuild a lost record (handleQuarantined).
+    sourceGeneration: obj.generation,
     reason,
     ...(code ? { reasonCode: code } : {}),
   });

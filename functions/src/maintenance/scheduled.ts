@@ -1,9 +1,11 @@
 // What each scheduler tick does. Most jobs become a task on the batch/ml queues (one per
 // tick: the task id is derived from the tick time, so a retried tick enqueues nothing
-// new). The reconciler runs inline: it must work even when the queues are stuck.
+// new). The reconcilers run inline: they must work even when the queues are stuck.
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
 import { reconcileStuckPhotos } from "./reconcile";
+import { reconcileBucket } from "./reconcile-bucket";
+import { uploadBucket } from "../api/bucket";
 import { yesterday } from "../reports/daily-analytics";
 import { log } from "../log";
 import type { TaskType } from "../schema/task";
@@ -15,6 +17,8 @@ export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string):
   if (job === "reconcile") {
     const r = await reconcileStuckPhotos();
     log.info("reconciler", r);
+    // Then Storage against Firestore: uploads and quarantined objects with no record.
+    await reconcileBucket({ bucket: uploadBucket() });
     return;
   }
   const tasks: { type: TaskType; args: Record<string, unknown>; queue: "batch" | "ml_training" }[] =
@@ -29,3 +33,4 @@ export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string):
     await enqueueTask({ ...t, taskId: taskIdFor(t.type, tick.toISOString()) });
   }
 }
+

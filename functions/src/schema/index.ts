@@ -5,5 +5,6 @@ export * from "./vision";
 export * from "./analysis";
 export * from "./budget";
 export * from "./people";
+export * from "./maintenance";
 export * from "./chat";
 export * from "./presence";

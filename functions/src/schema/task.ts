@@ -35,6 +35,14 @@ export type TaskEnvelope = z.infer<typeof TaskEnvelopeSchema>;
 export const TaskStateSchema = z.enum(["PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE"]);
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
+/** A fan-out parent's children, counted as they reach SUCCESS or FAILURE. */
+export const ChildCountsSchema = z.object({
+  total: z.number().int().nonnegative(),
+  succeeded: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type ChildCounts = z.infer<typeof ChildCountsSchema>;
+
 export const TaskDocSchema = z.object({
   taskId: zId,
   type: z.string(),
@@ -46,10 +54,7 @@ export const TaskDocSchema = z.object({
   error: z.string().nullable(),
   parentId: z.string().nullable(),
   /** Fan-out parents only: children counted as they reach SUCCESS or FAILURE. */
-  children: z
-    .object({ total: z.number().int().nonnegative(), succeeded: z.number().int().nonnegative(), failed: z.number().int().nonnegative() })
-    .nullable()
-    .optional(),
+  children: ChildCountsSchema.nullable().optional(),
   /** Fan-out parents only: set once the parent's own handler has run; the last child then finishes it. */
   awaitingChildren: z.boolean().optional(),
   createdAt: zDate,
@@ -59,4 +64,8 @@ export const TaskDocSchema = z.object({
 });
 export type TaskDoc = z.infer<typeof TaskDocSchema>;
 
-export const ProcessPhotoArgsSchema = z.object({ photoId: zId });
+/** Arguments of every task that works on one photo. */
+export const PhotoTaskArgsSchema = z.object({ photoId: zId });
+
+/** Most photos one batch analysis may name (REST, callable and the fan-out task alike). */
+export const MAX_BATCH_PHOTOS = 100;

@@ -3,7 +3,6 @@
 // and one entry here.
 import type { TaskType } from "../schema/task";
 import type { TaskDefinition } from "./task-definition";
-import { TASK_QUEUE } from "./task-types";
 import { processInspectionPhotoTask } from "./handlers/process-inspection-photo";
 import { analyzeCriticalAnomalyTask } from "./handlers/analyze-critical-anomaly";
 import { analyzeAnomaliesTask, classifyDamageTask, extractTextOcrTask } from "./handlers/rerun-stage";
@@ -40,8 +39,4 @@ export const TASKS: Record<TaskType, TaskDefinition> = {
 
 export function lookupTask(type: string): TaskDefinition | undefined {
   return Object.prototype.hasOwnProperty.call(TASKS, type) ? TASKS[type as TaskType] : undefined;
-}
-
-export function defaultQueue(type: TaskType) {
-  return TASK_QUEUE[type];
 }

@@ -2,12 +2,13 @@
 // and records tasks/{taskId} through the pure state machine in task-state.ts.
 // Permanent failures are recorded and return normally (Cloud Tasks must not retry);
 // transient ones are recorded as RETRY (FAILURE on the last attempt) and rethrown.
-import type { DocumentReference, Transaction } from "firebase-admin/firestore";
+import type { DocumentReference } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { errorMessage, isPermanent } from "../errors";
 import { firestore } from "../firestore";
 import { log } from "../log";
-import { TaskEnvelopeSchema, type QueueName, type TaskState } from "../schema/task";
+import { TaskEnvelopeSchema, type ChildCounts, type QueueName, type TaskState } from "../schema/task";
+import { countOnParent, parentFinish } from "./fan-out";
 import { QUEUES } from "./queues";
 import { lookupTask } from "./registry";
 import { isAwaitChildren, type TaskRunContext } from "./task-definition";
@@ -126,7 +127,7 @@ async function applyEvent(ref: DocumentReference, ev: TaskEvent, opts: ApplyOpts
     let parentUpdate: (() => void) | undefined;
     if (opts.awaitTotal !== undefined) {
       // A fan-out parent: its children may all have finished already (or there are none).
-      const c = (snap.get("children") as { total: number; succeeded: number; failed: number } | undefined) ?? {
+      const c = (snap.get("children") as ChildCounts | undefined) ?? {
         total: opts.awaitTotal,
         succeeded: 0,
         failed: 0,
@@ -160,50 +161,6 @@ async function applyEvent(ref: DocumentReference, ev: TaskEvent, opts: ApplyOpts
     parentUpdate?.();
     return next;
   });
-}
-
-function parentFinish(c: { total: number; succeeded: number; failed: number }, now: Date): Record<string, unknown> {
-  return {
-    result: { total: c.total, succeeded: c.succeeded, failed: c.failed },
-    error: c.failed > 0 ? `${c.failed} of ${c.total} children failed` : null,
-    finishedAt: now,
-  };
-}
-
-/**
- * Seeds a fan-out parent's counters before its children are enqueued, so a child that
- * finishes early always finds a total to count against. Idempotent across retries.
- */
-export async function prepareChildren(parentId: string, total: number): Promise<void> {
-  const ref = tasksCol().doc(parentId);
-  await firestore().runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (!snap.exists || snap.get("children")) return;
-    tx.update(ref, { children: { total, succeeded: 0, failed: 0 }, updatedAt: deps().now() });
-  });
-}
-
-/** Reads the parent (transactions read before they write) and returns the write to make. */
-async function countOnParent(tx: Transaction, parentId: string, succeeded: boolean, now: Date): Promise<(() => void) | undefined> {
-  const pref = tasksCol().doc(parentId);
-  const psnap = await tx.get(pref);
-  if (!psnap.exists) return undefined;
-  const prev = (psnap.get("children") as { total: number; succeeded: number; failed: number } | undefined) ?? null;
-  if (!prev) {
-    log.warn("child finished before its parent set its total", { parentId });
-    return undefined;
-  }
-  const c = { ...prev, succeeded: prev.succeeded + (succeeded ? 1 : 0), failed: prev.failed + (succeeded ? 0 : 1) };
-  const pstate = psnap.get("state") as TaskState;
-  const out = parentOutcome(c);
-  // The parent finishes only once its own handler has run (STARTED) and every child is done.
-  const finish = out.done && pstate === "STARTED" && psnap.get("awaitingChildren") === true;
-  return () =>
-    tx.update(pref, {
-      children: c,
-      updatedAt: now,
-      ...(finish ? { state: out.state, ...parentFinish(c, now) } : {}),
-    });
 }
 
 /** Records a delivery that can never run (bad envelope, unknown type, bad args) as FAILURE. */

@@ -1,7 +1,7 @@
 // The tasks/{taskId} state machine as a pure function (Celery's AsyncResult states):
 // PENDING → STARTED → (RETRY → STARTED)* → SUCCESS | FAILURE. Terminal states absorb
 // every later event, which is what makes duplicate deliveries harmless.
-import type { TaskState } from "../schema/task";
+import type { ChildCounts, TaskState } from "../schema/task";
 
 export type TaskEvent =
   | { kind: "start"; attempt: number }
@@ -45,7 +45,7 @@ export function attemptNumber(retryCount: number | undefined, executionCount: nu
 }
 
 /** A fan-out parent's outcome once every child has finished. */
-export function parentOutcome(c: { total: number; succeeded: number; failed: number }): { done: boolean; state: TaskState } {
+export function parentOutcome(c: ChildCounts): { done: boolean; state: TaskState } {
   const done = c.succeeded + c.failed >= c.total;
   return { done, state: c.failed === 0 ? "SUCCESS" : "FAILURE" };
 }

@@ -1,6 +1,6 @@
 // Contract test of the production ObjectStore: the real @google-cloud/storage client,
 // pointed (apiEndpoint) at a loopback server that speaks the subset of the Cloud Storage
-// JSON API the adapter uses: multipart upload, object get/media, rewrite, delete.
+// JSON API the adapter uses: multipart upload, object get/media, list, rewrite, delete.
 import { strict as assert } from "node:assert";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import http from "node:http";
@@ -76,6 +76,17 @@ class FakeGcs {
       this.objects.set(`${m[3]}/${dstName}`, dst);
       return json(200, { kind: "storage#rewriteResponse", done: true, totalBytesRewritten: String(dst.data.length), objectSize: String(dst.data.length), resource: this.resource(m[3], dstName, dst) });
     }
+    m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
+    if (req.method === "GET" && m) {
+      // objects.list: name order, maxResults per page, the token is the last name returned.
+      const bucket = m[1];
+      const prefix = url.searchParams.get("prefix") ?? "";
+      const after = url.searchParams.get("pageToken") ?? "";
+      const max = Number(url.searchParams.get("maxResults") ?? 1000);
+      const names = [...this.objects.keys()].filter((k) => k.startsWith(`${bucket}/`)).map((k) => k.slice(bucket.length + 1)).filter((n) => n.startsWith(prefix) && n > after).sort();
+      const page = names.slice(0, max);
+      return json(200, { kind: "storage#objects", items: page.map((n) => this.resource(bucket, n, this.objects.get(`${bucket}/${n}`)!)), ...(names.length > max ? { nextPageToken: page.at(-1) } : {}) });
+    }
     m = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/([^/]+)$/.exec(url.pathname);
     if (m) {
       const key = `${m[1]}/${decodeURIComponent(m[2])}`;
@@ -148,6 +159,20 @@ describe("GcsObjectStore against a local Cloud Storage JSON API endpoint", () =>
     assert.equal(q?.data.toString(), "nope");
     await store.move(B, "uploads/u/a/bad.jpg", "quarantine/u/a/bad.jpg", { reason: "again" });
     assert.equal(fake.objects.get(`${B}/quarantine/u/a/bad.jpg`)?.metadata.reason, "not an image");
+  });
+
+  it("lists a prefix page by page, with generation, size and custom metadata", async () => {
+    for (const n of ["c", "a", "b"]) await store.write(B, `listed/u/${n}.jpg`, Buffer.from(n.repeat(3)), { contentType: "image/jpeg", metadata: { photoId: n } });
+    await store.write(B, "elsewhere/z.jpg", Buffer.from("z"), { contentType: "image/jpeg" });
+    const first = await store.list(B, "listed/", { maxResults: 2 });
+    assert.deepEqual(first.objects.map((o) => o.name), ["listed/u/a.jpg", "listed/u/b.jpg"]);
+    assert.equal(first.objects[0].size, 3);
+    assert.deepEqual(first.objects[0].metadata, { photoId: "a" });
+    assert.equal(first.objects[0].generation, fake.objects.get(`${B}/listed/u/a.jpg`)?.generation);
+    assert.ok(first.nextPageToken);
+    const second = await store.list(B, "listed/", { maxResults: 2, pageToken: first.nextPageToken });
+    assert.deepEqual(second.objects.map((o) => o.name), ["listed/u/c.jpg"]);
+    assert.equal(second.nextPageToken, null);
   });
 
   it("deletes idempotently", async () => {

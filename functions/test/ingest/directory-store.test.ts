@@ -99,4 +99,35 @@ describe("ingest: DirectoryObjectStore", () => {
     const signed = new URL(await store.signedUrl(B, "photos/p/display.jpg", 60));
     assert.ok(Number(signed.searchParams.get("expires")) > Date.now() / 1000);
   });
+
+  it("lists any set of objects under a prefix exactly once, in name order, whatever the page size", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.tuple(fc.constantFrom("uploads", "quarantine", "photos"), fc.constantFrom("u1", "u2"), fc.stringMatching(/^[a-z0-9]{1,6}\.jpg$/)), { maxLength: 12, selector: (t) => t.join("/") }),
+        fc.integer({ min: 1, max: 5 }),
+        async (parts, pageSize) => {
+          const dir = mkdtempSync(join(tmpdir(), "fieldlens-list-"));
+          try {
+            const s = new DirectoryObjectStore(dir);
+            const names = parts.map((p) => p.join("/"));
+            for (const n of names) await s.write("b", n, Buffer.from(n), { contentType: "image/jpeg" });
+            const seen: string[] = [];
+            let token: string | null = null;
+            for (let i = 0; i <= names.length; i++) {
+              const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await s.list("b", "uploads/", { maxResults: pageSize, pageToken: token });
+              assert.ok(page.objects.length <= pageSize);
+              seen.push(...page.objects.map((o) => o.name));
+              token = page.nextPageToken;
+              if (!token) break;
+            }
+            assert.equal(token, null);
+            assert.deepEqual(seen, names.filter((n) => n.startsWith("uploads/")).sort());
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });

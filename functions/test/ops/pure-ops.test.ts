@@ -8,7 +8,7 @@ import { hamming as hashDistance } from "../../src/ingest/hashes";
 import { noticeFor } from "../../src/notify/photo-events";
 import { interpretBatch } from "../../src/adapters/gcp/messenger";
 import { PhotoStatusSchema } from "../../src/schema/photo";
-import { SeveritySchema } from "../../src/schema/common";
+import { SEVERITY_ORDER, SeveritySchema } from "../../src/schema/common";
 
 describe("reconciler decisions", () => {
   const now = new Date("2026-03-01T12:00:00Z");
@@ -120,6 +120,11 @@ describe("report helpers", () => {
     fc.assert(fc.property(fc.array(fc.record({ severity: fc.constantFrom(...SeveritySchema.options) })), (xs) => {
       const w = worstSeverity(xs);
       assert.equal(w === null, xs.length === 0);
+      if (w === null) return;
+      // The result is one of the inputs and no input is more severe than it.
+      const rank = (s: string) => SEVERITY_ORDER.indexOf(s as (typeof SEVERITY_ORDER)[number]);
+      assert.ok(xs.some((x) => x.severity === w));
+      for (const x of xs) assert.ok(rank(x.severity) <= rank(w), `${x.severity} > ${w}`);
     }));
   });
 });

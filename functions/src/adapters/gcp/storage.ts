@@ -1,7 +1,7 @@
 // Production ObjectStore: Cloud Storage through @google-cloud/storage. The client is
 // created on first use; tests pass their own (e.g. with apiEndpoint on a local server).
 import { Storage } from "@google-cloud/storage";
-import type { ObjectStore } from "../../ports";
+import type { ObjectStore, StoredObject } from "../../ports";
 
 function isNotFound(err: unknown): boolean {
   return (err as { code?: number }).code === 404;
@@ -64,6 +64,19 @@ export class GcsObjectStore implements ObjectStore {
   async exists(bucket: string, name: string): Promise<boolean> {
     const [found] = await this.file(bucket, name).exists();
     return found;
+  }
+
+  async list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }> {
+    const [files, next] = await this.storage()
+      .bucket(bucket)
+      .getFiles({ prefix, maxResults: opts.maxResults, pageToken: opts.pageToken ?? undefined, autoPaginate: false });
+    const objects = files.map((f): StoredObject => {
+      const md = f.metadata;
+      const custom: Record<string, string> = {};
+      for (const [k, v] of Object.entries(md.metadata ?? {})) if (v !== null && v !== undefined) custom[k] = String(v);
+      return { bucket, name: f.name, generation: String(md.generation ?? f.generation ?? ""), contentType: md.contentType, size: Number(md.size ?? 0), metadata: custom, timeCreated: md.timeCreated };
+    });
+    return { objects, nextPageToken: (next as { pageToken?: string } | null)?.pageToken ?? null };
   }
 
   async signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string> {

@@ -9,7 +9,7 @@ import { getFunctions } from "firebase-admin/functions";
 import type { EnqueueOptions, TaskQueue } from "../../ports";
 import type { QueueName } from "../../schema/task";
 import { QUEUES } from "../../tasks/queues";
-import { getConfig } from "../../config";
+import { getConfig, projectId as configuredProjectId } from "../../config";
 import { PermanentError, TransientError, errorMessage } from "../../errors";
 
 /** firebase-admin error codes that retrying cannot fix. */
@@ -35,7 +35,7 @@ export class CloudTasksQueue implements TaskQueue {
     const app = this.app();
     const location = this.options.location ?? getConfig().TASKS_LOCATION;
     const fn = QUEUES[queue].functionName;
-    const projectId = app.options.projectId ?? process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "";
+    const projectId = app.options.projectId ?? configuredProjectId();
     const uri = (this.options.functionUrl ?? ((f, l, p) => `https://${l}-${p}.cloudfunctions.net/${f}`))(fn, location, projectId);
     try {
       await getFunctions(app)

@@ -10,8 +10,8 @@
 // and a generation derived from the file's mtime. Unlike GCS's flat namespace, a name
 // cannot be both an object and a prefix of another ("a" and "a/b"): the write fails.
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat as fsStat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, stat as fsStat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ObjectStore, StoredObject } from "../../ports";
 
@@ -143,6 +143,24 @@ export class DirectoryObjectStore implements ObjectStore {
     return (await this.stat(bucket, name)) !== null;
   }
 
+  /** Name order, like GCS; the page token is the last name of the previous page. */
+  async list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }> {
+    const base = this.bucketDir(bucket);
+    // Only the folder the prefix names needs walking ("uploads/a" walks uploads/).
+    const dir = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+    const names = (await listFiles(dir ? join(base, ...dir.split("/")) : base))
+      .map((f) => relative(base, f).split(sep).join("/"))
+      .filter((n) => n.startsWith(prefix) && (!opts.pageToken || n > opts.pageToken))
+      .sort();
+    const objects: StoredObject[] = [];
+    let i = 0;
+    for (; i < names.length && objects.length < opts.maxResults; i++) {
+      const obj = await this.stat(bucket, names[i]);
+      if (obj) objects.push(obj);
+    }
+    return { objects, nextPageToken: i < names.length ? names[i - 1] : null };
+  }
+
   /** Locally there is nothing to sign: a file URL, with the expiry noted for parity. */
   async signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string> {
     const url = pathToFileURL(this.pathOf(bucket, name));
@@ -158,4 +176,21 @@ export class DirectoryObjectStore implements ObjectStore {
   async importFile(bucket: string, name: string, file: string, opts: { contentType: string; metadata?: Record<string, string> }): Promise<void> {
     await this.write(bucket, name, await readFile(file), opts);
   }
+}
+
+/** Every file below `dir` (hidden files, like partial copies, excluded). */
+async function listFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else if (e.isFile() && !e.name.startsWith(".")) out.push(full);
+  }
+  return out;
 }

@@ -15,10 +15,16 @@ export async function readBody(req: ApiRequest, limit: number): Promise<Buffer> 
   if (declared > limit) throw new ApiError(413, `request body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new ApiError(413, `request body larger than ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    // A client that hangs up mid-body errors the stream ("aborted"): its request, not our fault.
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(400, `request body incomplete: ${(err as Error).message}`);
   }
   return Buffer.concat(chunks);
 }

@@ -5,7 +5,8 @@ import type { Caller } from "../../auth/caller";
 import { ApiError } from "../errors";
 import { getVisible, docToPlain, type TeamScopedCollection } from "../documents";
 import { LIST_SPECS, listPage } from "../listing";
-import { analyzeBatch, reprocessPhoto, taskStatus, MAX_BATCH } from "../processing";
+import { analyzeBatch, reprocessPhoto, taskStatus } from "../processing";
+import { MAX_BATCH_PHOTOS } from "../../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "../reviews";
 import { statistics } from "../statistics";
 import { ImageVariantSchema, signedImageUrl } from "../images";
@@ -35,7 +36,7 @@ const ConfirmBody = z.object({ is_confirmed: z.boolean(), notes });
 // has read the meter and supplied the right number.
 const ValidateBody = z.object({ is_valid: z.boolean(), corrected_value: z.number().nullish(), notes });
 const ResolveBody = z.object({ resolution_notes: z.string().trim().min(1, "resolution_notes must not be empty").max(5000) });
-const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH) });
+const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH_PHOTOS) });
 const DownloadQuery = z.object({ variant: ImageVariantSchema.default("display") });
 
 function query(url: URL): Record<string, string> {

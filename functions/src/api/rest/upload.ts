@@ -30,21 +30,35 @@ function parseMultipart(headers: ApiRequest["headers"], body: Buffer, maxFileByt
     }
     const out: Parsed = { fields: {} };
     let tooBig = false;
+    let settled = false;
+    // Busboy reports a body that ends early on the parser AND on the open file stream; an
+    // 'error' with no listener on either is thrown by EventEmitter and kills the process.
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(new ApiError(400, `malformed multipart body: ${err instanceof Error ? err.message : String(err)}`));
+    };
     bb.on("field", (name, value) => {
       out.fields[name] = value;
     });
     bb.on("file", (field, stream, info) => {
       const chunks: Buffer[] = [];
+      stream.on("error", fail);
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("limit", () => {
         tooBig = true;
       });
-      stream.on("close", () => {
+      stream.on("end", () => {
         if (!out.file) out.file = { field, name: info.filename ?? "upload", mime: info.mimeType, data: Buffer.concat(chunks) };
       });
     });
-    bb.on("error", () => reject(new ApiError(400, "malformed multipart body")));
-    bb.on("close", () => (tooBig ? reject(new ApiError(413, `file larger than ${maxFileBytes} bytes`)) : resolve(out)));
+    bb.on("error", fail);
+    bb.on("close", () => {
+      if (settled) return;
+      settled = true;
+      if (tooBig) reject(new ApiError(413, `file larger than ${maxFileBytes} bytes`));
+      else resolve(out);
+    });
     bb.end(body);
   });
 }

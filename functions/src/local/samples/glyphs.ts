@@ -22,10 +22,6 @@ const GLYPHS: Record<string, string> = {
 /** Horizontal advance per glyph, in glyph units. */
 const ADVANCE = 78;
 
-export function hasGlyph(c: string): boolean {
-  return c === " " || c in GLYPHS;
-}
-
 /** SVG for `text` with its top-left at (x, y), glyphs `height` pixels tall. */
 export function strokeText(text: string, x: number, y: number, height: number, colour: string, strokeWidth = 11): string {
   const scale = height / 100;

@@ -1,20 +1,19 @@
 // batch_process_images: fan-out. Queues each photo again and enqueues one
 // process_inspection_photo child per photo on the batch queue with parentId; the parent
 // stays STARTED and its last child to finish records it SUCCESS (no child failed) or
-// FAILURE, with the counts (run-task.ts).
+// FAILURE, with the counts (fan-out.ts).
 import { z } from "zod";
 import { zId } from "../../schema/common";
+import { MAX_BATCH_PHOTOS } from "../../schema/task";
 import { firestore } from "../../firestore";
 import { transitionPhoto } from "../../photos/status";
 import { enqueueTask } from "../enqueue";
-import { prepareChildren } from "../run-task";
+import { prepareChildren } from "../fan-out";
 import { taskIdFor } from "../task-ids";
 import { awaitChildren, defineTask } from "../task-definition";
 
-export const MAX_BATCH = 500;
-
 export const batchProcessImagesTask = defineTask({
-  args: z.object({ photoIds: z.array(zId).min(1).max(MAX_BATCH) }),
+  args: z.object({ photoIds: z.array(zId).min(1).max(MAX_BATCH_PHOTOS) }),
   async run({ photoIds }, ctx) {
     const ids = [...new Set(photoIds)];
     await prepareChildren(ctx.taskId, ids.length);

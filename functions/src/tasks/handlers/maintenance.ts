@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { zId } from "../../schema/common";
 import { defineTask } from "../task-definition";
+import { PhotoTaskArgsSchema } from "../../schema/task";
 import { checkBudgetUsage } from "../../budget/check-usage";
 import { generateDailyAnalytics, yesterday } from "../../reports/daily-analytics";
 import { cleanupOldImages } from "../../maintenance/cleanup-images";
@@ -19,7 +20,7 @@ export const generateDailyAnalyticsTask = defineTask({
 });
 export const cleanupOldImagesTask = defineTask({ args: none, run: () => cleanupOldImages() });
 export const archiveOldMessagesTask = defineTask({ args: none, run: () => archiveOldMessages() });
-export const generateImageReportTask = defineTask({ args: z.object({ photoId: zId }), run: (a) => generateImageReport(a.photoId) });
+export const generateImageReportTask = defineTask({ args: PhotoTaskArgsSchema, run: (a) => generateImageReport(a.photoId) });
 export const generateComparisonReportTask = defineTask({
   args: z.object({ photoIdA: zId, photoIdB: zId }).refine((a) => a.photoIdA !== a.photoIdB, "compare two different photos"),
   run: (a) => generateComparisonReport(a.photoIdA, a.photoIdB),

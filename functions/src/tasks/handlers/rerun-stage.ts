@@ -1,14 +1,11 @@
 // analyze_anomalies, extract_text_ocr, classify_damage: re-run one stage for a photo
 // that already has analyses/{photoId}, with the current rules and no Vision call.
-import { z } from "zod";
-import { zId } from "../../schema/common";
+import { PhotoTaskArgsSchema } from "../../schema/task";
 import { loadAnalysis, loadPhoto, runAnomalyStage, runDamageStage, runMeterStage } from "../../analysis/stages";
 import { defineTask } from "../task-definition";
 
-const PhotoArgs = z.object({ photoId: zId });
-
 export const analyzeAnomaliesTask = defineTask({
-  args: PhotoArgs,
+  args: PhotoTaskArgsSchema,
   async run({ photoId }) {
     const photo = await loadPhoto(photoId);
     const anomalies = await runAnomalyStage(photo, await loadAnalysis(photoId));
@@ -19,7 +16,7 @@ export const analyzeAnomaliesTask = defineTask({
 });
 
 export const extractTextOcrTask = defineTask({
-  args: PhotoArgs,
+  args: PhotoTaskArgsSchema,
   async run({ photoId }) {
     const photo = await loadPhoto(photoId);
     return { photoId, ...(await runMeterStage(photo, await loadAnalysis(photoId))) };
@@ -27,7 +24,7 @@ export const extractTextOcrTask = defineTask({
 });
 
 export const classifyDamageTask = defineTask({
-  args: PhotoArgs,
+  args: PhotoTaskArgsSchema,
   async run({ photoId }) {
     const damage = await runDamageStage(await loadPhoto(photoId));
     return { photoId, damage: damage ? `${damage.category}/${damage.severity}` : null };
