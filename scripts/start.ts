@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const { Inbox } = await import("../functions/src/local/inbox");
   const { exportFirestore } = await import("../functions/src/local/persistence");
   const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
-  const { seedLocalUser } = await import("../functions/src/local/seed");
+  const { seedLocalAsset, seedLocalUser } = await import("../functions/src/local/seed");
   const { describeEvent } = await import("../functions/src/local/describe-event");
   const { firestore } = await import("../functions/src/firestore");
 
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     defaultAssetId: assetId,
     anyFile: true,
     upload: async (item) => {
+      await seedLocalAsset(item.assetId);
       const { photoId } = await rt.upload(item.file, { uid, assetId: item.assetId, name: item.name });
       say(`inbox: ${item.name} → uploads/${uid}/${item.assetId}/${item.name} (photo ${photoId.slice(0, 8)})`);
     },

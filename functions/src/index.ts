@@ -17,6 +17,7 @@ import {
   apiFn,
   confirmAnomalyFn,
   getImageUrlFn,
+  getOpsStatusFn,
   getStatisticsFn,
   getTaskStatusFn,
   reprocessPhotoFn,
@@ -49,6 +50,7 @@ export const resolveDamageReport = resolveDamageReportFn;
 export const getStatistics = getStatisticsFn;
 export const getTaskStatus = getTaskStatusFn;
 export const getImageUrl = getImageUrlFn;
+export const getOpsStatus = getOpsStatusFn;
 export const ensureAssetRoom = ensureAssetRoomFn;
 export const openThread = openThreadFn;
 export const markChatRead = markChatReadFn;

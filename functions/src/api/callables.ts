@@ -12,6 +12,7 @@ import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
 import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
   400: "invalid-argument",
@@ -61,6 +62,7 @@ export const callables = {
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
+  opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),

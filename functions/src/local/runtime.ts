@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { DirectoryObjectStore } from "../adapters/local/directory-store";
 import { OutboxMessenger } from "../adapters/local/outbox-messenger";
+import { LocalQueueMonitor } from "../adapters/local/queue-monitor";
 import { LocalVisionEngine } from "../adapters/local/vision-engine";
 import { setDeps } from "../deps";
 import { photoIdFor } from "../ingest/photo-id";
@@ -98,7 +99,7 @@ export class LocalRuntime {
     const bucket = endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ?? `${process.env.GCLOUD_PROJECT}.appspot.com`;
     const rt = new LocalRuntime(opts, bucket);
     rt.fns = fns;
-    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger });
+    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger, monitor: new LocalQueueMonitor() });
     const finalize = storage[0][1] as (raw: unknown) => unknown;
     rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }));
     rt.watcher = new BucketWatcher({

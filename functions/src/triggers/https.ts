@@ -16,6 +16,7 @@ export const resolveDamageReportFn = onCall(CALLABLE, callables.resolveDamageRep
 export const getStatisticsFn = onCall(CALLABLE, callables.statistics);
 export const getTaskStatusFn = onCall(CALLABLE, callables.taskStatus);
 export const getImageUrlFn = onCall(CALLABLE, callables.imageUrl);
+export const getOpsStatusFn = onCall(CALLABLE, callables.opsStatus);
 export const ensureAssetRoomFn = onCall(CALLABLE, chatCallables.ensureAssetRoom);
 export const openThreadFn = onCall(CALLABLE, chatCallables.openThread);
 export const markChatReadFn = onCall(CALLABLE, chatCallables.markRead);

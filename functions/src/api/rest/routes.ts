@@ -130,9 +130,14 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** First route whose pattern matches; 405 when the path exists under another verb. */
-export function matchRoute(method: string, segments: string[]): { route: Route; params: Record<string, string> } {
+export function matchRoute(
+  method: string,
+  segments: string[],
+  routes: readonly Route[] = ROUTES,
+  prefix = "/api/v1/images/",
+): { route: Route; params: Record<string, string> } {
   let pathMatched = false;
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const parts = route.pattern.split("/");
     if (parts.length !== segments.length) continue;
     const params: Record<string, string> = {};
@@ -142,5 +147,5 @@ export function matchRoute(method: string, segments: string[]): { route: Route; 
     if (route.method === method) return { route, params };
   }
   if (pathMatched) throw new ApiError(405, `method ${method} not allowed here`);
-  throw new ApiError(404, `no endpoint /api/v1/images/${segments.join("/")}/`);
+  throw new ApiError(404, `no endpoint ${prefix}${segments.join("/")}/`);
 }
