@@ -2,7 +2,7 @@
 // or on request for a finding, membered from the team); messages are written by members
 // (firestore.rules checks the same bounds) or by the API, then delivered by a trigger.
 import { z } from "zod";
-import { zDate, zId } from "./common";
+import { zDate, zId, zText } from "./common";
 
 export const ROOM_TITLE_MAX = 120;
 export const ROOM_MEMBERS_MAX = 500;
@@ -10,14 +10,6 @@ export const MESSAGE_TEXT_MAX = 2000;
 /** Kept small so the rules can check each photo's team (one get() each, 10 per request). */
 export const MESSAGE_PHOTOS_MAX = 5;
 export const PREVIEW_CHARS = 80;
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Text Firestore can store: no lone UTF-16 surrogates (they fail the write with a 500 otherwise). */
-export const zText = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .refine((s) => !LONE_SURROGATE.test(s), "contains an unpaired UTF-16 surrogate");
 
 export const RoomKindSchema = z.enum(["asset", "thread"]);
 export type RoomKind = z.infer<typeof RoomKindSchema>;
