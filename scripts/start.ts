@@ -70,14 +70,21 @@ async function main(): Promise<void> {
   const rt = await LocalRuntime.start({
     root: resolve(stateDir, "bucket"),
     maxConcurrency: concurrency,
+    outboxJournal: join(stateDir, "outbox.jsonl"),
+    seed: async () => {
+      await seedSampleAsset();
+      await seedLocalUser(uid);
+    },
     print: (line) => say(line),
     onEvent: (e) => {
       const line = describeEvent(e, verbose);
       if (line) say(line);
     },
   });
-  await seedSampleAsset();
-  await seedLocalUser(uid);
+  const rec = rt.startReport;
+  if (rec && (rec.bucket.repaired || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
+    say(`reconciled with the bucket: ${rec.bucket.repaired} record(s) re-created (${rec.bucket.rejected} rejected), ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);
+  }
   const hosted = rt.describe();
   say(`local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
   say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);

@@ -83,6 +83,11 @@ export interface VisionProvider {
 }
 
 export interface PushMessage {
+  /**
+   * The notification's id (notifications/{id}). A messenger that keeps a delivery record
+   * (the local outbox) delivers each id once, even when Firestore lost the SENT mark.
+   */
+  id?: string;
   tokens: string[];
   title: string;
   body: string;

@@ -10,8 +10,9 @@ export const onNotificationCreatedFn = onDocumentCreated({ document: "notificati
   await sendNotification(event.params.id);
 });
 
-// Written, not updated: a photo rejected at ingest is created already REJECTED.
-export const onPhotoStatusChangedFn = onDocumentWritten("photos/{photoId}", async (event) => {
+// Written, not updated: a photo rejected at ingest is created already REJECTED. Retried:
+// the notice has a deterministic id, so a redelivery cannot notify twice.
+export const onPhotoStatusChangedFn = onDocumentWritten({ document: "photos/{photoId}", retry: true }, async (event) => {
   const before = event.data?.before;
   const after = event.data?.after;
   if (!after?.exists) return;

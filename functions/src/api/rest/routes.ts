@@ -12,6 +12,7 @@ import { statistics } from "../statistics";
 import { ImageVariantSchema, signedImageUrl } from "../images";
 import { readJson, type ApiRequest } from "./body";
 import { uploadPhoto } from "./upload";
+import { legacyUpload } from "./legacy-upload";
 
 export interface RouteContext {
   caller: Caller;
@@ -36,7 +37,8 @@ const ConfirmBody = z.object({ is_confirmed: z.boolean(), notes });
 // has read the meter and supplied the right number.
 const ValidateBody = z.object({ is_valid: z.boolean(), corrected_value: z.number().nullish(), notes });
 const ResolveBody = z.object({ resolution_notes: z.string().trim().min(1, "resolution_notes must not be empty").max(5000) });
-const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH_PHOTOS) });
+// urgent: false schedules the batch into the off-peak window (unless a photo is critical).
+const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) });
 const DownloadQuery = z.object({ variant: ImageVariantSchema.default("display") });
 
 function query(url: URL): Record<string, string> {
@@ -72,14 +74,17 @@ function get(collection: TeamScopedCollection) {
 export const ROUTES: readonly Route[] = [
   { method: "GET", pattern: "photos", handler: list("photos") },
   { method: "POST", pattern: "photos", handler: async (ctx) => ({ status: 202, body: await uploadPhoto(ctx.caller, ctx.req) }) },
+  { method: "POST", pattern: "photos/upload", handler: async (ctx) => ({ status: 201, body: await legacyUpload(ctx.caller, ctx.req) }) },
   { method: "GET", pattern: "photos/statistics", handler: async (ctx) => ({ body: await statistics(ctx.caller) }) },
   {
     method: "POST",
     pattern: "photos/batch_analyze",
     handler: async (ctx) => {
       const body = BatchBody.parse(await readJson(ctx.req));
-      const r = await analyzeBatch(ctx.caller, body.photo_ids);
-      return { status: 202, body: { ...r, status: "PENDING" } };
+      const r = await analyzeBatch(ctx.caller, body.photo_ids, { urgent: body.urgent });
+      // The old API's answer (status "batch_queued", total_photos, message) plus photo_count.
+      const when = r.scheduledFor ? `scheduled for the off-peak window at ${r.scheduledFor}` : "queued";
+      return { status: 202, body: { ...r, totalPhotos: r.photoCount, status: "batch_queued", message: `Batch analysis of ${r.photoCount} photo(s) ${when}` } };
     },
   },
   { method: "GET", pattern: "photos/task-status/:taskId", handler: async (ctx) => ({ body: await taskStatus(ctx.caller, ctx.params.taskId) }) },

@@ -71,7 +71,16 @@ function safeFileName(name: string, mime: string): string {
   return clean.length > 0 ? `${Date.now()}-${clean}` : `${randomUUID()}.${ext}`;
 }
 
-export async function uploadPhoto(caller: Caller, req: ApiRequest): Promise<Record<string, unknown>> {
+export interface ReceivedUpload {
+  bucket: string;
+  path: string;
+  assetId: string;
+  bytes: number;
+  contentType: string;
+}
+
+/** Validates a multipart upload and writes it to uploads/{uid}/{assetId}/{file}. */
+export async function receivePhoto(caller: Caller, req: ApiRequest): Promise<ReceivedUpload> {
   const type = String(req.headers["content-type"] ?? "");
   if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, "upload photos as multipart/form-data with fields asset_id and image");
   const maxBytes = getConfig().MAX_UPLOAD_BYTES;
@@ -93,5 +102,9 @@ export async function uploadPhoto(caller: Caller, req: ApiRequest): Promise<Reco
     contentType: parsed.file.mime,
     metadata: { uploadedVia: "rest", uploaderUid: caller.uid },
   });
-  return { bucket, path, assetId, bytes: parsed.file.data.length, contentType: parsed.file.mime, status: "UPLOADED" };
+  return { bucket, path, assetId, bytes: parsed.file.data.length, contentType: parsed.file.mime };
+}
+
+export async function uploadPhoto(caller: Caller, req: ApiRequest): Promise<Record<string, unknown>> {
+  return { ...(await receivePhoto(caller, req)), status: "UPLOADED" };
 }
