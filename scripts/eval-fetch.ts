@@ -3,7 +3,8 @@
 // mirrors of the public repositories they come from, into eval/<set>/photos/ (git-ignored:
 // the photos are not redistributed here). A mirror of owner/name is looked up as
 // <mirror-dir>/owner+name/repo, <mirror-dir>/owner+name, <mirror-dir>/name (bare or with .git).
-// CrackForest .seg run-length labels are converted to PNG masks beside the photo.
+// CrackForest .seg run-length labels are converted to PNG masks beside the photo; tiles of
+// a figure (source.crop) are cut out of it.
 // Photos whose source is ../shared/fixtures are copied from there. Exit 0 when every
 // listed photo is present afterwards, 1 when some could not be extracted, 2 on bad usage.
 import { execFile } from "node:child_process";
@@ -11,7 +12,7 @@ import { copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { readLabels } from "../functions/src/eval/run-folder";
-import { segToPng } from "../functions/src/eval/seg-mask";
+import { cropTile, segToPng } from "../functions/src/eval/seg-mask";
 import type { EvalSource } from "../functions/src/schema/eval";
 
 const run = promisify(execFile);
@@ -64,7 +65,8 @@ async function main(): Promise<number> {
         else {
           const g = await gitDirFor(mirror, src.repo);
           if (!g) throw new Error(`no mirror of ${src.repo} under ${mirror}`);
-          await writeFile(out, await show(g, src.commit, src.path));
+          const bytes = await show(g, src.commit, src.path);
+          await writeFile(out, src.crop ? await cropTile(bytes, src.crop) : bytes);
           if (src.segPath) {
             const mask = photo.anomalies !== "none" && photo.anomalies.find((a) => a.mask)?.mask;
             if (mask) await writeFile(join(EVAL, set, mask), await segToPng((await show(g, src.commit, src.segPath)).toString("latin1")));

@@ -27,7 +27,7 @@ const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
 
 type CallableHandler = (req: CallableRequest<unknown>) => Promise<unknown>;
 
-function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
+export function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
   return async (req) => {
     try {
       const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);

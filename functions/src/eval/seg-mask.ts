@@ -1,5 +1,6 @@
-// CrackForest labels its cracks as run-length ".seg" files; the eval sets measure box
-// coverage against PNG masks, so extraction converts them.
+// Extraction helpers for the eval sets: CrackForest labels its cracks as run-length
+// ".seg" files (the sets measure box coverage against PNG masks, so they are converted),
+// and some photos are tiles of a published figure.
 import sharp from "sharp";
 
 export interface SegMask {
@@ -29,4 +30,9 @@ export function parseSeg(seg: string): SegMask {
 export async function segToPng(seg: string): Promise<Buffer> {
   const m = parseSeg(seg);
   return sharp(Buffer.from(m.data), { raw: { width: m.width, height: m.height, channels: 1 } }).png().toBuffer();
+}
+
+/** One tile of a figure, as PNG (lossless, so the tile is the figure's own pixels). */
+export async function cropTile(figure: Buffer, r: { left: number; top: number; width: number; height: number }): Promise<Buffer> {
+  return sharp(figure).extract(r).png().toBuffer();
 }
