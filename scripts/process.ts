@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { expandInputs, processPhotos } = await import("../functions/src/local/session");
   const { ensureSamples, seedSampleAsset } = await import("../functions/src/local/samples/generate");
-  const { seedLocalUser } = await import("../functions/src/local/seed");
+  const { seedLocalAsset, seedLocalUser } = await import("../functions/src/local/seed");
   const { formatTable } = await import("../functions/src/local/table");
   const { writeReport } = await import("../functions/src/local/report");
   const { describeEvent } = await import("../functions/src/local/describe-event");
@@ -99,6 +99,7 @@ async function main(): Promise<number> {
   });
   await seedSampleAsset();
   await seedLocalUser(args.uid);
+  await seedLocalAsset(args.assetId);
   console.log(`Processing ${files.length} photo(s) as uploads/${args.uid}/${args.assetId}/… (Ctrl-C to stop)`);
   const outcome = await processPhotos(rt, {
     files,

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const { Inbox } = await import("../functions/src/local/inbox");
   const { exportFirestore } = await import("../functions/src/local/persistence");
   const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
-  const { seedLocalUser } = await import("../functions/src/local/seed");
+  const { seedLocalAsset, seedLocalUser } = await import("../functions/src/local/seed");
   const { describeEvent } = await import("../functions/src/local/describe-event");
   const { firestore } = await import("../functions/src/firestore");
 
@@ -70,14 +70,21 @@ async function main(): Promise<void> {
   const rt = await LocalRuntime.start({
     root: resolve(stateDir, "bucket"),
     maxConcurrency: concurrency,
+    outboxJournal: join(stateDir, "outbox.jsonl"),
+    seed: async () => {
+      await seedSampleAsset();
+      await seedLocalUser(uid);
+    },
     print: (line) => say(line),
     onEvent: (e) => {
       const line = describeEvent(e, verbose);
       if (line) say(line);
     },
   });
-  await seedSampleAsset();
-  await seedLocalUser(uid);
+  const rec = rt.startReport;
+  if (rec && (rec.bucket.repaired || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
+    say(`reconciled with the bucket: ${rec.bucket.repaired} record(s) re-created (${rec.bucket.rejected} rejected), ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);
+  }
   const hosted = rt.describe();
   say(`local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
   say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
@@ -122,6 +129,7 @@ async function main(): Promise<void> {
     defaultAssetId: assetId,
     anyFile: true,
     upload: async (item) => {
+      await seedLocalAsset(item.assetId);
       const { photoId } = await rt.upload(item.file, { uid, assetId: item.assetId, name: item.name });
       say(`inbox: ${item.name} → uploads/${uid}/${item.assetId}/${item.name} (photo ${photoId.slice(0, 8)})`);
     },

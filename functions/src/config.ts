@@ -16,6 +16,8 @@ const DEFAULTS = {
   VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION,IMAGE_PROPERTIES,SAFE_SEARCH_DETECTION",
   VISION_CACHE_DAYS: 30,
   TASKS_LOCATION: "us-central1",
+  OFF_PEAK_WINDOW: "22:00-06:00",
+  OFF_PEAK_TIME_ZONE: "UTC",
 } as const;
 
 export const params = {
@@ -30,6 +32,20 @@ export const params = {
   VISION_FEATURES: defineString("VISION_FEATURES", { default: DEFAULTS.VISION_FEATURES }),
   VISION_CACHE_DAYS: defineInt("VISION_CACHE_DAYS", { default: DEFAULTS.VISION_CACHE_DAYS }),
   TASKS_LOCATION: defineString("TASKS_LOCATION", { default: DEFAULTS.TASKS_LOCATION }),
+  OFF_PEAK_WINDOW: defineString("OFF_PEAK_WINDOW", {
+    default: DEFAULTS.OFF_PEAK_WINDOW,
+    description: "HH:MM-HH:MM local time when deferred and non-urgent batch work runs (may wrap midnight)",
+  }),
+  OFF_PEAK_TIME_ZONE: defineString("OFF_PEAK_TIME_ZONE", { default: DEFAULTS.OFF_PEAK_TIME_ZONE, description: "IANA time zone of OFF_PEAK_WINDOW" }),
+};
+
+const validTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -46,6 +62,11 @@ export const ConfigSchema = z.object({
   VISION_FEATURES: z.string().min(1),
   VISION_CACHE_DAYS: int(1),
   TASKS_LOCATION: z.string().min(1),
+  OFF_PEAK_WINDOW: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "OFF_PEAK_WINDOW must look like 22:00-06:00")
+    .refine((w) => w.slice(0, 5) !== w.slice(6), "OFF_PEAK_WINDOW must not be empty (start = end)"),
+  OFF_PEAK_TIME_ZONE: z.string().refine(validTimeZone, "OFF_PEAK_TIME_ZONE must be an IANA time zone such as Europe/Berlin"),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,12 +1,14 @@
 // The ports a handler uses. Production adapters are built lazily on first use; the
 // local runtime and tests install their own with setDeps().
-import type { Messenger, ObjectStore, TaskQueue, VisionProvider } from "./ports";
+import type { Messenger, ObjectStore, QueueMonitor, TaskQueue, VisionProvider } from "./ports";
 
 export interface Deps {
   store: ObjectStore;
   queue: TaskQueue;
   vision: VisionProvider;
   messenger: Messenger;
+  /** Reads queue depth for the status model (monitoring only). */
+  monitor: QueueMonitor;
   /** Clock, injectable for tests of time-dependent rules. */
   now: () => Date;
 }
@@ -27,7 +29,7 @@ export function resetDeps(): void {
   current = {};
 }
 
-const PORTS = ["store", "queue", "vision", "messenger"] as const;
+const PORTS = ["store", "queue", "vision", "messenger", "monitor"] as const;
 
 /** Ports resolve one by one on first use, so code that needs only Firestore and a queue
  * never builds (or needs) the other adapters. */

@@ -1,14 +1,23 @@
 // Cloud Functions exports. Each is a one-line wrap of a handler in triggers/.
 import "./adapters/gcp/register";
 import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
-import { onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn } from "./triggers/firestore";
+import { onAssetWrittenFn, onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn, onUserTeamsChangedFn } from "./triggers/firestore";
 import { queueBatchFn, queueHighPriorityFn, queueMlTrainingFn, queueNormalFn } from "./triggers/tasks";
 import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+import {
+  addThreadMemberFn,
+  ensureAssetRoomFn,
+  markChatReadFn,
+  muteChatRoomFn,
+  openThreadFn,
+  removeThreadMemberFn,
+} from "./triggers/https";
 import {
   analyzeBatchFn,
   apiFn,
   confirmAnomalyFn,
   getImageUrlFn,
+  getOpsStatusFn,
   getStatisticsFn,
   getTaskStatusFn,
   reprocessPhotoFn,
@@ -19,6 +28,8 @@ import {
 export const onNotificationCreated = onNotificationCreatedFn;
 export const onPhotoStatusChanged = onPhotoStatusChangedFn;
 export const onChatMessageCreated = onChatMessageCreatedFn;
+export const onAssetWritten = onAssetWrittenFn;
+export const onUserTeamsChanged = onUserTeamsChangedFn;
 export const scheduledBudgetCheck = budgetCheckFn;
 export const scheduledDailyAnalytics = dailyAnalyticsFn;
 export const scheduledCleanup = cleanupFn;
@@ -39,3 +50,10 @@ export const resolveDamageReport = resolveDamageReportFn;
 export const getStatistics = getStatisticsFn;
 export const getTaskStatus = getTaskStatusFn;
 export const getImageUrl = getImageUrlFn;
+export const getOpsStatus = getOpsStatusFn;
+export const ensureAssetRoom = ensureAssetRoomFn;
+export const openThread = openThreadFn;
+export const markChatRead = markChatReadFn;
+export const muteChatRoom = muteChatRoomFn;
+export const addThreadMember = addThreadMemberFn;
+export const removeThreadMember = removeThreadMemberFn;

@@ -49,6 +49,24 @@ export interface TaskQueue {
   enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean>;
 }
 
+/** A queue's depth as the queue service sees it (Cloud Tasks, or the local queues). */
+export interface QueueSnapshot {
+  /** Tasks waiting to be dispatched, including those scheduled for later. */
+  pending: number;
+  /** Of pending, those whose schedule time is still ahead. */
+  scheduled: number;
+  inFlight: number;
+  oldestPendingAt: Date | null;
+  dispatchedLastMinute: number;
+  /** A read bound capped a count. */
+  truncated: boolean;
+}
+
+export interface QueueMonitor {
+  readonly source: "cloud-tasks" | "local";
+  snapshot(queue: QueueName, now: Date): Promise<QueueSnapshot>;
+}
+
 export interface VisionRequest {
   /** gs:// URI (production) or a local reference the local engine understands. */
   imageUri: string;
@@ -65,6 +83,11 @@ export interface VisionProvider {
 }
 
 export interface PushMessage {
+  /**
+   * The notification's id (notifications/{id}). A messenger that keeps a delivery record
+   * (the local outbox) delivers each id once, even when Firestore lost the SENT mark.
+   */
+  id?: string;
   tokens: string[];
   title: string;
   body: string;

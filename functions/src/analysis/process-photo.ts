@@ -14,6 +14,7 @@ import { taskIdFor } from "../tasks/task-ids";
 import { annotatePhoto, cachedVision, configuredFeatures } from "./vision-call";
 import { loadPhoto, runAnomalyStage, runDamageStage, runMeterStage, writeAnalysis } from "./stages";
 import { getConfig } from "../config";
+import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
 
 export interface ProcessResult {
   photoId: string;
@@ -40,7 +41,9 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
     if (decision === "DEFER" && photo.status === "QUEUED") {
       const deferredId = taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`);
-      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId } });
+      // Deferred work waits for the off-peak window (Cloud Tasks scheduleTime).
+      const delaySeconds = offPeakDelaySeconds(deps().now(), offPeakWindow(cfg));
+      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId }, delaySeconds });
       await recordDeferral(photoId, deferredId, budget.state);
       return { photoId, status: "DEFERRED" };
     }

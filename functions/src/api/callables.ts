@@ -12,6 +12,8 @@ import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
 import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { zId, zText } from "../schema/common";
+import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
   400: "invalid-argument",
@@ -26,7 +28,7 @@ const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
 
 type CallableHandler = (req: CallableRequest<unknown>) => Promise<unknown>;
 
-function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
+export function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
   return async (req) => {
     try {
       const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);
@@ -45,22 +47,25 @@ function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.
   };
 }
 
-const id = z.string().min(1).max(200);
-const note = z.string().max(5000).nullish().transform((v) => v ?? null);
+const id = zId;
+const note = zText(5000).nullish().transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
-  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS) }), (c, d) => analyzeBatch(c, d.photoIds)),
+  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) }), (c, d) =>
+    analyzeBatch(c, d.photoIds, { urgent: d.urgent }),
+  ),
   confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
     confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
   ),
   validateMeterReading: callable(z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }), (c, d) =>
     validateMeterReading(c, d.readingId, { valid: d.valid, correctedValue: d.correctedValue ?? null, note: d.note }),
   ),
-  resolveDamageReport: callable(z.object({ reportId: id, note: z.string().trim().min(1).max(5000) }), (c, d) =>
+  resolveDamageReport: callable(z.object({ reportId: id, note: zText(5000).trim().min(1) }), (c, d) =>
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
+  opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),

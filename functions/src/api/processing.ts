@@ -10,6 +10,9 @@ import { taskIdFor } from "../tasks/task-ids";
 import { MAX_BATCH_PHOTOS, TaskStateSchema } from "../schema/task";
 import { ApiError, notFound } from "./errors";
 import { getVisible, toPlain, type Plain } from "./documents";
+import { getConfig } from "../config";
+import { deps } from "../deps";
+import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
 
 export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{ taskId: string; photoId: string; status: "QUEUED" }> {
   const snap = await getVisible(caller, "photos", photoId);
@@ -28,15 +31,34 @@ export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{
   return { taskId, photoId, status: "QUEUED" };
 }
 
-export async function analyzeBatch(caller: Caller, photoIds: string[]): Promise<{ taskId: string; photoCount: number }> {
+/**
+ * A batch is urgent unless the caller says otherwise; a non-urgent one waits for the
+ * off-peak window, except when one of its photos is critical (critical work never waits).
+ */
+export async function analyzeBatch(
+  caller: Caller,
+  photoIds: string[],
+  opts: { urgent?: boolean } = {},
+): Promise<{ taskId: string; photoCount: number; scheduledFor: string | null }> {
   requireRole(caller, ["supervisor", "admin"], "batch analysis");
   const unique = [...new Set(photoIds)];
   if (unique.length === 0 || unique.length > MAX_BATCH_PHOTOS) throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH_PHOTOS} ids`);
-  for (const id of unique) await getVisible(caller, "photos", id);
+  let critical = false;
+  for (const id of unique) critical = (await getVisible(caller, "photos", id)).get("critical") === true || critical;
+  const now = deps().now();
+  const delaySeconds = opts.urgent === false && !critical ? offPeakDelaySeconds(now, offPeakWindow(getConfig())) : 0;
   const taskId = taskIdFor("batch_process_images", `batch:${caller.uid}:${randomUUID()}`);
-  await enqueueTask({ type: "batch_process_images", queue: "batch", taskId, args: { photoIds: unique } });
-  await writeAudit({ actorUid: caller.uid, action: "photo.batchAnalyze", target: `tasks/${taskId}`, details: { photoIds: unique } });
-  return { taskId, photoCount: unique.length };
+  await enqueueTask({ type: "batch_process_images", queue: "batch", taskId, args: { photoIds: unique }, delaySeconds });
+  await writeAudit({ actorUid: caller.uid, action: "photo.batchAnalyze", target: `tasks/${taskId}`, details: { photoIds: unique, urgent: opts.urgent !== false, delaySeconds } });
+  return { taskId, photoCount: unique.length, scheduledFor: delaySeconds > 0 ? new Date(now.getTime() + delaySeconds * 1000).toISOString() : null };
+}
+
+/** The old API's result keys for a photo task: anomalies_detected alongside status and photo_id. */
+function withLegacyResult(result: unknown): unknown {
+  if (!result || typeof result !== "object" || Array.isArray(result)) return result ?? null;
+  const r = result as Record<string, unknown>;
+  if (typeof r.photoId !== "string") return r;
+  return { ...r, anomaliesDetected: typeof r.anomalies === "number" ? r.anomalies : 0 };
 }
 
 /** The photos a task is about: who may see all of them may see the task. */
@@ -68,9 +90,12 @@ export async function taskStatus(caller: Caller, taskId: string): Promise<Plain>
     type: data.type,
     queue: data.queue,
     state: data.state,
+    // Celery's AsyncResult names: status (= state), ready, successful.
+    status: data.state,
     ready: data.state === "SUCCESS" || data.state === "FAILURE",
+    successful: data.state === "SUCCESS",
     attempts: data.attempts,
-    result: data.result ?? null,
+    result: withLegacyResult(data.result),
     error: data.error ?? null,
     parentId: data.parentId ?? null,
     createdAt: data.createdAt ?? null,

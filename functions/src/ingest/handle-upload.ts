@@ -19,6 +19,7 @@ import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
 import { hamming, sha256 } from "./hashes";
 import { DERIVED_MARK, derivedPaths, parseUploadPath, photoIdFor, quarantinePath, type UploadPath } from "./photo-id";
+import { uploadMembership } from "./membership";
 import { limitsFromConfig, processUpload, rejectIfTooLarge, type AcceptedUpload, type IngestResult } from "./pipeline";
 
 export type UploadOutcome =
@@ -26,8 +27,13 @@ export type UploadOutcome =
   | { action: "queued" | "rejected" | "failed" | "duplicate"; photoId: string; reason?: string };
 
 
+/**
+ * What the backend wrote is known by its path (photos/…, quarantine/…), never by custom
+ * metadata: a client can set any metadata, and a trusted mark would switch validation off.
+ */
 export function ignoreReason(obj: StoredObject): string | null {
-  if (obj.metadata?.[DERIVED_MARK] === "true") return "derived object";
+  if (obj.name.startsWith("photos/")) return "derived object";
+  if (obj.name.startsWith("quarantine/")) return "quarantined object";
   if (!parseUploadPath(obj.name)) return "not under uploads/{uid}/{assetId}/{file}";
   return null;
 }
@@ -88,8 +94,13 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
   if (existing.exists) return known?.quarantined ? { action: "duplicate", photoId } : resume(photoId, existing.data() as PhotoDoc, obj, path);
 
   const limits = limitsFromConfig(getConfig());
+  // Membership first: a stranger's upload is refused before its bytes cost anything, and
+  // its record carries no team, so only admins see it.
+  const member = await uploadMembership(path.uid, path.assetId);
   // An oversized object is refused from its declared size, without reading it.
-  let result: IngestResult | null = rejectIfTooLarge(obj.size, limits);
+  let result: IngestResult | null = member.ok
+    ? rejectIfTooLarge(obj.size, limits)
+    : { status: "REJECTED", code: member.code, reason: member.reason, mime: null, bytes: obj.size, sha256: null };
   let size = obj.size;
   let failure: string | null = null;
   if (!result) {
@@ -113,7 +124,7 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
     }
   }
 
-  const teamId = await teamOf(path.assetId);
+  const teamId = member.ok ? member.teamId : null;
   const now = deps().now();
   const base = {
     photoId,
@@ -194,10 +205,11 @@ async function createOnce(photoId: string, doc: PhotoDoc): Promise<boolean> {
 
 /** A repeated event: change nothing that is done, finish what an earlier delivery left. */
 async function resume(photoId: string, doc: PhotoDoc, obj: StoredObject, path: UploadPath): Promise<UploadOutcome> {
-  if (doc.status === "REJECTED" && (await stillTheRejectedUpload(obj, doc))) {
+  if (doc.status === "REJECTED") {
     // The earlier delivery may have died between writing the record and quarantining.
-    await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
-  } else if (doc.taskId === null && doc.status !== "FAILED") {
+    if (await stillTheRejectedUpload(obj, doc)) await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
+  } else if (doc.taskId === null && doc.status === "QUEUED") {
+    // A REJECTED or FAILED photo is never queued, whatever a redelivery finds.
     await finishQueueing(photoId);
   }
   return { action: "duplicate", photoId };
@@ -230,12 +242,6 @@ async function quarantine(obj: StoredObject, path: UploadPath, photoId: string, 
     reason,
     ...(code ? { reasonCode: code } : {}),
   });
-}
-
-async function teamOf(assetId: string): Promise<string | null> {
-  const snap = await firestore().collection("assets").doc(assetId).get();
-  const team = snap.exists ? snap.get("teamId") : null;
-  return typeof team === "string" && team.length > 0 ? team : null;
 }
 
 /** How many of an asset's most recent photos a new one is compared with (bounded reads). */

@@ -1,6 +1,7 @@
 // Identity of an upload. Storage events arrive at least once; bucket + name + generation
 // names one upload exactly (a re-upload to the same name is a new generation, a new photo).
 import { createHash } from "node:crypto";
+import { zId } from "../schema/common";
 
 export function photoIdFor(bucket: string, name: string, generation: string): string {
   return createHash("sha256").update(`${bucket}\u0000${name}\u0000${generation}`).digest("hex").slice(0, 32);
@@ -14,10 +15,13 @@ export interface UploadPath {
 
 const UPLOAD_RE = /^uploads\/([^/]{1,200})\/([^/]{1,200})\/([^/]{1,1024})$/;
 
-/** uploads/{uid}/{assetId}/{file} → its parts; anything else (derived, quarantine, nested) → null. */
+/**
+ * uploads/{uid}/{assetId}/{file} → its parts; anything else (derived, quarantine, nested,
+ * or a uid/asset id that is no valid document id) → null.
+ */
 export function parseUploadPath(name: string): UploadPath | null {
   const m = UPLOAD_RE.exec(name);
-  if (!m || [m[1], m[2], m[3]].some((p) => p === "." || p === "..")) return null;
+  if (!m || m[3] === "." || m[3] === ".." || !zId.safeParse(m[1]).success || !zId.safeParse(m[2]).success) return null;
   return { uid: m[1], assetId: m[2], file: m[3] };
 }
 
@@ -29,5 +33,11 @@ export function quarantinePath(p: UploadPath): string {
   return `quarantine/${p.uid}/${p.assetId}/${p.file}`;
 }
 
-/** Custom metadata key marking objects the backend wrote itself (never re-ingested). */
+/**
+ * Custom metadata key marking objects the backend wrote itself. Informational only:
+ * clients can set metadata, so what the backend wrote is decided by the path.
+ */
 export const DERIVED_MARK = "fieldlensDerived";
+
+/** Every custom metadata key the backend writes; storage.rules refuses them from clients. */
+export const BACKEND_METADATA_KEYS = [DERIVED_MARK, "fieldlensRejected", "photoId", "reason", "reasonCode", "uploadedVia", "uploaderUid"] as const;

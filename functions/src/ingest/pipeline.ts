@@ -25,7 +25,17 @@ export function limitsFromConfig(c: Config): IngestLimits {
   };
 }
 
-export type RejectCode = "EMPTY" | "TOO_LARGE" | "NOT_AN_IMAGE" | "SVG" | "UNSUPPORTED_FORMAT" | "TRUNCATED" | "CORRUPT" | "TOO_MANY_PIXELS";
+export type RejectCode =
+  | "EMPTY"
+  | "TOO_LARGE"
+  | "NOT_AN_IMAGE"
+  | "SVG"
+  | "UNSUPPORTED_FORMAT"
+  | "TRUNCATED"
+  | "CORRUPT"
+  | "TOO_MANY_PIXELS"
+  | "UNKNOWN_ASSET"
+  | "NOT_A_MEMBER";
 
 export interface AcceptedUpload {
   status: "ACCEPTED";

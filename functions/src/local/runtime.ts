@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { DirectoryObjectStore } from "../adapters/local/directory-store";
 import { OutboxMessenger } from "../adapters/local/outbox-messenger";
+import { LocalQueueMonitor } from "../adapters/local/queue-monitor";
 import { LocalVisionEngine } from "../adapters/local/vision-engine";
 import { setDeps } from "../deps";
 import { photoIdFor } from "../ingest/photo-id";
@@ -17,6 +18,7 @@ import { QUEUES, type QueueSettings } from "../tasks/queues";
 import { BucketWatcher, type BucketEvent } from "./bucket-watcher";
 import { FINALIZED, HttpResponseLike, storageFinalizedEvent, taskRequest, httpRequest } from "./events";
 import { FirestoreTriggerRunner, firestoreTriggers, type TriggerEvent } from "./firestore-triggers";
+import { reconcileOnStart, type StartReconcileReport } from "./reconcile-on-start";
 import { LocalTaskQueue, type Delivery, type QueueEvent } from "./task-queue";
 
 export type RuntimeEvent = ({ source: "bucket" } & BucketEvent) | ({ source: "queue" } & QueueEvent) | ({ source: "trigger" } & TriggerEvent);
@@ -36,6 +38,15 @@ export interface RuntimeOptions {
    * photos at once: OCR is one worker). Unset: the queue table as deployed.
    */
   maxConcurrency?: number;
+  /**
+   * The outbox's delivery journal (one JSON line per push), kept beside the bucket so no
+   * push is sent twice across crashes. Unset: pushes are only printed.
+   */
+  outboxJournal?: string;
+  /** Documents to create before anything runs (the local user whose device gets pushes). */
+  seed?: () => Promise<void>;
+  /** Reconcile Firestore with the bucket and the journal before serving (default true). */
+  reconcileOnStart?: boolean;
 }
 
 /** The queue table with every queue's concurrency capped at `cap`. */
@@ -72,11 +83,13 @@ export class LocalRuntime {
   private readonly table: Record<QueueName, QueueSettings>;
   private readonly timers: NodeJS.Timeout[] = [];
   private started = false;
+  /** What the reconcile on start found and repaired (null when it was switched off). */
+  startReport: StartReconcileReport | null = null;
 
   private constructor(opts: RuntimeOptions, bucket: string) {
     this.bucket = bucket;
     this.store = new DirectoryObjectStore(opts.root);
-    this.messenger = new OutboxMessenger(opts.print);
+    this.messenger = new OutboxMessenger(opts.print, undefined, opts.outboxJournal ?? null);
     this.vision = opts.vision ?? new LocalVisionEngine();
     const table = opts.queues ?? QUEUES;
     this.table = opts.maxConcurrency ? capConcurrency(table, opts.maxConcurrency) : table;
@@ -98,7 +111,7 @@ export class LocalRuntime {
     const bucket = endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ?? `${process.env.GCLOUD_PROJECT}.appspot.com`;
     const rt = new LocalRuntime(opts, bucket);
     rt.fns = fns;
-    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger });
+    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger, monitor: new LocalQueueMonitor() });
     const finalize = storage[0][1] as (raw: unknown) => unknown;
     rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }));
     rt.watcher = new BucketWatcher({
@@ -111,7 +124,11 @@ export class LocalRuntime {
       },
       onEvent: (e) => opts.onEvent?.({ source: "bucket", ...e }),
     });
+    const startedAt = new Date();
+    await opts.seed?.();
     await rt.triggers.start();
+    // Before the queue loads its work: tasks re-created here are picked up with the rest.
+    if (opts.reconcileOnStart !== false) rt.startReport = await reconcileOnStart({ bucket, store: rt.store, queue: rt.queue, startedAt });
     await rt.queue.start();
     await rt.watcher.start();
     rt.started = true;

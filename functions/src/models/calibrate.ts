@@ -2,6 +2,8 @@
 // per-type confidence thresholds that decide when a finding is trusted. Reviewed
 // anomalies (CONFIRMED = true positive, REJECTED = false positive) pick the threshold
 // that maximises F1 for each type; evaluation scores the current thresholds.
+import { precisionRecall } from "../eval/metrics";
+
 export interface Reviewed {
   type: string;
   confidence: number;
@@ -16,18 +18,15 @@ export interface Metrics {
 }
 
 export function metricsAt(samples: Reviewed[], threshold: number): Metrics {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
+  const counts = { tp: 0, fp: 0, fn: 0 };
   for (const s of samples) {
     const predicted = s.confidence >= threshold;
-    if (predicted && s.confirmed) tp += 1;
-    else if (predicted && !s.confirmed) fp += 1;
-    else if (!predicted && s.confirmed) fn += 1;
+    if (predicted && s.confirmed) counts.tp += 1;
+    else if (predicted && !s.confirmed) counts.fp += 1;
+    else if (!predicted && s.confirmed) counts.fn += 1;
   }
-  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  // The same precision/recall rule as `npm run eval` (eval/metrics).
+  const { precision, recall, f1 } = precisionRecall(counts);
   return { precision, recall, f1, support: samples.length };
 }
 

@@ -29,7 +29,7 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
       await ref.update({ status: "SENT", sentCount: 0, error: "no registered devices" });
       return "SENT";
     }
-    const res = await deps().messenger.send({ tokens, ...claimed.payload });
+    const res = await deps().messenger.send({ id, tokens, ...claimed.payload });
     await pruneTokens(users.map((u) => u.id), res.invalidTokens);
     await ref.update({ status: "SENT", sentCount: res.sent, error: null });
     return "SENT";

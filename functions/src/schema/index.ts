@@ -5,4 +5,7 @@ export * from "./vision";
 export * from "./analysis";
 export * from "./budget";
 export * from "./people";
+export * from "./ops";
 export * from "./maintenance";
+export * from "./chat";
+export * from "./presence";

@@ -57,6 +57,8 @@ export const TaskDocSchema = z.object({
   children: ChildCountsSchema.nullable().optional(),
   /** Fan-out parents only: set once the parent's own handler has run; the last child then finishes it. */
   awaitingChildren: z.boolean().optional(),
+  /** Set when the enqueue asked for a later dispatch (the off-peak window): not run before. */
+  scheduledFor: zDate.nullable().optional(),
   createdAt: zDate,
   updatedAt: zDate,
   startedAt: zDate.nullable(),

@@ -30,6 +30,8 @@ export async function enqueueTask(req: EnqueueRequest): Promise<boolean> {
     result: null,
     error: null,
     parentId: req.parentId ?? null,
+    // Only delayed work carries it, so the status view can list what waits for its window.
+    ...(req.delaySeconds && req.delaySeconds > 0 ? { scheduledFor: new Date(now.getTime() + req.delaySeconds * 1000) } : {}),
     createdAt: now,
     updatedAt: now,
     startedAt: null,

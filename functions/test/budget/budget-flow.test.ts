@@ -11,6 +11,7 @@ import { ReplayVisionProvider } from "../helpers/replay-vision";
 import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { drain } from "../helpers/tasks";
+import { setDeps } from "../../src/deps";
 
 const month = () => monthKey(new Date());
 
@@ -78,6 +79,32 @@ describe("budget thresholds", () => {
     const s = await status(id);
     assert.equal(s.status, "COMPLETED");
     assert.deepEqual(s.history, ["QUEUED", "QUEUED", "PROCESSING", "COMPLETED"]);
+  });
+
+  it("at 90 % the deferred task is scheduled into the off-peak window (22:00-06:00 UTC); inside it, at once", async () => {
+    const t = new Date();
+    const noon = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), 12));
+    const night = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), 23));
+    await seedSpend(950);
+    const [day, late] = [uniq("offpeak"), uniq("offpeak")];
+    for (const id of [day, late]) {
+      await queuedPhoto(store, id);
+      vision.script(id, "clean-wall");
+    }
+    setDeps({ now: () => noon });
+    await handleTask(processEnvelope(`t-${day}`, day), { queue: "high_priority" });
+    setDeps({ now: () => night });
+    await handleTask(processEnvelope(`t-${late}`, late), { queue: "high_priority" });
+    assert.deepEqual(
+      queue.tasks.map((x) => [x.queue, x.opts.scheduleDelaySeconds ?? 0]),
+      [
+        ["batch", 10 * 3600],
+        ["batch", 0],
+      ],
+    );
+    const waiting = await db().collection("tasks").doc(String(queue.tasks[0].payload.taskId)).get();
+    assert.equal(waiting.get("scheduledFor").toDate().toISOString(), new Date(noon.getTime() + 10 * 3_600_000).toISOString());
+    assert.equal((await db().collection("tasks").doc(String(queue.tasks[1].payload.taskId)).get()).get("scheduledFor"), undefined);
   });
 
   it("at 90 % a critical photo is not deferred", async () => {

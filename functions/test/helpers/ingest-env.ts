@@ -10,6 +10,8 @@ import firebaseFunctionsTest from "firebase-functions-test";
 import type { WrappedV2Function } from "firebase-functions-test/lib/v2";
 import type { StorageEvent } from "firebase-functions/v2/storage";
 import { resetDeps, setDeps } from "../../src/deps";
+import { createIfAbsent, firestore } from "../../src/firestore";
+import { parseUploadPath } from "../../src/ingest/photo-id";
 import { onPhotoUploaded } from "../../src/triggers/storage";
 import type { Messenger, VisionProvider } from "../../src/ports";
 
@@ -64,6 +66,21 @@ export interface WrappedTrigger {
 export function wrapUploadTrigger(): WrappedTrigger {
   const fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT });
   return { wrapped: fft.wrap(onPhotoUploaded), cleanup: () => fft.cleanup() };
+}
+
+/**
+ * Makes the uploader of `name` (uploads/{uid}/{assetId}/…) a member of the asset's team,
+ * as the app's sign-up and the asset registry would have: the asset (team `teamId`) and
+ * users/{uid} (an inspector of the asset's team) are created when absent, never changed.
+ */
+export async function seedUploader(name: string, teamId = "team-test"): Promise<void> {
+  const path = parseUploadPath(name);
+  if (!path) return;
+  const db = firestore();
+  const assetRef = db.collection("assets").doc(path.assetId);
+  await createIfAbsent(assetRef, { assetId: path.assetId, name: "test asset", kind: "pump", location: null, teamId, supervisors: [], meterIds: [] });
+  const team = ((await assetRef.get()).get("teamId") as string | null) ?? teamId;
+  await createIfAbsent(db.collection("users").doc(path.uid), { uid: path.uid, role: "inspector", teamIds: [team], fcmTokens: [] });
 }
 
 /** A google.cloud.storage.object.v1.finalized CloudEvent for an object in the store. */

@@ -9,7 +9,7 @@ import { limitsFromConfig, processUpload, type RejectCode } from "../../src/inge
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseRaw, sceneJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
 
 const LIMITS = limitsFromConfig(getConfig());
 const UPLOAD = new Date("2026-02-03T04:05:06Z");
@@ -157,6 +157,7 @@ describe("ingest: bad input", () => {
         if (c.limits?.maxPixels) process.env.MAX_PIXELS = String(c.limits.maxPixels);
         const assetId = uniq("bad");
         const name = `uploads/u1/${assetId}/photo.jpg`;
+        await seedUploader(name);
         await env.store.write(BUCKET, name, await c.make(), { contentType: "image/jpeg" });
         const event = await finalizedEvent(env.store, name);
         await wrapped(event);

@@ -8,7 +8,7 @@ import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";
 import { decodeRgb } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger } from "../helpers/ingest-env";
 import { loadTruth, sharedPhoto, sharedPhotosAvailable, type TruthEntry } from "../helpers/shared-fixtures";
 
 const UPLOAD = new Date("2026-05-06T07:08:09Z");
@@ -142,6 +142,7 @@ describe("ingest: real camera files (truth.json)", function () {
     try {
       const t = truth.find((x) => x.FileName === "IMG_20180725_163423.jpg") as TruthEntry;
       const name = "uploads/inspector1/pump-7/IMG_20180725_163423.jpg";
+      await seedUploader(name);
       await env.store.importFile(BUCKET, name, sharedPhoto(t.SourceFile), { contentType: "image/jpeg" });
       const event = await finalizedEvent(env.store, name);
       await trigger.wrapped(event);

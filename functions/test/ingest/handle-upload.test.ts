@@ -14,13 +14,14 @@ import { taskIdFor } from "../../src/tasks/task-ids";
 import { withExif } from "../helpers/exif-writer";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseJpeg, sceneJpeg, solidJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
+import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
 
 let trigger: WrappedTrigger;
 let wrapped: WrappedTrigger["wrapped"];
 let env: IngestEnv;
 
 async function upload(name: string, data: Buffer, metadata: Record<string, string> = {}) {
+  await seedUploader(name);
   await env.store.write(BUCKET, name, data, { contentType: "image/jpeg", metadata });
   const event = await finalizedEvent(env.store, name);
   return { event, photoId: photoIdFor(BUCKET, name, event.data.generation) };
@@ -73,7 +74,7 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
           assert.deepEqual(doc.statusHistory.map((s) => s.status), ["PENDING", "QUEUED"]);
           assert.equal(doc.assetId, assetId);
           assert.equal(doc.uploaderUid, uid);
-          assert.equal(doc.teamId, withTeam ? "team-7" : null);
+          assert.equal(doc.teamId, withTeam ? "team-7" : "team-test");
           assert.equal(doc.generation, event.data.generation);
           assert.equal(doc.sha256, expected.sha256);
           assert.equal(doc.phash, expected.phash);
@@ -164,7 +165,7 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     assert.equal(doc.exif?.make, null);
   });
 
-  it("ignores everything outside uploads/{uid}/{assetId}/{file}, and derived objects", async () => {
+  it("ignores everything outside uploads/{uid}/{assetId}/{file}: derived and quarantined objects by their path", async () => {
     const jpeg = await solidJpeg(100, 100);
     const names = ["photos/abc/display.jpg", "quarantine/u/a/x.jpg", "uploads/u/a/nested/x.jpg", "uploads/u/x.jpg", "other/u/a/x.jpg"];
     for (const name of names) {
@@ -172,9 +173,6 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
       await wrapped(event);
       assert.equal((await db().collection("photos").doc(photoId).get()).exists, false, name);
     }
-    const { event, photoId } = await upload("uploads/u/a/marked.jpg", jpeg, { fieldlensDerived: "true" });
-    await wrapped(event);
-    assert.equal((await db().collection("photos").doc(photoId).get()).exists, false);
     assert.equal(env.queue.tasks.length, 0);
   });
 
@@ -191,15 +189,15 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
       assert.equal((await db().collection("photos").doc(photoIdFor(BUCKET, p, derived.data.generation)).get()).exists, false, p);
       assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, p))!), { action: "ignored", reason: "derived object" });
     }
-    // The mark alone is enough: a derived copy written under uploads/ is ignored too.
+    // The mark is not trusted: a copy carrying it under uploads/ is an upload like any other.
     await env.store.write(BUCKET, `uploads/u1/${assetId}/copy.jpg`, await env.store.read(BUCKET, `photos/${photoId}/display.jpg`), {
       contentType: "image/jpeg",
       metadata: { fieldlensDerived: "true", photoId },
     });
     await wrapped(await finalizedEvent(env.store, `uploads/u1/${assetId}/copy.jpg`));
-    assert.equal((await photosOf(assetId)).length, 1);
+    assert.equal((await photosOf(assetId)).length, 2);
     assert.deepEqual((await db().collection("photos").doc(photoId).get()).data(), before);
-    assert.equal(env.queue.tasks.length, 1);
+    assert.equal(env.queue.tasks.length, 2);
   });
 
   it("rejects a bad file: REJECTED record with the reason, original moved to quarantine/", async () => {

@@ -1,6 +1,7 @@
 // The trigger's mapping from a CloudEvent's StorageObjectData to the port's StoredObject.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { zId } from "../../src/schema/common";
 import type { StorageObjectData } from "firebase-functions/v2/storage";
 import { toStoredObject } from "../../src/triggers/storage";
 import { photoIdFor, parseUploadPath } from "../../src/ingest/photo-id";
@@ -42,12 +43,22 @@ describe("ingest: storage event mapping and identity", () => {
 
   it("parses only uploads/{uid}/{assetId}/{file}", () => {
     const seg = fc.stringMatching(/^[^/]{1,30}$/).filter((s) => s !== "." && s !== "..");
+    const id = seg.filter((s) => zId.safeParse(s).success);
     fc.assert(
-      fc.property(seg, seg, seg, (uid, assetId, file) => {
+      fc.property(id, id, seg, (uid, assetId, file) => {
         assert.deepEqual(parseUploadPath(`uploads/${uid}/${assetId}/${file}`), { uid, assetId, file });
         assert.equal(parseUploadPath(`photos/${uid}/${assetId}/${file}`), null);
         assert.equal(parseUploadPath(`uploads/${uid}/${assetId}/${file}/x`), null);
         assert.equal(parseUploadPath(`uploads/${uid}/${file}`), null);
+      }),
+    );
+  });
+
+  it("refuses upload paths whose uid or asset id is no valid document id (the shared id schema)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom("__x__", "__name__", "..", ".", "a\u0000b", "\ud800"), fc.boolean(), (bad, inUid) => {
+        const name = inUid ? `uploads/${bad}/asset-1/f.jpg` : `uploads/u1/${bad}/f.jpg`;
+        assert.equal(parseUploadPath(name), null, name);
       }),
     );
   });

@@ -61,9 +61,10 @@ describe("local vision engine", function () {
       for (let x = patch.x0; x <= patch.x1; x++) {
         const i = (y * W + x) * 3;
         const n = (rand() - 0.5) * 30;
+        // Red-brown, as real rust is (hue about 14°).
         buf[i] = 150 + n;
-        buf[i + 1] = 75 + n * 0.6;
-        buf[i + 2] = 30 + n * 0.3;
+        buf[i + 1] = 62 + n * 0.6;
+        buf[i + 2] = 36 + n * 0.3;
       }
     }
     const res = AnnotateImageResponseSchema.parse(await annotate(await jpeg(buf)));

@@ -41,7 +41,7 @@ describe("storage.rules", function () {
     assert.match(RULES, /^rules_version = '2';/m);
     assert.equal((RULES.match(/{/g) ?? []).length, (RULES.match(/}/g) ?? []).length, "braces balance");
     const uploads = block(RULES, "match /uploads/{uid}/{assetId}/{fileName}");
-    assert.match(uploads, /allow create: if signedIn\(\) && request\.auth\.uid == uid/);
+    assert.match(uploads, /allow create: if signedIn\(\) && request\.auth\.uid == uid\s+&& mayUploadTo\(assetId\)\s+&& noBackendMetadata\(\)/);
     assert.match(uploads, /request\.resource\.size <= 30 \* 1024 \* 1024/);
     assert.match(uploads, /request\.resource\.contentType\.matches\('image\/\.\+'\)/);
     assert.match(uploads, /allow read: if signedIn\(\) && request\.auth\.uid == uid;/);
@@ -71,6 +71,8 @@ describe("storage.rules", function () {
     try {
       await env.withSecurityRulesDisabled(async (ctx) => {
         await setDoc(doc(ctx.firestore(), "photos/p1"), { teamId: "team-a" });
+        await setDoc(doc(ctx.firestore(), "assets/asset-1"), { teamId: "team-a" });
+        await setDoc(doc(ctx.firestore(), "assets/asset-noteam"), { teamId: null });
         await uploadBytes(ref(ctx.storage(), "photos/p1/display.jpg"), new Uint8Array([1, 2, 3]), { contentType: "image/jpeg" });
         await uploadBytes(ref(ctx.storage(), "uploads/inspA/asset-1/orig.jpg"), new Uint8Array([1, 2, 3]), { contentType: "image/jpeg" });
       });
@@ -79,6 +81,15 @@ describe("storage.rules", function () {
       const img = new Uint8Array(1024);
       const rows: Array<[Who, string, boolean, () => Promise<unknown>]> = [
         ["inspA", "upload own image", true, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["admin", "upload own image to any team's asset", true, () => uploadBytes(ref(as("admin"), "uploads/admin/asset-1/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["inspB", "upload into another team's asset", false, () => uploadBytes(ref(as("inspB"), "uploads/inspB/asset-1/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["noRole", "upload without a role", false, () => uploadBytes(ref(as("noRole"), "uploads/noRole/asset-1/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["inspA", "upload into an unknown asset", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-zzz/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["inspA", "upload into an asset of no team", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-noteam/a.jpg"), img, { contentType: "image/jpeg" })],
+        ["inspA", "upload with the backend's derived mark", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/m.jpg"), img, { contentType: "image/jpeg", customMetadata: { fieldlensDerived: "true" } })],
+        ["inspA", "upload with a quarantine reason", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/r.jpg"), img, { contentType: "image/jpeg", customMetadata: { reasonCode: "x" } })],
+        ["inspA", "upload with harmless metadata", true, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/h.jpg"), img, { contentType: "image/jpeg", customMetadata: { app: "1.2" } })],
+        ["inspA", "read own quarantined file", false, () => getBytes(ref(as("inspA"), "quarantine/inspA/asset-1/x.svg"))],
         ["inspA", "upload into another uid", false, () => uploadBytes(ref(as("inspA"), "uploads/inspB/asset-1/a.jpg"), img, { contentType: "image/jpeg" })],
         ["inspA", "upload a non-image", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/a.pdf"), img, { contentType: "application/pdf" })],
         ["inspA", "upload over 30 MB", false, () => uploadBytes(ref(as("inspA"), "uploads/inspA/asset-1/big.jpg"), new Uint8Array(30 * 1024 * 1024 + 1), { contentType: "image/jpeg" })],

@@ -5,11 +5,13 @@ import { GcsObjectStore } from "./storage";
 import { CloudTasksQueue } from "./task-queue";
 import { GcpVisionProvider } from "./vision";
 import { FcmMessenger } from "./messenger";
+import { CloudTasksMonitor } from "./queue-monitor";
 
 registerProductionDeps(() => ({
   store: new GcsObjectStore(),
   queue: new CloudTasksQueue(),
   vision: new GcpVisionProvider(),
   messenger: new FcmMessenger(),
+  monitor: new CloudTasksMonitor(),
   now: () => new Date(),
 }));

@@ -8,10 +8,18 @@ import { errorMessage } from "../../errors";
 import { log } from "../../log";
 import { ApiError } from "../errors";
 import type { ApiRequest } from "./body";
-import { matchRoute } from "./routes";
+import { OPS_ROUTES } from "./ops-routes";
+import { matchRoute, ROUTES, type Route } from "./routes";
 import { snakeCase, snakeKey } from "./snake-case";
 
 export const API_PREFIX = "/api/v1/images/";
+export const OPS_PREFIX = "/api/v1/ops/";
+
+/** Each prefix and its routes; a path is routed by the first prefix it contains. */
+const TABLES: readonly { prefix: string; routes: readonly Route[] }[] = [
+  { prefix: OPS_PREFIX, routes: OPS_ROUTES },
+  { prefix: API_PREFIX, routes: ROUTES },
+];
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
@@ -39,9 +47,10 @@ function zodErrorBody(err: ZodError): Record<string, unknown> {
 export async function handleApiRequest(req: ApiRequest, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const at = url.pathname.indexOf(API_PREFIX.slice(0, -1));
-    if (at < 0) throw new ApiError(404, `not found: the API lives under ${API_PREFIX}`);
-    const rest = url.pathname.slice(at + API_PREFIX.length - 1).replace(/^\/+|\/+$/g, "");
+    const table = TABLES.find((t) => url.pathname.includes(t.prefix.slice(0, -1)));
+    if (!table) throw new ApiError(404, `not found: the API lives under ${API_PREFIX}`);
+    const at = url.pathname.indexOf(table.prefix.slice(0, -1));
+    const rest = url.pathname.slice(at + table.prefix.length - 1).replace(/^\/+|\/+$/g, "");
     let segments: string[];
     try {
       segments = rest === "" ? [] : rest.split("/").map(decodeURIComponent);
@@ -50,7 +59,7 @@ export async function handleApiRequest(req: ApiRequest, res: ServerResponse): Pr
     }
     // Authenticate before routing so unauthenticated callers learn nothing about paths.
     const caller = await callerFromAuthorization(req.headers.authorization);
-    const { route, params } = matchRoute(req.method ?? "GET", segments);
+    const { route, params } = matchRoute(req.method ?? "GET", segments, table.routes, table.prefix);
     const reply = await route.handler({ caller, params, url, req });
     send(res, reply.status ?? 200, snakeCase(reply.body));
   } catch (err) {

@@ -75,7 +75,8 @@ export function corrodedPlate(seed = 11): Scene {
   const rand = rng(seed + 1);
   const cx = W * 0.55, cy = H * 0.45, r0 = H * 0.2;
   const ph = [rand() * 6, rand() * 6, rand() * 6];
-  const palette: [number, number, number][] = [[139, 69, 19], [160, 82, 45], [178, 90, 38], [120, 58, 28], [150, 95, 50]];
+  // Real rust is red-brown (hue about 6–17°, eval/rust), not the yellower sienna of wood.
+  const palette: [number, number, number][] = [[139, 58, 30], [150, 64, 36], [120, 50, 28], [165, 75, 40], [110, 48, 30]];
   const box = { x0: W, y0: H, x1: 0, y1: 0 };
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {

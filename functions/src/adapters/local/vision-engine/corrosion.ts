@@ -1,11 +1,25 @@
-// Corrosion by colour: rust is an orange-to-brown hue at middling saturation and
-// brightness. Pixels in that range are cleaned up morphologically and grouped into
-// regions; each sizeable region is one "Corrosion" detection.
+// Corrosion by colour and texture: rust is a red-to-orange-brown hue at middling
+// saturation and brightness. Pixels in that range are cleaned up morphologically and
+// grouped into regions; a sizeable region is one "Corrosion" detection when its pixels
+// also look like rust as a whole: on average red-brown rather than the yellower orange of
+// wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light, and
+// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums. The
+// region thresholds were read off real photos (eval/rust and eval/plain, tune part).
 import { close, components, open } from "./morphology";
 import { boxOf, clamp01, type Detection } from "./detection";
 import { rgbToHsv, type RgbImage } from "./raster";
+import type { Component } from "./morphology";
 
-export const RUST = { hueMin: 4, hueMax: 38, satMin: 0.4, valMin: 0.12, valMax: 0.82 } as const;
+export const RUST = { hueMin: 2, hueMax: 26, satMin: 0.4, valMin: 0.12, valMax: 0.75 } as const;
+/** What a whole region must show (means over its rust-coloured pixels). */
+export const RUST_REGION = {
+  /** Real rust regions averaged 6–17° on the tune photos; fur, wood and brass 22–33°. */
+  maxMeanHue: 18,
+  /** Real rust 0.40–0.57; an orange suit and painted counter drums 0.64–0.68. */
+  maxMeanValue: 0.6,
+  /** Mean |luma − 3×3 mean| (0..255): real rust 3.3–9.5; LCD glass and printed drums below 1.5. */
+  minRoughness: 2.5,
+} as const;
 /** Regions smaller than this fraction of the image are speckle, not corrosion worth reporting. */
 export const MIN_AREA_FRACTION = 0.004;
 const MAX_DETECTIONS = 8;
@@ -31,7 +45,7 @@ export function detectCorrosion(img: RgbImage): Detection[] {
   const mask = open(close(raw, width, height, joinR), width, height, 1);
   const total = width * height;
   return components(mask, width, height)
-    .filter((c) => c.area / total >= MIN_AREA_FRACTION)
+    .filter((c) => c.area / total >= MIN_AREA_FRACTION && looksLikeRust(regionStats(img, raw, c)))
     .sort((a, b) => b.area - a.area)
     .slice(0, MAX_DETECTIONS)
     .map((c) => {
@@ -43,6 +57,37 @@ export function detectCorrosion(img: RgbImage): Detection[] {
       const size = Math.min(1, c.area / total / 0.05);
       return { name: "Corrosion", label: "Rust", score: round(clamp01(0.45 + 0.3 * density + 0.2 * size)), box: boxOf(c, width, height) };
     });
+}
+
+export interface RegionStats {
+  meanHue: number;
+  meanValue: number;
+  roughness: number;
+}
+
+/** Means over the region's rust-coloured pixels (away from the image border). */
+export function regionStats(img: RgbImage, raw: Uint8Array, c: Pick<Component, "pixels">): RegionStats {
+  const { width, height, data } = img;
+  const luma = (p: number) => 0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+  let n = 0, hue = 0, value = 0, rough = 0;
+  for (const p of c.pixels) {
+    if (!raw[p]) continue;
+    const x = p % width, y = (p - x) / width;
+    if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
+    let m = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m += luma(p + dy * width + dx);
+    rough += Math.abs(luma(p) - m / 9);
+    const [h, , v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
+    hue += h;
+    value += v;
+    n++;
+  }
+  if (n === 0) return { meanHue: 0, meanValue: 0, roughness: 0 };
+  return { meanHue: hue / n, meanValue: value / n, roughness: rough / n };
+}
+
+export function looksLikeRust(s: RegionStats): boolean {
+  return s.meanHue <= RUST_REGION.maxMeanHue && s.meanValue <= RUST_REGION.maxMeanValue && s.roughness >= RUST_REGION.minRoughness;
 }
 
 function round(v: number): number {
