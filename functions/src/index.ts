@@ -3,10 +3,12 @@ import "./adapters/gcp/register";
 import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
 import { onAssetWrittenFn, onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn, onUserTeamsChangedFn } from "./triggers/firestore";
 import { queueBatchFn, queueHighPriorityFn, queueMlTrainingFn, queueNormalFn } from "./triggers/tasks";
-import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, presenceSweepFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+import { onPresenceStatusWrittenFn } from "./triggers/database";
 import {
   addThreadMemberFn,
   ensureAssetRoomFn,
+  heartbeatFn,
   markChatReadFn,
   muteChatRoomFn,
   openThreadFn,
@@ -36,6 +38,8 @@ export const scheduledCleanup = cleanupFn;
 export const scheduledArchive = archiveFn;
 export const scheduledReconcile = reconcileFn;
 export const scheduledRetrain = retrainFn;
+export const scheduledPresenceSweep = presenceSweepFn;
+export const onPresenceStatusWritten = onPresenceStatusWrittenFn;
 export const onPhotoUploaded = onPhotoUploadedFn;
 export const queueHighPriority = queueHighPriorityFn;
 export const queueNormal = queueNormalFn;
@@ -57,3 +61,4 @@ export const markChatRead = markChatReadFn;
 export const muteChatRoom = muteChatRoomFn;
 export const addThreadMember = addThreadMemberFn;
 export const removeThreadMember = removeThreadMemberFn;
+export const heartbeat = heartbeatFn;

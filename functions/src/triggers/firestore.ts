@@ -5,6 +5,7 @@ import { notifyPhotoChange } from "../notify/photo-events";
 import type { PhotoStatus } from "../schema/photo";
 import { deliverMessage } from "../chat/on-message";
 import { onUserTeamsChanged, reconcileAssetRooms } from "../chat/rooms";
+import { syncPresenceTeams } from "../presence/write";
 
 export const onNotificationCreatedFn = onDocumentCreated({ document: "notifications/{id}", retry: true }, async (event) => {
   await sendNotification(event.params.id);
@@ -43,5 +44,7 @@ export const onAssetWrittenFn = onDocumentWritten({ document: "assets/{assetId}"
 // users/{uid}.teamIds is the team membership source: joining or leaving a team joins or leaves its rooms.
 export const onUserTeamsChangedFn = onDocumentWritten({ document: "users/{uid}", retry: true }, async (event) => {
   const teams = (snap: { exists: boolean; get(f: string): unknown } | undefined) => (snap?.exists ? ((snap.get("teamIds") as string[] | undefined) ?? []) : null);
-  await onUserTeamsChanged(teams(event.data?.before), teams(event.data?.after));
+  const after = teams(event.data?.after);
+  await onUserTeamsChanged(teams(event.data?.before), after);
+  await syncPresenceTeams(event.params.uid, after);
 });

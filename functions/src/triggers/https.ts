@@ -4,6 +4,7 @@ import { onCall, onRequest } from "firebase-functions/v2/https";
 import { callables } from "../api/callables";
 import { handleApiRequest } from "../api/rest/handler";
 import { chatCallables } from "../chat/callables";
+import { presenceCallables } from "../presence/callables";
 
 const CALLABLE = { region: "us-central1", memory: "512MiB" } as const;
 
@@ -23,3 +24,4 @@ export const markChatReadFn = onCall(CALLABLE, chatCallables.markRead);
 export const muteChatRoomFn = onCall(CALLABLE, chatCallables.muteRoom);
 export const addThreadMemberFn = onCall(CALLABLE, chatCallables.addThreadMember);
 export const removeThreadMemberFn = onCall(CALLABLE, chatCallables.removeThreadMember);
+export const heartbeatFn = onCall(CALLABLE, presenceCallables.heartbeat);

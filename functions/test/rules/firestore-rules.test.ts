@@ -2,7 +2,6 @@
 // assertSucceeds or assertFails, so a denial that starts to pass fails the suite too.
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import {
-  Timestamp,
   deleteDoc,
   doc,
   getDoc,
@@ -124,18 +123,7 @@ for (const who of EVERYONE) {
 cases.push({ who: "inspA", what: "too many fcmTokens", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: Array.from({ length: 21 }, (_, i) => `t${i}`) }) });
 cases.push({ who: "inspA", what: "fcmTokens not a list", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: "tok" }) });
 
-// Presence: everyone signed in reads; each writes only their own, well-formed.
-const presence = (state: string) => ({ state, lastSeen: Timestamp.now() });
-for (const who of EVERYONE) {
-  cases.push({ who, what: "read presence/supA", allow: who !== "anon", run: (db) => getDoc(doc(db, "presence/supA")) });
-  cases.push({ who, what: "write presence/inspA", allow: who === "inspA", run: (db) => setDoc(doc(db, "presence/inspA"), presence("online")) });
-}
-seed["presence/supA"] = { state: "online", lastSeen: new Date() };
-cases.push({ who: "inspA", what: "presence with unknown state", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), presence("invisible")) });
-cases.push({ who: "inspA", what: "presence with extra field", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), { ...presence("away"), role: "admin" }) });
-cases.push({ who: "inspA", what: "presence with lastSeen not a timestamp", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), { state: "online", lastSeen: "now" }) });
-cases.push({ who: "inspA", what: "delete own presence", allow: false, run: (db) => deleteDoc(doc(db, "presence/inspA")) });
-
+// Presence: test/rules/presence-rules.test.ts.
 // Chat rooms and messages: test/rules/chat-rules.test.ts.
 
 // Anything unlisted is closed.
