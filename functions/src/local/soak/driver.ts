@@ -96,6 +96,7 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    current = { child, emulatorPid: 0, exited };
     const deadline = Date.now() + 120_000;
     for (;;) {
       const m = /Firestore emulator at [^ ]+ \(pid (\d+)\)/.exec(out);
@@ -113,6 +114,18 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     await waitGone(rt.emulatorPid, 90_000);
   };
 
+  // The runtime is detached (its own group, so kills hit only it): never leave it behind.
+  let current: Runtime | null = null;
+  const killCurrent = () => {
+    if (current?.child.exitCode === null) current.child.kill("SIGKILL");
+  };
+  process.once("exit", killCurrent);
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      killCurrent();
+      process.exit(130);
+    });
+  }
   say(`soak: state in ${stateDir}; faults ${JSON.stringify(plan)}; kill every ${o.killEvery || "-"} s`);
   const planned = await planUploads(stateDir, o.photos, o.badShare, o.seed);
   let rt = await start();
