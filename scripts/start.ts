@@ -1,5 +1,5 @@
 // npm start [-- --inbox <dir>] [--asset <id>] [--uid <uid>] [--port <n>|--no-api] [--state <dir>] [--schedules] [--concurrency <n>]
-//             [--firestore-port <n>] [--export-every <seconds>] [--verbose]
+//             [--firestore-port <n>] [--export-every <seconds>] [--faults <json>] [--verbose]
 // Runs the local runtime persistently: the exported functions on local adapters and the
 // Firestore emulator, the REST API on localhost, and an inbox folder — drop photos into
 // ./inbox (or ./inbox/<assetId>/) and watch them go QUEUED → PROCESSING → COMPLETED.
@@ -58,6 +58,9 @@ async function main(): Promise<void> {
   const concurrency = argv.includes("--concurrency") ? Math.max(1, Number(opt("--concurrency", "1"))) : undefined;
 
   const { LocalRuntime } = await import("../functions/src/local/runtime");
+  const { FaultPlanSchema } = await import("../functions/src/schema/local");
+  // Fault injection is for npm run soak: off unless asked for, and loud when on.
+  const faults = argv.includes("--faults") ? FaultPlanSchema.parse(JSON.parse(opt("--faults", "{}"))) : undefined;
   const { Inbox } = await import("../functions/src/local/inbox");
   const { exportFirestore } = await import("../functions/src/local/persistence");
   const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     root: resolve(stateDir, "bucket"),
     maxConcurrency: concurrency,
     outboxJournal: join(stateDir, "outbox.jsonl"),
+    faults,
     seed: async () => {
       await seedSampleAsset();
       await seedLocalUser(uid);
@@ -81,6 +85,12 @@ async function main(): Promise<void> {
       if (line) say(line);
     },
   });
+  if (faults) {
+    say(`FAULT INJECTION ON (soak): ${JSON.stringify(faults)}`);
+    // What was injected, for the soak's report (a kill loses at most the last second).
+    const { writeFileSync } = await import("node:fs");
+    setInterval(() => writeFileSync(join(stateDir, `faults-${process.pid}.json`), JSON.stringify(rt.faults?.counts ?? {})), 1000).unref();
+  }
   const rec = rt.startReport;
   if (rec && (rec.bucket.repaired || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
     say(`reconciled with the bucket: ${rec.bucket.repaired} record(s) re-created (${rec.bucket.rejected} rejected), ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);

@@ -18,6 +18,7 @@ const DEFAULTS = {
   TASKS_LOCATION: "us-central1",
   OFF_PEAK_WINDOW: "22:00-06:00",
   OFF_PEAK_TIME_ZONE: "UTC",
+  PRESENCE_OFFLINE_AFTER_SECONDS: 300,
 } as const;
 
 export const params = {
@@ -37,6 +38,10 @@ export const params = {
     description: "HH:MM-HH:MM local time when deferred and non-urgent batch work runs (may wrap midnight)",
   }),
   OFF_PEAK_TIME_ZONE: defineString("OFF_PEAK_TIME_ZONE", { default: DEFAULTS.OFF_PEAK_TIME_ZONE, description: "IANA time zone of OFF_PEAK_WINDOW" }),
+  PRESENCE_OFFLINE_AFTER_SECONDS: defineInt("PRESENCE_OFFLINE_AFTER_SECONDS", {
+    default: DEFAULTS.PRESENCE_OFFLINE_AFTER_SECONDS,
+    description: "A heartbeat-only user with no heartbeat for this long is marked offline by the presence sweep",
+  }),
 };
 
 const validTimeZone = (tz: string): boolean => {
@@ -67,6 +72,7 @@ export const ConfigSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "OFF_PEAK_WINDOW must look like 22:00-06:00")
     .refine((w) => w.slice(0, 5) !== w.slice(6), "OFF_PEAK_WINDOW must not be empty (start = end)"),
   OFF_PEAK_TIME_ZONE: z.string().refine(validTimeZone, "OFF_PEAK_TIME_ZONE must be an IANA time zone such as Europe/Berlin"),
+  PRESENCE_OFFLINE_AFTER_SECONDS: int(30),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -22,8 +22,11 @@ export interface ObjectStore {
     data: Buffer,
     opts: { contentType: string; metadata?: Record<string, string> },
   ): Promise<void>;
-  /** Moves (copy + delete) an object; used for quarantine. Missing source is not an error. */
-  move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void>;
+  /**
+   * Moves (copy + delete) an object; used for quarantine. Missing source is not an error.
+   * `contentType` replaces the object's (quarantine stores everything as opaque bytes).
+   */
+  move(bucket: string, from: string, to: string, metadata?: Record<string, string>, contentType?: string): Promise<void>;
   delete(bucket: string, name: string): Promise<void>;
   exists(bucket: string, name: string): Promise<boolean>;
   /**
@@ -31,8 +34,12 @@ export interface ObjectStore {
    * returned token back for the next page (null: no more). The bucket reconciler uses it.
    */
   list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }>;
-  /** A time-limited https URL (signed in production) for reading an object. */
-  signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * A time-limited https URL (signed in production) for reading an object. With
+   * `download`, the URL itself forces the response to application/octet-stream and
+   * Content-Disposition: attachment, whatever the object's stored type says.
+   */
+  signedUrl(bucket: string, name: string, expiresInSeconds: number, opts?: { download?: { fileName: string } }): Promise<string>;
   /** A URI Vision can read: gs://bucket/name in production. */
   uri(bucket: string, name: string): string;
 }
@@ -97,4 +104,13 @@ export interface PushMessage {
 export interface Messenger {
   /** Returns the tokens that are no longer valid, so callers can prune them. */
   send(msg: PushMessage): Promise<{ sent: number; invalidTokens: string[] }>;
+}
+
+/** How quarantined objects are handed out: opaque bytes, saved rather than rendered. */
+export const DOWNLOAD_TYPE = "application/octet-stream";
+
+/** A Content-Disposition forcing a download; the name is reduced to safe ASCII. */
+export function attachment(fileName: string): string {
+  const safe = fileName.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 100) || "download";
+  return `attachment; filename="${safe}"`;
 }

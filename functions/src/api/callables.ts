@@ -12,6 +12,7 @@ import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
 import { MAX_BATCH_PHOTOS } from "../schema/task";
 import { confirmAnomaly, resolveDamageReport, validateMeterReading } from "./reviews";
 import { statistics } from "./statistics";
+import { zId, zText } from "../schema/common";
 import { opsStatusFor } from "./ops";
 
 const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
@@ -27,7 +28,7 @@ const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
 
 type CallableHandler = (req: CallableRequest<unknown>) => Promise<unknown>;
 
-function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
+export function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
   return async (req) => {
     try {
       const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);
@@ -46,8 +47,8 @@ function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.
   };
 }
 
-const id = z.string().min(1).max(200);
-const note = z.string().max(5000).nullish().transform((v) => v ?? null);
+const id = zId;
+const note = zText(5000).nullish().transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
@@ -60,7 +61,7 @@ export const callables = {
   validateMeterReading: callable(z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }), (c, d) =>
     validateMeterReading(c, d.readingId, { valid: d.valid, correctedValue: d.correctedValue ?? null, note: d.note }),
   ),
-  resolveDamageReport: callable(z.object({ reportId: id, note: z.string().trim().min(1).max(5000) }), (c, d) =>
+  resolveDamageReport: callable(z.object({ reportId: id, note: zText(5000).trim().min(1) }), (c, d) =>
     resolveDamageReport(c, d.reportId, { note: d.note }),
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),

@@ -8,7 +8,7 @@ import type { Caller } from "../auth/caller";
 import { firestore } from "../firestore";
 import { PhotoStatusSchema } from "../schema/photo";
 import { MeterReadingStatusSchema } from "../schema/analysis";
-import { SeveritySchema } from "../schema/common";
+import { SeveritySchema, zId, zQueryDate } from "../schema/common";
 import { docToPlain, type Plain, type TeamScopedCollection } from "./documents";
 
 interface FilterSpec {
@@ -25,7 +25,7 @@ export interface ListSpec {
   filters: readonly FilterSpec[];
 }
 
-const id = z.string().min(1).max(200);
+const id = zId;
 
 export const LIST_SPECS: Record<TeamScopedCollection, ListSpec> = {
   photos: {
@@ -74,10 +74,7 @@ export const LIST_SPECS: Record<TeamScopedCollection, ListSpec> = {
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-const dateParam = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date or date-time")
-  .transform((s) => new Date(s));
+const dateParam = zQueryDate;
 
 const PagingSchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),

@@ -14,7 +14,9 @@ export type AuditAction =
   | "damageReport.resolve"
   | "photo.reprocess"
   | "photo.batchAnalyze"
-  | "image.signedUrl";
+  | "image.signedUrl"
+  | "chat.addMember"
+  | "chat.removeMember";
 
 export interface AuditEntry {
   actorUid: string;

@@ -13,7 +13,7 @@ import { deps } from "../deps";
 import { errorMessage } from "../errors";
 import { createIfAbsent, firestore } from "../firestore";
 import { log } from "../log";
-import type { StoredObject } from "../ports";
+import { DOWNLOAD_TYPE, type StoredObject } from "../ports";
 import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from "../schema/photo";
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
@@ -241,7 +241,9 @@ async function quarantine(obj: StoredObject, path: UploadPath, photoId: string, 
     sourceGeneration: obj.generation,
     reason,
     ...(code ? { reasonCode: code } : {}),
-  });
+    ...(obj.contentType ? { originalContentType: obj.contentType } : {}),
+    // Stored as opaque bytes: a quarantined SVG or HTML file must never render as one.
+  }, DOWNLOAD_TYPE);
 }
 
 /** How many of an asset's most recent photos a new one is compared with (bounded reads). */

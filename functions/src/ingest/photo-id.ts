@@ -40,4 +40,14 @@ export function quarantinePath(p: UploadPath): string {
 export const DERIVED_MARK = "fieldlensDerived";
 
 /** Every custom metadata key the backend writes; storage.rules refuses them from clients. */
-export const BACKEND_METADATA_KEYS = [DERIVED_MARK, "fieldlensRejected", "photoId", "reason", "reasonCode", "uploadedVia", "uploaderUid"] as const;
+export const BACKEND_METADATA_KEYS = [
+  DERIVED_MARK,
+  "fieldlensRejected",
+  "photoId",
+  "sourceGeneration",
+  "reason",
+  "reasonCode",
+  "originalContentType",
+  "uploadedVia",
+  "uploaderUid",
+] as const;

@@ -67,6 +67,8 @@ export class FirestoreTriggerRunner {
     private readonly specs: FirestoreTriggerSpec[],
     private readonly onEvent?: (e: TriggerEvent) => void,
     private readonly maxAttempts = 5,
+    /** Runs each attempt (the runtime's fault scope when the soak injects faults). */
+    private readonly around: (key: string, attempt: () => Promise<unknown>) => Promise<unknown> = (_key, attempt) => attempt(),
   ) {}
 
   get names(): string[] {
@@ -139,7 +141,7 @@ export class FirestoreTriggerRunner {
     const event = firestoreEvent(spec.eventType, path, before, after);
     for (let attempt = 1; ; attempt++) {
       try {
-        await spec.fn(event);
+        await this.around(`${spec.name}:${path}`, async () => spec.fn(event));
         this.onEvent?.({ kind: "delivered", trigger: spec.name, path });
         return;
       } catch (err) {

@@ -9,6 +9,7 @@ import { basename, extname } from "node:path";
 import { DirectoryObjectStore } from "../adapters/local/directory-store";
 import { OutboxMessenger } from "../adapters/local/outbox-messenger";
 import { LocalQueueMonitor } from "../adapters/local/queue-monitor";
+import { FaultyVision } from "../adapters/local/faulty-vision";
 import { LocalVisionEngine } from "../adapters/local/vision-engine";
 import { setDeps } from "../deps";
 import { photoIdFor } from "../ingest/photo-id";
@@ -18,6 +19,8 @@ import { QUEUES, type QueueSettings } from "../tasks/queues";
 import { BucketWatcher, type BucketEvent } from "./bucket-watcher";
 import { FINALIZED, HttpResponseLike, storageFinalizedEvent, taskRequest, httpRequest } from "./events";
 import { FirestoreTriggerRunner, firestoreTriggers, type TriggerEvent } from "./firestore-triggers";
+import type { FaultPlan } from "../schema/local";
+import { FaultInjector } from "./faults";
 import { reconcileOnStart, type StartReconcileReport } from "./reconcile-on-start";
 import { LocalTaskQueue, type Delivery, type QueueEvent } from "./task-queue";
 
@@ -43,6 +46,12 @@ export interface RuntimeOptions {
    * push is sent twice across crashes. Unset: pushes are only printed.
    */
   outboxJournal?: string;
+  /**
+   * Faults to inject (npm run soak): Vision errors, repeated finalize events, redelivered
+   * tasks and failing Firestore writes, all in the local adapters and this runtime. Off
+   * unless given.
+   */
+  faults?: FaultPlan;
   /** Documents to create before anything runs (the local user whose device gets pushes). */
   seed?: () => Promise<void>;
   /** Reconcile Firestore with the bucket and the journal before serving (default true). */
@@ -77,6 +86,10 @@ export class LocalRuntime {
   readonly vision: VisionProvider;
   readonly bucket: string;
   readonly queue: LocalTaskQueue;
+  /** The fault injector, when the runtime was started with faults. */
+  readonly faults: FaultInjector | null;
+  /** Duplicate finalize deliveries still to arrive (late ones). */
+  private readonly lateEvents = new Set<Promise<unknown>>();
   private watcher!: BucketWatcher;
   private triggers!: FirestoreTriggerRunner;
   private fns!: Exports;
@@ -90,14 +103,30 @@ export class LocalRuntime {
     this.bucket = bucket;
     this.store = new DirectoryObjectStore(opts.root);
     this.messenger = new OutboxMessenger(opts.print, undefined, opts.outboxJournal ?? null);
-    this.vision = opts.vision ?? new LocalVisionEngine();
+    this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
+    const engine = opts.vision ?? new LocalVisionEngine();
+    this.vision = this.faults && this.faults.plan.visionRate > 0 ? new FaultyVision(engine, this.faults) : engine;
     const table = opts.queues ?? QUEUES;
     this.table = opts.maxConcurrency ? capConcurrency(table, opts.maxConcurrency) : table;
     this.queue = new LocalTaskQueue({
       dispatch: (d) => this.dispatchTask(d),
       queues: this.table,
       onEvent: (e) => opts.onEvent?.({ source: "queue", ...e }),
+      redelivery: this.faults ? () => this.taskFault() : undefined,
     });
+  }
+
+  private taskFault(): "none" | "duplicate" | "late" {
+    const f = this.faults;
+    if (!f || !f.chance(f.plan.taskRedeliveryRate)) return "none";
+    const kind = f.pick(["duplicate", "late"] as const);
+    f.count(kind === "duplicate" ? "task-duplicate" : "task-late");
+    return kind;
+  }
+
+  /** Runs one attempt of the functions' work, in the fault scope when faults are on. */
+  private scoped<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.faults ? this.faults.inScope(key, fn) : fn();
   }
 
   static async start(opts: RuntimeOptions): Promise<LocalRuntime> {
@@ -113,14 +142,27 @@ export class LocalRuntime {
     rt.fns = fns;
     setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger, monitor: new LocalQueueMonitor() });
     const finalize = storage[0][1] as (raw: unknown) => unknown;
-    rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }));
+    rt.faults?.installFirestoreFaults();
+    rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }), undefined, (key, attempt) => rt.scoped(key, attempt));
     rt.watcher = new BucketWatcher({
       store: rt.store,
       bucket,
       pollMs: opts.pollMs,
       deliver: async (obj) => {
         const md5 = createHash("md5").update(await rt.store.read(obj.bucket, obj.name)).digest();
-        await finalize(storageFinalizedEvent(obj, md5));
+        const deliver = () => rt.scoped(obj.name, async () => finalize(storageFinalizedEvent(obj, md5)));
+        const copies = rt.faults?.plan.duplicateEvents ?? 1;
+        // Eventarc's at-least-once, exaggerated: copies of the same event (same generation)
+        // at the same time, and the last one late, after the first was acknowledged.
+        const concurrent = Array.from({ length: Math.max(0, copies - 2) }, () => deliver().catch(() => undefined));
+        if (copies >= 2) {
+          rt.faults?.count("event-duplicate");
+          const late = new Promise((r) => setTimeout(r, 500 + Math.floor(Math.random() * 2500))).then(() => deliver().catch(() => undefined));
+          rt.lateEvents.add(late);
+          void late.finally(() => rt.lateEvents.delete(late));
+        }
+        await deliver();
+        await Promise.all(concurrent);
       },
       onEvent: (e) => opts.onEvent?.({ source: "bucket", ...e }),
     });
@@ -154,9 +196,11 @@ export class LocalRuntime {
     this.started = false;
     for (const t of this.timers.splice(0)) clearInterval(t);
     await this.watcher.stop();
+    await Promise.allSettled([...this.lateEvents]);
     await this.queue.stop();
     await this.triggers.stop();
-    await (this.vision as { close?: () => Promise<void> }).close?.();
+    await ((this.vision instanceof FaultyVision ? this.vision.inner : this.vision) as { close?: () => Promise<void> }).close?.();
+    this.faults?.uninstall();
   }
 
   /**
@@ -211,9 +255,10 @@ export class LocalRuntime {
   async idle(): Promise<void> {
     for (;;) {
       await this.watcher.scanNow();
+      await Promise.allSettled([...this.lateEvents]);
       await this.queue.idle();
       await this.triggers.settled();
-      if (this.queue.size === 0 && this.watcher.busy === 0) return;
+      if (this.queue.size === 0 && this.watcher.busy === 0 && this.lateEvents.size === 0) return;
     }
   }
 
@@ -222,8 +267,10 @@ export class LocalRuntime {
     const fn = this.fns[functionName] as HttpEntry | undefined;
     if (!fn) return 404;
     const res = new HttpResponseLike();
-    await fn(taskRequest(d.queue, functionName, d), res);
-    await res.finished;
+    await this.scoped(d.taskId, async () => {
+      await fn(taskRequest(d.queue, functionName, d), res);
+      await res.finished;
+    });
     return res.statusCode;
   }
 }

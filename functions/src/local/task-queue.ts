@@ -49,6 +49,12 @@ export interface LocalTaskQueueOptions {
   queues?: Record<QueueName, QueueSettings>;
   onEvent?: (e: QueueEvent) => void;
   now?: () => Date;
+  /**
+   * Fault injection (the soak only): "duplicate" dispatches the task twice at once;
+   * "late" lets the handler finish but treats its answer as past the dispatch deadline
+   * (Cloud Tasks then retries a task that already ran). Never asked on the last attempt.
+   */
+  redelivery?: (d: Delivery) => "none" | "duplicate" | "late";
 }
 
 export class LocalTaskQueue implements TaskQueue {
@@ -214,16 +220,22 @@ export class LocalTaskQueue implements TaskQueue {
     this.opts.onEvent?.({ kind: "dispatch", taskId: id, queue, retryCount: doc.retryCount });
     let status: number;
     let error: string | null = null;
+    const delivery: Delivery = { taskId: id, queue, payload: doc.payload, retryCount: doc.retryCount, executionCount: doc.executions, scheduledTime: doc.notBefore };
+    const fault = doc.retryCount + 1 < q.settings.retry.maxAttempts ? (this.opts.redelivery?.(delivery) ?? "none") : "none";
+    // A duplicate's answer is not the attempt's (Cloud Tasks keeps one); it is waited for.
+    const duplicate = fault === "duplicate" ? this.opts.dispatch({ ...delivery }).catch(() => 0) : null;
     try {
-      status = await withDeadline(
-        this.opts.dispatch({ taskId: id, queue, payload: doc.payload, retryCount: doc.retryCount, executionCount: doc.executions, scheduledTime: doc.notBefore }),
-        doc.dispatchDeadlineSeconds * 1000,
-      );
+      status = await withDeadline(this.opts.dispatch(delivery), doc.dispatchDeadlineSeconds * 1000);
+      if (fault === "late") {
+        status = 504;
+        error = "injected: the answer came after the dispatch deadline";
+      }
     } catch (err) {
       // No answer within the deadline (or the dispatch itself broke): Cloud Tasks retries.
       status = err instanceof DeadlineExceeded ? 504 : 500;
       error = errorMessage(err);
     }
+    await duplicate;
     const now = this.now();
     if (status >= 200 && status < 300) {
       await ref.update({ state: "DONE", lastStatus: status, lastError: null, updatedAt: now });

@@ -8,12 +8,18 @@ import { reconcileBucket } from "./reconcile-bucket";
 import { uploadBucket } from "../api/bucket";
 import { yesterday } from "../reports/daily-analytics";
 import { log } from "../log";
+import { sweepPresence } from "../presence/heartbeat";
 import type { TaskType } from "../schema/task";
 
-export type ScheduledJob = "check_budget_usage" | "generate_daily_analytics" | "cleanup_old_images" | "archive_old_messages" | "reconcile" | "retrain";
+export type ScheduledJob = "check_budget_usage" | "generate_daily_analytics" | "cleanup_old_images" | "archive_old_messages" | "reconcile" | "retrain" | "presence_sweep";
 
 export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string): Promise<void> {
   const tick = new Date(scheduleTime);
+  if (job === "presence_sweep") {
+    // Inline: marking users offline is a few writes, and must not wait behind a busy queue.
+    log.info("presence sweep", await sweepPresence());
+    return;
+  }
   if (job === "reconcile") {
     const r = await reconcileStuckPhotos();
     log.info("reconciler", r);

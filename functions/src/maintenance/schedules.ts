@@ -21,4 +21,5 @@ export const SCHEDULES = {
   scheduledArchive: at("archive_old_messages", "0 3 * * 0"),
   scheduledReconcile: at("reconcile", "every 15 minutes"),
   scheduledRetrain: at("retrain", "0 4 * * 1"),
+  scheduledPresenceSweep: at("presence_sweep", "every 5 minutes"),
 } as const satisfies Record<string, ScheduleSettings>;

@@ -2,7 +2,7 @@
 // delivers it. Ids are deterministic so the same event never notifies twice.
 import { createIfAbsent, firestore } from "../firestore";
 import { deps } from "../deps";
-import { NotificationDocSchema } from "../schema/people";
+import { NotificationDocSchema, type NotificationDoc } from "../schema/people";
 
 export interface NewNotification {
   id: string;
@@ -13,9 +13,9 @@ export interface NewNotification {
   data?: Record<string, string>;
 }
 
-/** Returns false when a notification with that id already exists. */
-export async function createNotification(n: NewNotification): Promise<boolean> {
-  const doc = NotificationDocSchema.parse({
+/** The outbox document, for callers that create it inside their own transaction. */
+export function notificationDoc(n: NewNotification): NotificationDoc {
+  return NotificationDocSchema.parse({
     id: n.id,
     target: { uids: [...new Set(n.uids)], topic: n.topic ?? null },
     payload: { title: n.title, body: n.body, data: n.data ?? {} },
@@ -24,5 +24,10 @@ export async function createNotification(n: NewNotification): Promise<boolean> {
     error: null,
     createdAt: deps().now(),
   });
+}
+
+/** Returns false when a notification with that id already exists. */
+export async function createNotification(n: NewNotification): Promise<boolean> {
+  const doc = notificationDoc(n);
   return createIfAbsent(firestore().collection("notifications").doc(n.id), doc);
 }

@@ -16,7 +16,7 @@ export const zId = z
   .string()
   .min(1, "ids cannot be empty")
   .max(200, "ids are at most 200 characters")
-  .regex(/^[^/]+$/, "ids cannot contain '/'")
+  .regex(/^[^/]*$/, "ids cannot contain '/'")
   .refine((s) => s !== "." && s !== "..", "ids cannot be '.' or '..'")
   .refine((s) => !/^__.*__$/.test(s), "ids of the form __x__ are reserved")
   // eslint-disable-next-line no-control-regex
@@ -52,3 +52,12 @@ export const SEVERITY_ORDER: readonly Severity[] = ["LOW", "MEDIUM", "HIGH", "CR
 
 export const RoleSchema = z.enum(["inspector", "supervisor", "admin"]);
 export type Role = z.infer<typeof RoleSchema>;
+
+/** An ISO 8601 date or date-time a Firestore Timestamp can hold, as a Date. */
+export const zQueryDate = z
+  .string()
+  .transform((s) => new Date(s))
+  .refine(
+    (d) => !Number.isNaN(d.getTime()) && d.getTime() >= FIRESTORE_MIN_MS && d.getTime() <= FIRESTORE_MAX_MS,
+    "must be an ISO 8601 date between 0001-01-01 and 9999-12-31",
+  );

@@ -7,3 +7,5 @@ export * from "./budget";
 export * from "./people";
 export * from "./ops";
 export * from "./maintenance";
+export * from "./chat";
+export * from "./presence";

@@ -36,3 +36,20 @@ export const LocalEventDocSchema = z.object({
   updatedAt: zDate,
 });
 export type LocalEventDoc = z.infer<typeof LocalEventDocSchema>;
+
+/**
+ * Faults the local runtime injects when the soak switches them on (`npm start -- --faults
+ * <json>`); all off by default, and nothing in production reads this.
+ */
+export const FaultPlanSchema = z.object({
+  /** Share of Vision calls answering 429/503, timing out or returning a malformed body. */
+  visionRate: z.number().min(0).max(1).default(0),
+  /** Deliveries of each finalize event (1: once); extra ones run concurrently, one late. */
+  duplicateEvents: z.number().int().min(1).max(10).default(1),
+  /** Share of task dispatches delivered twice at once, or run to the end but answered past the deadline. */
+  taskRedeliveryRate: z.number().min(0).max(1).default(0),
+  /** Share of the functions' Firestore writes failing UNAVAILABLE/ABORTED (half of them after applying). */
+  firestoreRate: z.number().min(0).max(1).default(0),
+  seed: z.number().int().default(1),
+});
+export type FaultPlan = z.infer<typeof FaultPlanSchema>;

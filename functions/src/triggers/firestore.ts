@@ -3,7 +3,9 @@ import { onDocumentCreated, onDocumentWritten } from "firebase-functions/v2/fire
 import { sendNotification } from "../notify/send-notification";
 import { notifyPhotoChange } from "../notify/photo-events";
 import type { PhotoStatus } from "../schema/photo";
-import { onChatMessage } from "../chat/on-message";
+import { deliverMessage } from "../chat/on-message";
+import { onUserTeamsChanged, reconcileAssetRooms } from "../chat/rooms";
+import { syncPresenceTeams } from "../presence/write";
 
 export const onNotificationCreatedFn = onDocumentCreated({ document: "notifications/{id}", retry: true }, async (event) => {
   await sendNotification(event.params.id);
@@ -28,13 +30,21 @@ export const onPhotoStatusChangedFn = onDocumentWritten({ document: "photos/{pho
   });
 });
 
-export const onChatMessageCreatedFn = onDocumentCreated("chatRooms/{roomId}/messages/{messageId}", async (event) => {
-  const data = event.data?.data();
-  if (!data) return;
-  await onChatMessage(event.params.roomId, event.params.messageId, {
-    senderUid: String(data.senderUid),
-    text: typeof data.text === "string" ? data.text : "",
-    photoIds: Array.isArray(data.photoIds) ? data.photoIds : [],
-    createdAt: data.createdAt?.toDate?.(),
-  });
+// Retried: delivery is one transaction guarded by the message's status, so a retry after
+// a failure delivers once and a duplicate event finds the message already marked.
+export const onChatMessageCreatedFn = onDocumentCreated({ document: "chatRooms/{roomId}/messages/{messageId}", retry: true }, async (event) => {
+  await deliverMessage(event.params.roomId, event.params.messageId);
+});
+
+// An asset's room appears with the asset, follows its team and name, and closes when the asset is deleted.
+export const onAssetWrittenFn = onDocumentWritten({ document: "assets/{assetId}", retry: true }, async (event) => {
+  await reconcileAssetRooms(event.params.assetId);
+});
+
+// users/{uid}.teamIds is the team membership source: joining or leaving a team joins or leaves its rooms.
+export const onUserTeamsChangedFn = onDocumentWritten({ document: "users/{uid}", retry: true }, async (event) => {
+  const teams = (snap: { exists: boolean; get(f: string): unknown } | undefined) => (snap?.exists ? ((snap.get("teamIds") as string[] | undefined) ?? []) : null);
+  const after = teams(event.data?.after);
+  await onUserTeamsChanged(teams(event.data?.before), after);
+  await syncPresenceTeams(event.params.uid, after);
 });

@@ -16,3 +16,4 @@ export const cleanupFn = scheduledFunction("scheduledCleanup");
 export const archiveFn = scheduledFunction("scheduledArchive");
 export const reconcileFn = scheduledFunction("scheduledReconcile");
 export const retrainFn = scheduledFunction("scheduledRetrain");
+export const presenceSweepFn = scheduledFunction("scheduledPresenceSweep");

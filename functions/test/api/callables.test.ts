@@ -72,7 +72,7 @@ describe("callables", function () {
     await rejects(reprocessPhotoFn, "inspA", { photoId: "pb-0" }, "not-found");
     await rejects(reprocessPhotoFn, "admin", { photoId: "missing" }, "not-found");
     await rejects(reprocessPhotoFn, "inspA", {}, "invalid-argument", /photoId/);
-    await rejects(reprocessPhotoFn, "inspA", { photoId: "a/b" }, "not-found");
+    await rejects(reprocessPhotoFn, "inspA", { photoId: "a/b" }, "invalid-argument", /photoId: ids cannot contain '\/'/);
   });
 
   it("analyzeBatch and getTaskStatus", async function () {

@@ -190,4 +190,11 @@ describe("GcsObjectStore against a local Cloud Storage JSON API endpoint", () =>
     assert.match(url.pathname, /photos\/p1\/display\.jpg$/);
     assert.equal(store.uri(B, "photos/p1/display.jpg"), `gs://${B}/photos/p1/display.jpg`);
   });
+
+  it("signs download URLs for quarantined objects with the octet-stream and attachment overrides in the signature", async () => {
+    const url = new URL(await store.signedUrl(B, "quarantine/u/a/evil.svg", 600, { download: { fileName: "evil.svg" } }));
+    assert.equal(url.searchParams.get("response-content-type"), "application/octet-stream");
+    assert.equal(url.searchParams.get("response-content-disposition"), 'attachment; filename="evil.svg"');
+    assert.equal(new URL(await store.signedUrl(B, "photos/p1/display.jpg", 600)).searchParams.get("response-content-type"), null);
+  });
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readJournal } from "../../src/adapters/local/outbox-messenger";
 import { resetDeps } from "../../src/deps";
 import { LocalRuntime } from "../../src/local/runtime";
-import { seedLocalUser } from "../../src/local/seed";
+import { seedLocalAsset, seedLocalUser } from "../../src/local/seed";
 import { clearFirestore, db } from "../helpers/firestore";
 import { noiseJpeg } from "../helpers/images";
 
@@ -35,7 +35,10 @@ describe("local/reconcile-on-start", function () {
   this.timeout(240_000);
   let dir: string;
   let rt: LocalRuntime | undefined;
-  const start = () => LocalRuntime.start({ root: join(dir, "bucket"), outboxJournal: join(dir, "outbox.jsonl"), print: () => {}, maxConcurrency: 2, seed: () => seedLocalUser(UID) });
+  const start = () => LocalRuntime.start({ root: join(dir, "bucket"), outboxJournal: join(dir, "outbox.jsonl"), print: () => {}, maxConcurrency: 2, seed: async () => {
+    await seedLocalUser(UID);
+    await seedLocalAsset("asset-r");
+  } });
 
   before(async () => {
     await clearFirestore();

@@ -10,11 +10,12 @@ import { enqueueScheduled } from "../../src/maintenance/scheduled";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";
 import { noiseJpeg } from "../helpers/images";
-import { BUCKET, installIngestEnv, type IngestEnv } from "../helpers/ingest-env";
+import { BUCKET, installIngestEnv, seedUploader, type IngestEnv } from "../helpers/ingest-env";
 
 let env: IngestEnv;
 
 async function put(name: string, data: Buffer) {
+  await seedUploader(name);
   await env.store.write(BUCKET, name, data, { contentType: "image/jpeg" });
   const obj = await env.store.stat(BUCKET, name);
   assert.ok(obj);
@@ -42,8 +43,9 @@ describe("maintenance/reconcile-bucket", function () {
     assert.deepEqual([...before.values()].map((p) => p.status).sort(), ["QUEUED", "QUEUED", "QUEUED", "REJECTED", "REJECTED"]);
     // Two uploads whose events never arrived.
     const lost = await Promise.all([4, 5].map(async (i) => put(`uploads/u2/asset-1/lost-${i}.jpg`, await noiseJpeg(320, 240, i))));
-    // A restore without any photo records.
+    // A restore that brings back the registry (assets, users) but no photo records.
     await clearFirestore();
+    for (const p of [...good, ...bad, ...lost]) await seedUploader(p.obj.name);
 
     const runs: BucketReconcileReport[] = [];
     for (let i = 0; i < 10; i++) {

@@ -11,7 +11,6 @@ import { archiveOldMessages, MESSAGE_RETENTION_DAYS } from "../../src/maintenanc
 import { retrainModel, evaluateModels, latestThresholds } from "../../src/models/model-store";
 import { generateComparisonReport, generateImageReport } from "../../src/reports/image-report";
 import { enqueueScheduled } from "../../src/maintenance/scheduled";
-import { onChatMessage, preview, PREVIEW_CHARS } from "../../src/chat/on-message";
 import { clearFirestore, db } from "../helpers/firestore";
 
 class TestMessenger implements Messenger {
@@ -182,27 +181,5 @@ describe("operations against the Firestore emulator", () => {
     assert.deepEqual(queue.tasks[0].payload.args, { date: "2026-03-01" });
     await enqueueScheduled("retrain", tick);
     assert.deepEqual(queue.tasks.slice(1).map((t) => t.queue), ["ml_training", "ml_training", "ml_training"]);
-  });
-});
-
-describe("chat messages", () => {
-  beforeEach(async () => {
-    await clearFirestore();
-    setDeps({ now: () => NOW });
-  });
-  after(() => resetDeps());
-
-  it("stamp the room and notify the other members once", async () => {
-    await db().collection("chatRooms").doc("r1").set({ members: ["u1", "u2", "u3"], title: "Substation 1" });
-    const msg = { senderUid: "u1", text: "Rust on   the north\nflange", photoIds: ["p1"], createdAt: NOW };
-    await onChatMessage("r1", "m1", msg);
-    await onChatMessage("r1", "m1", msg);
-    const n = await db().collection("notifications").get();
-    assert.equal(n.size, 1);
-    assert.deepEqual(n.docs[0].get("target.uids"), ["u2", "u3"]);
-    assert.equal(n.docs[0].get("payload.body"), "Rust on the north flange [1 photo(s)]");
-    const room = (await db().collection("chatRooms").doc("r1").get()).data()!;
-    assert.equal(room.lastMessageAt.toDate().getTime(), NOW.getTime());
-    assert.equal(preview("x".repeat(500)).length, PREVIEW_CHARS);
   });
 });

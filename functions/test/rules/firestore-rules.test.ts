@@ -2,11 +2,9 @@
 // assertSucceeds or assertFails, so a denial that starts to pass fails the suite too.
 import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import {
-  Timestamp,
   deleteDoc,
   doc,
   getDoc,
-  serverTimestamp,
   setDoc,
   updateDoc,
   type Firestore,
@@ -125,62 +123,8 @@ for (const who of EVERYONE) {
 cases.push({ who: "inspA", what: "too many fcmTokens", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: Array.from({ length: 21 }, (_, i) => `t${i}`) }) });
 cases.push({ who: "inspA", what: "fcmTokens not a list", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: "tok" }) });
 
-// Presence: everyone signed in reads; each writes only their own, well-formed.
-const presence = (state: string) => ({ state, lastSeen: Timestamp.now() });
-for (const who of EVERYONE) {
-  cases.push({ who, what: "read presence/supA", allow: who !== "anon", run: (db) => getDoc(doc(db, "presence/supA")) });
-  cases.push({ who, what: "write presence/inspA", allow: who === "inspA", run: (db) => setDoc(doc(db, "presence/inspA"), presence("online")) });
-}
-seed["presence/supA"] = { state: "online", lastSeen: new Date() };
-cases.push({ who: "inspA", what: "presence with unknown state", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), presence("invisible")) });
-cases.push({ who: "inspA", what: "presence with extra field", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), { ...presence("away"), role: "admin" }) });
-cases.push({ who: "inspA", what: "presence with lastSeen not a timestamp", allow: false, run: (db) => setDoc(doc(db, "presence/inspA"), { state: "online", lastSeen: "now" }) });
-cases.push({ who: "inspA", what: "delete own presence", allow: false, run: (db) => deleteDoc(doc(db, "presence/inspA")) });
-
-// Chat: members only; sender bound to the caller; messages limited and immutable.
-seed["chatRooms/r1"] = { members: ["inspA", "supA"], title: "Pump 7", lastMessageAt: null };
-seed["chatRooms/r1/messages/m1"] = { senderUid: "supA", text: "hello", photoIds: [], createdAt: new Date() };
-const message = (senderUid: string, text = "crack on flange") => ({ senderUid, text, photoIds: ["p1"], createdAt: serverTimestamp() });
-for (const who of EVERYONE) {
-  const member = who === "inspA" || who === "supA";
-  cases.push({ who, what: "read chat room r1", allow: member, run: (db) => getDoc(doc(db, "chatRooms/r1")) });
-  cases.push({ who, what: "read message in r1", allow: member, run: (db) => getDoc(doc(db, "chatRooms/r1/messages/m1")) });
-  cases.push({ who, what: "post own message in r1", allow: member, run: (db) => setDoc(doc(db, `chatRooms/r1/messages/new-${who}`), message(who)) });
-  cases.push({ who, what: "bump lastMessageAt of r1", allow: member, run: (db) => updateDoc(doc(db, "chatRooms/r1"), { lastMessageAt: serverTimestamp() }) });
-  cases.push({ who, what: "add self to r1's members", allow: false, run: (db) => updateDoc(doc(db, "chatRooms/r1"), { members: ["inspA", "supA", who] }) });
-  cases.push({ who, what: "edit message m1", allow: false, run: (db) => updateDoc(doc(db, "chatRooms/r1/messages/m1"), { text: "edited" }) });
-  cases.push({ who, what: "delete message m1", allow: false, run: (db) => deleteDoc(doc(db, "chatRooms/r1/messages/m1")) });
-  cases.push({ who, what: "delete room r1", allow: false, run: (db) => deleteDoc(doc(db, "chatRooms/r1")) });
-  cases.push({
-    who,
-    what: "create a room including self",
-    allow: who !== "anon",
-    run: (db) => setDoc(doc(db, `chatRooms/new-${who}`), { members: [who, "supA"], title: "t", lastMessageAt: null }),
-  });
-  cases.push({ who, what: "create a room for others only", allow: false, run: (db) => setDoc(doc(db, `chatRooms/other-${who}`), { members: ["someone-else"], title: "t" }) });
-}
-cases.push({ who: "inspA", what: "message with spoofed sender", allow: false, run: (db) => setDoc(doc(db, "chatRooms/r1/messages/spoof"), message("supA")) });
-cases.push({ who: "inspA", what: "message of 2001 characters", allow: false, run: (db) => setDoc(doc(db, "chatRooms/r1/messages/long"), message("inspA", "x".repeat(2001))) });
-cases.push({ who: "inspA", what: "message of 2000 characters", allow: true, run: (db) => setDoc(doc(db, "chatRooms/r1/messages/max"), message("inspA", "x".repeat(2000))) });
-cases.push({
-  who: "inspA",
-  what: "message with 11 photos",
-  allow: false,
-  run: (db) => setDoc(doc(db, "chatRooms/r1/messages/many"), { ...message("inspA"), photoIds: Array.from({ length: 11 }, (_, i) => `p${i}`) }),
-});
-cases.push({ who: "inspA", what: "message with extra field", allow: false, run: (db) => setDoc(doc(db, "chatRooms/r1/messages/extra"), { ...message("inspA"), pinned: true }) });
-cases.push({
-  who: "inspA",
-  what: "message with a client-chosen createdAt",
-  allow: false,
-  run: (db) => setDoc(doc(db, "chatRooms/r1/messages/backdated"), { ...message("inspA"), createdAt: Timestamp.fromDate(new Date(2020, 0, 1)) }),
-});
-cases.push({
-  who: "inspA",
-  what: "create a room with 51 members",
-  allow: false,
-  run: (db) => setDoc(doc(db, "chatRooms/huge"), { members: ["inspA", ...Array.from({ length: 50 }, (_, i) => `u${i}`)] }),
-});
+// Presence: test/rules/presence-rules.test.ts.
+// Chat rooms and messages: test/rules/chat-rules.test.ts.
 
 // Anything unlisted is closed.
 for (const who of EVERYONE) {

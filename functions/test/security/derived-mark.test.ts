@@ -34,7 +34,9 @@ describe("security: the backend's metadata marks are not trusted on uploads", fu
     assert.equal(doc.status, "REJECTED");
     assert.equal(doc.reason, "SVG (vector) images are not accepted: upload a camera photo");
     assert.equal(await env.store.exists(BUCKET, name), false, "nothing left under uploads/");
-    assert.equal(await env.store.exists(BUCKET, "quarantine/inspA/asset-m/evil.jpg"), true);
+    const q = await env.store.stat(BUCKET, "quarantine/inspA/asset-m/evil.jpg");
+    assert.equal(q?.contentType, "application/octet-stream", "quarantine stores opaque bytes");
+    assert.equal(q?.metadata.originalContentType, "image/jpeg");
     assert.equal(env.queue.tasks.length, 0);
   });
 

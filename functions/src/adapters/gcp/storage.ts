@@ -1,7 +1,7 @@
 // Production ObjectStore: Cloud Storage through @google-cloud/storage. The client is
 // created on first use; tests pass their own (e.g. with apiEndpoint on a local server).
 import { Storage } from "@google-cloud/storage";
-import type { ObjectStore, StoredObject } from "../../ports";
+import { DOWNLOAD_TYPE, attachment, type ObjectStore, type StoredObject } from "../../ports";
 
 function isNotFound(err: unknown): boolean {
   return (err as { code?: number }).code === 404;
@@ -35,7 +35,7 @@ export class GcsObjectStore implements ObjectStore {
     });
   }
 
-  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void> {
+  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>, contentType?: string): Promise<void> {
     const src = this.file(bucket, from);
     let current: { contentType?: string; metadata?: Record<string, unknown> };
     try {
@@ -49,7 +49,7 @@ export class GcsObjectStore implements ObjectStore {
     Object.assign(merged, metadata ?? {});
     try {
       // A rewrite with an object resource sets the destination's metadata, so send it merged.
-      await src.copy(this.file(bucket, to), { contentType: current.contentType, metadata: merged });
+      await src.copy(this.file(bucket, to), { contentType: contentType ?? current.contentType, metadata: merged });
       await src.delete({ ignoreNotFound: true });
     } catch (err) {
       if (isNotFound(err)) return;
@@ -79,9 +79,15 @@ export class GcsObjectStore implements ObjectStore {
     return { objects, nextPageToken: (next as { pageToken?: string } | null)?.pageToken ?? null };
   }
 
-  async signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string> {
+  async signedUrl(bucket: string, name: string, expiresInSeconds: number, opts: { download?: { fileName: string } } = {}): Promise<string> {
     // On Cloud Functions this signs through the IAM signBlob API with the runtime account.
-    const [url] = await this.file(bucket, name).getSignedUrl({ version: "v4", action: "read", expires: Date.now() + expiresInSeconds * 1000 });
+    // The response-content-* overrides are part of the signature, so a holder cannot drop them.
+    const [url] = await this.file(bucket, name).getSignedUrl({
+      version: "v4",
+      action: "read",
+      expires: Date.now() + expiresInSeconds * 1000,
+      ...(opts.download ? { responseType: DOWNLOAD_TYPE, responseDisposition: attachment(opts.download.fileName) } : {}),
+    });
     return url;
   }
 

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat as fsStat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ObjectStore, StoredObject } from "../../ports";
+import { DOWNLOAD_TYPE, attachment, type ObjectStore, type StoredObject } from "../../ports";
 
 interface Sidecar {
   contentType?: string;
@@ -117,7 +117,7 @@ export class DirectoryObjectStore implements ObjectStore {
     }
   }
 
-  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>): Promise<void> {
+  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>, contentType?: string): Promise<void> {
     const src = this.pathOf(bucket, from);
     let data: Buffer;
     try {
@@ -128,7 +128,7 @@ export class DirectoryObjectStore implements ObjectStore {
     }
     const side = await this.readSidecar(bucket, from);
     await this.write(bucket, to, data, {
-      contentType: side?.contentType ?? "application/octet-stream",
+      contentType: contentType ?? side?.contentType ?? "application/octet-stream",
       metadata: { ...(side?.metadata ?? {}), ...(metadata ?? {}) },
     });
     await this.delete(bucket, from);
@@ -162,9 +162,14 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /** Locally there is nothing to sign: a file URL, with the expiry noted for parity. */
-  async signedUrl(bucket: string, name: string, expiresInSeconds: number): Promise<string> {
+  async signedUrl(bucket: string, name: string, expiresInSeconds: number, opts: { download?: { fileName: string } } = {}): Promise<string> {
     const url = pathToFileURL(this.pathOf(bucket, name));
     url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) + expiresInSeconds));
+    // The same overrides a GCS signed URL carries, so callers and tests see what production hands out.
+    if (opts.download) {
+      url.searchParams.set("response-content-type", DOWNLOAD_TYPE);
+      url.searchParams.set("response-content-disposition", attachment(opts.download.fileName));
+    }
     return url.href;
   }
 

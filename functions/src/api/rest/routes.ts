@@ -13,6 +13,8 @@ import { ImageVariantSchema, signedImageUrl } from "../images";
 import { readJson, type ApiRequest } from "./body";
 import { uploadPhoto } from "./upload";
 import { legacyUpload } from "./legacy-upload";
+import { snakeKey } from "./snake-case";
+import { zId, zText } from "../../schema/common";
 
 export interface RouteContext {
   caller: Caller;
@@ -31,14 +33,14 @@ export interface Route {
   handler: (ctx: RouteContext) => Promise<Reply>;
 }
 
-const notes = z.string().max(5000).nullish().transform((v) => v ?? null);
+const notes = zText(5000).nullish().transform((v) => v ?? null);
 const ConfirmBody = z.object({ is_confirmed: z.boolean(), notes });
 // A corrected_value makes the reading CORRECTED whatever is_valid says: the supervisor
 // has read the meter and supplied the right number.
 const ValidateBody = z.object({ is_valid: z.boolean(), corrected_value: z.number().nullish(), notes });
-const ResolveBody = z.object({ resolution_notes: z.string().trim().min(1, "resolution_notes must not be empty").max(5000) });
+const ResolveBody = z.object({ resolution_notes: zText(5000).trim().min(1, "resolution_notes must not be empty") });
 // urgent: false schedules the batch into the off-peak window (unless a photo is critical).
-const BatchBody = z.object({ photo_ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) });
+const BatchBody = z.object({ photo_ids: z.array(zId).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) });
 const DownloadQuery = z.object({ variant: ImageVariantSchema.default("display") });
 
 function query(url: URL): Record<string, string> {
@@ -134,6 +136,15 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
+/** Every path parameter is an id: the shared schema, so Firestore never sees one it refuses. */
+function validIds(params: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(params)) {
+    const r = zId.safeParse(value);
+    if (!r.success) throw new ApiError(400, `invalid ${snakeKey(name)}: ${r.error.issues[0].message}`);
+  }
+  return params;
+}
+
 /** First route whose pattern matches; 405 when the path exists under another verb. */
 export function matchRoute(
   method: string,
@@ -149,7 +160,7 @@ export function matchRoute(
     const ok = parts.every((p, i) => (p.startsWith(":") ? ((params[p.slice(1)] = segments[i]), segments[i].length > 0) : p === segments[i]));
     if (!ok) continue;
     pathMatched = true;
-    if (route.method === method) return { route, params };
+    if (route.method === method) return { route, params: validIds(params) };
   }
   if (pathMatched) throw new ApiError(405, `method ${method} not allowed here`);
   throw new ApiError(404, `no endpoint ${prefix}${segments.join("/")}/`);

@@ -7,6 +7,7 @@ import { canSeeTeam, type Caller } from "../../auth/caller";
 import { getConfig } from "../../config";
 import { deps } from "../../deps";
 import { firestore } from "../../firestore";
+import { zId } from "../../schema/common";
 import { uploadBucket } from "../bucket";
 import { ApiError } from "../errors";
 import { readBody, type ApiRequest } from "./body";
@@ -88,6 +89,8 @@ export async function receivePhoto(caller: Caller, req: ApiRequest): Promise<Rec
   const parsed = await parseMultipart(req.headers, body, maxBytes);
   const assetId = parsed.fields.asset_id;
   if (!assetId) throw new ApiError(400, "asset_id is required");
+  const validId = zId.safeParse(assetId);
+  if (!validId.success) throw new ApiError(400, `invalid asset_id: ${validId.error.issues[0].message}`);
   if (!ASSET_ID.test(assetId)) throw new ApiError(400, "asset_id may hold only letters, digits, '.', '_' and '-' (1-128)");
   if (!parsed.file || !FILE_FIELDS.has(parsed.file.field)) throw new ApiError(400, "an image file is required in field 'image'");
   if (parsed.file.data.length === 0) throw new ApiError(400, "the uploaded file is empty");
@@ -95,7 +98,7 @@ export async function receivePhoto(caller: Caller, req: ApiRequest): Promise<Rec
   // Only an asset the caller's team owns (admins: any); a missing asset would yield a photo
   // nobody but admins could see.
   const asset = await firestore().collection("assets").doc(assetId).get();
-  if (!canSeeTeam(caller, asset.exists ? (asset.get("teamId") as string | null) : null)) throw new ApiError(404, `asset ${assetId} not found`);
+  if (!asset.exists || !canSeeTeam(caller, asset.get("teamId") as string | null)) throw new ApiError(404, `asset ${assetId} not found`);
   const bucket = uploadBucket();
   const path = `uploads/${caller.uid}/${assetId}/${safeFileName(parsed.file.name, parsed.file.mime)}`;
   await deps().store.write(bucket, path, parsed.file.data, {

@@ -1,0 +1,29 @@
+// The short soak CI runs: 30 photos (a share of them bad files) through the local
+// runtime with 20 % Vision faults, every finalize event delivered three times, 10 % of
+// task dispatches redelivered, 2 % of Firestore writes failing, and two SIGKILLs (the
+// Node process, then the emulator alone); nothing may be lost or happen twice.
+import { strict as assert } from "node:assert";
+import { runSoak } from "../../src/local/soak/driver";
+import { parseSoakArgs } from "../../src/local/soak/options";
+
+describe("local/soak (short, as in CI)", function () {
+  this.timeout(420_000);
+  const saved = { host: process.env.FIRESTORE_EMULATOR_HOST };
+
+  after(() => {
+    // The soak points this process's Firestore client at its runtime's emulator.
+    process.env.FIRESTORE_EMULATOR_HOST = saved.host;
+  });
+
+  it("loses nothing and does nothing twice under faults and kills", async () => {
+    const parsed = parseSoakArgs(["--photos", "30", "--kill-every", "20", "--max-kills", "2", "--vision-faults", "0.2", "--duplicate-events", "3", "--task-redelivery", "0.1", "--firestore-faults", "0.02", "--seed", "7"]);
+    assert.ok(parsed.ok);
+    const lines: string[] = [];
+    const r = await runSoak(parsed.options, (l) => lines.push(l));
+    console.log(`      ${r.table.split("\n").join("\n      ")}`);
+    assert.deepEqual(r.problems, [], `${r.table}\nstate: ${r.stateDir}`);
+    assert.equal(r.figures.terminal, 30);
+    assert.equal(r.kills.length, 2, lines.join("\n"));
+    assert.ok(r.figures.bad > 0, "the plan holds bad files");
+  });
+});
