@@ -29,6 +29,7 @@ type Entity = NonNullable<AnnotateImageResponse["labelAnnotations"]>[number];
 
 export class LocalVisionEngine implements VisionProvider {
   readonly name = "local";
+  readonly imageInput = "bytes";
 
   async annotate(req: VisionRequest): Promise<AnnotateImageResponse> {
     if (!req.content) throw new Error("the local vision engine needs the image bytes (VisionRequest.content)");
