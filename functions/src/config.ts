@@ -2,7 +2,7 @@
 // inside handlers (never at import time) and validated by one zod schema. Outside a
 // deployed function the params are unset, so the same defaults apply from here.
 import { z } from "zod";
-import { defineInt, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineString } from "firebase-functions/params";
 
 const DEFAULTS = {
   MAX_UPLOAD_BYTES: 30 * 1024 * 1024,
@@ -13,7 +13,10 @@ const DEFAULTS = {
   NEAR_DUPLICATE_DISTANCE: 6,
   BUDGET_MONTHLY_USD: 1000,
   VISION_MODEL: "builtin/stable",
-  VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION,IMAGE_PROPERTIES,SAFE_SEARCH_DETECTION",
+  // What a photo may buy. IMAGE_PROPERTIES is never bought (ingest computes the colours);
+  // TEXT_DETECTION only for photos that can hold a reading (analysis/feature-plan.ts).
+  VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION",
+  VISION_SAFE_SEARCH: false,
   VISION_CACHE_DAYS: 30,
   TASKS_LOCATION: "us-central1",
   OFF_PEAK_WINDOW: "22:00-06:00",
@@ -31,6 +34,10 @@ export const params = {
   BUDGET_MONTHLY_USD: defineInt("BUDGET_MONTHLY_USD", { default: DEFAULTS.BUDGET_MONTHLY_USD }),
   VISION_MODEL: defineString("VISION_MODEL", { default: DEFAULTS.VISION_MODEL }),
   VISION_FEATURES: defineString("VISION_FEATURES", { default: DEFAULTS.VISION_FEATURES }),
+  VISION_SAFE_SEARCH: defineBoolean("VISION_SAFE_SEARCH", {
+    default: DEFAULTS.VISION_SAFE_SEARCH,
+    description: "Also buy SAFE_SEARCH_DETECTION for every photo (upload moderation)",
+  }),
   VISION_CACHE_DAYS: defineInt("VISION_CACHE_DAYS", { default: DEFAULTS.VISION_CACHE_DAYS }),
   TASKS_LOCATION: defineString("TASKS_LOCATION", { default: DEFAULTS.TASKS_LOCATION }),
   OFF_PEAK_WINDOW: defineString("OFF_PEAK_WINDOW", {
@@ -65,6 +72,7 @@ export const ConfigSchema = z.object({
   BUDGET_MONTHLY_USD: int(1),
   VISION_MODEL: z.string().min(1),
   VISION_FEATURES: z.string().min(1),
+  VISION_SAFE_SEARCH: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
   VISION_CACHE_DAYS: int(1),
   TASKS_LOCATION: z.string().min(1),
   OFF_PEAK_WINDOW: z

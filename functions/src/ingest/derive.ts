@@ -5,7 +5,8 @@
 import sharp, { type Metadata, type Sharp } from "sharp";
 import { dHashFromGrey9x8 } from "./hashes";
 import { assessQuality } from "./quality";
-import type { Quality } from "../schema/photo";
+import type { PixelSignals, Quality } from "../schema/photo";
+import { pixelSignals } from "./pixel-signals";
 import type { ImageKind } from "./sniff";
 
 export interface DerivedImage {
@@ -27,6 +28,7 @@ export interface Derived {
   thumbnail: DerivedImage;
   phash: string;
   quality: Quality;
+  signals: PixelSignals;
 }
 
 /** A decoding failure that belongs to the input (corrupt, truncated, too big), not to us. */
@@ -195,6 +197,7 @@ export async function derive(src: Source, limits: DeriveLimits): Promise<Derived
     display,
     thumbnail: { buffer: thumbJpeg.data, bytes: thumbJpeg.data.length, width: thumbJpeg.info.width, height: thumbJpeg.info.height },
     phash: dHashFromGrey9x8(hashGrey),
+    signals: await pixelSignals(work, thumbRaster),
     quality: assessQuality(grey, thumbRaster.width, thumbRaster.height, Math.max(src.uprightWidth, src.uprightHeight)),
   };
 }

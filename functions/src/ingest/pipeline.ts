@@ -1,7 +1,7 @@
 // The whole ingest decision for one file's bytes, with no Firestore and no storage: the
 // Storage trigger and the `inspect` CLI both call processUpload, so they cannot disagree.
 import type { Config } from "../config";
-import type { ExifSummary, Quality } from "../schema/photo";
+import type { ExifSummary, PixelSignals, Quality } from "../schema/photo";
 import { BadImageError, derive, openSource, type DerivedImage } from "./derive";
 import { sha256 } from "./hashes";
 import { extractExif } from "./metadata";
@@ -48,6 +48,7 @@ export interface AcceptedUpload {
   exif: ExifSummary;
   phash: string;
   quality: Quality;
+  signals: PixelSignals;
   display: DerivedImage;
   thumbnail: DerivedImage;
 }
@@ -113,6 +114,7 @@ export async function processUpload(bytes: Buffer, opts: { uploadTime: Date; lim
       exif,
       phash: derived.phash,
       quality: derived.quality,
+      signals: derived.signals,
       display: derived.display,
       thumbnail: derived.thumbnail,
     };
