@@ -2,18 +2,24 @@
 // inside handlers (never at import time) and validated by one zod schema. Outside a
 // deployed function the params are unset, so the same defaults apply from here.
 import { z } from "zod";
-import { defineInt, defineString } from "firebase-functions/params";
+import { defineBoolean, defineInt, defineString } from "firebase-functions/params";
 
 const DEFAULTS = {
   MAX_UPLOAD_BYTES: 30 * 1024 * 1024,
   MAX_PIXELS: 100_000_000,
+  // Memory the HEIC (wasm) decoder may use for one photo; 512 MiB admits 50.3 MP, e.g. an
+  // iPhone's 48 MP HEIC (measured: docs/benchmarks.md, "HEIC decode memory").
+  HEIC_DECODE_MEMORY_MB: 512,
   DISPLAY_MAX_BYTES: 2 * 1024 * 1024,
   DISPLAY_LONG_EDGE: 2048,
   THUMB_LONG_EDGE: 320,
   NEAR_DUPLICATE_DISTANCE: 6,
   BUDGET_MONTHLY_USD: 1000,
   VISION_MODEL: "builtin/stable",
-  VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION,IMAGE_PROPERTIES,SAFE_SEARCH_DETECTION",
+  // What a photo may buy. IMAGE_PROPERTIES is never bought (ingest computes the colours);
+  // TEXT_DETECTION only for photos that can hold a reading (analysis/feature-plan.ts).
+  VISION_FEATURES: "LABEL_DETECTION,TEXT_DETECTION,OBJECT_LOCALIZATION",
+  VISION_SAFE_SEARCH: false,
   VISION_CACHE_DAYS: 30,
   TASKS_LOCATION: "us-central1",
   OFF_PEAK_WINDOW: "22:00-06:00",
@@ -24,6 +30,10 @@ const DEFAULTS = {
 export const params = {
   MAX_UPLOAD_BYTES: defineInt("MAX_UPLOAD_BYTES", { default: DEFAULTS.MAX_UPLOAD_BYTES, description: "Largest accepted upload in bytes" }),
   MAX_PIXELS: defineInt("MAX_PIXELS", { default: DEFAULTS.MAX_PIXELS, description: "Decompression-bomb guard: most pixels an upload may decode to" }),
+  HEIC_DECODE_MEMORY_MB: defineInt("HEIC_DECODE_MEMORY_MB", {
+    default: DEFAULTS.HEIC_DECODE_MEMORY_MB,
+    description: "Memory (MiB) the HEIC decoder may use for one photo; larger HEICs are rejected",
+  }),
   DISPLAY_MAX_BYTES: defineInt("DISPLAY_MAX_BYTES", { default: DEFAULTS.DISPLAY_MAX_BYTES }),
   DISPLAY_LONG_EDGE: defineInt("DISPLAY_LONG_EDGE", { default: DEFAULTS.DISPLAY_LONG_EDGE }),
   THUMB_LONG_EDGE: defineInt("THUMB_LONG_EDGE", { default: DEFAULTS.THUMB_LONG_EDGE }),
@@ -31,6 +41,10 @@ export const params = {
   BUDGET_MONTHLY_USD: defineInt("BUDGET_MONTHLY_USD", { default: DEFAULTS.BUDGET_MONTHLY_USD }),
   VISION_MODEL: defineString("VISION_MODEL", { default: DEFAULTS.VISION_MODEL }),
   VISION_FEATURES: defineString("VISION_FEATURES", { default: DEFAULTS.VISION_FEATURES }),
+  VISION_SAFE_SEARCH: defineBoolean("VISION_SAFE_SEARCH", {
+    default: DEFAULTS.VISION_SAFE_SEARCH,
+    description: "Also buy SAFE_SEARCH_DETECTION for every photo (upload moderation)",
+  }),
   VISION_CACHE_DAYS: defineInt("VISION_CACHE_DAYS", { default: DEFAULTS.VISION_CACHE_DAYS }),
   TASKS_LOCATION: defineString("TASKS_LOCATION", { default: DEFAULTS.TASKS_LOCATION }),
   OFF_PEAK_WINDOW: defineString("OFF_PEAK_WINDOW", {
@@ -58,6 +72,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 export const ConfigSchema = z.object({
   MAX_UPLOAD_BYTES: int(1),
   MAX_PIXELS: int(1),
+  HEIC_DECODE_MEMORY_MB: int(64),
   DISPLAY_MAX_BYTES: int(10_000),
   DISPLAY_LONG_EDGE: int(64),
   THUMB_LONG_EDGE: int(16),
@@ -65,6 +80,7 @@ export const ConfigSchema = z.object({
   BUDGET_MONTHLY_USD: int(1),
   VISION_MODEL: z.string().min(1),
   VISION_FEATURES: z.string().min(1),
+  VISION_SAFE_SEARCH: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
   VISION_CACHE_DAYS: int(1),
   TASKS_LOCATION: z.string().min(1),
   OFF_PEAK_WINDOW: z

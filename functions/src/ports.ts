@@ -77,14 +77,20 @@ export interface QueueMonitor {
 export interface VisionRequest {
   /** gs:// URI (production) or a local reference the local engine understands. */
   imageUri: string;
-  /** Image bytes, when the provider wants them instead of a URI (the local engine). */
+  /** Image bytes, when the provider takes them instead of a URI (imageInput "bytes"). */
   content?: Buffer;
   features: readonly VisionFeature[];
   model: string;
 }
 
 export interface VisionProvider {
+  /** Recorded with each analysis; callers never branch on it. */
   readonly name: string;
+  /**
+   * How the provider takes the image: "uri" reads VisionRequest.imageUri itself (Google
+   * reads gs:// directly, so no bytes travel), "bytes" needs VisionRequest.content.
+   */
+  readonly imageInput: "uri" | "bytes";
   /** One request, every feature. Throws VisionError for request-level failures. */
   annotate(req: VisionRequest): Promise<AnnotateImageResponse>;
 }

@@ -9,8 +9,8 @@ import { AssetDocSchema } from "../schema/people";
 import { createNotification } from "../notify/create-notification";
 import { deriveAnomalies } from "./anomalies";
 import { normalizeResponse } from "./normalize";
-import { loadPhoto } from "./stages";
-import { annotatePhoto } from "./vision-call";
+import { loadAssetMeters, loadPhoto } from "./stages";
+import { annotatePhoto, planPhoto } from "./vision-call";
 
 export interface CriticalResult {
   anomalyId: string;
@@ -27,7 +27,9 @@ export async function escalateCriticalAnomaly(anomalyId: string): Promise<Critic
   const anomaly = AnomalyDocSchema.parse(snap.data());
   if (anomaly.status === "REJECTED") return { anomalyId, confirmed: false, reason: "rejected by a reviewer" };
   const photo = await loadPhoto(anomaly.photoId);
-  const vision = await annotatePhoto(photo, { critical: true });
+  // The same plan as the photo's own analysis, so the re-check is normally a cache hit.
+  const plan = await planPhoto(photo, { assetHasMeters: ((await loadAssetMeters(photo.assetId))?.length ?? 0) > 0 });
+  const vision = await annotatePhoto(photo, { critical: true, plan });
   const again = deriveAnomalies(photo.photoId, normalizeResponse(vision.response)).find((a) => a.id === anomalyId);
   if (!again || again.severity !== "CRITICAL") {
     return { anomalyId, confirmed: false, reason: again ? `re-check rated it ${again.severity}` : "not found on re-check" };

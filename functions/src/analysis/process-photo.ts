@@ -1,7 +1,10 @@
 // process_inspection_photo: QUEUED → PROCESSING → Vision (cache, budget) → findings →
 // COMPLETED. Failures are turned into FAILED by the task's failure hook, so every photo
 // ends terminal: on a permanent error at once, on a transient one after the last retry.
-import { FieldValue } from "firebase-admin/firestore";
+// Round trips are few on purpose (docs/benchmarks.md counts them): what the task has
+// read is passed on rather than read again, independent reads go out together, and the
+// analysis, every finding, the cache entry and COMPLETED are one batched write.
+import { FieldValue, type DocumentSnapshot, type Timestamp } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { PermanentError } from "../errors";
 import { firestore } from "../firestore";
@@ -11,8 +14,9 @@ import { budgetDecision } from "../budget/state";
 import type { QueueName } from "../schema/task";
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
-import { annotatePhoto, cachedVision, configuredFeatures } from "./vision-call";
-import { loadPhoto, runAnomalyStage, runDamageStage, runMeterStage, writeAnalysis } from "./stages";
+import { annotatePhoto, cachedVision, planPhoto } from "./vision-call";
+import { analysisDoc, loadAssetMeters, loadPhotoSnap, planAnomalies, planDamage, planMeter, readExistingFindings } from "./stages";
+import { isPreconditionFailure, PendingWrites } from "./pending-writes";
 import { getConfig } from "../config";
 import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
 
@@ -28,16 +32,19 @@ export interface ProcessResult {
 }
 
 export async function processPhoto(photoId: string, ctx: { taskId: string; queue: QueueName }): Promise<ProcessResult> {
-  let photo = await loadPhoto(photoId);
+  const loaded = await loadPhotoSnap(photoId);
+  let photo = loaded.photo;
   if (photo.status === "REJECTED" || photo.status === "PENDING") throw new PermanentError(`photo ${photoId} is ${photo.status}, not queued`);
   // Finished by an earlier task (duplicate or superseded): nothing to do.
   if (photo.status === "COMPLETED" || photo.status === "FAILED") return { photoId, status: "SKIPPED" };
 
-  // Deferral is decided before PROCESSING so a deferred photo simply stays QUEUED.
   const cfg = getConfig();
-  const hit = await cachedVision(photo, configuredFeatures(), cfg.VISION_MODEL);
+  const meterIds = await loadAssetMeters(photo.assetId);
+  const plan = await planPhoto(photo, { assetHasMeters: (meterIds?.length ?? 0) > 0 });
+  // Deferral is decided before PROCESSING so a deferred photo simply stays QUEUED. The
+  // ledger is read alongside the cache (one round trip) and handed to the charge.
+  const [hit, budget] = await Promise.all([cachedVision(photo, plan.buy, cfg.VISION_MODEL), readBudgetState()]);
   if (!hit) {
-    const budget = await readBudgetState();
     const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
     if (decision === "DEFER" && photo.status === "QUEUED") {
       const deferredId = taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`);
@@ -50,16 +57,23 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     // STOP is enforced atomically by chargeVision (PermanentError "budget exhausted").
   }
 
+  let version: Timestamp | null = photo.status === "PROCESSING" ? (loaded.snap.updateTime ?? null) : null;
   if (photo.status === "QUEUED") {
-    await transitionPhoto(photoId, "PROCESSING", { from: ["QUEUED"], fields: { taskId: ctx.taskId } });
+    version = await markProcessing(loaded.snap, ctx.taskId);
     photo = { ...photo, status: "PROCESSING" };
   }
-  const vision = await annotatePhoto(photo, { critical: photo.critical });
-  const analysis = await writeAnalysis(photo, vision);
-  const anomalies = await runAnomalyStage(photo, analysis);
-  const meter = await runMeterStage(photo, analysis);
-  const damage = await runDamageStage(photo);
-  await transitionPhoto(photoId, "COMPLETED", { from: ["PROCESSING"], fields: { reason: null } });
+  const writes = new PendingWrites();
+  // The findings as they stand are read while Vision works.
+  const [vision, existing] = await Promise.all([
+    annotatePhoto(photo, { critical: photo.critical, plan, hit, ledger: hit ? undefined : budget.ledger, cacheInto: writes }),
+    readExistingFindings(photoId),
+  ]);
+  const analysis = analysisDoc(photo, vision);
+  writes.set(firestore().collection("analyses").doc(photoId), analysis);
+  const { derived: anomalies, after } = planAnomalies(photo, analysis, existing.anomalies, writes);
+  const meter = await planMeter(photo, analysis, meterIds, existing.meter, writes);
+  const damage = planDamage(photo, after, existing.damage, writes);
+  await commitCompleted(photoId, writes, version);
 
   const critical = anomalies.filter((a) => a.severity === "CRITICAL").map((a) => a.id);
   for (const anomalyId of critical) {
@@ -80,6 +94,52 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
     cached: vision.cached,
     units: vision.units,
   };
+}
+
+/**
+ * QUEUED → PROCESSING without a transaction: an update on the condition that the photo
+ * is still the version this task read (status QUEUED). Returns the new version, or null
+ * when the photo changed meanwhile and the transition went through the transaction.
+ */
+async function markProcessing(snap: DocumentSnapshot, taskId: string): Promise<Timestamp | null> {
+  const now = deps().now();
+  if (snap.updateTime) {
+    try {
+      const res = await snap.ref.update(
+        { taskId, status: "PROCESSING", updatedAt: now, statusHistory: FieldValue.arrayUnion({ status: "PROCESSING", at: now }) },
+        { lastUpdateTime: snap.updateTime },
+      );
+      return res.writeTime;
+    } catch (err) {
+      if (!isPreconditionFailure(err)) throw err;
+    }
+  }
+  await transitionPhoto(snap.id, "PROCESSING", { from: ["QUEUED"], fields: { taskId } });
+  return null;
+}
+
+/**
+ * One batched write of the findings and PROCESSING → COMPLETED, conditional on the photo
+ * being the version this task made PROCESSING. If it changed meanwhile (a reprocess, the
+ * reconciler), the findings are written alone and the transition is decided in a
+ * transaction, exactly as if the two had never been combined.
+ */
+async function commitCompleted(photoId: string, writes: PendingWrites, version: Timestamp | null): Promise<void> {
+  const db = firestore();
+  const ref = db.collection("photos").doc(photoId);
+  if (version) {
+    const now = deps().now();
+    const batch = writes.into(db.batch());
+    batch.update(ref, { reason: null, status: "COMPLETED", updatedAt: now, statusHistory: FieldValue.arrayUnion({ status: "COMPLETED", at: now }) }, { lastUpdateTime: version });
+    try {
+      await batch.commit();
+      return;
+    } catch (err) {
+      if (!isPreconditionFailure(err)) throw err;
+    }
+  }
+  await writes.into(db.batch()).commit();
+  await transitionPhoto(photoId, "COMPLETED", { from: ["PROCESSING"], fields: { reason: null } });
 }
 
 /**

@@ -1,6 +1,10 @@
 // The analysis stages for one photo, each idempotent: anomalies, meter reading, damage
-// report. Each derives from the stored analyses/{photoId}, so any stage can be re-run on
-// its own (analyze_anomalies, extract_text_ocr, classify_damage).
+// report. Each derives from the stored analyses/{photoId} and what it wrote before, so
+// any stage can be re-run on its own (analyze_anomalies, extract_text_ocr,
+// classify_damage). Each stage adds its writes to a list: processPhoto commits the
+// analysis, every finding and the photo's COMPLETED in one write, a re-run commits one
+// stage's writes.
+import type { DocumentSnapshot, QueryDocumentSnapshot } from "firebase-admin/firestore";
 import { firestore } from "../firestore";
 import { deps } from "../deps";
 import { PermanentError } from "../errors";
@@ -19,11 +23,16 @@ import { classifyDamage, type DamageSummary } from "./damage";
 import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "./meter";
 import { normalizeResponse } from "./normalize";
 import type { VisionOutcome } from "./vision-call";
+import { PendingWrites, type Writes } from "./pending-writes";
 
-export async function loadPhoto(photoId: string): Promise<PhotoDoc> {
+export async function loadPhotoSnap(photoId: string): Promise<{ photo: PhotoDoc; snap: DocumentSnapshot }> {
   const snap = await firestore().collection("photos").doc(photoId).get();
   if (!snap.exists) throw new PermanentError(`photo ${photoId} not found`);
-  return PhotoDocSchema.parse(snap.data());
+  return { photo: PhotoDocSchema.parse(snap.data()), snap };
+}
+
+export async function loadPhoto(photoId: string): Promise<PhotoDoc> {
+  return (await loadPhotoSnap(photoId)).photo;
 }
 
 export async function loadAnalysis(photoId: string): Promise<AnalysisDoc> {
@@ -32,38 +41,72 @@ export async function loadAnalysis(photoId: string): Promise<AnalysisDoc> {
   return AnalysisDocSchema.parse(snap.data());
 }
 
-export async function writeAnalysis(photo: PhotoDoc, v: VisionOutcome): Promise<AnalysisDoc> {
-  const doc = AnalysisDocSchema.parse({
+/** The asset's meter ids (undefined when the asset or its meters are unknown). */
+export async function loadAssetMeters(assetId: string): Promise<string[] | undefined> {
+  const snap = await firestore().collection("assets").doc(assetId).get();
+  if (!snap.exists) return undefined;
+  const parsed = AssetDocSchema.safeParse(snap.data());
+  return parsed.success ? parsed.data.meterIds : undefined;
+}
+
+export function analysisDoc(photo: PhotoDoc, v: VisionOutcome): AnalysisDoc {
+  const found = normalizeResponse(v.response);
+  return AnalysisDocSchema.parse({
     photoId: photo.photoId,
     assetId: photo.assetId,
     teamId: photo.teamId,
     provider: v.provider,
     model: v.model,
     features: v.features,
-    ...normalizeResponse(v.response),
+    ...found,
+    // Vision's colours when it was asked for them (an older cached response), else ingest's.
+    colors: found.colors.length > 0 ? found.colors : v.localColors,
     cached: v.cached,
     units: v.units,
+    usd: v.usd,
+    skipped: v.skipped,
     durationMs: v.durationMs,
     createdAt: deps().now(),
   });
-  await firestore().collection("analyses").doc(photo.photoId).set(doc);
-  return doc;
+}
+
+/** What the photo's findings documents hold now: read once, before the stages write. */
+export interface ExistingFindings {
+  anomalies: QueryDocumentSnapshot[];
+  meter: DocumentSnapshot;
+  damage: DocumentSnapshot;
+}
+
+export async function readExistingFindings(photoId: string, parts: { anomalies?: boolean; meter?: boolean; damage?: boolean } = {}): Promise<ExistingFindings> {
+  const db = firestore();
+  const want = { anomalies: true, meter: true, damage: true, ...parts };
+  const none = { exists: false, get: () => undefined } as unknown as DocumentSnapshot;
+  const [anomalies, meter, damage] = await Promise.all([
+    want.anomalies ? db.collection("anomalies").where("photoId", "==", photoId).get().then((q) => q.docs) : Promise.resolve([]),
+    want.meter ? db.collection("meterReadings").doc(photoId).get() : Promise.resolve(none),
+    want.damage ? db.collection("damageReports").doc(photoId).get() : Promise.resolve(none),
+  ]);
+  return { anomalies, meter, damage };
 }
 
 /**
  * Replaces the photo's anomalies with those derived now. Stale OPEN anomalies are
  * deleted; reviewed ones (CONFIRMED/REJECTED) carry human judgement and are kept, and a
- * re-found anomaly keeps its review.
+ * re-found anomaly keeps its review. Returns the derived ones and every anomaly the
+ * photo has after the write (for the damage report).
  */
-export async function runAnomalyStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<DerivedAnomaly[]> {
+export function planAnomalies(photo: PhotoDoc, analysis: AnalysisDoc, existing: QueryDocumentSnapshot[], batch: Writes): { derived: DerivedAnomaly[]; after: AnomalyDoc[] } {
   const db = firestore();
   const derived = deriveAnomalies(photo.photoId, analysis);
-  const existing = await db.collection("anomalies").where("photoId", "==", photo.photoId).get();
-  const prev = new Map(existing.docs.map((d) => [d.id, d]));
+  const prev = new Map(existing.map((d) => [d.id, d]));
   const now = deps().now();
-  const batch = db.batch();
   const keep = new Set(derived.map((d) => d.id));
-  for (const d of existing.docs) if (!keep.has(d.id) && d.get("status") === "OPEN") batch.delete(d.ref);
+  const after: AnomalyDoc[] = [];
+  for (const d of existing) {
+    if (keep.has(d.id)) continue;
+    if (d.get("status") === "OPEN") batch.delete(d.ref);
+    else after.push(AnomalyDocSchema.parse(d.data()));
+  }
   for (const a of derived) {
     const old = prev.get(a.id);
     const doc: AnomalyDoc = AnomalyDocSchema.parse({
@@ -76,20 +119,13 @@ export async function runAnomalyStage(photo: PhotoDoc, analysis: AnalysisDoc): P
       createdAt: old?.get("createdAt") ?? now,
     });
     batch.set(db.collection("anomalies").doc(a.id), doc);
+    after.push(doc);
   }
-  await batch.commit();
-  return derived;
+  return { derived, after };
 }
 
 export function meterIdFor(assetId: string, meterIds: readonly string[] | undefined): string {
   return meterIds?.[0] ?? `${assetId}-meter`;
-}
-
-async function loadAssetMeters(assetId: string): Promise<string[] | undefined> {
-  const snap = await firestore().collection("assets").doc(assetId).get();
-  if (!snap.exists) return undefined;
-  const parsed = AssetDocSchema.safeParse(snap.data());
-  return parsed.success ? parsed.data.meterIds : undefined;
 }
 
 /**
@@ -103,15 +139,13 @@ export function readAtOf(photo: Pick<PhotoDoc, "exif" | "createdAt">): Date {
 }
 
 /** meterReadings/{photoId}: parsed from OCR text; flagged for review when implausible. */
-export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<{ meterReadingId: string | null }> {
+export async function planMeter(photo: PhotoDoc, analysis: AnalysisDoc, meterIds: string[] | undefined, old: DocumentSnapshot, batch: Writes): Promise<{ meterReadingId: string | null }> {
   const db = firestore();
   const ref = db.collection("meterReadings").doc(photo.photoId);
-  const meterIds = await loadAssetMeters(photo.assetId);
   const parsed = parseMeterReading(analysis.text);
   if (!looksLikeMeter(analysis.labels, (meterIds?.length ?? 0) > 0, parsed) || !parsed) {
-    const old = await ref.get();
     // A re-run that no longer finds a reading removes the unreviewed one it made before.
-    if (old.exists && old.get("status") === "UNVERIFIED") await ref.delete();
+    if (old.exists && old.get("status") === "UNVERIFIED") batch.delete(ref);
     return { meterReadingId: null };
   }
   const meterId = meterIdFor(photo.assetId, meterIds);
@@ -130,7 +164,6 @@ export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Pro
     : null;
   const confidence = readingConfidence(parsed, analysis.textWords);
   const p = checkPlausibility({ ...parsed, confidence }, readAt, previous);
-  const old = await ref.get();
   const reviewed = old.exists && old.get("status") !== "UNVERIFIED";
   const doc = MeterReadingDocSchema.parse({
     id: photo.photoId,
@@ -150,21 +183,16 @@ export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Pro
     review: reviewed ? (old.get("review") ?? null) : null,
     createdAt: old.exists ? old.get("createdAt") : deps().now(),
   });
-  await ref.set(doc);
+  batch.set(ref, doc);
   return { meterReadingId: photo.photoId };
 }
 
 /** damageReports/{photoId} from the photo's current (not rejected) anomalies. */
-export async function runDamageStage(photo: PhotoDoc): Promise<DamageSummary | null> {
-  const db = firestore();
-  const ref = db.collection("damageReports").doc(photo.photoId);
-  const anomalies = (await db.collection("anomalies").where("photoId", "==", photo.photoId).get()).docs
-    .map((d) => AnomalyDocSchema.parse(d.data()))
-    .filter((a) => a.status !== "REJECTED");
-  const summary = classifyDamage(anomalies);
-  const old = await ref.get();
+export function planDamage(photo: PhotoDoc, anomalies: readonly AnomalyDoc[], old: DocumentSnapshot, batch: Writes): DamageSummary | null {
+  const ref = firestore().collection("damageReports").doc(photo.photoId);
+  const summary = classifyDamage(anomalies.filter((a) => a.status !== "REJECTED"));
   if (!summary) {
-    if (old.exists && old.get("status") === "OPEN") await ref.delete();
+    if (old.exists && old.get("status") === "OPEN") batch.delete(ref);
     return null;
   }
   const doc = DamageReportDocSchema.parse({
@@ -177,6 +205,32 @@ export async function runDamageStage(photo: PhotoDoc): Promise<DamageSummary | n
     resolution: old.exists ? (old.get("resolution") ?? null) : null,
     createdAt: old.exists ? old.get("createdAt") : deps().now(),
   });
-  await ref.set(doc);
+  batch.set(ref, doc);
+  return summary;
+}
+
+// The stages on their own, for the re-run tasks: each reads what it needs, one commit.
+
+export async function runAnomalyStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<DerivedAnomaly[]> {
+  const writes = new PendingWrites();
+  const { anomalies } = await readExistingFindings(photo.photoId, { meter: false, damage: false });
+  const { derived } = planAnomalies(photo, analysis, anomalies, writes);
+  await writes.into(firestore().batch()).commit();
+  return derived;
+}
+
+export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<{ meterReadingId: string | null }> {
+  const writes = new PendingWrites();
+  const [meterIds, { meter }] = await Promise.all([loadAssetMeters(photo.assetId), readExistingFindings(photo.photoId, { anomalies: false, damage: false })]);
+  const result = await planMeter(photo, analysis, meterIds, meter, writes);
+  if (writes.size > 0) await writes.into(firestore().batch()).commit();
+  return result;
+}
+
+export async function runDamageStage(photo: PhotoDoc): Promise<DamageSummary | null> {
+  const writes = new PendingWrites();
+  const { anomalies, damage } = await readExistingFindings(photo.photoId, { meter: false });
+  const summary = planDamage(photo, anomalies.map((d) => AnomalyDocSchema.parse(d.data())), damage, writes);
+  if (writes.size > 0) await writes.into(firestore().batch()).commit();
   return summary;
 }

@@ -17,7 +17,9 @@ export async function verifyIdToken(token: string): Promise<{ uid: string; claim
   }
   if (getApps().length === 0) initializeApp();
   try {
-    const decoded = await getAuth().verifyIdToken(token);
+    // checkRevoked: a token whose user was disabled or signed out everywhere (refresh
+    // tokens revoked, e.g. after a role change) stops working at once, not within the hour.
+    const decoded = await getAuth().verifyIdToken(token, true);
     return { uid: decoded.uid, claims: decoded as unknown as Record<string, unknown> };
   } catch {
     throw new ApiError(401, "invalid or expired ID token");

@@ -47,7 +47,11 @@ export interface Ledger {
   month: string;
   /** carried + the shards' units, per feature. */
   units: Units;
+  /** The same per feature in USD at list price. */
+  usdByFeature: Record<string, number>;
   estimatedUsd: number;
+  /** Paid Vision requests (a photo's request that bought at least one unit), from the shards. */
+  paidCalls: number;
   carried: { units: Units; estimatedUsd: number };
   /** The summary document as stored (possibly behind the shards). */
   summary: { exists: boolean; state: string | null; updatedAt: Date | null };
@@ -77,7 +81,12 @@ export async function readLedger(month: string): Promise<Ledger> {
   const ref = monthRef(month);
   const [summary, shards] = await Promise.all([ref.get(), ref.collection("shards").get()]);
   let shardUnits: Units = {};
-  for (const s of shards.docs) shardUnits = addUnits(shardUnits, numericUnits(s.get("units")));
+  let paidCalls = 0;
+  for (const s of shards.docs) {
+    shardUnits = addUnits(shardUnits, numericUnits(s.get("units")));
+    const calls = s.get("calls");
+    if (typeof calls === "number") paidCalls += calls;
+  }
   const stored = summary.exists ? summary.get("carried") : undefined;
   let carried: Ledger["carried"];
   if (stored && typeof stored === "object") {
@@ -91,10 +100,13 @@ export async function readLedger(month: string): Promise<Ledger> {
     carried = { units: {}, estimatedUsd: 0 };
   }
   const updatedAt = summary.exists ? summary.get("updatedAt") : null;
+  const units = addUnits(carried.units, shardUnits);
   return {
     month,
-    units: addUnits(carried.units, shardUnits),
+    units,
+    usdByFeature: Object.fromEntries(Object.entries(units).map(([f, n]) => [f, costUsd({ [f]: n })])),
     estimatedUsd: roundUsd(carried.estimatedUsd + costUsd(shardUnits)),
+    paidCalls,
     carried,
     summary: {
       exists: summary.exists,
@@ -104,11 +116,18 @@ export async function readLedger(month: string): Promise<Ledger> {
   };
 }
 
-export async function readBudgetState(): Promise<{ month: string; state: BudgetState; estimatedUsd: number; limitUsd: number }> {
+export async function readBudgetState(): Promise<{ month: string; state: BudgetState; estimatedUsd: number; limitUsd: number; ledger: Ledger }> {
   const month = monthKey(deps().now());
   const limitUsd = getConfig().BUDGET_MONTHLY_USD;
-  const { estimatedUsd } = await readLedger(month);
-  return { month, state: budgetState(estimatedUsd, limitUsd), estimatedUsd, limitUsd };
+  const ledger = await readLedger(month);
+  return { month, state: budgetState(ledger.estimatedUsd, limitUsd), estimatedUsd: ledger.estimatedUsd, limitUsd, ledger };
+}
+
+/** Units and USD per paid request ("per photo"), from the shards' own units only. */
+export function perPhoto(l: Pick<Ledger, "units" | "carried" | "paidCalls" | "estimatedUsd">): { units: number; usd: number } {
+  if (l.paidCalls === 0) return { units: 0, usd: 0 };
+  const shardUnits = Object.values(l.units).reduce((a, b) => a + b, 0) - Object.values(l.carried.units).reduce((a, b) => a + b, 0);
+  return { units: Math.round((shardUnits / l.paidCalls) * 1000) / 1000, usd: roundUsd((l.estimatedUsd - l.carried.estimatedUsd) / l.paidCalls) };
 }
 
 /**
@@ -120,7 +139,18 @@ export async function refreshBudgetSummary(month = monthKey(deps().now())): Prom
   const limitUsd = getConfig().BUDGET_MONTHLY_USD;
   const l = await readLedger(month);
   const state = budgetState(l.estimatedUsd, limitUsd);
-  await monthRef(month).set({ month, units: l.units, estimatedUsd: l.estimatedUsd, limitUsd, state, carried: l.carried, updatedAt: deps().now() });
+  await monthRef(month).set({
+    month,
+    units: l.units,
+    usdByFeature: l.usdByFeature,
+    estimatedUsd: l.estimatedUsd,
+    paidCalls: l.paidCalls,
+    perPhoto: perPhoto(l),
+    limitUsd,
+    state,
+    carried: l.carried,
+    updatedAt: deps().now(),
+  });
   return { month, state, estimatedUsd: l.estimatedUsd, limitUsd, units: l.units };
 }
 
@@ -129,12 +159,13 @@ export async function refreshBudgetSummary(month = monthKey(deps().now())): Prom
  * PermanentError(BUDGET_EXHAUSTED) when the month is exhausted and the work is not
  * critical (decided on the total read just before the charge; see the overshoot note).
  */
-export async function chargeVision(photoId: string, features: readonly VisionFeature[], opts: { critical: boolean }): Promise<ChargeResult> {
+export async function chargeVision(photoId: string, features: readonly VisionFeature[], opts: { critical: boolean; before?: Ledger }): Promise<ChargeResult> {
   const db = firestore();
   const now = deps().now();
   const month = monthKey(now);
   const limitUsd = getConfig().BUDGET_MONTHLY_USD;
-  const before = await readLedger(month);
+  // The caller's fresh read of this month (processPhoto reads it for the deferral) saves a second one.
+  const before = opts.before?.month === month ? opts.before : await readLedger(month);
   const stateBefore = budgetState(before.estimatedUsd, limitUsd);
   const ref = monthRef(month);
   const k = shardOf(photoId);
@@ -149,7 +180,7 @@ export async function chargeVision(photoId: string, features: readonly VisionFea
     });
     // A blind increment: no read of the shard, so photos sharing a shard don't conflict.
     const units = Object.fromEntries(fresh.map((f) => [f, FieldValue.increment(1)]));
-    tx.set(ref.collection("shards").doc(String(k)), { month, shard: k, units, updatedAt: now }, { merge: true });
+    tx.set(ref.collection("shards").doc(String(k)), { month, shard: k, units, calls: FieldValue.increment(1), updatedAt: now }, { merge: true });
     return fresh;
   });
   const usdAfter = roundUsd(before.estimatedUsd + costUsd(Object.fromEntries(toCharge.map((f) => [f, 1]))));

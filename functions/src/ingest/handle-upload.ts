@@ -139,7 +139,7 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
     createdAt: now,
     updatedAt: now,
   };
-  const empty = { sha256: null, phash: null, nearDuplicateOf: null, mime: null, width: null, height: null, display: null, thumbnail: null, exif: null, quality: null };
+  const empty = { sha256: null, phash: null, nearDuplicateOf: null, mime: null, width: null, height: null, display: null, thumbnail: null, exif: null, quality: null, signals: null };
   const history = (status: PhotoStatus, note?: string) => [{ status: "PENDING" as const, at: now }, note ? { status, at: now, note } : { status, at: now }];
 
   if (!result || result.status === "REJECTED" || known?.quarantined) {
@@ -195,6 +195,7 @@ function describe(r: AcceptedUpload) {
     display: { bytes: r.display.bytes, width: r.display.width, height: r.display.height },
     thumbnail: { bytes: r.thumbnail.bytes, width: r.thumbnail.width, height: r.thumbnail.height },
     exif: r.exif,
+    signals: r.signals,
   };
 }
 

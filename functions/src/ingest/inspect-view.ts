@@ -22,6 +22,7 @@ export function inspectView(r: IngestResult): Record<string, unknown> {
       orientation: r.exif.orientation,
     },
     quality: r.quality,
+    signals: r.signals,
     display: size(r.display),
     thumbnail: size(r.thumbnail),
   };

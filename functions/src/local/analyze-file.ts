@@ -10,11 +10,14 @@ import { deriveAnomalies } from "../analysis/anomalies";
 import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "../analysis/meter";
 import { classifyDamage } from "../analysis/damage";
 import { configuredFeatures } from "../analysis/vision-call";
+import { planFeatures, type FeaturePlan } from "../analysis/feature-plan";
 import type { VisionProvider } from "../ports";
 import type { AnnotateImageResponse } from "../schema/vision";
 
 export interface AnalyzeView extends Record<string, unknown> {
   status: "ACCEPTED" | "REJECTED";
+  /** The features the pipeline would buy for this photo, and why the others are not. */
+  features?: FeaturePlan;
   vision: AnnotateImageResponse | null;
   findings: {
     anomalies: { type: string; severity: string; confidence: number; box: { x0: number; y0: number; x1: number; y1: number }; localized: boolean; source: string }[];
@@ -26,12 +29,14 @@ export interface AnalyzeView extends Record<string, unknown> {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: { uploadTime?: Date } = {}): Promise<AnalyzeView> {
+export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: { uploadTime?: Date; assetHasMeters?: boolean } = {}): Promise<AnalyzeView> {
   const config = getConfig();
   const ingest = await processUpload(bytes, { uploadTime: opts.uploadTime ?? new Date(), limits: limitsFromConfig(config) });
   if (ingest.status === "REJECTED") return { ...inspectView(ingest), status: "REJECTED", vision: null, findings: null };
-  const response = await vision.annotate({ imageUri: "local:display", content: ingest.display.buffer, features: configuredFeatures(), model: config.VISION_MODEL });
-  const base = { ...inspectView(ingest), status: "ACCEPTED" as const, vision: response };
+  // The same feature plan as the pipeline; there is no asset here unless the caller says so.
+  const plan = planFeatures(configuredFeatures(config), { assetHasMeters: opts.assetHasMeters ?? false, textFound: ingest.signals.text.found });
+  const response = await vision.annotate({ imageUri: "local:display", content: ingest.display.buffer, features: plan.buy, model: config.VISION_MODEL });
+  const base = { ...inspectView(ingest), status: "ACCEPTED" as const, features: plan, vision: response };
   if (response.error) {
     return { ...base, status: "REJECTED", reason: `vision could not analyse the image: ${response.error.message ?? response.error.code}`, findings: null };
   }
@@ -40,7 +45,7 @@ export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: 
   const anomalies = deriveAnomalies(ingest.sha256.slice(0, 16), normalized);
   const parsed = parseMeterReading(normalized.text);
   const meter =
-    parsed && looksLikeMeter(normalized.labels, false, parsed)
+    parsed && looksLikeMeter(normalized.labels, opts.assetHasMeters ?? false, parsed)
       ? (() => {
           // Same confidence rule as the meter stage: the parser's times the OCR's.
           const confidence = readingConfidence(parsed, normalized.textWords);

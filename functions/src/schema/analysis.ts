@@ -20,6 +20,10 @@ export const AnalysisDocSchema = z.object({
   safeSearch: z.record(z.string(), z.string()).nullable(),
   cached: z.boolean(),
   units: z.number().int().nonnegative(),
+  /** What the request cost at list price (0 for a cache hit); absent on older analyses. */
+  usd: z.number().nonnegative().default(0),
+  /** Features not bought for this photo, with why (feature-plan.ts). */
+  skipped: z.record(z.string(), z.string()).default({}),
   durationMs: z.number().nonnegative(),
   createdAt: zDate,
 });

@@ -13,7 +13,13 @@ const UnitsSchema = z.record(z.string(), z.number().int().nonnegative());
 export const BudgetDocSchema = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
   units: UnitsSchema,
+  /** units × list price, per feature. */
+  usdByFeature: z.record(z.string(), z.number().nonnegative()).optional(),
   estimatedUsd: z.number().nonnegative(),
+  /** Paid Vision requests this month (a request that bought at least one unit). */
+  paidCalls: z.number().int().nonnegative().optional(),
+  /** Average units and USD per paid request: the cost of one photo. */
+  perPhoto: z.object({ units: z.number().nonnegative(), usd: z.number().nonnegative() }).optional(),
   limitUsd: z.number().positive(),
   state: BudgetStateSchema,
   updatedAt: zDate,
@@ -28,6 +34,8 @@ export const BudgetShardDocSchema = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/),
   shard: z.number().int().nonnegative(),
   units: UnitsSchema,
+  /** Paid requests charged to this shard (absent on shards written before it existed). */
+  calls: z.number().int().nonnegative().optional(),
   updatedAt: zDate,
 });
 export type BudgetShardDoc = z.infer<typeof BudgetShardDocSchema>;

@@ -5,7 +5,8 @@ export const PhotoStatusSchema = z.enum(["PENDING", "QUEUED", "PROCESSING", "COM
 export type PhotoStatus = z.infer<typeof PhotoStatusSchema>;
 export const TERMINAL_PHOTO_STATUSES: readonly PhotoStatus[] = ["COMPLETED", "FAILED", "REJECTED"];
 
-export const TakenAtSourceSchema = z.enum(["DateTimeOriginal", "CreateDate", "GPSDateTime", "UploadTime"]);
+/** EXIF tags, then XMP (photoshop:DateCreated, xmp:CreateDate) and IPTC (DateCreated + TimeCreated), then GPS time, then the upload. */
+export const TakenAtSourceSchema = z.enum(["DateTimeOriginal", "CreateDate", "XmpDateCreated", "XmpCreateDate", "IptcDateCreated", "GPSDateTime", "UploadTime"]);
 export type TakenAtSource = z.infer<typeof TakenAtSourceSchema>;
 
 export const GpsSchema = z.object({
@@ -43,6 +44,17 @@ export const QualitySchema = z.object({
 });
 export type Quality = z.infer<typeof QualitySchema>;
 
+/**
+ * What ingest saw in the pixels that analysis would otherwise buy from Vision: dominant
+ * colours (instead of IMAGE_PROPERTIES) and whether the display copy shows text (so
+ * TEXT_DETECTION is bought only where a reading can be).
+ */
+export const PixelSignalsSchema = z.object({
+  colors: z.array(z.object({ hex: z.string(), score: z.number(), pixelFraction: z.number() })),
+  text: z.object({ found: z.boolean(), lines: z.number().int().nonnegative() }),
+});
+export type PixelSignals = z.infer<typeof PixelSignalsSchema>;
+
 export const StatusEntrySchema = z.object({
   status: PhotoStatusSchema,
   at: zDate,
@@ -77,6 +89,8 @@ export const PhotoDocSchema = z.object({
   thumbnail: z.object({ bytes: z.number().int(), width: z.number().int(), height: z.number().int() }).nullable(),
   exif: ExifSummarySchema.nullable(),
   quality: QualitySchema.nullable(),
+  /** Absent on photos ingested before it existed: analysis then computes it from the display copy. */
+  signals: PixelSignalsSchema.nullable().default(null),
   status: PhotoStatusSchema,
   statusHistory: z.array(StatusEntrySchema),
   reason: z.string().nullable(),

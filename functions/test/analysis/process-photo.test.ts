@@ -18,6 +18,7 @@ import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
 import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
+import { printedJpeg } from "../helpers/images";
 import { drain } from "../helpers/tasks";
 
 
@@ -56,12 +57,19 @@ describe("process_inspection_photo", () => {
 
     const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(id).get()).data());
     assert.equal(analysis.cached, false);
-    assert.equal(analysis.units, 5);
-    assert.equal(analysis.text, "LINE 7\n");
+    // A plain photo of an asset without meters buys labels and objects only: no text on
+    // it, colours from its pixels, safe search off by default.
+    assert.equal(analysis.units, 2);
+    assert.equal(analysis.usd, 0.00375);
+    assert.deepEqual(analysis.features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION"]);
+    assert.deepEqual(Object.keys(analysis.skipped).sort(), ["IMAGE_PROPERTIES", "SAFE_SEARCH_DETECTION", "TEXT_DETECTION"]);
+    assert.equal(analysis.text, "");
     assert.ok(analysis.labels.some((l) => l.description === "Rust"));
     assert.deepEqual(analysis.objects.find((o) => o.name === "Pipe")?.box, { x0: 0, y0: 0.22, x1: 1, y1: 0.86 });
-    assert.equal(analysis.colors[0].hex, "#8e4e29");
-    assert.equal(analysis.safeSearch?.medical, "UNLIKELY");
+    // The test image is one flat colour, rgb(90, 100, 110), give or take JPEG rounding.
+    assert.equal(analysis.colors.length, 1);
+    assert.match(analysis.colors[0].hex, /^#5[9ab]6[3-5]6[d-f]$/);
+    assert.equal(analysis.safeSearch, null);
 
     const anomalies = await anomaliesOf(id);
     assert.equal(anomalies.length, 1);
@@ -76,18 +84,43 @@ describe("process_inspection_photo", () => {
     assert.deepEqual(damage.anomalyIds, [anomalies[0].id]);
     assert.equal((await db().collection("meterReadings").doc(id).get()).exists, false);
 
-    // Vision got one request with every configured feature, by URI, without bytes.
+    // Vision got one request with the photo's features, by URI, without bytes.
     assert.equal(vision.calls.length, 1);
-    assert.equal(vision.calls[0].features.length, 5);
+    assert.deepEqual(vision.calls[0].features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION"]);
     assert.equal(vision.calls[0].content, undefined);
-    assert.equal(total(await budgetUnits()), 5);
+    assert.equal(total(await budgetUnits()), 2);
     assert.equal((await task(`t-${id}`)).state, "SUCCESS");
   });
 
-  it("hands image bytes only to the local engine", async () => {
+  it("buys text for a photo that shows text, and safe search only when it is switched on", async () => {
+    const labelled = uniq("label");
+    await queuedPhoto(store, labelled, { image: await printedJpeg("Pump P-101  Serial 4471-22", { width: 800, height: 600, dpi: 110 }) });
+    vision.script(labelled, "corroded-pipe");
+    await handleTask(processEnvelope(`t-${labelled}`, labelled), { queue: "high_priority" });
+    assert.deepEqual(vision.callsFor(labelled)[0].features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION", "TEXT_DETECTION"]);
+    const a = AnalysisDocSchema.parse((await db().collection("analyses").doc(labelled).get()).data());
+    assert.equal(a.text, "LINE 7\n");
+    assert.equal(a.units, 3);
+
+    const moderated = uniq("moderated");
+    await queuedPhoto(store, moderated);
+    vision.script(moderated, "corroded-pipe");
+    process.env.VISION_SAFE_SEARCH = "true";
+    try {
+      await handleTask(processEnvelope(`t-${moderated}`, moderated), { queue: "high_priority" });
+    } finally {
+      delete process.env.VISION_SAFE_SEARCH;
+    }
+    assert.deepEqual(vision.callsFor(moderated)[0].features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION", "SAFE_SEARCH_DETECTION"]);
+    const m = AnalysisDocSchema.parse((await db().collection("analyses").doc(moderated).get()).data());
+    assert.equal(m.safeSearch?.medical, "UNLIKELY");
+    assert.equal(total(await budgetUnits()), 6);
+  });
+
+  it("hands image bytes only to a provider that takes bytes", async () => {
     const id = uniq("local");
     await queuedPhoto(store, id);
-    const local = new ReplayVisionProvider({ name: "local" }).script(id, "clean-wall");
+    const local = new ReplayVisionProvider({ name: "any-name", imageInput: "bytes" }).script(id, "clean-wall");
     setDeps({ vision: local });
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
     assert.ok(local.calls[0].content && local.calls[0].content.length > 0);
@@ -147,7 +180,8 @@ describe("process_inspection_photo", () => {
       }),
     );
     const id = uniq("meterdown");
-    await queuedPhoto(store, id, { assetId: "asset-z" });
+    // No asset document (so no meterIds): the photo buys text because it shows some.
+    await queuedPhoto(store, id, { assetId: "asset-z", image: await printedJpeg("04521 kWh", { width: 800, height: 600, dpi: 200 }) });
     vision.script(id, "meter-kwh");
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
     const r = MeterReadingDocSchema.parse((await db().collection("meterReadings").doc(id).get()).data());
@@ -172,7 +206,7 @@ describe("process_inspection_photo", () => {
     assert.equal(t.attempts, 2);
     assert.equal((await photo(id)).status, "COMPLETED");
     assert.deepEqual((await photo(id)).statusHistory.map((s) => s.status), ["QUEUED", "PROCESSING", "COMPLETED"]);
-    assert.equal(total(await budgetUnits()), 5);
+    assert.equal(total(await budgetUnits()), 2);
     assert.equal(vision.calls.length, 2);
   });
 
@@ -238,7 +272,7 @@ describe("process_inspection_photo", () => {
     assert.equal(analysis.cached, true);
     assert.equal(analysis.units, 0);
     assert.equal((await anomaliesOf(b)).length, 1);
-    assert.equal(total(await budgetUnits()), 5);
+    assert.equal(total(await budgetUnits()), 2);
     const cache = await db().collection("visionCache").get();
     assert.equal(cache.size, 1);
     // A TTL policy only deletes documents whose field is a Timestamp (a string or number

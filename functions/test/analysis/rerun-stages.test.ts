@@ -8,6 +8,7 @@ import { db, uniq } from "../helpers/firestore";
 import { ReplayVisionProvider } from "../helpers/replay-vision";
 import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
+import { printedJpeg } from "../helpers/images";
 
 const anomalies = async (photoId: string) =>
   (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) => AnomalyDocSchema.parse(d.data())).sort((a, b) => a.id.localeCompare(b.id));
@@ -18,7 +19,7 @@ describe("re-running one analysis stage", () => {
   let vision: ReplayVisionProvider;
   beforeEach(() => ({ store, vision } = env));
 
-  async function processed(fixture: string, opts: { assetId?: string } = {}) {
+  async function processed(fixture: string, opts: { assetId?: string; image?: Buffer } = {}) {
     const id = uniq("rr");
     await queuedPhoto(store, id, opts);
     vision.script(id, fixture);
@@ -46,7 +47,8 @@ describe("re-running one analysis stage", () => {
   });
 
   it("extract_text_ocr re-reads the meter from the stored text", async () => {
-    const id = await processed("meter-kwh");
+    // A photo that shows its reading, so the pipeline buys text for it.
+    const id = await processed("meter-kwh", { image: await printedJpeg("04521 kWh", { width: 800, height: 600, dpi: 200 }) });
     await db().collection("meterReadings").doc(id).delete();
     const out = await handleTask({ taskId: uniq("ocr"), type: "extract_text_ocr", args: { photoId: id } }, { queue: "normal" });
     assert.equal(out.state, "SUCCESS");

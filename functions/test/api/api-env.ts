@@ -50,6 +50,7 @@ export function callAs(user: User | null, data: unknown) {
 
 const unusedVision: VisionProvider = {
   name: "unused-in-api",
+  imageInput: "uri",
   annotate: async () => {
     throw new Error("the API never calls Vision");
   },

@@ -299,8 +299,14 @@ describe("REST API: photos", function () {
     assert.deepEqual(a.body.anomalies, { total: 1, by_status: { OPEN: 1, CONFIRMED: 0, REJECTED: 0 }, by_severity: { LOW: 0, MEDIUM: 0, HIGH: 1, CRITICAL: 0 } });
     assert.equal((a.body.meter_readings as { total: number }).total, 1);
     assert.equal((a.body.damage_reports as { total: number }).total, 1);
+    assert.equal(a.body.vision, null);
     const admin = await http(env, "GET", "photos/statistics/", { as: "admin" });
     assert.equal((admin.body.photos as { total: number }).total, ALL_PHOTOS);
+    // Admins also see the month's Vision spend per feature and per photo.
+    const spend = admin.body.vision as { month: string; paid_calls: number; per_photo: { units: number; usd: number }; usd_by_feature: Record<string, number> };
+    assert.match(spend.month, /^\d{4}-\d{2}$/);
+    assert.equal(typeof spend.paid_calls, "number");
+    assert.deepEqual(Object.keys(spend.per_photo).sort(), ["units", "usd"]);
     assert.equal((admin.body.anomalies as { total: number }).total, 2);
   });
 

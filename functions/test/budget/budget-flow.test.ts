@@ -40,17 +40,21 @@ describe("budget thresholds", () => {
 
   it("below 90 % (OK and WARN) processes normally, and the ledger state follows the spend", async () => {
     process.env.BUDGET_MONTHLY_USD = "1";
-    await seedSpend(0.795, 1);
+    await seedSpend(0.797, 1);
     const id = uniq("warn");
     await queuedPhoto(store, id);
     vision.script(id, "clean-wall");
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
     assert.equal((await status(id)).status, "COMPLETED");
     const l = await ledger();
-    // 5 features: 4 × 1.5 + 1 × 2.25 USD per 1000 = 0.00825 USD → 0.80325 of 1 USD.
-    assert.equal(l.estimatedUsd, 0.80325);
+    // A plain photo buys labels (1.5 USD per 1000) and objects (2.25): 0.00375 USD → 0.80075 of 1 USD.
+    assert.equal(l.estimatedUsd, 0.80075);
     assert.equal(l.state, "WARN");
-    assert.equal(Object.values(l.units).reduce((a, b) => a + b, 0), 5);
+    assert.equal(Object.values(l.units).reduce((a, b) => a + b, 0), 2);
+    // Per feature and per photo, in units and USD, for dashboards.
+    assert.deepEqual(l.usdByFeature, { LABEL_DETECTION: 0.0015, OBJECT_LOCALIZATION: 0.00225 });
+    assert.equal(l.paidCalls, 1);
+    assert.deepEqual(l.perPhoto, { units: 2, usd: 0.00375 });
   });
 
   it("at 90 % defers a non-critical photo to the batch queue, where it then completes", async () => {

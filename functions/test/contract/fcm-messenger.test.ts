@@ -32,7 +32,12 @@ describe("FcmMessenger against a local FCM v1 endpoint", () => {
         const body = JSON.parse(raw) as Seen["body"];
         seen.push({ path: req.url ?? "", auth: req.headers.authorization, body });
         res.setHeader("content-type", "application/json");
-        if (body.message.token === "dead") {
+        const payload = Buffer.byteLength(JSON.stringify({ notification: body.message.notification, data: body.message.data }));
+        if (body.message.token === "refuse" || payload > 4096) {
+          // What FCM answers for a message it will not take (too large, a reserved key).
+          res.statusCode = 400;
+          res.end(JSON.stringify({ error: { code: 400, message: "Request contains an invalid argument.", status: "INVALID_ARGUMENT", details: [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: "INVALID_ARGUMENT" }] } }));
+        } else if (body.message.token === "dead") {
           res.statusCode = 404;
           res.end(JSON.stringify({ error: { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND", details: [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: "UNREGISTERED" }] } }));
         } else if (body.message.token === "busy") {
@@ -76,6 +81,25 @@ describe("FcmMessenger against a local FCM v1 endpoint", () => {
       assert.deepEqual(s.body.message.data, { photoId: "p1" });
     }
     assert.deepEqual(seen.map((s) => s.body.message.token).sort(), ["dead", "good-1", "good-2"]);
+  });
+
+  it("never reports a device as dead when FCM refuses the message itself (invalid-argument)", async () => {
+    const res = await new FcmMessenger(app).send({ tokens: ["refuse", "good-3"], title: "t", body: "b", data: {} });
+    assert.deepEqual(res, { sent: 1, invalidTokens: [] });
+  });
+
+  it("fits an oversized payload (a 10 KB chat message) under FCM's limit before sending, so it is delivered", async () => {
+    seen.length = 0;
+    const long = "ü".repeat(5000);
+    const res = await new FcmMessenger(app).send({ tokens: ["good-4", "good-5"], title: "New message", body: long, data: { roomId: "r1", text: long, "google.sent_time": "1" } });
+    assert.deepEqual(res, { sent: 2, invalidTokens: [] });
+    for (const s of seen) {
+      const bytes = Buffer.byteLength(JSON.stringify({ notification: s.body.message.notification, data: s.body.message.data }));
+      assert.ok(bytes <= 4096, `sent ${bytes} bytes to ${s.body.message.token}: ${JSON.stringify(s.body.message.data).slice(0, 200)}`);
+      assert.equal(s.body.message.data.roomId, "r1");
+      assert.equal(s.body.message.data["google.sent_time"], undefined, "reserved keys are dropped");
+      assert.ok(s.body.message.notification.body.endsWith("…") && long.startsWith(s.body.message.notification.body.slice(0, -1)));
+    }
   });
 
   it("throws a transient error when FCM is unavailable for every device, so delivery is retried", async () => {

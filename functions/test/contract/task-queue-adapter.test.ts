@@ -44,11 +44,19 @@ describe("contract: CloudTasksQueue via CLOUD_TASKS_EMULATOR_HOST", () => {
     assert.equal(task.name, `projects/${PROJECT}/locations/europe-west1/queues/queueHighPriority/tasks/${envelope.taskId}`);
     assert.equal(task.dispatchDeadline, "1800s");
     assert.equal(task.scheduleTime, undefined);
-    assert.equal(task.httpRequest.url, `https://europe-west1-${PROJECT}.cloudfunctions.net/queueHighPriority`);
+    // No URL under the emulator: the Cloud Tasks emulator dispatches to the queue's own
+    // emulated function (firebase-admin fills in the cloudfunctions.net URL in production).
+    assert.equal(task.httpRequest.url, "");
     assert.deepEqual(task.httpRequest.oidcToken, { serviceAccountEmail: SA });
     assert.equal(task.httpRequest.headers["Content-Type"], "application/json");
     // onTaskDispatched receives {data}: the envelope travels as request.data.
     assert.deepEqual(JSON.parse(Buffer.from(task.httpRequest.body, "base64").toString("utf8")), { data: envelope });
+  });
+
+  it("sends the URL a functionUrl option gives", async () => {
+    const routed = new CloudTasksQueue({ app, location: "europe-west1", functionUrl: (f, l, p) => `https://${f}-${l}-${p}.example.test/` });
+    await routed.enqueue("normal", envelope, { id: envelope.taskId, dispatchDeadlineSeconds: 1800 });
+    assert.equal(JSON.parse(server.requests[0].body).task.httpRequest.url, `https://queueNormal-europe-west1-${PROJECT}.example.test/`);
   });
 
   it("routes each queue to its function and sets scheduleTime for a delay", async () => {

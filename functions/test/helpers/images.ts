@@ -122,3 +122,18 @@ export async function sceneJpeg(width: number, height: number, seed = 1, quality
   }
   return sharp(buf, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
 }
+
+/** Printed words (Pango's default font) on a flat background, as a JPEG. */
+export async function printedJpeg(
+  text: string,
+  opts: { width?: number; height?: number; dpi: number; bg?: [number, number, number]; ink?: string },
+): Promise<Buffer> {
+  const W = opts.width ?? 1600;
+  const H = opts.height ?? 1200;
+  const label = await sharp({ text: { text: `<span foreground="${opts.ink ?? "#202020"}">${text}</span>`, rgba: true, dpi: opts.dpi } }).png().toBuffer();
+  const [r, g, b] = opts.bg ?? [205, 200, 190];
+  return sharp({ create: { width: W, height: H, channels: 3, background: { r, g, b } } })
+    .composite([{ input: label, left: Math.round(W * 0.1), top: Math.round(H * 0.45) }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}

@@ -19,6 +19,7 @@ export const BUCKET = "demo-fieldlens.appspot.com";
 
 const unusedVision: VisionProvider = {
   name: "unused-in-ingest",
+  imageInput: "uri",
   annotate: async () => {
     throw new Error("ingest never calls Vision");
   },

@@ -1,12 +1,12 @@
 // The VisionProvider test double: replays recorded Vision REST responses from
 // test/fixtures/vision. Each image URI gets a script of fixtures played in order (the
-// last one repeats). Request-level errors are thrown the way the production adapter
+// last one repeats), reduced to the features requested as Vision does. Request-level errors are thrown the way the production adapter
 // throws them (through the same classifier); per-image errors are returned in the
 // response, as Vision does.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { VisionProvider, VisionRequest } from "../../src/ports";
-import type { AnnotateImageResponse } from "../../src/schema/vision";
+import type { AnnotateImageResponse, VisionFeature } from "../../src/schema/vision";
 import { visionError } from "../../src/analysis/vision-errors";
 
 export const VISION_FIXTURES = join(__dirname, "..", "fixtures", "vision");
@@ -20,13 +20,24 @@ export function loadVisionFixture(name: string): VisionFixture {
   return JSON.parse(readFileSync(join(VISION_FIXTURES, `${name}.json`), "utf8")) as VisionFixture;
 }
 
+/** The response fields each feature fills: Vision answers only the features asked for. */
+const FIELDS: Record<VisionFeature, (keyof AnnotateImageResponse)[]> = {
+  LABEL_DETECTION: ["labelAnnotations"],
+  TEXT_DETECTION: ["textAnnotations", "fullTextAnnotation"],
+  OBJECT_LOCALIZATION: ["localizedObjectAnnotations"],
+  IMAGE_PROPERTIES: ["imagePropertiesAnnotation"],
+  SAFE_SEARCH_DETECTION: ["safeSearchAnnotation"],
+};
+
 export class ReplayVisionProvider implements VisionProvider {
   readonly name: string;
+  readonly imageInput: "uri" | "bytes";
   readonly calls: VisionRequest[] = [];
   private readonly scripts = new Map<string, string[]>();
 
-  constructor(opts: { name?: string } = {}) {
+  constructor(opts: { name?: string; imageInput?: "uri" | "bytes" } = {}) {
     this.name = opts.name ?? "replay";
+    this.imageInput = opts.imageInput ?? "uri";
   }
 
   /** The fixtures to answer for an image (matched by a substring of its URI), in order. */
@@ -47,6 +58,9 @@ export class ReplayVisionProvider implements VisionProvider {
     const name = queue.length > 1 ? queue.shift()! : queue[0];
     const fx = loadVisionFixture(name);
     if (fx.status !== 200) throw visionError(fx.body.error?.status ?? fx.status, fx.body.error?.message ?? "");
-    return structuredClone(fx.body.responses?.[0] ?? {});
+    const recorded = structuredClone(fx.body.responses?.[0] ?? {});
+    const asked = new Set(req.features.flatMap((f) => FIELDS[f]));
+    for (const key of Object.values(FIELDS).flat()) if (!asked.has(key)) delete recorded[key];
+    return recorded;
   }
 }

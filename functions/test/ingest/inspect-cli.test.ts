@@ -45,7 +45,7 @@ describe("ingest: inspect CLI", function () {
     const { code, stdout } = await inspect(file);
     assert.equal(code, 0);
     const out = JSON.parse(stdout) as Record<string, never>;
-    assert.deepEqual(sortedKeys(out), ["display", "exif", "height", "mime", "quality", "status", "thumbnail", "width"]);
+    assert.deepEqual(sortedKeys(out), ["display", "exif", "height", "mime", "quality", "signals", "status", "thumbnail", "width"]);
     assert.equal(out.status, "ACCEPTED");
     assert.equal(out.mime, "image/jpeg");
     assert.deepEqual([out.width, out.height], [400, 640]);

@@ -3,13 +3,14 @@ import { getApps, initializeApp, type App } from "firebase-admin/app";
 import { getMessaging, type BatchResponse } from "firebase-admin/messaging";
 import type { Messenger, PushMessage } from "../../ports";
 import { TransientError } from "../../errors";
+import { fitPayload } from "../../notify/fcm-payload";
 
-/** FCM error codes meaning the token will never work again and should be pruned. */
-const DEAD_TOKEN_CODES = new Set([
-  "messaging/registration-token-not-registered",
-  "messaging/invalid-registration-token",
-  "messaging/invalid-argument",
-]);
+/**
+ * FCM error codes meaning the token will never work again and should be pruned. Not
+ * messaging/invalid-argument: that is FCM refusing the message (too large, a bad key),
+ * and treating it as a dead token once erased every recipient's devices.
+ */
+const DEAD_TOKEN_CODES = new Set(["messaging/registration-token-not-registered", "messaging/invalid-registration-token"]);
 /** Codes worth retrying the whole send for. */
 const TRANSIENT_CODES = new Set(["messaging/server-unavailable", "messaging/internal-error", "messaging/quota-exceeded", "messaging/unavailable"]);
 const FCM_MAX_TOKENS = 500;
@@ -34,6 +35,7 @@ export class FcmMessenger implements Messenger {
   async send(msg: PushMessage): Promise<{ sent: number; invalidTokens: string[] }> {
     if (!this.app && getApps().length === 0) initializeApp();
     const messaging = getMessaging(this.app);
+    const payload = fitPayload(msg);
     let sent = 0;
     let transient = 0;
     const invalidTokens: string[] = [];
@@ -41,8 +43,8 @@ export class FcmMessenger implements Messenger {
       const tokens = msg.tokens.slice(i, i + FCM_MAX_TOKENS);
       const res = await messaging.sendEachForMulticast({
         tokens,
-        notification: { title: msg.title, body: msg.body },
-        data: msg.data,
+        notification: { title: payload.title, body: payload.body },
+        data: payload.data,
         android: { priority: "high" },
         apns: { payload: { aps: { sound: "default" } } },
       });

@@ -19,7 +19,11 @@ export interface CloudTasksQueueOptions {
   app?: App;
   /** Region of the queue functions; defaults to TASKS_LOCATION. */
   location?: string;
-  /** URL Cloud Tasks calls for a queue function; defaults to its cloudfunctions.net URL. */
+  /**
+   * URL Cloud Tasks calls for a queue function. By default firebase-admin chooses: the
+   * function's cloudfunctions.net URL in production, and under CLOUD_TASKS_EMULATOR_HOST
+   * none, so the Cloud Tasks emulator dispatches to the emulated function of the queue.
+   */
   functionUrl?: (functionName: string, location: string, projectId: string) => string;
 }
 
@@ -35,8 +39,7 @@ export class CloudTasksQueue implements TaskQueue {
     const app = this.app();
     const location = this.options.location ?? getConfig().TASKS_LOCATION;
     const fn = QUEUES[queue].functionName;
-    const projectId = app.options.projectId ?? configuredProjectId();
-    const uri = (this.options.functionUrl ?? ((f, l, p) => `https://${l}-${p}.cloudfunctions.net/${f}`))(fn, location, projectId);
+    const uri = this.options.functionUrl?.(fn, location, app.options.projectId ?? configuredProjectId());
     try {
       await getFunctions(app)
         .taskQueue(`locations/${location}/functions/${fn}`)
@@ -44,7 +47,7 @@ export class CloudTasksQueue implements TaskQueue {
           id: opts.id,
           dispatchDeadlineSeconds: opts.dispatchDeadlineSeconds,
           ...(opts.scheduleDelaySeconds ? { scheduleDelaySeconds: opts.scheduleDelaySeconds } : {}),
-          uri,
+          ...(uri ? { uri } : {}),
         });
       return true;
     } catch (err) {

@@ -27,6 +27,7 @@ type ClientOptions = NonNullable<ConstructorParameters<typeof ImageAnnotatorClie
 
 export class GcpVisionProvider implements VisionProvider {
   readonly name = "gcp";
+  readonly imageInput = "uri";
   private client: ImageAnnotatorClient | undefined;
 
   /** `options` are ImageAnnotatorClient options (tests point it at a local REST endpoint). */

@@ -13,9 +13,14 @@ export class FaultyVision implements VisionProvider {
     private readonly faults: FaultInjector,
   ) {}
 
-  /** The wrapped engine's name: the analysis reads bytes for the local engine. */
+  /** The wrapped engine's name, recorded with each analysis. */
   get name(): string {
     return this.inner.name;
+  }
+
+  /** The wrapped engine's image input: the analysis hands bytes to a bytes engine. */
+  get imageInput(): VisionProvider["imageInput"] {
+    return this.inner.imageInput;
   }
 
   async annotate(req: VisionRequest): Promise<AnnotateImageResponse> {
