@@ -70,6 +70,7 @@ describe("functions manifest (firebase-functions discovery of the built lib/)", 
     assert.deepEqual(Object.keys(env).sort(), params.map((p) => p.name).sort(), "the file sets exactly the params");
     for (const p of params) {
       if (p.type === "int") assert.match(env[p.name] ?? "", /^-?\d+$/, `${p.name} is an int param`);
+      if (p.type === "boolean") assert.match(env[p.name] ?? "", /^(true|false)$/, `${p.name} is a boolean param`);
     }
     assert.doesNotThrow(() => ConfigSchema.parse(env));
   });
