@@ -14,6 +14,7 @@ export type AuditAction =
   | "damageReport.resolve"
   | "photo.reprocess"
   | "photo.batchAnalyze"
+  | "ops.import"
   | "image.signedUrl"
   | "chat.addMember"
   | "chat.removeMember";

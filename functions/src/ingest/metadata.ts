@@ -119,12 +119,71 @@ export interface CaptureTime {
   offset: string | null;
 }
 
+/** Capture times that agencies and editing tools write instead of (or as well as) EXIF. */
+export interface XmpIptcTimes {
+  /** XMP photoshop:DateCreated, ISO 8601. */
+  xmpDateCreated?: unknown;
+  /** XMP xmp:CreateDate, ISO 8601. */
+  xmpCreateDate?: unknown;
+  /** IPTC 2:55 DateCreated (CCYYMMDD) and 2:60 TimeCreated (HHMMSS±HHMM). */
+  iptcDateCreated?: unknown;
+  iptcTimeCreated?: unknown;
+}
+
+/** XMP and IPTC capture times, read only when EXIF has none (a second, cheap parse). */
+export async function readXmpIptcTimes(buf: Buffer): Promise<XmpIptcTimes> {
+  const out = (await exifr.parse(buf, {
+    tiff: false, ifd0: false, exif: false, gps: false, interop: false, ifd1: false,
+    xmp: true, iptc: true, icc: false, jfif: false, ihdr: false, makerNote: false, userComment: false,
+    reviveValues: false, translateValues: false, translateKeys: true, mergeOutput: false,
+  } as never)) as Record<string, Record<string, unknown> | undefined> | undefined;
+  return {
+    xmpDateCreated: out?.photoshop?.DateCreated,
+    xmpCreateDate: out?.xmp?.CreateDate,
+    iptcDateCreated: out?.iptc?.DateCreated,
+    iptcTimeCreated: out?.iptc?.TimeCreated,
+  };
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** An XMP ISO 8601 date-time (with at least hours and minutes) → local time and offset. */
+export function xmpDate(v: unknown, flags: string[], flag: string): { local: string; offset: string | null } | null {
+  const s = str(v);
+  if (s === null) return null;
+  const m = ISO_RE.exec(s);
+  const local = m ? exifDate(`${m[1]}:${m[2]}:${m[3]} ${m[4]}:${m[5]}:${m[6] ?? "00"}`, m[7]) : null;
+  if (!m || !local) {
+    flags.push(flag);
+    return null;
+  }
+  const offset = m[8] === undefined ? null : m[8] === "Z" ? "+00:00" : offsetOf(m[8], flags);
+  return { local, offset };
+}
+
+/** IPTC DateCreated "CCYYMMDD" (or "CCYY-MM-DD") with TimeCreated "HHMMSS±HHMM" (or "HH:MM:SS±HH:MM"). */
+export function iptcDate(d: unknown, t: unknown, flags: string[]): { local: string; offset: string | null } | null {
+  const ds = str(d);
+  if (ds === null) return null;
+  const dm = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(ds);
+  const tm = /^(\d{2}):?(\d{2}):?(\d{2})(?:([+-])(\d{2}):?(\d{2}))?$/.exec(str(t) ?? "");
+  // Without TimeCreated the day alone is too coarse to stand for a capture time.
+  const local = dm && tm ? exifDate(`${dm[1]}:${dm[2]}:${dm[3]} ${tm[1]}:${tm[2]}:${tm[3]}`, undefined) : null;
+  if (!local) {
+    flags.push("IPTC_DATE_INVALID");
+    return null;
+  }
+  const offset = tm![4] ? offsetOf(`${tm![4]}${tm![5]}:${tm![6]}`, flags) : null;
+  return { local, offset };
+}
+
 /**
- * The seed's chain: DateTimeOriginal, then CreateDate, then GPS date/time (UTC), then the
+ * The chain: DateTimeOriginal, then CreateDate, then XMP photoshop:DateCreated, then XMP
+ * xmp:CreateDate, then IPTC DateCreated + TimeCreated, then GPS date/time (UTC), then the
  * upload time. OffsetTime (the offset of ModifyDate) stands in when the specific offset
  * tag is missing: a camera writes all three in the same zone.
  */
-export function captureTime(t: RawTags | null, uploadTime: Date, flags: string[]): CaptureTime {
+export function captureTime(t: RawTags | null, uploadTime: Date, flags: string[], x: XmpIptcTimes = {}): CaptureTime {
   if (t) {
     const chain: [TakenAtSource, unknown, unknown, unknown][] = [
       ["DateTimeOriginal", t.DateTimeOriginal, t.SubSecTimeOriginal, t.OffsetTimeOriginal ?? t.OffsetTime],
@@ -140,15 +199,24 @@ export function captureTime(t: RawTags | null, uploadTime: Date, flags: string[]
       const offset = offsetOf(offsetTag, flags);
       return { takenAt: offset ? `${local}${offset}` : local, takenAtSource: source, offset };
     }
-    const g = gpsDate(t);
-    if (g) return { takenAt: g, takenAtSource: "GPSDateTime", offset: "+00:00" };
   }
+  const fallbacks: [TakenAtSource, () => { local: string; offset: string | null } | null][] = [
+    ["XmpDateCreated", () => xmpDate(x.xmpDateCreated, flags, "XMP_DATECREATED_INVALID")],
+    ["XmpCreateDate", () => xmpDate(x.xmpCreateDate, flags, "XMP_CREATEDATE_INVALID")],
+    ["IptcDateCreated", () => iptcDate(x.iptcDateCreated, x.iptcTimeCreated, flags)],
+  ];
+  for (const [source, read] of fallbacks) {
+    const found = read();
+    if (found) return { takenAt: found.offset ? `${found.local}${found.offset}` : found.local, takenAtSource: source, offset: found.offset };
+  }
+  const g = t ? gpsDate(t) : null;
+  if (g) return { takenAt: g, takenAtSource: "GPSDateTime", offset: "+00:00" };
   return { takenAt: uploadTime.toISOString(), takenAtSource: "UploadTime", offset: "+00:00" };
 }
 
-export function summarize(t: RawTags | null, uploadTime: Date, extraFlags: string[] = []): ExifSummary {
+export function summarize(t: RawTags | null, uploadTime: Date, extraFlags: string[] = [], x: XmpIptcTimes = {}): ExifSummary {
   const flags = [...extraFlags];
-  const time = captureTime(t, uploadTime, flags);
+  const time = captureTime(t, uploadTime, flags, x);
   const o = t ? num(t.Orientation) : null;
   return {
     ...time,
@@ -170,5 +238,13 @@ export async function extractExif(buf: Buffer, uploadTime: Date): Promise<ExifSu
   } catch {
     flags.push("EXIF_UNREADABLE");
   }
-  return summarize(tags, uploadTime, flags);
+  let x: XmpIptcTimes = {};
+  if (exifDate(tags?.DateTimeOriginal, undefined) === null && exifDate(tags?.CreateDate, undefined) === null) {
+    try {
+      x = await readXmpIptcTimes(buf);
+    } catch {
+      flags.push("XMP_IPTC_UNREADABLE");
+    }
+  }
+  return summarize(tags, uploadTime, flags, x);
 }

@@ -5,7 +5,8 @@ export const PhotoStatusSchema = z.enum(["PENDING", "QUEUED", "PROCESSING", "COM
 export type PhotoStatus = z.infer<typeof PhotoStatusSchema>;
 export const TERMINAL_PHOTO_STATUSES: readonly PhotoStatus[] = ["COMPLETED", "FAILED", "REJECTED"];
 
-export const TakenAtSourceSchema = z.enum(["DateTimeOriginal", "CreateDate", "GPSDateTime", "UploadTime"]);
+/** EXIF tags, then XMP (photoshop:DateCreated, xmp:CreateDate) and IPTC (DateCreated + TimeCreated), then GPS time, then the upload. */
+export const TakenAtSourceSchema = z.enum(["DateTimeOriginal", "CreateDate", "XmpDateCreated", "XmpCreateDate", "IptcDateCreated", "GPSDateTime", "UploadTime"]);
 export type TakenAtSource = z.infer<typeof TakenAtSourceSchema>;
 
 export const GpsSchema = z.object({

@@ -151,9 +151,9 @@ describe("local vision engine", function () {
   });
 
   it("keeps only OCR words that carry letters or digits with enough confidence", () => {
-    fc.assert(fc.property(fc.stringMatching(/^[^\p{L}\p{N}]*$/u), fc.integer({ min: 0, max: 100 }), (s, c) => !keep(s, c)));
-    assert.ok(keep("004817", 70));
-    assert.ok(!keep("7", 70));
-    assert.ok(keep("7", 95));
+    fc.assert(fc.property(fc.stringMatching(/^[^\p{L}\p{N}]*$/u), fc.double({ min: 0, max: 1, noNaN: true }), (s, c) => !keep(s, c)));
+    assert.ok(keep("004817", 0.7));
+    assert.ok(!keep("7", 0.7));
+    assert.ok(keep("7", 0.95));
   });
 });

@@ -8,16 +8,19 @@ import { errorMessage } from "../../errors";
 import { log } from "../../log";
 import { ApiError } from "../errors";
 import type { ApiRequest } from "./body";
+import { CHAT_ROUTES } from "./chat-routes";
 import { OPS_ROUTES } from "./ops-routes";
 import { matchRoute, ROUTES, type Route } from "./routes";
 import { snakeCase, snakeKey } from "./snake-case";
 
 export const API_PREFIX = "/api/v1/images/";
 export const OPS_PREFIX = "/api/v1/ops/";
+export const CHAT_PREFIX = "/api/v1/chat/";
 
 /** Each prefix and its routes; a path is routed by the first prefix it contains. */
 const TABLES: readonly { prefix: string; routes: readonly Route[] }[] = [
   { prefix: OPS_PREFIX, routes: OPS_ROUTES },
+  { prefix: CHAT_PREFIX, routes: CHAT_ROUTES },
   { prefix: API_PREFIX, routes: ROUTES },
 ];
 

@@ -1,6 +1,6 @@
 // The local vision engine: a VisionProvider that runs offline and answers in Vision's
 // AnnotateImageResponse shape, so the analysis code cannot tell it from the real API.
-// OCR is tesseract.js; labels, objects and image properties come from pixel statistics
+// OCR is PaddleOCR (PP-OCRv4, ./ocr); labels, objects and image properties come from pixel statistics
 // and classical detectors (corrosion by colour, cracks by shape).
 import sharp from "sharp";
 import type { VisionProvider, VisionRequest } from "../../../ports";
@@ -16,11 +16,11 @@ import { recognize, terminateOcr, type OcrWord } from "./ocr";
 /** Detectors look at a shrunk copy: regions matter, not fine detail. */
 const DETECTOR_EDGE = 512;
 /**
- * OCR input: grey, at most this long, lightly median-filtered. Surface grain (concrete,
- * paint) otherwise makes tesseract chase "letters" for seconds; real text survives both.
+ * OCR input: colour, at most this long. PP-OCR reads drum counters (white on black, red
+ * decimals) better in colour than grey or median-filtered (eval/meters, tune part).
  */
 const OCR_EDGE = 1600;
-/** Images thinner than this hold no readable text (and break tesseract's layout analysis). */
+/** Images thinner than this hold no readable text. */
 const MIN_OCR_EDGE = 16;
 /** Below this mean luminance Vision-like labels call the scene dark. */
 const DARK_BRIGHTNESS = 0.15;
@@ -70,8 +70,6 @@ export class LocalVisionEngine implements VisionProvider {
     const oriented = sharp(content, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).rotate();
     const { data, info } = await oriented
       .resize({ width: OCR_EDGE, height: OCR_EDGE, fit: "inside", withoutEnlargement: true })
-      .greyscale()
-      .median(3)
       .png({ compressionLevel: 1 })
       .toBuffer({ resolveWithObject: true });
     const meta = await sharp(content, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
