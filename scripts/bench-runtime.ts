@@ -1,20 +1,24 @@
-// npm run bench:runtime [-- --rounds <n>] [--concurrency <cap>] [--no-write]
+// npm run bench:runtime [-- --rounds <n>] [--big <n>] [--only burst,big,single] [--concurrency <cap>|deployed] [--json <file>]
 // Throughput and latency of the local runtime on the bundled samples: the exported
 // functions on local adapters and the Firestore emulator, as `npm run process` runs them.
-//  - burst: <rounds> copies of the six samples uploaded at once → photos/minute and
-//    upload→COMPLETED per photo (median, p95), once with the queue table's concurrency
-//    and once capped (--concurrency, default 2);
-//  - one at a time: each sample uploaded after the previous one completed → latency
-//    without contention.
-// Writes the figures into docs/benchmarks.md, section "Local runtime" (unless --no-write).
-import { cpus } from "node:os";
+//  - burst: <rounds> copies of the six samples (18 by default) uploaded at once →
+//    photos/minute and upload→COMPLETED per photo (median, p95);
+//  - big: <big> photos (200 by default) uploaded at once, the same figures;
+//  - single: each sample uploaded after the previous one completed → latency without
+//    contention, and the Firestore work per photo (round trips, reads, writes by
+//    collection; scripts/firestore-ops.ts).
+// Every copy has distinct bytes (a JPEG comment) so the Vision cache never answers. Each
+// run is its own runtime (fresh bucket) with one warm-up photo first (model loads, JIT).
+// Prints a Markdown table and, with --json, writes the figures for docs/benchmarks.md.
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { countFirestoreOps, type FirestoreOps } from "./firestore-ops";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
 
 const ROOT = resolve(__dirname, "..");
+const ops = countFirestoreOps();
 
 /**
  * A copy with different bytes but the same pixels (a JPEG comment after SOI), so the
@@ -38,10 +42,36 @@ function quantile(xs: number[], q: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
+export interface RunFigures {
+  run: string;
+  photos: number;
+  completed: number;
+  wallSeconds: number;
+  photosPerMinute: number;
+  p50: number;
+  p95: number;
+  load: number;
+  /** CPU seconds of this process (all its threads: sharp, OCR) per photo; the emulator's are not in it. */
+  cpuPerPhoto: number;
+}
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const ri = argv.indexOf("--rounds");
-  const rounds = ri >= 0 ? Math.max(1, Number(argv[ri + 1])) : 3;
+  const rounds = Math.max(1, Number(arg(argv, "--rounds") ?? 3));
+  const big = Math.max(0, Number(arg(argv, "--big") ?? 200));
+  const only = new Set((arg(argv, "--only") ?? "burst,big,single").split(","));
+  const conc = arg(argv, "--concurrency");
+  const maxConcurrency = conc === undefined ? undefined : conc === "deployed" ? "deployed" : Math.max(1, Number(conc));
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { processPhotos } = await import("../functions/src/local/session");
   const { ensureSamples, seedSampleAsset } = await import("../functions/src/local/samples/generate");
@@ -51,113 +81,74 @@ async function main(): Promise<void> {
   const manifest = await ensureSamples(samplesDir);
   const work = await mkdtemp(join(tmpdir(), "fieldlens-bench-"));
   const sampleFiles = manifest.samples.map((s) => join(samplesDir, s.file));
-  const burstFiles: string[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const s of manifest.samples) {
-      const f = join(work, `r${r}-${s.file}`);
-      await uniqueCopy(join(samplesDir, s.file), f, `burst ${r}`);
-      burstFiles.push(f);
-    }
-  }
-  const ci = argv.indexOf("--concurrency");
-  const cap = ci >= 0 ? Math.max(1, Number(argv[ci + 1])) : 2;
   const completedSeconds = (o: { summaries: { status: string; seconds: number | null }[] }) =>
     o.summaries.flatMap((s) => (s.status === "COMPLETED" && s.seconds !== null ? [s.seconds] : []));
 
-  /** One runtime: a warm-up photo, then `files` uploaded at once. */
-  const burstRun = async (maxConcurrency: number | undefined, tag: string) => {
-    const rt = await LocalRuntime.start({ root: join(work, `bucket-${tag}`), print: () => undefined, maxConcurrency });
+  const startRuntime = async (tag: string) => {
+    // The option's type differs between versions (number, or number | "deployed").
+    const rt = await LocalRuntime.start({ root: join(work, `bucket-${tag}`), print: () => undefined, maxConcurrency: maxConcurrency as never });
     await seedSampleAsset();
     await seedLocalUser("bench-user");
-    const run = (files: string[]) => processPhotos(rt, { files, uid: "bench-user", assetId: manifest.assetId, timeoutMs: 900_000 });
-    // Warm-up: loads the OCR model and JIT-compiles the detectors.
+    const run = (files: string[]) => processPhotos(rt, { files, uid: "bench-user", assetId: manifest.assetId, timeoutMs: 1_800_000 });
     const warm = join(work, `warm-up-${tag}.jpg`);
     await uniqueCopy(sampleFiles[0], warm, `warm-up ${tag}`);
     await run([warm]);
     await rt.idle();
+    return { rt, run };
+  };
+  const copies = async (tag: string, n: number) => {
     const files: string[] = [];
-    for (let r = 0; r < rounds; r++) {
-      for (const s of manifest.samples) {
-        const f = join(work, `${tag}-r${r}-${s.file}`);
-        await uniqueCopy(join(samplesDir, s.file), f, `${tag} ${r}`);
-        files.push(f);
-      }
+    for (let i = 0; i < n; i++) {
+      const src = sampleFiles[i % sampleFiles.length];
+      const f = join(work, `${tag}-${i}-${src.split("/").pop()}`);
+      await uniqueCopy(src, f, `${tag} ${i}`);
+      files.push(f);
     }
-    const outcome = await run(files);
-    await rt.idle();
-    return { rt, run, outcome, files };
+    return files;
   };
 
-  const table = await burstRun(undefined, "table");
-  await table.rt.stop();
-  const capped = await burstRun(cap, "capped");
-  const single: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const f of sampleFiles) {
-      const copy = join(work, `single-${r}-${f.split("/").pop()}`);
-      await uniqueCopy(f, copy, `single ${r}`);
-      single.push(...completedSeconds(await capped.run([copy])));
-      await capped.rt.idle();
+  const results: RunFigures[] = [];
+  const burst = async (tag: string, label: string, n: number) => {
+    const { rt, run } = await startRuntime(tag);
+    const files = await copies(tag, n);
+    const cpu0 = cpuSeconds();
+    const outcome = await run(files);
+    await rt.idle();
+    await rt.stop();
+    const lat = completedSeconds(outcome);
+    results.push({ run: label, photos: n, completed: lat.length, wallSeconds: outcome.elapsedSeconds, photosPerMinute: (lat.length / outcome.elapsedSeconds) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / n });
+  };
+  if (only.has("burst")) await burst("burst", `burst: ${rounds * 6} photos uploaded at once`, rounds * 6);
+  if (only.has("big") && big > 0) await burst("big", `burst: ${big} photos uploaded at once`, big);
+
+  let perPhoto: FirestoreOps | null = null;
+  if (only.has("single")) {
+    const { rt, run } = await startRuntime("single");
+    const files = await copies("single", rounds * 6);
+    const lat: number[] = [];
+    const started = Date.now();
+    const cpu0 = cpuSeconds();
+    ops.reset();
+    for (const f of files) {
+      lat.push(...completedSeconds(await run([f])));
+      await rt.idle();
     }
+    const total = ops.snapshot();
+    const wall = (Date.now() - started) / 1000;
+    await rt.stop();
+    const per = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / files.length) * 10) / 10]));
+    perPhoto = { rpcs: per(total.rpcs), reads: per(total.reads), writes: per(total.writes) };
+    results.push({ run: `one at a time: ${files.length} photos`, photos: files.length, completed: lat.length, wallSeconds: wall, photosPerMinute: (lat.length / wall) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / files.length });
   }
-  await capped.rt.stop();
   await rm(work, { recursive: true, force: true });
 
   const fmt = (n: number) => n.toFixed(1);
-  const burstRow = (label: string, b: typeof table) => {
-    const lat = completedSeconds(b.outcome);
-    const perMin = (lat.length / b.outcome.elapsedSeconds) * 60;
-    return `| ${label}: ${b.files.length} photos uploaded at once | ${lat.length}/${b.files.length} | ${fmt(b.outcome.elapsedSeconds)} | **${fmt(perMin)}** | ${fmt(quantile(lat, 0.5))} | ${fmt(quantile(lat, 0.95))} |`;
-  };
-  const singleTotal = single.reduce((a, b) => a + b, 0);
-  const rows = [
-    burstRow("burst, queue table concurrency (high_priority 20)", table),
-    burstRow(`burst, concurrency capped at ${cap} (\`--concurrency ${cap}\`)`, capped),
-    `| one at a time: ${single.length} photos | ${single.length}/${rounds * sampleFiles.length} | ${fmt(singleTotal)} | ${fmt((single.length / singleTotal) * 60)} | ${fmt(quantile(single, 0.5))} | ${fmt(quantile(single, 0.95))} |`,
-  ];
-  const section = `## Local runtime
-
-\`npm run bench:runtime\` (root; runs \`scripts/bench-runtime.ts\` under the Firestore
-emulator launcher). The local runtime hosts the exported functions exactly as \`npm run
-process\` does: directory-bucket finalize events, the in-process queues with the queue
-table's limits (high_priority: 20 concurrent, 10/s), Firestore triggers by snapshot
-listeners, and the local vision engine (tesseract.js OCR with one shared worker, the
-corrosion and crack detectors). Inputs are the six generated samples (1600×1200 JPEG),
-${rounds} copies each, every copy with distinct bytes (a JPEG comment) so the Vision cache
-never answers. "Upload→COMPLETED" is from writing the object into the bucket to
-the photo document turning COMPLETED, observed through a snapshot listener; the runtime
-polls the bucket every 250 ms and waits one poll for a file to settle, so about 0.3–0.5 s
-of each figure is the watcher. One warm-up photo runs first (OCR model load).
-
-Machine: ${cpus().length} shared vCPUs (other work running), node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
-
-| run | completed | wall s | photos/min | upload→COMPLETED median s | p95 s |
-|---|---:|---:|---:|---:|---:|
-${rows.join("\n")}
-
-Where the time goes: OCR dominates (one tesseract worker serves every photo, so
-concurrent photos queue for it; textured surfaces cost 1–4 s each, a clean meter display
-under 0.5 s), then the Firestore round trips of the pipeline (each photo makes about 30
-reads and writes, several in transactions: the Vision budget ledger is one document every
-photo charges, which serialises the burst). With the deployed concurrency of 20 the
-emulator's pessimistic transaction locks time out on that document ("ABORTED: Transaction
-lock timeout"), the task answers 500 and the queue retries it after its 10 s backoff,
-which is why the uncapped burst is slower than the capped one on this machine; every
-photo still completes. The detectors work on a 512 px copy and take tens of
-milliseconds.
-`;
-  console.log(section);
-  if (!argv.includes("--no-write")) {
-    const docPath = join(ROOT, "docs", "benchmarks.md");
-    let doc = await readFile(docPath, "utf8").catch(() => "# Benchmarks\n");
-    const start = doc.indexOf("## Local runtime");
-    if (start >= 0) {
-      const next = doc.indexOf("\n## ", start + 1);
-      doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next) : "");
-    } else doc = `${doc.trimEnd()}\n\n${section}`;
-    await writeFile(docPath, doc);
-    console.log("updated docs/benchmarks.md (section \"Local runtime\")");
-  }
+  console.log(`cores ${availableParallelism()}, node ${process.version}, concurrency ${conc ?? "default"}\n`);
+  console.log("| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) | CPU s / photo |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) console.log(`| ${r.run} | ${r.completed}/${r.photos} | ${fmt(r.wallSeconds)} | ${fmt(r.photosPerMinute)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.load)} | ${r.cpuPerPhoto.toFixed(2)} |`);
+  if (perPhoto) console.log(`\nFirestore per photo (one at a time, runtime included): ${JSON.stringify(perPhoto)}`);
+  const out = arg(argv, "--json");
+  if (out) await writeFile(resolve(process.env.INIT_CWD ?? process.cwd(), out), `${JSON.stringify({ results, perPhoto, cores: availableParallelism(), node: process.version, at: new Date().toISOString() }, null, 2)}\n`);
 }
 
 main().then(

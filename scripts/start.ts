@@ -92,8 +92,8 @@ async function main(): Promise<void> {
     setInterval(() => writeFileSync(join(stateDir, `faults-${process.pid}.json`), JSON.stringify(rt.faults?.counts ?? {})), 1000).unref();
   }
   const rec = rt.startReport;
-  if (rec && (rec.bucket.repaired || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
-    say(`reconciled with the bucket: ${rec.bucket.repaired} record(s) re-created (${rec.bucket.rejected} rejected), ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);
+  if (rec && (rec.bucket.repaired || rec.bucket.redelivered || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
+    say(`reconciled with the bucket: ${rec.bucket.repaired} quarantined record(s) re-created (${rec.bucket.rejected} rejected), ${rec.bucket.redelivered} upload(s) without a record delivered again, ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);
   }
   const hosted = rt.describe();
   say(`local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
@@ -106,8 +106,10 @@ async function main(): Promise<void> {
   let api: { baseUrl: string; close(): Promise<void> } | null = null;
   if (!argv.includes("--no-api")) {
     const { serveApi } = await import("../functions/src/local/serve-api");
-    api = await serveApi(port);
+    api = await serveApi(port, { staticDir: resolve(ROOT, "hosting") });
     say(`  REST API: ${api.baseUrl}`);
+    const { mintLocalToken } = await import("../functions/src/auth/local-token");
+    say(`  ops dashboard: ${new URL("/", api.baseUrl).href}#token=${mintLocalToken("admin", { role: "admin", teamIds: [] })}`);
   }
 
   // Status changes of every photo, whoever uploaded it (inbox, API, a script).

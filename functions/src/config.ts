@@ -7,6 +7,9 @@ import { defineBoolean, defineInt, defineString } from "firebase-functions/param
 const DEFAULTS = {
   MAX_UPLOAD_BYTES: 30 * 1024 * 1024,
   MAX_PIXELS: 100_000_000,
+  // Memory the HEIC (wasm) decoder may use for one photo; 512 MiB admits 50.3 MP, e.g. an
+  // iPhone's 48 MP HEIC (measured: docs/benchmarks.md, "HEIC decode memory").
+  HEIC_DECODE_MEMORY_MB: 512,
   DISPLAY_MAX_BYTES: 2 * 1024 * 1024,
   DISPLAY_LONG_EDGE: 2048,
   THUMB_LONG_EDGE: 320,
@@ -27,6 +30,10 @@ const DEFAULTS = {
 export const params = {
   MAX_UPLOAD_BYTES: defineInt("MAX_UPLOAD_BYTES", { default: DEFAULTS.MAX_UPLOAD_BYTES, description: "Largest accepted upload in bytes" }),
   MAX_PIXELS: defineInt("MAX_PIXELS", { default: DEFAULTS.MAX_PIXELS, description: "Decompression-bomb guard: most pixels an upload may decode to" }),
+  HEIC_DECODE_MEMORY_MB: defineInt("HEIC_DECODE_MEMORY_MB", {
+    default: DEFAULTS.HEIC_DECODE_MEMORY_MB,
+    description: "Memory (MiB) the HEIC decoder may use for one photo; larger HEICs are rejected",
+  }),
   DISPLAY_MAX_BYTES: defineInt("DISPLAY_MAX_BYTES", { default: DEFAULTS.DISPLAY_MAX_BYTES }),
   DISPLAY_LONG_EDGE: defineInt("DISPLAY_LONG_EDGE", { default: DEFAULTS.DISPLAY_LONG_EDGE }),
   THUMB_LONG_EDGE: defineInt("THUMB_LONG_EDGE", { default: DEFAULTS.THUMB_LONG_EDGE }),
@@ -65,6 +72,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 export const ConfigSchema = z.object({
   MAX_UPLOAD_BYTES: int(1),
   MAX_PIXELS: int(1),
+  HEIC_DECODE_MEMORY_MB: int(64),
   DISPLAY_MAX_BYTES: int(10_000),
   DISPLAY_LONG_EDGE: int(64),
   THUMB_LONG_EDGE: int(16),

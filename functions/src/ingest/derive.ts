@@ -68,7 +68,29 @@ function tooManyPixels(w: number, h: number, max: number): BadImageError {
   return new BadImageError("TOO_MANY_PIXELS", `the image is ${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP, over the ${(max / 1e6).toFixed(1)} MP limit (possible decompression bomb)`);
 }
 
-async function openHeic(buf: Buffer, maxPixels: number): Promise<Source> {
+/**
+ * Peak resident memory per pixel of a HEIC decode through heic-decode (libheif-js, wasm),
+ * measured by `npm run --silent bench:heic` (docs/benchmarks.md, "HEIC decode memory"):
+ * the decoder's heap, the RGBA output and its copy into the sharp pipeline.
+ */
+export const HEIC_BYTES_PER_PIXEL = 10;
+/** Fixed cost of the decoder (wasm module and heap) before any pixel, over the process baseline. */
+export const HEIC_BASE_BYTES = 32 * 2 ** 20;
+
+/** The most pixels a HEIC may have to decode within `memoryBytes`. */
+export function heicMaxPixels(memoryBytes: number): number {
+  return Math.max(0, Math.floor((memoryBytes - HEIC_BASE_BYTES) / HEIC_BYTES_PER_PIXEL));
+}
+
+function heicTooLarge(w: number, h: number, max: number): BadImageError {
+  const need = (HEIC_BASE_BYTES + w * h * HEIC_BYTES_PER_PIXEL) / 2 ** 20;
+  return new BadImageError(
+    "TOO_MANY_PIXELS",
+    `the HEIC image is ${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP; decoding it would need about ${need.toFixed(0)} MiB, over the HEIC limit of ${(max / 1e6).toFixed(1)} MP`,
+  );
+}
+
+async function openHeic(buf: Buffer, maxPixels: number, heicMaxPixels: number): Promise<Source> {
   // Imported lazily: the wasm decoder costs memory and start-up only when a HEIC arrives.
   const decode = (await import("heic-decode")).default;
   let images: Awaited<ReturnType<typeof decode.all>>;
@@ -89,6 +111,9 @@ async function openHeic(buf: Buffer, maxPixels: number): Promise<Source> {
     if (!primary) throw new BadImageError("CORRUPT", "the HEIF file contains no image");
     // The container declares the size: refuse bombs before decoding a single pixel.
     if (primary.width * primary.height > maxPixels) throw tooManyPixels(primary.width, primary.height, maxPixels);
+    // The wasm decoder holds the whole picture several times over (see HEIC_BYTES_PER_PIXEL):
+    // its own cap, so a 1.8 MB grid cannot take the function past its memory.
+    if (primary.width * primary.height > heicMaxPixels) throw heicTooLarge(primary.width, primary.height, heicMaxPixels);
     let decoded: { width: number; height: number; data: Uint8ClampedArray };
     try {
       decoded = await primary.decode();
@@ -125,8 +150,8 @@ async function openWithSharp(buf: Buffer, maxPixels: number): Promise<Source> {
   };
 }
 
-export function openSource(buf: Buffer, kind: ImageKind, maxPixels: number): Promise<Source> {
-  return kind === "heic" || kind === "heif" ? openHeic(buf, maxPixels) : openWithSharp(buf, maxPixels);
+export function openSource(buf: Buffer, kind: ImageKind, maxPixels: number, opts: { heicMaxPixels: number }): Promise<Source> {
+  return kind === "heic" || kind === "heif" ? openHeic(buf, maxPixels, opts.heicMaxPixels) : openWithSharp(buf, maxPixels);
 }
 
 interface Raster {

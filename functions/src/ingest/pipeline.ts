@@ -2,7 +2,7 @@
 // Storage trigger and the `inspect` CLI both call processUpload, so they cannot disagree.
 import type { Config } from "../config";
 import type { ExifSummary, PixelSignals, Quality } from "../schema/photo";
-import { BadImageError, derive, openSource, type DerivedImage } from "./derive";
+import { BadImageError, derive, heicMaxPixels, openSource, type DerivedImage } from "./derive";
 import { sha256 } from "./hashes";
 import { extractExif } from "./metadata";
 import { sniff } from "./sniff";
@@ -10,6 +10,8 @@ import { sniff } from "./sniff";
 export interface IngestLimits {
   maxUploadBytes: number;
   maxPixels: number;
+  /** HEIC's own cap, from the memory its decoder needs per pixel (heicMaxPixels). */
+  heicMaxPixels: number;
   displayMaxBytes: number;
   displayLongEdge: number;
   thumbLongEdge: number;
@@ -19,6 +21,7 @@ export function limitsFromConfig(c: Config): IngestLimits {
   return {
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     maxPixels: c.MAX_PIXELS,
+    heicMaxPixels: heicMaxPixels(c.HEIC_DECODE_MEMORY_MB * 2 ** 20),
     displayMaxBytes: c.DISPLAY_MAX_BYTES,
     displayLongEdge: c.DISPLAY_LONG_EDGE,
     thumbLongEdge: c.THUMB_LONG_EDGE,
@@ -101,7 +104,7 @@ export async function processUpload(bytes: Buffer, opts: { uploadTime: Date; lim
   }
 
   try {
-    const source = await openSource(bytes, kind.kind, limits.maxPixels);
+    const source = await openSource(bytes, kind.kind, limits.maxPixels, { heicMaxPixels: limits.heicMaxPixels });
     const derived = await derive(source, limits);
     const exif = await extractExif(bytes, opts.uploadTime);
     return {

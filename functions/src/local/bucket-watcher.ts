@@ -1,10 +1,15 @@
 // Watches the directory bucket's uploads/ and turns each new object into a finalize
-// event, delivered at least once like Eventarc does: a file counts as written once its
-// size and mtime hold still across two scans; delivery is recorded in _localEvents, so a
-// restarted runtime delivers whatever was not delivered before (and nothing twice on
-// purpose); a handler that throws gets the event again, with backoff.
+// event, delivered at least once like Eventarc does. File-system events (fs.watch,
+// recursive) say when something changed; a file counts as written once its size and
+// mtime hold still across a short settle check (a copy dropped in by hand may still be
+// growing; the store's own writes are atomic renames and pass at once). A slow rescan
+// catches anything the events missed (fs.watch may drop events under load). Delivery is
+// recorded in _localEvents, so a restarted runtime delivers whatever was not delivered
+// before (and nothing twice on purpose); a handler that throws gets the event again, with
+// backoff.
 import { createHash } from "node:crypto";
-import { readdir, stat } from "node:fs/promises";
+import { watch, type FSWatcher } from "node:fs";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { DirectoryObjectStore } from "../adapters/local/directory-store";
 import { errorMessage } from "../errors";
@@ -27,17 +32,20 @@ export interface BucketWatcherOptions {
   /** Only objects under this prefix fire events (the trigger ignores everything else anyway). */
   prefix?: string;
   deliver: Deliver;
-  pollMs?: number;
+  /** How long size and mtime must hold still before a file counts as written (ms). */
+  settleMs?: number;
+  /** Safety-net rescan interval (ms); file-system events do the work in between. */
+  rescanMs?: number;
   maxAttempts?: number;
   onEvent?: (e: BucketEvent) => void;
 }
 
-interface Seen {
+export const DEFAULT_SETTLE_MS = 50;
+export const DEFAULT_RESCAN_MS = 5_000;
+
+interface FileState {
   size: number;
   mtimeMs: number;
-  stableScans: number;
-  /** Key of the generation already handed to delivery. */
-  handled: string | null;
 }
 
 export function eventIdFor(bucket: string, name: string, generation: string): string {
@@ -45,36 +53,56 @@ export function eventIdFor(bucket: string, name: string, generation: string): st
 }
 
 export class BucketWatcher {
-  private readonly seen = new Map<string, Seen>();
+  /** Per object name: the file state and generation key last handed to delivery. */
+  private readonly handled = new Map<string, FileState & { key: string }>();
+  /** Settle checks running, per name; a name changed meanwhile is checked again after. */
+  private readonly settling = new Map<string, Promise<void>>();
+  private readonly recheck = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  private fsWatcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | null = null;
   private stopped = true;
   private readonly prefix: string;
+  private readonly base: string;
 
   constructor(private readonly opts: BucketWatcherOptions) {
     this.prefix = opts.prefix ?? "uploads/";
+    this.base = join(opts.store.root, opts.bucket);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
+    const dir = join(this.base, ...this.prefix.split("/").filter(Boolean));
+    // The folder must exist to be watched; an empty one is what an empty bucket looks like.
+    await mkdir(dir, { recursive: true });
+    this.fsWatcher = watch(dir, { recursive: true }, (_event, file) => {
+      if (file) void this.settle(`${this.prefix}${String(file).split(sep).join("/")}`);
+      // No name (some platforms under load): look everywhere.
+      else void this.scan();
+    });
+    // A watcher that fails (the folder removed) leaves the rescan to carry on.
+    this.fsWatcher.on("error", () => undefined);
     await this.scan();
     this.schedule();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.fsWatcher?.close();
+    this.fsWatcher = null;
     if (this.timer) clearTimeout(this.timer);
     await this.scanning;
+    await Promise.allSettled([...this.settling.values()]);
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Events being delivered right now (retries waiting count too). */
+  /** Events being settled or delivered right now (retries waiting count too). */
   get busy(): number {
-    return this.inFlight.size;
+    return this.inFlight.size + this.settling.size;
   }
 
-  /** Scans now (tests and the CLI use it to avoid waiting for the next poll). */
+  /** Scans now and waits for what it found to settle (tests, the CLI and idle() use it). */
   scanNow(): Promise<void> {
     return this.scan();
   }
@@ -83,7 +111,8 @@ export class BucketWatcher {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       void this.scan().finally(() => this.schedule());
-    }, this.opts.pollMs ?? 250);
+    }, this.opts.rescanMs ?? DEFAULT_RESCAN_MS);
+    this.timer.unref();
   }
 
   private scan(): Promise<void> {
@@ -92,33 +121,61 @@ export class BucketWatcher {
   }
 
   private async doScan(): Promise<void> {
-    const base = join(this.opts.store.root, this.opts.bucket);
-    const files = await listFiles(join(base, ...this.prefix.split("/").filter(Boolean)));
+    const files = await listFiles(join(this.base, ...this.prefix.split("/").filter(Boolean)));
     const present = new Set<string>();
+    const checks: Promise<void>[] = [];
     for (const file of files) {
-      const name = relative(base, file).split(sep).join("/");
+      const name = relative(this.base, file).split(sep).join("/");
       present.add(name);
-      let st;
-      try {
-        st = await stat(file);
-      } catch {
-        continue;
+      const done = this.handled.get(name);
+      if (done) {
+        const st = await fileState(file);
+        if (st && st.size === done.size && st.mtimeMs === done.mtimeMs) continue;
       }
-      const prev = this.seen.get(name);
-      const same = prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs;
-      const entry: Seen = same ? { ...prev, stableScans: prev.stableScans + 1 } : { size: st.size, mtimeMs: st.mtimeMs, stableScans: 0, handled: prev?.handled ?? null };
-      this.seen.set(name, entry);
-      // Not yet settled: a copy may still be in progress.
-      if (entry.stableScans < 1 || this.stopped) continue;
-      const obj = await this.opts.store.stat(this.opts.bucket, name);
-      if (!obj) continue;
-      const key = `${obj.generation}:${obj.size}`;
-      if (entry.handled === key) continue;
-      entry.handled = key;
-      const p = this.deliver(obj).finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
+      checks.push(this.settle(name));
     }
-    for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
+    for (const name of this.handled.keys()) if (!present.has(name)) this.handled.delete(name);
+    await Promise.all(checks);
+  }
+
+  /** Waits for the file to hold still, then hands a generation not yet handled to delivery. */
+  private settle(name: string): Promise<void> {
+    if (!name.startsWith(this.prefix) || name.split("/").some((part) => part.startsWith("."))) return Promise.resolve();
+    const running = this.settling.get(name);
+    if (running) {
+      this.recheck.add(name);
+      return running;
+    }
+    const p = this.settleOnce(name).finally(() => {
+      this.settling.delete(name);
+      if (this.recheck.delete(name) && !this.stopped) void this.settle(name);
+    });
+    this.settling.set(name, p);
+    return p;
+  }
+
+  private async settleOnce(name: string): Promise<void> {
+    const file = join(this.base, ...name.split("/"));
+    let before = await fileState(file);
+    if (!before) return;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, this.opts.settleMs ?? DEFAULT_SETTLE_MS));
+      if (this.stopped) return;
+      const now = await fileState(file);
+      if (!now) return;
+      if (now.size === before.size && now.mtimeMs === before.mtimeMs) break;
+      before = now;
+    }
+    const obj = await this.opts.store.stat(this.opts.bucket, name);
+    if (!obj) return;
+    const key = `${obj.generation}:${obj.size}`;
+    if (this.handled.get(name)?.key === key) {
+      this.handled.set(name, { ...before, key });
+      return;
+    }
+    this.handled.set(name, { ...before, key });
+    const p = this.deliver(obj).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
   }
 
   private async deliver(obj: StoredObject): Promise<void> {
@@ -145,6 +202,16 @@ export class BucketWatcher {
         await sleepUnlessStopped(retryIn * 1000, () => this.stopped);
       }
     }
+  }
+}
+
+/** Size and mtime of a regular file, or null when it is gone or not a file. */
+async function fileState(file: string): Promise<FileState | null> {
+  try {
+    const st = await stat(file);
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : null;
+  } catch {
+    return null;
   }
 }
 

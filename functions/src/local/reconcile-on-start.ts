@@ -2,8 +2,10 @@
 // in line with the bucket and the outbox journal, whatever the previous runtime's death
 // cost. The emulator keeps data in memory and is exported now and then, so a kill can
 // lose every write since the last export; all of it is derivable again:
-//   1. objects under uploads/ and quarantine/ without a record: the production bucket
-//      reconciler, unbounded here (minimum age 0: nothing else is delivering events yet);
+//   1. objects under quarantine/ without a record: the production bucket reconciler,
+//      unbounded here; objects under uploads/ without a record get their delivery
+//      marker (_localEvents) dropped, so the watcher delivers them again through the
+//      storage function like any new upload (in parallel, once the runtime serves);
 //   2. photos not yet terminal whose task is gone from the local queue: enqueued again
 //      (deterministic ids, so a task that is there is left alone);
 //   3. terminal photos: the notice their status change owes is created if absent (the
@@ -14,7 +16,7 @@
 import { errorMessage } from "../errors";
 import { firestore } from "../firestore";
 import { handleUpload } from "../ingest/handle-upload";
-import { reconcileBucket } from "../maintenance/reconcile-bucket";
+import { reconcileBucket, recordIdFor } from "../maintenance/reconcile-bucket";
 import { notifyPhotoChange } from "../notify/photo-events";
 import { sendNotification } from "../notify/send-notification";
 import { isTerminal } from "../photos/status";
@@ -24,10 +26,11 @@ import { TaskEnvelopeSchema, type QueueName } from "../schema/task";
 import { QUEUES } from "../tasks/queues";
 import type { LocalTaskQueue } from "./task-queue";
 import { LOCAL_QUEUE_COLLECTION } from "./task-queue";
+import { eventIdFor, LOCAL_EVENTS_COLLECTION } from "./bucket-watcher";
 
 export interface StartReconcileReport {
-  /** Records re-created from the bucket, by outcome. */
-  bucket: { scanned: number; repaired: number; rejected: number; errors: number };
+  /** Quarantined objects whose record was re-created (and how many REJECTED), uploads handed back to the watcher. */
+  bucket: { scanned: number; repaired: number; rejected: number; redelivered: number; errors: number };
   /** Unfinished photos whose task had to be enqueued again. */
   requeued: number;
   /** Notices created for terminal photos that had none. */
@@ -52,12 +55,27 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise
 }
 
 export async function reconcileOnStart(d: StartReconcileDeps): Promise<StartReconcileReport> {
-  const report: StartReconcileReport = { bucket: { scanned: 0, repaired: 0, rejected: 0, errors: 0 }, requeued: 0, notices: 0, delivered: 0, errors: [] };
-  const b = await reconcileBucket({ bucket: d.bucket, maxObjects: Number.MAX_SAFE_INTEGER, pageSize: 200, minAgeMs: 0, resume: false });
-  report.bucket = { scanned: b.scanned, repaired: b.missing, rejected: b.repaired.rejected, errors: b.errors.length };
+  const report: StartReconcileReport = { bucket: { scanned: 0, repaired: 0, rejected: 0, redelivered: 0, errors: 0 }, requeued: 0, notices: 0, delivered: 0, errors: [] };
+  const b = await reconcileBucket({ bucket: d.bucket, maxObjects: Number.MAX_SAFE_INTEGER, pageSize: 200, minAgeMs: 0, resume: false, prefixes: ["quarantine/"] });
+  const db = firestore();
+  let redelivered = 0;
+  let scanned = 0;
+  let token: string | null = null;
+  do {
+    const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await d.store.list(d.bucket, "uploads/", { maxResults: 300, pageToken: token });
+    scanned += page.objects.length;
+    const objs = page.objects.filter((o) => recordIdFor("uploads/", o) !== null);
+    const snaps = objs.length ? await db.getAll(...objs.map((o) => db.collection("photos").doc(recordIdFor("uploads/", o) as string))) : [];
+    for (let i = 0; i < objs.length; i++) {
+      if (snaps[i].exists) continue;
+      redelivered += 1;
+      await db.collection(LOCAL_EVENTS_COLLECTION).doc(eventIdFor(d.bucket, objs[i].name, objs[i].generation)).delete();
+    }
+    token = page.nextPageToken;
+  } while (token);
+  report.bucket = { scanned: b.scanned + scanned, repaired: b.missing, rejected: b.repaired.rejected, redelivered, errors: b.errors.length };
   report.errors.push(...b.errors.map((e) => `${e.name}: ${e.error}`));
 
-  const db = firestore();
   const photos = (await db.collection("photos").where("paths.bucket", "==", d.bucket).get()).docs;
   // Only this bucket's photos (a shared emulator may hold others' records).
   const mine = [];

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { availableParallelism } from "node:os";
 import { DirectoryObjectStore } from "../adapters/local/directory-store";
 import { OutboxMessenger } from "../adapters/local/outbox-messenger";
 import { LocalQueueMonitor } from "../adapters/local/queue-monitor";
@@ -35,12 +36,13 @@ export interface RuntimeOptions {
   /** Queue table override (tests shorten backoff); the production table by default. */
   queues?: Record<QueueName, QueueSettings>;
   vision?: VisionProvider;
-  pollMs?: number;
+  /** The bucket watcher's safety-net rescan interval (ms); file-system events do the work. */
+  rescanMs?: number;
   /**
-   * Caps every queue's maxConcurrentDispatches (a small machine gains nothing from 20
-   * photos at once: OCR is one worker). Unset: the queue table as deployed.
+   * Caps every queue's maxConcurrentDispatches. Unset: each queue sized to this machine
+   * (machineConcurrency); "deployed": the queue table exactly as Cloud Tasks runs it.
    */
-  maxConcurrency?: number;
+  maxConcurrency?: number | "deployed";
   /**
    * The outbox's delivery journal (one JSON line per push), kept beside the bucket so no
    * push is sent twice across crashes. Unset: pushes are only printed.
@@ -56,6 +58,24 @@ export interface RuntimeOptions {
   seed?: () => Promise<void>;
   /** Reconcile Firestore with the bucket and the journal before serving (default true). */
   reconcileOnStart?: boolean;
+}
+
+/**
+ * Concurrent tasks per core, per queue, for the local runtime: a photo task is CPU work
+ * (decode, detectors, OCR) with Firestore waits between, so two per core keeps the cores
+ * busy without the emulator's lock queue and the memory of 20 at once; the deployed
+ * table (instances × concurrency on Cloud Run) stays as it is for Cloud Tasks.
+ */
+const PER_CORE: Record<QueueName, number> = { high_priority: 2, normal: 1, batch: 0.5, ml_training: 0.5 };
+
+/** The queue table with each queue's concurrency fitted to `cores` (never above the table's). */
+export function machineConcurrency(table: Record<QueueName, QueueSettings>, cores: number): Record<QueueName, QueueSettings> {
+  const out = {} as Record<QueueName, QueueSettings>;
+  for (const [k, v] of Object.entries(table) as [QueueName, QueueSettings][]) {
+    const fitted = Math.max(1, Math.round(PER_CORE[k] * Math.max(1, cores)));
+    out[k] = { ...v, rateLimits: { ...v.rateLimits, maxConcurrentDispatches: Math.min(fitted, v.rateLimits.maxConcurrentDispatches) } };
+  }
+  return out;
 }
 
 /** The queue table with every queue's concurrency capped at `cap`. */
@@ -107,7 +127,12 @@ export class LocalRuntime {
     const engine = opts.vision ?? new LocalVisionEngine();
     this.vision = this.faults && this.faults.plan.visionRate > 0 ? new FaultyVision(engine, this.faults) : engine;
     const table = opts.queues ?? QUEUES;
-    this.table = opts.maxConcurrency ? capConcurrency(table, opts.maxConcurrency) : table;
+    this.table =
+      opts.maxConcurrency === "deployed"
+        ? table
+        : opts.maxConcurrency
+          ? capConcurrency(table, opts.maxConcurrency)
+          : machineConcurrency(table, availableParallelism());
     this.queue = new LocalTaskQueue({
       dispatch: (d) => this.dispatchTask(d),
       queues: this.table,
@@ -147,7 +172,7 @@ export class LocalRuntime {
     rt.watcher = new BucketWatcher({
       store: rt.store,
       bucket,
-      pollMs: opts.pollMs,
+      rescanMs: opts.rescanMs,
       deliver: async (obj) => {
         const md5 = createHash("md5").update(await rt.store.read(obj.bucket, obj.name)).digest();
         const deliver = () => rt.scoped(obj.name, async () => finalize(storageFinalizedEvent(obj, md5)));

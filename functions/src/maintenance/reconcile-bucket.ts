@@ -28,6 +28,8 @@ export interface BucketReconcileOptions {
   minAgeMs?: number;
   /** Keep the position between runs (production); false scans from the start. */
   resume?: boolean;
+  /** The prefixes to compare (both by default). */
+  prefixes?: readonly BucketPrefix[];
 }
 
 export interface BucketReconcileReport {
@@ -74,13 +76,14 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
   };
   const saved = opts.resume === false ? null : await CURSOR_DOC().get();
   const cursor: BucketReconcileCursor = saved?.exists ? BucketReconcileCursorSchema.parse(saved.data()) : { prefix: "uploads/", pageToken: null, updatedAt: new Date(0) };
-  let prefixIdx = Math.max(0, BUCKET_PREFIXES.indexOf(cursor.prefix));
+  const prefixes = opts.prefixes ?? BUCKET_PREFIXES;
+  let prefixIdx = Math.max(0, prefixes.indexOf(cursor.prefix));
   let pageToken = cursor.pageToken;
   const store = deps().store;
   const now = deps().now();
 
   while (report.scanned < maxObjects) {
-    const prefix = BUCKET_PREFIXES[prefixIdx];
+    const prefix = prefixes[prefixIdx];
     const page = await store.list(opts.bucket, prefix, { maxResults: Math.min(pageSize, maxObjects - report.scanned), pageToken });
     report.scanned += page.objects.length;
     const candidates = page.objects.map((obj) => ({ obj, id: recordIdFor(prefix, obj) })).filter((c): c is { obj: StoredObject; id: string } => c.id !== null);
@@ -106,7 +109,7 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
     pageToken = page.nextPageToken;
     if (pageToken === null) {
       prefixIdx += 1;
-      if (prefixIdx >= BUCKET_PREFIXES.length) {
+      if (prefixIdx >= prefixes.length) {
         report.complete = true;
         prefixIdx = 0;
         break;
@@ -114,7 +117,7 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
     }
   }
   if (opts.resume !== false) {
-    await CURSOR_DOC().set(BucketReconcileCursorSchema.parse({ prefix: BUCKET_PREFIXES[prefixIdx], pageToken, updatedAt: now }));
+    await CURSOR_DOC().set(BucketReconcileCursorSchema.parse({ prefix: prefixes[prefixIdx], pageToken, updatedAt: now }));
   }
   if (report.missing > 0 || report.errors.length > 0) log.warn("bucket reconciler repaired objects without a photo record", report);
   else log.info("bucket reconciler: bucket and Firestore agree", { scanned: report.scanned, complete: report.complete });

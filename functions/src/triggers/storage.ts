@@ -20,8 +20,9 @@ export function toStoredObject(o: StorageObjectData): StoredObject {
 }
 
 export const onPhotoUploaded = onObjectFinalized(
-  // A 48 MP photo peaks well under 512 MiB; 1 GiB leaves room for a HEIC's wasm decoder.
-  { memory: "1GiB", cpu: 1, concurrency: 2, timeoutSeconds: 300, retry: true },
+  // Two uploads at once; each HEIC decode may take HEIC_DECODE_MEMORY_MB (512 MiB, the
+  // largest accepted HEIC peaks at 597 MiB RSS: docs/benchmarks.md), so 2 GiB, not 1.
+  { memory: "2GiB", cpu: 1, concurrency: 2, timeoutSeconds: 300, retry: true },
   async (event) => {
     await handleUpload(toStoredObject(event.data));
   },

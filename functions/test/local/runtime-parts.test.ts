@@ -2,7 +2,7 @@
 // data that was written; document patterns; the bucket watcher's at-least-once delivery
 // recorded across restarts; the inbox; the report's escaping and boxes.
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -14,7 +14,8 @@ import { BucketWatcher, eventIdFor, LOCAL_EVENTS_COLLECTION } from "../../src/lo
 import { FIRESTORE_EVENT, firestoreEvent, taskRequest } from "../../src/local/events";
 import { firestoreTriggers, matchPattern } from "../../src/local/firestore-triggers";
 import { Inbox } from "../../src/local/inbox";
-import { intervalOf } from "../../src/local/runtime";
+import { intervalOf, machineConcurrency } from "../../src/local/runtime";
+import { QUEUES } from "../../src/tasks/queues";
 import { escapeHtml, writeReport } from "../../src/local/report";
 import type { PhotoSummary } from "../../src/local/summary";
 import { formatTable } from "../../src/local/table";
@@ -95,7 +96,8 @@ describe("local runtime parts", function () {
       new BucketWatcher({
         store,
         bucket: "b",
-        pollMs: 20,
+        // No rescan during the test: file-system events alone must deliver.
+        rescanMs: 60_000,
         deliver: async (o) => {
           if (failuresLeft-- > 0) throw new Error("transient");
           delivered.push(o);
@@ -122,6 +124,44 @@ describe("local runtime parts", function () {
     await w2.stop();
     assert.equal(delivered.length, 2);
     assert.notEqual(delivered[1].generation, delivered[0].generation);
+  });
+
+  it("delivers a file copied in by hand only once it has stopped growing, in full", async () => {
+    const store = new DirectoryObjectStore(join(dir, "hand"));
+    const delivered: StoredObject[] = [];
+    const w = new BucketWatcher({ store, bucket: "b", settleMs: 300, rescanMs: 60_000, deliver: async (o) => void delivered.push(o) });
+    await w.start();
+    const target = join(dir, "hand", "b", "uploads", "u", "a", "slow.jpg");
+    await mkdir(join(target, ".."), { recursive: true });
+    // A slow copy: half the bytes, a pause shorter than the settle time, the rest.
+    const fh = await open(target, "w");
+    await fh.write(Buffer.alloc(5000, 1));
+    await new Promise((r) => setTimeout(r, 100));
+    await fh.write(Buffer.alloc(5000, 2));
+    await fh.close();
+    while (delivered.length < 1) await new Promise((r) => setTimeout(r, 50));
+    await w.scanNow();
+    await w.stop();
+    assert.equal(delivered.length, 1);
+    assert.equal(delivered[0].size, 10_000);
+  });
+
+  it("fits each queue's local concurrency to the cores, never above the deployed table", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 256 }), fc.integer({ min: 0, max: 256 }), (a, b) => {
+        const [few, many] = a <= b ? [a, b] : [b, a];
+        const small = machineConcurrency(QUEUES, few);
+        const big = machineConcurrency(QUEUES, many);
+        for (const q of Object.keys(QUEUES) as (keyof typeof QUEUES)[]) {
+          const n = small[q].rateLimits.maxConcurrentDispatches;
+          assert.ok(n >= 1 && n <= QUEUES[q].rateLimits.maxConcurrentDispatches);
+          assert.ok(n <= big[q].rateLimits.maxConcurrentDispatches);
+          // Everything but concurrency is the deployed table's.
+          assert.deepEqual({ ...small[q], rateLimits: { ...small[q].rateLimits, maxConcurrentDispatches: 0 } }, { ...QUEUES[q], rateLimits: { ...QUEUES[q].rateLimits, maxConcurrentDispatches: 0 } });
+        }
+      }),
+    );
+    assert.equal(machineConcurrency(QUEUES, 2).high_priority.rateLimits.maxConcurrentDispatches, 4);
   });
 
   it("uploads inbox files once, per asset folder, and moves them aside", async () => {

@@ -7,13 +7,13 @@ import { pidAlive } from "../../src/local/state-lock";
 
 const LAUNCHER = resolve(__dirname, "..", "..", "..", "scripts", "with-firestore-emulator.mjs");
 
-/** Starts the launcher around a command that prints the emulator's pid and waits forever. */
+/** Starts the launcher around a command that prints the emulator's pid and waits until its parent is gone (so it never outlives the test as an orphan). */
 async function launch(): Promise<{ launcher: ChildProcess; emulatorPid: number; watchdogPid: number }> {
   const env = { ...process.env };
   // The suite's own emulator would be reused: this test needs a fresh one.
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIRESTORE_EMULATOR_PID;
-  const script = 'const { execSync } = require("node:child_process"); const pid = process.env.FIRESTORE_EMULATOR_PID; console.log(`emulator=${pid} watchdog=${execSync(`ps -o ppid= -p ${pid}`).toString().trim()}`); setInterval(() => {}, 1000);';
+  const script = 'const { execSync } = require("node:child_process"); const pid = process.env.FIRESTORE_EMULATOR_PID; console.log(`emulator=${pid} watchdog=${execSync(`ps -o ppid= -p ${pid}`).toString().trim()}`); const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 200);';
   const launcher = spawn(process.execPath, [LAUNCHER, "--", process.execPath, "-e", script], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   launcher.stdout?.on("data", (d) => (out += d.toString()));

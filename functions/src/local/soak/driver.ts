@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DirectoryObjectStore } from "../../adapters/local/directory-store";
-import { firestore } from "../../firestore";
+import { Firestore } from "firebase-admin/firestore";
 import { photoIdFor } from "../../ingest/photo-id";
 import type { FaultPlan } from "../../schema/local";
 import { contentTypeOf, DEFAULT_PROJECT } from "../runtime";
@@ -73,7 +73,13 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
   const stateDir = await mkdtemp(join(tmpdir(), "fieldlens-soak-"));
   const port = await freePort();
   process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
+  // Its own client on the runtime's emulator (a fixed port across restarts): this process
+  // may already hold a firestore() for another emulator (the test suite's).
+  const savedHost = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  const db = new Firestore({ projectId: process.env.GCLOUD_PROJECT });
+  if (savedHost === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+  else process.env.FIRESTORE_EMULATOR_HOST = savedHost;
   const bucket = `${process.env.GCLOUD_PROJECT}.appspot.com`;
   const store = new DirectoryObjectStore(join(stateDir, "bucket"));
   const plan: FaultPlan = { visionRate: o.visionFaults, duplicateEvents: o.duplicateEvents, taskRedeliveryRate: o.taskRedelivery, firestoreRate: o.firestoreFaults, seed: o.seed };
@@ -97,7 +103,8 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     child.stderr?.on("data", onData);
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     current = { child, emulatorPid: 0, exited };
-    const deadline = Date.now() + 120_000;
+    // A start reconciles first (long after a big loss): be patient.
+    const deadline = Date.now() + 600_000;
     for (;;) {
       const m = /Firestore emulator at [^ ]+ \(pid (\d+)\)/.exec(out);
       if (m && out.includes("watching")) return { child, emulatorPid: Number(m[1]), exited };
@@ -149,7 +156,6 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
 
   const converged = async (): Promise<boolean> => {
     if (uploads.length < planned.length) return false;
-    const db = firestore();
     try {
       for (let i = 0; i < uploads.length; i += 300) {
         const snaps = await db.getAll(...uploads.slice(i, i + 300).map((u) => db.collection("photos").doc(u.photoId)));
@@ -184,12 +190,13 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     clearInterval(uploadTimer);
   }
   if (!done) say(`soak: gave up waiting after ${o.timeout} s`);
-  const facts = await readFacts(uploads, store, bucket, join(stateDir, "outbox.jsonl"));
+  const facts = await readFacts(db, uploads, store, bucket, join(stateDir, "outbox.jsonl"));
   // Let the runtime save and go: SIGTERM, a clean stop.
   rt.child.kill("SIGTERM");
   await Promise.race([rt.exited, sleep(30_000)]);
   if (rt.child.exitCode === null) await kill(rt, "both");
   log.end();
+  await db.terminate();
   const figures = figuresOf(facts);
   const injected = await injectedFaults(stateDir);
   const table = formatFigures(figures, [

@@ -4,7 +4,7 @@
 import { readJournal } from "../../adapters/local/outbox-messenger";
 import type { DirectoryObjectStore } from "../../adapters/local/directory-store";
 import { configuredFeatures } from "../../analysis/vision-call";
-import { firestore } from "../../firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import { LOCAL_QUEUE_COLLECTION } from "../task-queue";
 import { LOCAL_EVENTS_COLLECTION } from "../bucket-watcher";
 
@@ -151,8 +151,7 @@ export function formatFigures(s: SoakFigures, extra: [string, string][] = []): s
 }
 
 /** Reads the facts from Firestore, the bucket and the journal. */
-export async function readFacts(uploads: UploadFact[], store: DirectoryObjectStore, bucket: string, journalFile: string): Promise<Facts> {
-  const db = firestore();
+export async function readFacts(db: Firestore, uploads: UploadFact[], store: DirectoryObjectStore, bucket: string, journalFile: string): Promise<Facts> {
   const ids = new Set(uploads.map((u) => u.photoId));
   const photos = new Map<string, { status: string; terminalAt: number | null }>();
   for (let i = 0; i < uploads.length; i += 300) {
