@@ -106,8 +106,10 @@ async function main(): Promise<void> {
   let api: { baseUrl: string; close(): Promise<void> } | null = null;
   if (!argv.includes("--no-api")) {
     const { serveApi } = await import("../functions/src/local/serve-api");
-    api = await serveApi(port);
+    api = await serveApi(port, { staticDir: resolve(ROOT, "hosting") });
     say(`  REST API: ${api.baseUrl}`);
+    const { mintLocalToken } = await import("../functions/src/auth/local-token");
+    say(`  ops dashboard: ${new URL("/", api.baseUrl).href}#token=${mintLocalToken("admin", { role: "admin", teamIds: [] })}`);
   }
 
   // Status changes of every photo, whoever uploaded it (inbox, API, a script).

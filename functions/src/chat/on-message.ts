@@ -40,7 +40,7 @@ export async function deliverMessage(roomId: string, messageId: string): Promise
     const room = parseRoom(roomSnap);
     const parsed = ChatMessageDocSchema.safeParse(msgSnap.data());
     const problem = !room
-      ? `chat room ${roomId} does not exist`
+      ? `chat room ${roomId} ${roomSnap.exists ? "is not a room the backend made (malformed)" : "does not exist"}`
       : !parsed.success
         ? `invalid message: ${parsed.error.issues.map((i) => `${i.path.join(".") || "message"}: ${i.message}`).join(", ")}`
         : await messageProblem(tx, room, parsed.data.senderUid, { photoIds: parsed.data.photoIds, replyTo: parsed.data.replyTo ?? null });

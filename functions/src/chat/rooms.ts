@@ -54,8 +54,8 @@ export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): P
   const db = firestore();
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
-    if (snap.exists && !parseRoom(snap)) return null;
-    const room = snap.exists ? parseRoom(snap)! : null;
+    const room = parseRoom(snap);
+    if (snap.exists && !room) return null;
     const assetId = room?.assetId ?? create?.assetId;
     if (!assetId) return null;
     const asset = await tx.get(db.collection("assets").doc(assetId));

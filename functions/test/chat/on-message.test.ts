@@ -78,6 +78,12 @@ describe("chat message delivery", function () {
       assert.match(String(m.reason), reason);
       assert.equal((await notification(id)).exists, false);
     }
+    // A room of the old client-made shape is no room to deliver into.
+    await roomRef("legacy").set({ members: ["inspA", "supA"], title: "t" });
+    const legacy = roomRef("legacy").collection("messages").doc("l1");
+    await legacy.set({ senderUid: "inspA", text: "hi", photoIds: [], createdAt: NOW });
+    assert.equal(await deliverMessage("legacy", "l1"), "REJECTED");
+    assert.match(String((await legacy.get()).get("reason")), /chat room legacy is not a room the backend made/);
     await roomRef(ROOM).update({ closed: true, closedReason: "asset deleted" });
     await post("r5", { senderUid: "inspA", text: "late" });
     assert.match(String((await message("r5")).reason), /closed \(asset deleted\)/);

@@ -15,6 +15,7 @@ import { parseUploadPath } from "../../src/ingest/photo-id";
 import { parseBackfillArgs } from "../../src/ops/backfill-args";
 import { affordablePhotos, bucketSource, folderSource, perPhotoUsd, RateLimiter, runBackfill, targetName } from "../../src/ops/backfill";
 import { ALL_FEATURES } from "../../src/schema/vision";
+import { configuredFeatures } from "../../src/analysis/vision-call";
 import { sceneJpeg } from "../helpers/images";
 import { seedWorld, startApiEnv, tokenFor, type ApiEnv } from "../api/api-env";
 
@@ -169,7 +170,10 @@ describe("backfill: runs (emulator, directory bucket)", function () {
     ]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /would-copy +d\.jpg → uploads\/local-user\/asset-a\/backfill-[0-9a-f]{12}-d\.jpg/);
-    assert.match(dry.stdout, /estimated Vision cost: at most \$0\.0083 .* of \$1000\.0000 \(spent \$0\.0000\); it would leave \$999\.9918/);
+    // One unit of each configured feature (VISION_FEATURES), priced by the config's table.
+    const each = perPhotoUsd(configuredFeatures());
+    const money = (n: number) => `\\$${n.toFixed(4).replace(".", "\\.")}`;
+    assert.match(dry.stdout, new RegExp(`estimated Vision cost: at most ${money(each)} .* of \\$1000\\.0000 \\(spent \\$0\\.0000\\); it would leave ${money(1000 - each)}`));
     assert.match(dry.stdout, /nothing was changed/);
     assert.equal(noBudget.code, 1);
     assert.match(noBudget.stderr, /refusing to spend without knowing the budget/);

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setDeps, resetDeps } from "../../src/deps";
-import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
-import { handleTask } from "../../src/tasks/run-task";
-import { TASKS } from "../../src/tasks/registry";
-import { TaskTypeSchema } from "../../src/schema/task";
-import { QUARANTINE_RETENTION_DAYS } from "../../src/maintenance/cleanup-images";
-import { clearFirestore, db } from "../helpers/firestore";
+import { setDeps, resetDeps } from "../../../src/deps";
+import { RecordingTaskQueue } from "../../../src/adapters/local/recording-queue";
+import { DirectoryObjectStore } from "../../../src/adapters/local/directory-store";
+import { handleTask } from "../../../src/tasks/run-task";
+import { TASKS } from "../../../src/tasks/registry";
+import { TaskTypeSchema } from "../../../src/schema/task";
+import { QUARANTINE_RETENTION_DAYS } from "../../../src/maintenance/cleanup-images";
+import { clearFirestore, db } from "../../helpers/firestore";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
 

@@ -1,0 +1,41 @@
+// The engine on the real photos of eval/ (extracted by `npm run eval:fetch`; skipped,
+// saying so, when they are absent) and on ../shared/fixtures' noexif.jpg: regression
+// guards for the figures in docs/analysis.md.
+import { strict as assert } from "node:assert";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { LocalVisionEngine } from "../../src/adapters/local/vision-engine";
+import { evaluateFolder, evaluatePhoto } from "../../src/eval/run-folder";
+import { SURFACE_TYPES } from "../../src/eval/metrics";
+import { SHARED_PHOTOS, sharedPhotosAvailable } from "../helpers/shared-fixtures";
+
+const EVAL = resolve(__dirname, "..", "..", "..", "eval");
+const present = (set: string) => existsSync(join(EVAL, set, "photos"));
+
+describe("eval sets (real photos)", function () {
+  this.timeout(600_000);
+  const engine = new LocalVisionEngine();
+  after(() => engine.close());
+
+  it("noexif.jpg gets no corrosion or crack finding, and nothing HIGH or CRITICAL", async function () {
+    if (!sharedPhotosAvailable()) return this.skip();
+    const o = await evaluatePhoto(SHARED_PHOTOS, { file: "noexif.jpg", split: "tune", anomalies: "none" }, engine);
+    assert.deepEqual(o.predicted.filter((p) => (SURFACE_TYPES as readonly string[]).includes(p.type) || p.severity === "HIGH" || p.severity === "CRITICAL"), []);
+  });
+
+  it("plain photos: no HIGH or CRITICAL finding on any", async function () {
+    if (!present("plain")) return this.skip();
+    const r = await evaluateFolder(join(EVAL, "plain", "labels.json"), engine);
+    assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
+    assert.equal(r.summary.all.clean.withHighOrCritical, 0, JSON.stringify(r.summary.all.clean));
+    assert.ok((r.summary.all.clean.rate ?? 1) <= 0.25, JSON.stringify(r.summary.all.clean));
+  });
+
+  it("rusted steel: found on every photo, boxes covering at least half the rust", async function () {
+    if (!present("rust")) return this.skip();
+    const r = await evaluateFolder(join(EVAL, "rust", "labels.json"), engine);
+    const m = r.summary.all.perType.CORROSION;
+    assert.equal(m.recall, 1, JSON.stringify(m));
+    assert.equal(m.coveredHalf, m.support, JSON.stringify(m));
+  });
+});
