@@ -51,7 +51,14 @@ export interface RunFigures {
   p50: number;
   p95: number;
   load: number;
+  /** CPU seconds of this process (all its threads: sharp, OCR) per photo; the emulator's are not in it. */
+  cpuPerPhoto: number;
 }
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -104,11 +111,12 @@ async function main(): Promise<void> {
   const burst = async (tag: string, label: string, n: number) => {
     const { rt, run } = await startRuntime(tag);
     const files = await copies(tag, n);
+    const cpu0 = cpuSeconds();
     const outcome = await run(files);
     await rt.idle();
     await rt.stop();
     const lat = completedSeconds(outcome);
-    results.push({ run: label, photos: n, completed: lat.length, wallSeconds: outcome.elapsedSeconds, photosPerMinute: (lat.length / outcome.elapsedSeconds) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0] });
+    results.push({ run: label, photos: n, completed: lat.length, wallSeconds: outcome.elapsedSeconds, photosPerMinute: (lat.length / outcome.elapsedSeconds) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / n });
   };
   if (only.has("burst")) await burst("burst", `burst: ${rounds * 6} photos uploaded at once`, rounds * 6);
   if (only.has("big") && big > 0) await burst("big", `burst: ${big} photos uploaded at once`, big);
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
     const files = await copies("single", rounds * 6);
     const lat: number[] = [];
     const started = Date.now();
+    const cpu0 = cpuSeconds();
     ops.reset();
     for (const f of files) {
       lat.push(...completedSeconds(await run([f])));
@@ -129,14 +138,14 @@ async function main(): Promise<void> {
     await rt.stop();
     const per = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / files.length) * 10) / 10]));
     perPhoto = { rpcs: per(total.rpcs), reads: per(total.reads), writes: per(total.writes) };
-    results.push({ run: `one at a time: ${files.length} photos`, photos: files.length, completed: lat.length, wallSeconds: wall, photosPerMinute: (lat.length / wall) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0] });
+    results.push({ run: `one at a time: ${files.length} photos`, photos: files.length, completed: lat.length, wallSeconds: wall, photosPerMinute: (lat.length / wall) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / files.length });
   }
   await rm(work, { recursive: true, force: true });
 
   const fmt = (n: number) => n.toFixed(1);
   console.log(`cores ${availableParallelism()}, node ${process.version}, concurrency ${conc ?? "default"}\n`);
-  console.log("| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) |\n|---|---:|---:|---:|---:|---:|---:|");
-  for (const r of results) console.log(`| ${r.run} | ${r.completed}/${r.photos} | ${fmt(r.wallSeconds)} | ${fmt(r.photosPerMinute)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.load)} |`);
+  console.log("| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) | CPU s / photo |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) console.log(`| ${r.run} | ${r.completed}/${r.photos} | ${fmt(r.wallSeconds)} | ${fmt(r.photosPerMinute)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.load)} | ${r.cpuPerPhoto.toFixed(2)} |`);
   if (perPhoto) console.log(`\nFirestore per photo (one at a time, runtime included): ${JSON.stringify(perPhoto)}`);
   const out = arg(argv, "--json");
   if (out) await writeFile(resolve(process.env.INIT_CWD ?? process.cwd(), out), `${JSON.stringify({ results, perPhoto, cores: availableParallelism(), node: process.version, at: new Date().toISOString() }, null, 2)}\n`);

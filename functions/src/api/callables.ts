@@ -4,6 +4,7 @@
 import { HttpsError, type CallableRequest, type FunctionsErrorCode } from "firebase-functions/v2/https";
 import { z, ZodError } from "zod";
 import { callerFromClaims, type Caller } from "../auth/caller";
+import { verifyIdToken } from "../auth/verify-token";
 import { errorMessage } from "../errors";
 import { log } from "../log";
 import { ApiError } from "./errors";
@@ -28,9 +29,19 @@ const CODES: Record<ApiError["status"], FunctionsErrorCode> = {
 
 type CallableHandler = (req: CallableRequest<unknown>) => Promise<unknown>;
 
-export function callable<S extends z.ZodType>(schema: S, run: (caller: Caller, data: z.infer<S>) => Promise<unknown>): CallableHandler {
+/**
+ * `fresh`: the framework verified the token's signature and expiry but not revocation;
+ * where a revoked or disabled user must be stopped at once (reviews, signed URLs) the
+ * token is verified again with checkRevoked, which asks Firebase Auth about the user.
+ */
+export function callable<S extends z.ZodType>(
+  schema: S,
+  run: (caller: Caller, data: z.infer<S>) => Promise<unknown>,
+  opts: { fresh?: boolean } = {},
+): CallableHandler {
   return async (req) => {
     try {
+      if (opts.fresh && req.auth) await verifyIdToken(req.auth.rawToken);
       const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);
       const data = schema.parse(req.data ?? {});
       return await run(caller, data);
@@ -57,17 +68,21 @@ export const callables = {
   ),
   confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
     confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
+    { fresh: true },
   ),
   validateMeterReading: callable(z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }), (c, d) =>
     validateMeterReading(c, d.readingId, { valid: d.valid, correctedValue: d.correctedValue ?? null, note: d.note }),
+    { fresh: true },
   ),
   resolveDamageReport: callable(z.object({ reportId: id, note: zText(5000).trim().min(1) }), (c, d) =>
     resolveDamageReport(c, d.reportId, { note: d.note }),
+    { fresh: true },
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
   opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
   imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
     signedImageUrl(c, d.photoId, d.variant, "callable"),
+    { fresh: true },
   ),
 };

@@ -21,7 +21,10 @@ export async function verifyIdToken(token: string): Promise<{ uid: string; claim
     // tokens revoked, e.g. after a role change) stops working at once, not within the hour.
     const decoded = await getAuth().verifyIdToken(token, true);
     return { uid: decoded.uid, claims: decoded as unknown as Record<string, unknown> };
-  } catch {
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "auth/id-token-revoked") throw new ApiError(401, "ID token revoked: sign in again");
+    if (code === "auth/user-disabled") throw new ApiError(401, "this account is disabled");
     throw new ApiError(401, "invalid or expired ID token");
   }
 }

@@ -5,7 +5,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ObjectStore } from "../ports";
 import type { PhotoSummary } from "./summary";
-import { anomaliesCell } from "./table";
+import { anomaliesCell, meterCell } from "./table";
 
 const SEVERITY_COLOUR: Record<string, string> = { CRITICAL: "#d7191c", HIGH: "#f46d43", MEDIUM: "#fdae61", LOW: "#2b83ba" };
 
@@ -82,7 +82,7 @@ function row(s: PhotoSummary, thumb: string | null): string {
     s.takenAt ? escapeHtml(`${s.takenAt} (${s.takenAtSource})`) : "-",
     s.gps ? `${s.gps.lat.toFixed(6)}, ${s.gps.lng.toFixed(6)}` : "-",
     escapeHtml(anomaliesCell(s)),
-    s.meter ? escapeHtml(`${s.meter.value}${s.meter.unit ? ` ${s.meter.unit}` : ""}${s.meter.needsReview ? " (needs review)" : ""}`) : "-",
+    escapeHtml(meterCell(s)),
     s.damage ? escapeHtml(`${s.damage.category} / ${s.damage.severity}`) : "-",
     s.seconds === null ? "-" : `${s.seconds.toFixed(1)} s`,
   ];
@@ -102,6 +102,6 @@ function card(s: PhotoSummary, display: string | null): string {
     : `<div class="none">${escapeHtml(s.status)}${s.reason ? `<br>${escapeHtml(s.reason)}` : ""}</div>`;
   return `<div class="card"><strong>${escapeHtml(s.file)}</strong> <span class="status-${s.status}">${s.status}</span>
 ${picture}
-<div>${s.anomalies.length ? s.anomalies.map((a) => `<span class="tag">${escapeHtml(a.type)} ${a.severity}</span>`).join("") : '<span class="muted">no anomalies</span>'}
+<div>${s.anomalies.length ? s.anomalies.map((a) => `<span class="tag">${escapeHtml(a.type)} ${a.severity} ${(a.confidence * 100).toFixed(0)}%</span>`).join("") : '<span class="muted">no anomalies</span>'}
 ${s.meter ? `<span class="tag">meter ${escapeHtml(String(s.meter.value))}${s.meter.unit ? ` ${escapeHtml(s.meter.unit)}` : ""}</span>` : ""}</div></div>`;
 }

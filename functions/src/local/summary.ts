@@ -19,7 +19,7 @@ export interface PhotoSummary {
   height: number | null;
   anomalies: { id: string; type: string; severity: Severity; confidence: number; box: Box; localized: boolean }[];
   bySeverity: Record<Severity, number>;
-  meter: { value: number; unit: string | null; rawText: string; needsReview: boolean } | null;
+  meter: { value: number; unit: string | null; rawText: string; confidence: number; flags: string[]; needsReview: boolean } | null;
   damage: { category: string; severity: Severity } | null;
   /** Upload to terminal status, in seconds, as observed by the caller. */
   seconds: number | null;
@@ -60,7 +60,16 @@ export async function summarize(file: string, photoId: string, seconds: number |
     width: photo.width,
     height: photo.height,
     anomalies,
-    meter: meter ? { value: meter.correctedValue ?? meter.value, unit: meter.unit, rawText: meter.rawText, needsReview: meter.needsReview } : null,
+    meter: meter
+      ? {
+          value: meter.correctedValue ?? meter.value,
+          unit: meter.unit,
+          rawText: meter.rawText,
+          confidence: meter.confidence,
+          flags: meter.plausibility.flags,
+          needsReview: meter.needsReview,
+        }
+      : null,
     damage: damage ? { category: damage.category, severity: damage.severity } : null,
     paths: { bucket: photo.paths.bucket, display: photo.paths.display, thumbnail: photo.paths.thumbnail },
   };

@@ -6,7 +6,19 @@ const SEV_SHORT: Record<string, string> = { CRITICAL: "C", HIGH: "H", MEDIUM: "M
 
 export function anomaliesCell(s: PhotoSummary): string {
   const parts = (["CRITICAL", "HIGH", "MEDIUM", "LOW"] as const).filter((k) => s.bySeverity[k] > 0).map((k) => `${s.bySeverity[k]}${SEV_SHORT[k]}`);
-  return parts.length ? parts.join(" ") : "-";
+  if (!parts.length) return "-";
+  // The most serious finding (summaries sort by severity, then confidence) with how sure the engine is.
+  const top = s.anomalies[0];
+  return top ? `${parts.join(" ")} (${top.type} ${pct(top.confidence)})` : parts.join(" ");
+}
+
+const pct = (c: number) => `${Math.round(c * 100)}%`;
+
+export function meterCell(s: PhotoSummary): string {
+  if (!s.meter) return "-";
+  const m = s.meter;
+  const flags = m.flags.length ? ` ${m.flags.join(",")}` : "";
+  return `${m.value}${m.unit ? ` ${m.unit}` : ""} ${pct(m.confidence)}${m.needsReview ? ` (review${flags})` : ""}`;
 }
 
 export function rowOf(s: PhotoSummary): string[] {
@@ -18,7 +30,7 @@ export function rowOf(s: PhotoSummary): string[] {
     s.takenAt ? `${s.takenAt.replace("T", " ").slice(0, 19)}${s.takenAtSource === "UploadTime" ? " (upload)" : ""}` : "-",
     s.gps ? `${s.gps.lat.toFixed(5)},${s.gps.lng.toFixed(5)}` : "-",
     anomaliesCell(s),
-    s.meter ? `${s.meter.value}${s.meter.unit ? ` ${s.meter.unit}` : ""}${s.meter.needsReview ? " (review)" : ""}` : "-",
+    meterCell(s),
     s.damage ? `${s.damage.category}/${s.damage.severity}` : "-",
     s.seconds === null ? "-" : `${s.seconds.toFixed(1)}s`,
   ];

@@ -213,6 +213,9 @@ describe("local runtime parts", function () {
     assert.equal(await readFile(join(dir, "report", "images", "p1-display.jpg"), "utf8"), "jpeg");
     const table = formatTable([summary]).split("\n");
     assert.equal(table.length, 3);
-    assert.match(table[2], /COMPLETED \[BLURRY\].*1H.*corrosion\/HIGH.*1\.5s/);
+    assert.match(table[2], /COMPLETED \[BLURRY\].*1H \(CORROSION 90%\).*corrosion\/HIGH.*1\.5s/);
+    assert.ok(html.includes("CORROSION HIGH 90%"), "the report shows the engine's confidence");
+    const meter = { value: 1234, unit: "kWh", rawText: "01234", confidence: 0.42, flags: ["LOW_CONFIDENCE"], needsReview: true };
+    assert.match(formatTable([{ ...summary, meter }]).split("\n")[2], /1234 kWh 42% \(review LOW_CONFIDENCE\)/);
   });
 });

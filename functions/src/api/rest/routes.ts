@@ -47,9 +47,24 @@ function query(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams.entries());
 }
 
+/** A bare host name or address with an optional port: nothing a link could be bent with. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The first value of a proxy header, if it passes `valid`. */
+function forwarded(value: string | string[] | undefined, valid: (v: string) => boolean): string | null {
+  const first = (Array.isArray(value) ? value[0] : value)?.split(",")[0].trim();
+  return first && first.length <= 255 && valid(first) ? first : null;
+}
+
+/**
+ * Pagination links name the host the client used. Proxy headers are client-controlled:
+ * only http/https and a syntactically bare host are used, anything else falls back to
+ * the Host header (itself checked), then localhost.
+ */
 function pageUrl(ctx: RouteContext, page: number): string {
-  const proto = String(ctx.req.headers["x-forwarded-proto"] ?? "http").split(",")[0];
-  const host = ctx.req.headers["x-forwarded-host"] ?? ctx.req.headers.host ?? "localhost";
+  const proto = forwarded(ctx.req.headers["x-forwarded-proto"], (v) => v === "http" || v === "https") ?? "http";
+  const isHost = (v: string) => HOST.test(v);
+  const host = forwarded(ctx.req.headers["x-forwarded-host"], isHost) ?? forwarded(ctx.req.headers.host, isHost) ?? "localhost";
   const u = new URL(ctx.url.pathname + ctx.url.search, `${proto}://${host}`);
   u.searchParams.set("page", String(page));
   return u.toString();
