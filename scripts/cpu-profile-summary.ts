@@ -50,4 +50,7 @@ async function main(): Promise<void> {
   for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`| \`${f}\` | ${(us / 1e6).toFixed(2)} | ${pct(us)} |`);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
