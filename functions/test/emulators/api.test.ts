@@ -7,7 +7,7 @@ import { mintLocalToken } from "../../src/auth/local-token";
 import { TEAM_A_PHOTOS, TEAM_B_PHOTOS, USERS, seedWorld, type User } from "../api/api-env";
 import { AuthEmulator, expiredCopy, tokenPayload } from "../helpers/auth-emulator";
 import { useFirebaseEmulators } from "../helpers/firebase-emulators";
-import { cacheVisionFor, waitForTask } from "../helpers/emulated-tasks";
+import { SIGNALS, cacheVisionFor, waitForTask } from "../helpers/emulated-tasks";
 
 interface Reply {
   status: number;
@@ -28,7 +28,10 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     auth = new AuthEmulator(e.hosts.auth, e.projectId);
     // Every seeded photo's Vision result is cached, so work the callables enqueue completes offline.
     const photos = await firestore().collection("photos").get();
-    await Promise.all(photos.docs.map((d) => cacheVisionFor(String(d.get("sha256")))));
+    await Promise.all(photos.docs.map(async (d) => {
+      await d.ref.update({ signals: SIGNALS });
+      await cacheVisionFor(String(d.get("sha256")));
+    }));
     for (const [uid, claims] of Object.entries(USERS)) {
       await auth.createUser(uid, claims);
       tokens[uid as User] = (await auth.signIn(uid)).idToken;

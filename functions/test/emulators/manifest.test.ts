@@ -70,6 +70,9 @@ describe("functions manifest (firebase-functions discovery of the built lib/)", 
     assert.deepEqual(Object.keys(env).sort(), params.map((p) => p.name).sort(), "the file sets exactly the params");
     for (const p of params) {
       if (p.type === "int") assert.match(env[p.name] ?? "", /^-?\d+$/, `${p.name} is an int param`);
+      if (p.type === "boolean") assert.match(env[p.name] ?? "", /^(true|false)$/, `${p.name} is a boolean param`);
+      // The demo project runs on the defaults: a changed default must be changed here too.
+      if (p.default !== undefined) assert.equal(env[p.name], String(p.default), `${p.name} repeats its default`);
     }
     assert.doesNotThrow(() => ConfigSchema.parse(env));
   });

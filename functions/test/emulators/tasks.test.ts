@@ -14,7 +14,7 @@ import { enqueueTask } from "../../src/tasks/enqueue";
 import { QUEUES } from "../../src/tasks/queues";
 import { taskIdFor } from "../../src/tasks/task-ids";
 import { useFirebaseEmulators } from "../helpers/firebase-emulators";
-import { cacheVisionFor, waitForTask } from "../helpers/emulated-tasks";
+import { SIGNALS, cacheVisionFor, waitForTask } from "../helpers/emulated-tasks";
 import { queuedPhoto } from "../helpers/photos";
 import { uniq } from "../helpers/firestore";
 
@@ -41,6 +41,14 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
     else process.env.CLOUD_TASKS_EMULATOR_HOST = saved;
   });
 
+  /** A QUEUED photo as ingest leaves it (with its pixel signals), its Vision result cached. */
+  const seededPhoto = async (prefix: string) => {
+    const photo = await queuedPhoto(store, uniq(prefix));
+    await firestore().doc(`photos/${photo.photoId}`).update({ signals: SIGNALS });
+    await cacheVisionFor(photo.sha256!);
+    return photo;
+  };
+
   const enqueuePhoto = async (photoId: string) => {
     const taskId = taskIdFor("process_inspection_photo", `${photoId}:emulated`);
     assert.equal(await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } }), true);
@@ -48,8 +56,7 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
   };
 
   it("delivers process_inspection_photo to queueHighPriority, which completes the photo", async () => {
-    const photo = await queuedPhoto(store, uniq("emu-photo-"));
-    await cacheVisionFor(photo.sha256!);
+    const photo = await seededPhoto("emu-photo-");
     const taskId = await enqueuePhoto(photo.photoId);
     const task = await waitForTask(taskId, (t) => t.state === "SUCCESS" || t.state === "FAILURE");
     assert.equal(task.state, "SUCCESS", JSON.stringify(task));
@@ -66,8 +73,7 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
     // A failure the handler does not know to be permanent is retried: here the photo
     // document does not match its schema until it is repaired. (Cloud Vision being
     // unreachable is the real-world case, but its client retries for up to two minutes.)
-    const photo = await queuedPhoto(store, uniq("emu-retry-"));
-    await cacheVisionFor(photo.sha256!);
+    const photo = await seededPhoto("emu-retry-");
     const ref = firestore().doc(`photos/${photo.photoId}`);
     await ref.update({ paths: "not-a-paths-map" });
     const taskId = await enqueuePhoto(photo.photoId);

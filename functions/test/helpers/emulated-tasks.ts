@@ -1,12 +1,22 @@
 // Following work that the Cloud Tasks emulator dispatches to the emulated queue
 // functions: the tasks/{taskId} documents they write, and Vision results cached ahead
 // so a photo completes without the (unreachable) Cloud Vision API.
+import { planFeatures } from "../../src/analysis/feature-plan";
 import { cacheKey, configuredFeatures } from "../../src/analysis/vision-call";
 import { getConfig } from "../../src/config";
 import { firestore } from "../../src/firestore";
+import type { PixelSignals } from "../../src/schema/photo";
 
+/**
+ * Pixel signals as ingest stores them. Seeded photos carry them, so processing never reads
+ * the image from Cloud Storage (no Storage emulator here), and text on the photo makes
+ * the feature plan independent of the asset's meters.
+ */
+export const SIGNALS: PixelSignals = { colors: [], text: { found: true, lines: 1 } };
+
+/** Caches a Vision result under the key processing looks up for a photo with SIGNALS. */
 export async function cacheVisionFor(sha256: string): Promise<void> {
-  const features = configuredFeatures();
+  const features = planFeatures(configuredFeatures(), { assetHasMeters: false, textFound: SIGNALS.text.found }).buy;
   const model = getConfig().VISION_MODEL;
   const key = cacheKey(sha256, features, model);
   const now = new Date();
