@@ -3,6 +3,8 @@
 // The local runtime under injected faults and kills; prints one table and exits 1 on any
 // loss or duplicate, 2 on bad options. See functions/src/local/soak/.
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
+// Only emulators are talked to: no probing for the GCE metadata server.
+process.env.METADATA_SERVER_DETECTION ??= "none";
 
 async function main(): Promise<void> {
   const { parseSoakArgs, SOAK_USAGE } = await import("../functions/src/local/soak/options");
