@@ -14,10 +14,14 @@ runFileCli("analyze", async (file, arg) => {
     try {
       return await analyzeBytes(bytes, new LocalVisionEngine());
     } catch (err) {
-      return analyzeFailure(`internal error while analysing: ${err instanceof Error ? err.message : String(err)}`);
+      return analyzeFailure(
+        `internal error while analysing: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   } catch (err) {
-    return analyzeFailure(`cannot read ${arg}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return analyzeFailure(
+      `cannot read ${arg}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   } finally {
     await terminateOcr();
   }

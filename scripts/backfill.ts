@@ -13,7 +13,13 @@ import { configuredFeatures } from "../functions/src/analysis/vision-call";
 import { mintLocalToken } from "../functions/src/auth/local-token";
 import { DEMO_PROJECT, runtimeEnv } from "../functions/src/config";
 import { BACKFILL_USAGE, parseBackfillArgs } from "../functions/src/ops/backfill-args";
-import { bucketSource, folderSource, perPhotoUsd, runBackfill, type Budget } from "../functions/src/ops/backfill";
+import {
+  bucketSource,
+  folderSource,
+  perPhotoUsd,
+  runBackfill,
+  type Budget,
+} from "../functions/src/ops/backfill";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -21,14 +27,25 @@ async function readBudget(url: string, token: string | null): Promise<Budget> {
   const endpoint = `${url}/api/v1/ops/status/`;
   let res: Response;
   try {
-    res = await fetch(endpoint, { headers: { authorization: `Bearer ${token ?? mintLocalToken("admin", { role: "admin", teamIds: [] })}` } });
+    res = await fetch(endpoint, {
+      headers: {
+        authorization: `Bearer ${token ?? mintLocalToken("admin", { role: "admin", teamIds: [] })}`,
+      },
+    });
   } catch (err) {
-    throw new Error(`cannot reach ${endpoint} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?`);
+    throw new Error(
+      `cannot reach ${endpoint} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?`,
+    );
   }
-  const body = (await res.json().catch(() => null)) as { detail?: string; budget?: { spent_usd?: number; limit_usd?: number } } | null;
-  if (!res.ok) throw new Error(`${endpoint} answered ${res.status}: ${body?.detail ?? "no detail"}`);
+  const body = (await res.json().catch(() => null)) as {
+    detail?: string;
+    budget?: { spent_usd?: number; limit_usd?: number };
+  } | null;
+  if (!res.ok)
+    throw new Error(`${endpoint} answered ${res.status}: ${body?.detail ?? "no detail"}`);
   const b = body?.budget;
-  if (typeof b?.spent_usd !== "number" || typeof b.limit_usd !== "number") throw new Error(`${endpoint} sent no budget`);
+  if (typeof b?.spent_usd !== "number" || typeof b.limit_usd !== "number")
+    throw new Error(`${endpoint} sent no budget`);
   return { spentUsd: b.spent_usd, limitUsd: b.limit_usd };
 }
 
@@ -60,7 +77,9 @@ async function main(): Promise<number> {
   const target = a.bucket
     ? { store: new GcsObjectStore(), bucket: a.bucket, label: `gs://${a.bucket}` }
     : {
-        store: new DirectoryObjectStore(resolve(a.stateDir ? resolve(cwd, a.stateDir) : resolve(ROOT, ".local"), "bucket")),
+        store: new DirectoryObjectStore(
+          resolve(a.stateDir ? resolve(cwd, a.stateDir) : resolve(ROOT, ".local"), "bucket"),
+        ),
         bucket: `${runtimeEnv().projectId ?? DEMO_PROJECT}.appspot.com`,
         label: `the local runtime's bucket (${a.stateDir ?? ".local"}/bucket)`,
       };
@@ -71,13 +90,17 @@ async function main(): Promise<number> {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (!a.dryRun) {
-      process.stderr.write(`${msg}\nrefusing to spend without knowing the budget (--dry-run works without it)\n`);
+      process.stderr.write(
+        `${msg}\nrefusing to spend without knowing the budget (--dry-run works without it)\n`,
+      );
       return 1;
     }
     process.stdout.write(`budget: unavailable (${msg})\n`);
   }
   const photoUsd = perPhotoUsd(configuredFeatures());
-  process.stdout.write(`${a.dryRun ? "dry run: " : ""}${source.label} → ${target.label}, asset ${a.assetId}, uploader ${a.uid}, ${a.ratePerSecond}/s\n`);
+  process.stdout.write(
+    `${a.dryRun ? "dry run: " : ""}${source.label} → ${target.label}, asset ${a.assetId}, uploader ${a.uid}, ${a.ratePerSecond}/s\n`,
+  );
   const report = await runBackfill({
     source,
     target,
@@ -90,12 +113,16 @@ async function main(): Promise<number> {
     budget,
     onItem: (e) => process.stdout.write(`${e.action.padEnd(10)} ${e.item.key} → ${e.target}\n`),
   });
-  const b = budget ? ` of ${usd(budget.limitUsd)} (spent ${usd(budget.spentUsd)}); it would leave ${usd(report.budgetLeftUsd ?? 0)}` : "";
+  const b = budget
+    ? ` of ${usd(budget.limitUsd)} (spent ${usd(budget.spentUsd)}); it would leave ${usd(report.budgetLeftUsd ?? 0)}`
+    : "";
   process.stdout.write(
     [
       `listed ${report.listed} photo(s): ${report.alreadyDone} already backfilled, ${report.planned} ${a.dryRun ? "to copy" : "copied"}, ${report.leftOver} left for a later run${report.stoppedBy ? ` (stopped by ${report.stoppedBy === "max" ? "--max" : "the budget: it would pass 90 %"})` : ""}`,
       `estimated Vision cost: at most ${usd(report.estimatedUsd)} (${usd(photoUsd)} a photo; cache hits cost nothing)${b}`,
-      a.dryRun ? "nothing was changed" : "the ingest trigger processes the copies; follow them with npm run --silent status",
+      a.dryRun
+        ? "nothing was changed"
+        : "the ingest trigger processes the copies; follow them with npm run --silent status",
     ].join("\n") + "\n",
   );
   return 0;

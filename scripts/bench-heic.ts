@@ -11,10 +11,23 @@ async function decodeOnce(file: string): Promise<void> {
   const before = process.memoryUsage().rss;
   const t0 = process.cpuUsage();
   // Ingest's own HEIC path, uncapped, so the figure is what the decoder needs.
-  const { width, height } = await openSource(buf, "heic", Number.MAX_SAFE_INTEGER, { heicMaxPixels: Number.MAX_SAFE_INTEGER });
+  const { width, height } = await openSource(buf, "heic", Number.MAX_SAFE_INTEGER, {
+    heicMaxPixels: Number.MAX_SAFE_INTEGER,
+  });
   const cpu = process.cpuUsage(t0);
   const r = process.resourceUsage();
-  console.log(JSON.stringify({ file, bytes: buf.length, width, height, megapixels: +(width * height / 1e6).toFixed(1), baselineRssMiB: +(before / 2 ** 20).toFixed(0), peakRssMiB: +(r.maxRSS / 1024).toFixed(0), cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      file,
+      bytes: buf.length,
+      width,
+      height,
+      megapixels: +((width * height) / 1e6).toFixed(1),
+      baselineRssMiB: +(before / 2 ** 20).toFixed(0),
+      peakRssMiB: +(r.maxRSS / 1024).toFixed(0),
+      cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+    }),
+  );
 }
 
 if (process.argv[2] === "--child") {
@@ -22,7 +35,9 @@ if (process.argv[2] === "--child") {
 } else {
   for (const file of process.argv.slice(2)) {
     // The same loader (tsx) this process runs under, one fresh process per file.
-    const out = execFileSync(process.execPath, [...process.execArgv, __filename, "--child", file], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, [...process.execArgv, __filename, "--child", file], {
+      encoding: "utf8",
+    });
     process.stdout.write(out);
   }
 }

@@ -18,7 +18,8 @@ const MP48_ROTATED = join(tmpdir(), "fieldlens-bench-48mp-orientation6.jpg");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 // sharp is a dependency of functions/, not of the repo root.
 const fnRequire = createRequire(join(ROOT, "functions", "package.json"));
-const loadSharp = () => fnRequire("sharp") as typeof import("../functions/node_modules/sharp/lib/index");
+const loadSharp = () =>
+  fnRequire("sharp") as typeof import("../functions/node_modules/sharp/lib/index");
 
 interface CaseResult {
   label: string;
@@ -46,8 +47,22 @@ async function child(kind: string, file: string): Promise<void> {
     ours: () => processUpload(buf, { uploadTime: new Date(), limits }),
     extension: async () => {
       // What storage-resize-images does per size: rotate, resize, default JPEG.
-      await sharp(buf, { failOn: "none" }).rotate().resize(limits.displayLongEdge, limits.displayLongEdge, { fit: "inside", withoutEnlargement: true }).jpeg().toBuffer();
-      await sharp(buf, { failOn: "none" }).rotate().resize(limits.thumbLongEdge, limits.thumbLongEdge, { fit: "inside", withoutEnlargement: true }).jpeg().toBuffer();
+      await sharp(buf, { failOn: "none" })
+        .rotate()
+        .resize(limits.displayLongEdge, limits.displayLongEdge, {
+          fit: "inside",
+          withoutEnlargement: true,
+        })
+        .jpeg()
+        .toBuffer();
+      await sharp(buf, { failOn: "none" })
+        .rotate()
+        .resize(limits.thumbLongEdge, limits.thumbLongEdge, {
+          fit: "inside",
+          withoutEnlargement: true,
+        })
+        .jpeg()
+        .toBuffer();
     },
     exif: () => extractExif(buf, new Date()),
   };
@@ -75,16 +90,35 @@ function runCase(label: string, kind: string, file: string): CaseResult {
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`${label} failed: ${r.stderr}`);
-  const o = JSON.parse(r.stdout) as { cpu: number[]; wall: number[]; baselineRss: number; peak: number };
-  return { label, cpuMs: o.cpu, wallMs: o.wall, baselineRssMiB: o.baselineRss / 2 ** 20, peakRssMiB: o.peak / 2 ** 20 };
+  const o = JSON.parse(r.stdout) as {
+    cpu: number[];
+    wall: number[];
+    baselineRss: number;
+    peak: number;
+  };
+  return {
+    label,
+    cpuMs: o.cpu,
+    wallMs: o.wall,
+    baselineRssMiB: o.baselineRss / 2 ** 20,
+    peakRssMiB: o.peak / 2 ** 20,
+  };
 }
 
 async function make48mp(): Promise<void> {
   const sharp = loadSharp();
   // The Pixel photo upscaled to 8000×6000 keeps real texture, so the JPEG is camera-like.
-  if (!existsSync(MP48)) await sharp(readFileSync(PIXEL)).resize(8000, 6000, { fit: "fill" }).jpeg({ quality: 92 }).toFile(MP48);
+  if (!existsSync(MP48))
+    await sharp(readFileSync(PIXEL))
+      .resize(8000, 6000, { fit: "fill" })
+      .jpeg({ quality: 92 })
+      .toFile(MP48);
   // The same pixels tagged EXIF orientation 6 (portrait): auto-orient cannot stream.
-  if (!existsSync(MP48_ROTATED)) await sharp(readFileSync(MP48)).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toFile(MP48_ROTATED);
+  if (!existsSync(MP48_ROTATED))
+    await sharp(readFileSync(MP48))
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 92 })
+      .toFile(MP48_ROTATED);
 }
 
 async function main(): Promise<void> {
@@ -95,23 +129,41 @@ async function main(): Promise<void> {
   }
   await make48mp();
   const cases: CaseResult[] = [
-    runCase("12 MP Pixel JPEG — fieldlens ingest (display + thumbnail + hashes + quality + EXIF)", "ours", PIXEL),
-    runCase("12 MP Pixel JPEG — Resize Images extension approach (display + thumbnail)", "extension", PIXEL),
+    runCase(
+      "12 MP Pixel JPEG — fieldlens ingest (display + thumbnail + hashes + quality + EXIF)",
+      "ours",
+      PIXEL,
+    ),
+    runCase(
+      "12 MP Pixel JPEG — Resize Images extension approach (display + thumbnail)",
+      "extension",
+      PIXEL,
+    ),
     runCase("48 MP JPEG (8000×6000) — fieldlens ingest", "ours", MP48),
     runCase("48 MP JPEG (8000×6000) — Resize Images extension approach", "extension", MP48),
     runCase("48 MP JPEG, EXIF orientation 6 — fieldlens ingest", "ours", MP48_ROTATED),
-    runCase("48 MP JPEG, EXIF orientation 6 — Resize Images extension approach", "extension", MP48_ROTATED),
+    runCase(
+      "48 MP JPEG, EXIF orientation 6 — Resize Images extension approach",
+      "extension",
+      MP48_ROTATED,
+    ),
     ...(existsSync(HEIC)
       ? [runCase("12 MP iPhone HEIC — fieldlens ingest (wasm libheif decode)", "ours", HEIC)]
       : []),
     runCase("EXIF extraction only (12 MP Pixel JPEG)", "exif", PIXEL),
   ];
   const fmt = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(0));
-  console.log(`node ${process.version}, ${RUNS} runs per photo case (200 for EXIF), median after one warm-up; one core: UV_THREADPOOL_SIZE=1, sharp.concurrency(1)\n`);
-  console.log("| case | CPU ms (median) | CPU ms (min–max) | wall ms (median) | RSS before MiB | peak RSS MiB |");
+  console.log(
+    `node ${process.version}, ${RUNS} runs per photo case (200 for EXIF), median after one warm-up; one core: UV_THREADPOOL_SIZE=1, sharp.concurrency(1)\n`,
+  );
+  console.log(
+    "| case | CPU ms (median) | CPU ms (min–max) | wall ms (median) | RSS before MiB | peak RSS MiB |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const c of cases) {
-    console.log(`| ${c.label} | ${fmt(median(c.cpuMs))} | ${fmt(Math.min(...c.cpuMs))}–${fmt(Math.max(...c.cpuMs))} | ${fmt(median(c.wallMs))} | ${c.baselineRssMiB.toFixed(0)} | ${c.peakRssMiB.toFixed(0)} |`);
+    console.log(
+      `| ${c.label} | ${fmt(median(c.cpuMs))} | ${fmt(Math.min(...c.cpuMs))}–${fmt(Math.max(...c.cpuMs))} | ${fmt(median(c.wallMs))} | ${c.baselineRssMiB.toFixed(0)} | ${c.peakRssMiB.toFixed(0)} |`,
+    );
   }
 }
 

@@ -71,10 +71,12 @@ async function main(): Promise<void> {
   const big = Math.max(0, Number(arg(argv, "--big") ?? 200));
   const only = new Set((arg(argv, "--only") ?? "burst,big,single").split(","));
   const conc = arg(argv, "--concurrency");
-  const maxConcurrency = conc === undefined ? undefined : conc === "deployed" ? "deployed" : Math.max(1, Number(conc));
+  const maxConcurrency =
+    conc === undefined ? undefined : conc === "deployed" ? "deployed" : Math.max(1, Number(conc));
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { processPhotos } = await import("../functions/src/local/session");
-  const { ensureSamples, seedSampleAsset } = await import("../functions/src/local/samples/generate");
+  const { ensureSamples, seedSampleAsset } =
+    await import("../functions/src/local/samples/generate");
   const { seedLocalUser } = await import("../functions/src/local/seed");
 
   const samplesDir = join(ROOT, "samples", "generated");
@@ -86,10 +88,20 @@ async function main(): Promise<void> {
 
   const startRuntime = async (tag: string) => {
     // The option's type differs between versions (number, or number | "deployed").
-    const rt = await LocalRuntime.start({ root: join(work, `bucket-${tag}`), print: () => undefined, maxConcurrency: maxConcurrency as never });
+    const rt = await LocalRuntime.start({
+      root: join(work, `bucket-${tag}`),
+      print: () => undefined,
+      maxConcurrency: maxConcurrency as never,
+    });
     await seedSampleAsset();
     await seedLocalUser("bench-user");
-    const run = (files: string[]) => processPhotos(rt, { files, uid: "bench-user", assetId: manifest.assetId, timeoutMs: 1_800_000 });
+    const run = (files: string[]) =>
+      processPhotos(rt, {
+        files,
+        uid: "bench-user",
+        assetId: manifest.assetId,
+        timeoutMs: 1_800_000,
+      });
     const warm = join(work, `warm-up-${tag}.jpg`);
     await uniqueCopy(sampleFiles[0], warm, `warm-up ${tag}`);
     await run([warm]);
@@ -116,9 +128,20 @@ async function main(): Promise<void> {
     await rt.idle();
     await rt.stop();
     const lat = completedSeconds(outcome);
-    results.push({ run: label, photos: n, completed: lat.length, wallSeconds: outcome.elapsedSeconds, photosPerMinute: (lat.length / outcome.elapsedSeconds) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / n });
+    results.push({
+      run: label,
+      photos: n,
+      completed: lat.length,
+      wallSeconds: outcome.elapsedSeconds,
+      photosPerMinute: (lat.length / outcome.elapsedSeconds) * 60,
+      p50: quantile(lat, 0.5),
+      p95: quantile(lat, 0.95),
+      load: loadavg()[0],
+      cpuPerPhoto: (cpuSeconds() - cpu0) / n,
+    });
   };
-  if (only.has("burst")) await burst("burst", `burst: ${rounds * 6} photos uploaded at once`, rounds * 6);
+  if (only.has("burst"))
+    await burst("burst", `burst: ${rounds * 6} photos uploaded at once`, rounds * 6);
   if (only.has("big") && big > 0) await burst("big", `burst: ${big} photos uploaded at once`, big);
 
   let perPhoto: FirestoreOps | null = null;
@@ -136,19 +159,46 @@ async function main(): Promise<void> {
     const total = ops.snapshot();
     const wall = (Date.now() - started) / 1000;
     await rt.stop();
-    const per = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round((v / files.length) * 10) / 10]));
+    const per = (m: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(m).map(([k, v]) => [k, Math.round((v / files.length) * 10) / 10]),
+      );
     perPhoto = { rpcs: per(total.rpcs), reads: per(total.reads), writes: per(total.writes) };
-    results.push({ run: `one at a time: ${files.length} photos`, photos: files.length, completed: lat.length, wallSeconds: wall, photosPerMinute: (lat.length / wall) * 60, p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), load: loadavg()[0], cpuPerPhoto: (cpuSeconds() - cpu0) / files.length });
+    results.push({
+      run: `one at a time: ${files.length} photos`,
+      photos: files.length,
+      completed: lat.length,
+      wallSeconds: wall,
+      photosPerMinute: (lat.length / wall) * 60,
+      p50: quantile(lat, 0.5),
+      p95: quantile(lat, 0.95),
+      load: loadavg()[0],
+      cpuPerPhoto: (cpuSeconds() - cpu0) / files.length,
+    });
   }
   await rm(work, { recursive: true, force: true });
 
   const fmt = (n: number) => n.toFixed(1);
-  console.log(`cores ${availableParallelism()}, node ${process.version}, concurrency ${conc ?? "default"}\n`);
-  console.log("| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) | CPU s / photo |\n|---|---:|---:|---:|---:|---:|---:|---:|");
-  for (const r of results) console.log(`| ${r.run} | ${r.completed}/${r.photos} | ${fmt(r.wallSeconds)} | ${fmt(r.photosPerMinute)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.load)} | ${r.cpuPerPhoto.toFixed(2)} |`);
-  if (perPhoto) console.log(`\nFirestore per photo (one at a time, runtime included): ${JSON.stringify(perPhoto)}`);
+  console.log(
+    `cores ${availableParallelism()}, node ${process.version}, concurrency ${conc ?? "default"}\n`,
+  );
+  console.log(
+    "| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) | CPU s / photo |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const r of results)
+    console.log(
+      `| ${r.run} | ${r.completed}/${r.photos} | ${fmt(r.wallSeconds)} | ${fmt(r.photosPerMinute)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.load)} | ${r.cpuPerPhoto.toFixed(2)} |`,
+    );
+  if (perPhoto)
+    console.log(
+      `\nFirestore per photo (one at a time, runtime included): ${JSON.stringify(perPhoto)}`,
+    );
   const out = arg(argv, "--json");
-  if (out) await writeFile(resolve(process.env.INIT_CWD ?? process.cwd(), out), `${JSON.stringify({ results, perPhoto, cores: availableParallelism(), node: process.version, at: new Date().toISOString() }, null, 2)}\n`);
+  if (out)
+    await writeFile(
+      resolve(process.env.INIT_CWD ?? process.cwd(), out),
+      `${JSON.stringify({ results, perPhoto, cores: availableParallelism(), node: process.version, at: new Date().toISOString() }, null, 2)}\n`,
+    );
 }
 
 main().then(

@@ -16,7 +16,10 @@ const AREAS: [string, RegExp][] = [
   ["native / engine (program)", /^\(program\)$/],
   ["OCR (ocr-common, onnxruntime-node, ocr.ts)", /@gutenye|onnxruntime|vision-engine\/ocr/],
   ["detectors and pixel statistics (vision-engine)", /vision-engine\//],
-  ["text-presence check and colours (ingest)", /ingest\/(text-presence|dominant-colours|pixel-signals)/],
+  [
+    "text-presence check and colours (ingest)",
+    /ingest\/(text-presence|dominant-colours|pixel-signals)/,
+  ],
   ["ingest (sharp calls, EXIF, hashes, quality)", /ingest\/|sharp|exifr|heic/],
   ["Firestore client (gRPC, protobuf)", /@google-cloud\/firestore|@grpc|protobufjs|google-gax/],
   ["zod (schema parsing)", /node_modules\/zod/],
@@ -28,26 +31,37 @@ const AREAS: [string, RegExp][] = [
 
 async function main(): Promise<void> {
   const file = process.argv[2];
-  const prof = JSON.parse(await readFile(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const prof = JSON.parse(await readFile(file, "utf8")) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  prof.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  prof.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)),
+  );
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const areas = new Map<string, number>();
   const fns = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const n = byId.get(id)!;
     const key = n.callFrame.url || n.callFrame.functionName;
-    const area = AREAS.find(([, re]) => re.test(key) || re.test(n.callFrame.functionName))?.[0] ?? "other";
+    const area =
+      AREAS.find(([, re]) => re.test(key) || re.test(n.callFrame.functionName))?.[0] ?? "other";
     areas.set(area, (areas.get(area) ?? 0) + us);
     const fn = `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.replace(/^.*\/(node_modules|functions)\//, "$1/")}:${n.callFrame.lineNumber + 1}`;
     fns.set(fn, (fns.get(fn) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1)} %`;
-  console.log(`profile ${(total / 1e6).toFixed(1)} s of main-thread time\n\n| area | self time | share |\n|---|---:|---:|`);
-  for (const [a, us] of [...areas].sort((x, y) => y[1] - x[1])) console.log(`| ${a} | ${(us / 1e6).toFixed(1)} s | ${pct(us)} |`);
+  console.log(
+    `profile ${(total / 1e6).toFixed(1)} s of main-thread time\n\n| area | self time | share |\n|---|---:|---:|`,
+  );
+  for (const [a, us] of [...areas].sort((x, y) => y[1] - x[1]))
+    console.log(`| ${a} | ${(us / 1e6).toFixed(1)} s | ${pct(us)} |`);
   console.log(`\n| top functions (self) | s | share |\n|---|---:|---:|`);
-  for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`| \`${f}\` | ${(us / 1e6).toFixed(2)} | ${pct(us)} |`);
+  for (const [f, us] of [...fns].sort((x, y) => y[1] - x[1]).slice(0, 15))
+    console.log(`| \`${f}\` | ${(us / 1e6).toFixed(2)} | ${pct(us)} |`);
 }
 
 main().catch((err: unknown) => {

@@ -25,7 +25,9 @@ function hasPdeathsig() {
   }
 }
 
-const [cmd, args] = hasPdeathsig() ? ["setpriv", ["--pdeathsig", "KILL", "--", cfg.java, ...cfg.args]] : [cfg.java, cfg.args];
+const [cmd, args] = hasPdeathsig()
+  ? ["setpriv", ["--pdeathsig", "KILL", "--", cfg.java, ...cfg.args]]
+  : [cfg.java, cfg.args];
 // setpriv execs java, so the pid is the emulator's own.
 const emulator = spawn(cmd, args, { stdio: ["ignore", "ignore", "inherit"] });
 process.stdout.write(`${JSON.stringify({ pid: emulator.pid })}\n`);
@@ -40,7 +42,10 @@ async function exportData() {
   await fetch(`http://${cfg.host}/emulator/v1/projects/${cfg.project}:export`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ database: `projects/${cfg.project}/databases/(default)`, export_directory: dir }),
+    body: JSON.stringify({
+      database: `projects/${cfg.project}/databases/(default)`,
+      export_directory: dir,
+    }),
     signal: AbortSignal.timeout(60_000),
   });
 }

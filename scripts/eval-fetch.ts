@@ -25,16 +25,24 @@ async function isDir(p: string): Promise<boolean> {
 
 async function gitDirFor(mirror: string, repo: string): Promise<string | null> {
   const [owner, name] = repo.split("/");
-  for (const base of [join(mirror, `${owner}+${name}`, "repo"), join(mirror, `${owner}+${name}`), join(mirror, name)]) {
+  for (const base of [
+    join(mirror, `${owner}+${name}`, "repo"),
+    join(mirror, `${owner}+${name}`),
+    join(mirror, name),
+  ]) {
     for (const g of [join(base, ".git"), base]) {
-      if ((await isDir(join(g, "objects"))) || (await stat(join(g, "HEAD")).catch(() => null))) return g;
+      if ((await isDir(join(g, "objects"))) || (await stat(join(g, "HEAD")).catch(() => null)))
+        return g;
     }
   }
   return null;
 }
 
 async function show(gitDir: string, commit: string, path: string): Promise<Buffer> {
-  const { stdout } = await run("git", ["--git-dir", gitDir, "show", `${commit}:${path}`], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run("git", ["--git-dir", gitDir, "show", `${commit}:${path}`], {
+    encoding: "buffer",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout as unknown as Buffer;
 }
 
@@ -42,15 +50,23 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const sharedAt = argv.indexOf("--shared");
-  const shared = resolve(cwd, sharedAt >= 0 ? argv[sharedAt + 1] : join(ROOT, "..", "shared", "fixtures"));
-  const positional = argv.filter((a, i) => !a.startsWith("-") && (sharedAt < 0 || i !== sharedAt + 1));
+  const shared = resolve(
+    cwd,
+    sharedAt >= 0 ? argv[sharedAt + 1] : join(ROOT, "..", "shared", "fixtures"),
+  );
+  const positional = argv.filter(
+    (a, i) => !a.startsWith("-") && (sharedAt < 0 || i !== sharedAt + 1),
+  );
   const mirrorArg = positional[0] ?? process.env.EVAL_MIRROR_DIR;
   if (!mirrorArg) {
-    process.stderr.write("usage: npm run eval:fetch -- <mirror-dir> [--shared <fixtures-dir>]  (or set EVAL_MIRROR_DIR)\n");
+    process.stderr.write(
+      "usage: npm run eval:fetch -- <mirror-dir> [--shared <fixtures-dir>]  (or set EVAL_MIRROR_DIR)\n",
+    );
     return 2;
   }
   const mirror = resolve(cwd, mirrorArg);
-  let failed = 0, done = 0;
+  let failed = 0,
+    done = 0;
   for (const set of (await readdir(EVAL)).sort()) {
     const labelsPath = join(EVAL, set, "labels.json");
     if (!(await stat(labelsPath).catch(() => null))) continue;
@@ -69,17 +85,25 @@ async function main(): Promise<number> {
           await writeFile(out, src.crop ? await cropTile(bytes, src.crop) : bytes);
           if (src.segPath) {
             const mask = photo.anomalies !== "none" && photo.anomalies.find((a) => a.mask)?.mask;
-            if (mask) await writeFile(join(EVAL, set, mask), await segToPng((await show(g, src.commit, src.segPath)).toString("latin1")));
+            if (mask)
+              await writeFile(
+                join(EVAL, set, mask),
+                await segToPng((await show(g, src.commit, src.segPath)).toString("latin1")),
+              );
           }
         }
         done++;
       } catch (err) {
         failed++;
-        process.stderr.write(`${set}/${photo.file}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`);
+        process.stderr.write(
+          `${set}/${photo.file}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`,
+        );
       }
     }
   }
-  process.stdout.write(`extracted ${done} photos into eval/*/photos${failed ? `; ${failed} could not be extracted` : ""}\n`);
+  process.stdout.write(
+    `extracted ${done} photos into eval/*/photos${failed ? `; ${failed} could not be extracted` : ""}\n`,
+  );
   return failed ? 1 : 0;
 }
 

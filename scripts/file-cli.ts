@@ -5,7 +5,10 @@ import { resolve } from "node:path";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
 
-export function runFileCli(command: string, produce: (file: string, arg: string) => Promise<object>): void {
+export function runFileCli(
+  command: string,
+  produce: (file: string, arg: string) => Promise<object>,
+): void {
   const main = async (): Promise<number> => {
     const arg = process.argv[2];
     if (!arg) {

@@ -44,11 +44,17 @@ function sdkRoots() {
 export function findEmulatorJar() {
   const explicit = process.env.FIRESTORE_EMULATOR_JAR;
   if (explicit) return existsSync(explicit) ? explicit : undefined;
-  return sdkRoots().map((r) => join(r, JAR)).find((p) => existsSync(p));
+  return sdkRoots()
+    .map((r) => join(r, JAR))
+    .find((p) => existsSync(p));
 }
 
 export function findJava() {
-  const candidates = [process.env.JAVA, process.env.JAVA_HOME && join(process.env.JAVA_HOME, "bin", "java"), "java"];
+  const candidates = [
+    process.env.JAVA,
+    process.env.JAVA_HOME && join(process.env.JAVA_HOME, "bin", "java"),
+    "java",
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -88,18 +94,45 @@ export async function isUp(host) {
  * this process dies, however it dies; with `exportOnDeath` the watchdog first exports the
  * data into that folder. `importDir` seeds the emulator from the newest export in it.
  */
-export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArgs = [], port: wanted, importDir, exportOnDeath, project } = {}) {
+export async function startEmulator({
+  timeoutMs = 60_000,
+  quiet = true,
+  extraArgs = [],
+  port: wanted,
+  importDir,
+  exportOnDeath,
+  project,
+} = {}) {
   const jar = findEmulatorJar();
   const java = findJava();
   if (!jar || !java) {
     const what = !jar ? "emulator jar" : "java";
-    throw Object.assign(new Error(`Missing ${what}.\n${INSTALL_HELP}`), { code: "EMULATOR_MISSING" });
+    throw Object.assign(new Error(`Missing ${what}.\n${INSTALL_HELP}`), {
+      code: "EMULATOR_MISSING",
+    });
   }
   const port = wanted ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   const seed = newestExport(importDir);
-  const args = ["-Duser.language=en", "-Xmx1g", "-cp", jar, MAIN_CLASS, "start", "--host=127.0.0.1", `--port=${port}`, ...(seed ? [`--seed_from_export=${seed}`] : []), ...extraArgs];
-  const cfg = { java, args, host, project: project ?? process.env.GCLOUD_PROJECT ?? "demo-fieldlens", exportDir: exportOnDeath };
+  const args = [
+    "-Duser.language=en",
+    "-Xmx1g",
+    "-cp",
+    jar,
+    MAIN_CLASS,
+    "start",
+    "--host=127.0.0.1",
+    `--port=${port}`,
+    ...(seed ? [`--seed_from_export=${seed}`] : []),
+    ...extraArgs,
+  ];
+  const cfg = {
+    java,
+    args,
+    host,
+    project: project ?? process.env.GCLOUD_PROJECT ?? "demo-fieldlens",
+    exportDir: exportOnDeath,
+  };
   const child = spawn(process.execPath, [WATCHDOG, JSON.stringify(cfg)], {
     // Own process group: a terminal's Ctrl-C reaches the command first, which may still
     // need the emulator (to save its state); the launcher stops the emulator after it.
@@ -128,11 +161,16 @@ export async function startEmulator({ timeoutMs = 60_000, quiet = true, extraArg
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await isUp(host)) break;
-    const done = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 250))]);
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 250)),
+    ]);
     if (done) throw new Error(`Firestore emulator exited before answering:\n${stderr}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`Firestore emulator did not answer on ${host} within ${timeoutMs} ms:\n${stderr}`);
+      throw new Error(
+        `Firestore emulator did not answer on ${host} within ${timeoutMs} ms:\n${stderr}`,
+      );
     }
   }
   const stop = async () => {

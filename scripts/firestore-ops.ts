@@ -22,24 +22,46 @@ const collectionOf = (path: string) => {
 
 export function countFirestoreOps(): { snapshot(): FirestoreOps; reset(): void } {
   const req = createRequire(join(ROOT, "functions", "package.json"));
-  const fs = req("@google-cloud/firestore") as { Firestore: { prototype: Record<string, unknown> }; Query: { prototype: Record<string, unknown> } };
+  const fs = req("@google-cloud/firestore") as {
+    Firestore: { prototype: Record<string, unknown> };
+    Query: { prototype: Record<string, unknown> };
+  };
   let ops: FirestoreOps = { rpcs: {}, reads: {}, writes: {} };
   const add = (m: Record<string, number>, k: string, n = 1) => (m[k] = (m[k] ?? 0) + n);
-  type Req = { writes?: { update?: { name?: string }; delete?: string; transform?: { document?: string } }[]; documents?: string[] };
-  const proto = fs.Firestore.prototype as { request: (...a: unknown[]) => unknown; requestStream: (...a: unknown[]) => unknown };
+  type Req = {
+    writes?: { update?: { name?: string }; delete?: string; transform?: { document?: string } }[];
+    documents?: string[];
+  };
+  const proto = fs.Firestore.prototype as {
+    request: (...a: unknown[]) => unknown;
+    requestStream: (...a: unknown[]) => unknown;
+  };
   const request = proto.request;
   proto.request = function (this: unknown, method: unknown, body: unknown, ...rest: unknown[]) {
     add(ops.rpcs, String(method));
-    if (method === "commit") for (const w of (body as Req).writes ?? []) add(ops.writes, collectionOf(w.update?.name ?? w.delete ?? w.transform?.document ?? ""));
+    if (method === "commit")
+      for (const w of (body as Req).writes ?? [])
+        add(ops.writes, collectionOf(w.update?.name ?? w.delete ?? w.transform?.document ?? ""));
     return request.call(this, method, body, ...rest);
   };
   const requestStream = proto.requestStream;
-  proto.requestStream = function (this: unknown, method: unknown, bidi: unknown, body: unknown, ...rest: unknown[]) {
+  proto.requestStream = function (
+    this: unknown,
+    method: unknown,
+    bidi: unknown,
+    body: unknown,
+    ...rest: unknown[]
+  ) {
     add(ops.rpcs, String(method));
-    if (method === "batchGetDocuments") for (const d of (body as Req).documents ?? []) add(ops.reads, collectionOf(d));
+    if (method === "batchGetDocuments")
+      for (const d of (body as Req).documents ?? []) add(ops.reads, collectionOf(d));
     return requestStream.call(this, method, bidi, body, ...rest);
   };
-  const q = fs.Query.prototype as { _getResponse: (...a: unknown[]) => Promise<{ result: { size: number; query: { _queryOptions: { collectionId: string } } } }> };
+  const q = fs.Query.prototype as {
+    _getResponse: (
+      ...a: unknown[]
+    ) => Promise<{ result: { size: number; query: { _queryOptions: { collectionId: string } } } }>;
+  };
   const getResponse = q._getResponse;
   q._getResponse = async function (this: unknown, ...a: unknown[]) {
     const res = await getResponse.apply(this, a);

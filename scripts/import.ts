@@ -11,12 +11,18 @@ import { parseArgs } from "node:util";
 import { mintLocalToken } from "../functions/src/auth/local-token";
 import { chunkDump } from "../functions/src/ops/import-chunks";
 
-const USAGE = "usage: npm run import -- <dumpdata.json> [--url <api base>] [--token <admin id token>]";
+const USAGE =
+  "usage: npm run import -- <dumpdata.json> [--url <api base>] [--token <admin id token>]";
 
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: { url: { type: "string" }, token: { type: "string" } } });
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      allowPositionals: true,
+      strict: true,
+      options: { url: { type: "string" }, token: { type: "string" } },
+    });
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -30,27 +36,47 @@ async function main(): Promise<number> {
   try {
     records = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    process.stderr.write(`cannot read ${file} as JSON: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `cannot read ${file} as JSON: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return 2;
   }
   if (!Array.isArray(records)) {
-    process.stderr.write(`${file} is not a dumpdata export (a JSON array of {model, pk, fields})\n`);
+    process.stderr.write(
+      `${file} is not a dumpdata export (a JSON array of {model, pk, fields})\n`,
+    );
     return 2;
   }
-  const port = process.env.FIELDLENS_API_PORT && /^\d{1,5}$/.test(process.env.FIELDLENS_API_PORT) ? process.env.FIELDLENS_API_PORT : "8787";
+  const port =
+    process.env.FIELDLENS_API_PORT && /^\d{1,5}$/.test(process.env.FIELDLENS_API_PORT)
+      ? process.env.FIELDLENS_API_PORT
+      : "8787";
   const endpoint = `${(parsed.values.url ?? `http://127.0.0.1:${port}`).replace(/\/+$/, "")}/api/v1/ops/import/`;
-  const token = parsed.values.token ?? process.env.FIELDLENS_ID_TOKEN ?? mintLocalToken("admin", { role: "admin", teamIds: [] });
+  const token =
+    parsed.values.token ??
+    process.env.FIELDLENS_ID_TOKEN ??
+    mintLocalToken("admin", { role: "admin", teamIds: [] });
   const totals: Record<string, number> = {};
   const problems: { model: string; pk: string; reason: string }[] = [];
   for (const chunk of chunkDump(records)) {
     let res: Response;
     try {
-      res = await fetch(endpoint, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(chunk) });
+      res = await fetch(endpoint, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(chunk),
+      });
     } catch (err) {
-      process.stderr.write(`cannot reach ${endpoint} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?\n`);
+      process.stderr.write(
+        `cannot reach ${endpoint} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?\n`,
+      );
       return 1;
     }
-    const body = (await res.json().catch(() => null)) as { detail?: string; written?: Record<string, number>; problems?: typeof problems } | null;
+    const body = (await res.json().catch(() => null)) as {
+      detail?: string;
+      written?: Record<string, number>;
+      problems?: typeof problems;
+    } | null;
     if (!res.ok) {
       process.stderr.write(`${endpoint} answered ${res.status}: ${body?.detail ?? "no detail"}\n`);
       return 1;
@@ -58,7 +84,11 @@ async function main(): Promise<number> {
     for (const [k, n] of Object.entries(body?.written ?? {})) totals[k] = (totals[k] ?? 0) + n;
     problems.push(...(body?.problems ?? []));
   }
-  process.stdout.write(`imported from ${file}: ${Object.entries(totals).map(([k, n]) => `${n} ${k}`).join(", ")}\n`);
+  process.stdout.write(
+    `imported from ${file}: ${Object.entries(totals)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(", ")}\n`,
+  );
   for (const p of problems) process.stdout.write(`refused ${p.model} ${p.pk}: ${p.reason}\n`);
   return problems.length ? 1 : 0;
 }

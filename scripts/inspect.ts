@@ -13,11 +13,17 @@ runFileCli("inspect", async (file, arg) => {
   try {
     bytes = await readFile(file);
   } catch (err) {
-    return rejectedView(`cannot read ${arg}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return rejectedView(
+      `cannot read ${arg}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   try {
-    return inspectView(await processUpload(bytes, { uploadTime: new Date(), limits: limitsFromConfig(getConfig()) }));
+    return inspectView(
+      await processUpload(bytes, { uploadTime: new Date(), limits: limitsFromConfig(getConfig()) }),
+    );
   } catch (err) {
-    return rejectedView(`internal error while processing: ${err instanceof Error ? err.message : String(err)}`);
+    return rejectedView(
+      `internal error while processing: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 });

@@ -11,7 +11,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mintLocalToken } from "../functions/src/auth/local-token";
-import { authEmulatorTokens, authEmulatorUp, type Persona } from "../functions/src/auth/emulator-tokens";
+import {
+  authEmulatorTokens,
+  authEmulatorUp,
+  type Persona,
+} from "../functions/src/auth/emulator-tokens";
 import { DEMO_PROJECT } from "../functions/src/config";
 
 const PERSONAS = {
@@ -27,22 +31,38 @@ type PersonaName = keyof typeof PERSONAS;
 function authEmulatorHost(): string {
   if (process.env.FIREBASE_AUTH_EMULATOR_HOST) return process.env.FIREBASE_AUTH_EMULATOR_HOST;
   try {
-    const cfg = JSON.parse(readFileSync(join(__dirname, "..", "firebase.json"), "utf8")) as { emulators?: { auth?: { host?: string; port?: number } } };
+    const cfg = JSON.parse(readFileSync(join(__dirname, "..", "firebase.json"), "utf8")) as {
+      emulators?: { auth?: { host?: string; port?: number } };
+    };
     return `${cfg.emulators?.auth?.host ?? "127.0.0.1"}:${cfg.emulators?.auth?.port ?? 9099}`;
   } catch {
     return "127.0.0.1:9099";
   }
 }
 
-async function mint(personas: Persona[], forceLocal: boolean): Promise<{ tokens: Record<string, string>; source: string }> {
+async function mint(
+  personas: Persona[],
+  forceLocal: boolean,
+): Promise<{ tokens: Record<string, string>; source: string }> {
   const host = authEmulatorHost();
   const project = process.env.GCLOUD_PROJECT ?? DEMO_PROJECT;
   if (!forceLocal && (await authEmulatorUp(host))) {
-    return { tokens: await authEmulatorTokens(host, project, personas), source: `Auth emulator at ${host} (project ${project})` };
+    return {
+      tokens: await authEmulatorTokens(host, project, personas),
+      source: `Auth emulator at ${host} (project ${project})`,
+    };
   }
-  const tokens = Object.fromEntries(personas.map((p) => [p.uid, mintLocalToken(p.uid, { role: p.role, teamIds: [...p.teamIds] }, { projectId: project })]));
+  const tokens = Object.fromEntries(
+    personas.map((p) => [
+      p.uid,
+      mintLocalToken(p.uid, { role: p.role, teamIds: [...p.teamIds] }, { projectId: project }),
+    ]),
+  );
   const why = forceLocal ? "--local" : `no Auth emulator at ${host}`;
-  return { tokens, source: `unsigned local tokens (${why}): only the local runtime's API (FIELDLENS_LOCAL_AUTH=1) accepts them` };
+  return {
+    tokens,
+    source: `unsigned local tokens (${why}): only the local runtime's API (FIELDLENS_LOCAL_AUTH=1) accepts them`,
+  };
 }
 
 async function main(): Promise<number> {
@@ -50,7 +70,9 @@ async function main(): Promise<number> {
   const forceLocal = args.includes("--local");
   const wanted = args.find((a) => !a.startsWith("--"))?.replace(/-/g, "_");
   if (wanted && !(wanted in PERSONAS)) {
-    process.stderr.write(`unknown persona ${wanted}; one of: ${Object.keys(PERSONAS).join(", ")}\n`);
+    process.stderr.write(
+      `unknown persona ${wanted}; one of: ${Object.keys(PERSONAS).join(", ")}\n`,
+    );
     return 2;
   }
   const chosen = wanted ? { [wanted]: PERSONAS[wanted as PersonaName] } : PERSONAS;
@@ -62,7 +84,9 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`# ${source}\n`);
   for (const [name, p] of Object.entries(chosen)) {
-    process.stdout.write(`# ${p.uid}: ${p.role}${p.teamIds.length ? ` of ${p.teamIds.join(", ")}` : ""}\n`);
+    process.stdout.write(
+      `# ${p.uid}: ${p.role}${p.teamIds.length ? ` of ${p.teamIds.join(", ")}` : ""}\n`,
+    );
     process.stdout.write(`export ${name.toUpperCase()}_TOKEN=${tokens[p.uid]}\n`);
   }
   return 0;

@@ -25,7 +25,15 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const a: Args = { inputs: [], assetId: "sample-substation-1", uid: "local-user", timeoutSeconds: 600, reportDir: join(ROOT, "report"), verbose: false, concurrency: undefined };
+  const a: Args = {
+    inputs: [],
+    assetId: "sample-substation-1",
+    uid: "local-user",
+    timeoutSeconds: 600,
+    reportDir: join(ROOT, "report"),
+    verbose: false,
+    concurrency: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i];
     const next = () => {
@@ -42,8 +50,10 @@ function parseArgs(argv: string[]): Args {
     else if (v.startsWith("--")) throw new Error(`unknown option ${v}`);
     else a.inputs.push(resolve(cwd, v));
   }
-  if (!/^[^/]{1,200}$/.test(a.assetId) || !/^[^/]{1,200}$/.test(a.uid)) throw new Error("--asset and --uid cannot contain '/'");
-  if (a.concurrency !== undefined && !(a.concurrency >= 1)) throw new Error("--concurrency must be at least 1");
+  if (!/^[^/]{1,200}$/.test(a.assetId) || !/^[^/]{1,200}$/.test(a.uid))
+    throw new Error("--asset and --uid cannot contain '/'");
+  if (a.concurrency !== undefined && !(a.concurrency >= 1))
+    throw new Error("--concurrency must be at least 1");
   if (!(a.timeoutSeconds > 0)) throw new Error("--timeout must be a positive number of seconds");
   return a;
 }
@@ -53,12 +63,15 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`${(err as Error).message}\nusage: npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--concurrency <n>] [--verbose]`);
+    console.error(
+      `${(err as Error).message}\nusage: npm run process -- [photos or folders...] [--asset <id>] [--uid <uid>] [--timeout <s>] [--report <dir>] [--concurrency <n>] [--verbose]`,
+    );
     return 2;
   }
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { expandInputs, processPhotos } = await import("../functions/src/local/session");
-  const { ensureSamples, seedSampleAsset } = await import("../functions/src/local/samples/generate");
+  const { ensureSamples, seedSampleAsset } =
+    await import("../functions/src/local/samples/generate");
   const { seedLocalAsset, seedLocalUser } = await import("../functions/src/local/seed");
   const { formatTable } = await import("../functions/src/local/table");
   const { writeReport } = await import("../functions/src/local/report");
@@ -68,7 +81,9 @@ async function main(): Promise<number> {
   if (args.inputs.length === 0) {
     const manifest = await ensureSamples(SAMPLES);
     files = manifest.samples.map((s) => join(SAMPLES, s.file));
-    console.log(`No photos given: processing the ${files.length} bundled samples (samples/generated/).`);
+    console.log(
+      `No photos given: processing the ${files.length} bundled samples (samples/generated/).`,
+    );
   } else {
     try {
       files = await expandInputs(args.inputs);
@@ -100,7 +115,9 @@ async function main(): Promise<number> {
   await seedSampleAsset();
   await seedLocalUser(args.uid);
   await seedLocalAsset(args.assetId);
-  console.log(`Processing ${files.length} photo(s) as uploads/${args.uid}/${args.assetId}/… (Ctrl-C to stop)`);
+  console.log(
+    `Processing ${files.length} photo(s) as uploads/${args.uid}/${args.assetId}/… (Ctrl-C to stop)`,
+  );
   const outcome = await processPhotos(rt, {
     files,
     uid: args.uid,
@@ -108,11 +125,14 @@ async function main(): Promise<number> {
     timeoutMs: args.timeoutSeconds * 1000,
     onProgress: (p) => {
       const t = `[${p.elapsedSeconds.toFixed(1).padStart(5)}s]`;
-      console.log(`${t} ${p.file}  ${p.from ?? "uploaded"} → ${p.to}${p.reason && p.to !== "COMPLETED" ? ` (${p.reason})` : ""}`);
+      console.log(
+        `${t} ${p.file}  ${p.from ?? "uploaded"} → ${p.to}${p.reason && p.to !== "COMPLETED" ? ` (${p.reason})` : ""}`,
+      );
     },
   });
   // Follow-up work (critical-anomaly escalation, notifications) finishes before the report.
-  if (outcome.unfinished.length === 0) await Promise.race([rt.idle(), new Promise((r) => setTimeout(r, 30_000))]);
+  if (outcome.unfinished.length === 0)
+    await Promise.race([rt.idle(), new Promise((r) => setTimeout(r, 30_000))]);
   if (interrupted) return 130;
 
   console.log(`\n${formatTable(outcome.summaries)}\n`);
@@ -126,7 +146,9 @@ async function main(): Promise<number> {
   await rm(root, { recursive: true, force: true });
   const done = outcome.summaries.length - outcome.unfinished.length;
   const perMinute = outcome.elapsedSeconds > 0 ? (done / outcome.elapsedSeconds) * 60 : 0;
-  console.log(`${done}/${outcome.summaries.length} photo(s) finished in ${outcome.elapsedSeconds.toFixed(1)} s (${perMinute.toFixed(1)} photos/min).`);
+  console.log(
+    `${done}/${outcome.summaries.length} photo(s) finished in ${outcome.elapsedSeconds.toFixed(1)} s (${perMinute.toFixed(1)} photos/min).`,
+  );
   console.log(`Report: ${relative(process.env.INIT_CWD ?? process.cwd(), index) || index}`);
   if (outcome.unfinished.length > 0) {
     console.error(`Unfinished after ${args.timeoutSeconds} s: ${outcome.unfinished.join(", ")}`);

@@ -17,10 +17,16 @@ async function main(): Promise<void> {
   const r = await runSoak(parsed.options);
   console.log(`\n${r.table}\n`);
   if (r.problems.length) {
-    console.log(`FAILED: ${r.problems.join("; ")}\nstate kept in ${r.stateDir} (runtime.log, outbox.jsonl, firestore/)`);
+    console.log(
+      `FAILED: ${r.problems.join("; ")}\nstate kept in ${r.stateDir} (runtime.log, outbox.jsonl, firestore/)`,
+    );
     process.exit(1);
   }
-  console.log(parsed.options.keep ? `OK: nothing lost, nothing twice (state kept in ${r.stateDir})` : "OK: nothing lost, nothing twice");
+  console.log(
+    parsed.options.keep
+      ? `OK: nothing lost, nothing twice (state kept in ${r.stateDir})`
+      : "OK: nothing lost, nothing twice",
+  );
   process.exit(0);
 }
 

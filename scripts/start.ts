@@ -38,12 +38,24 @@ async function main(): Promise<void> {
   const firestoreDir = join(stateDir, "firestore");
   process.env.GCLOUD_PROJECT ??= "demo-fieldlens";
   process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
-  let emulator: { host: string; pid?: number; stop(): Promise<void>; exited: Promise<unknown> } | null = null;
+  let emulator: {
+    host: string;
+    pid?: number;
+    stop(): Promise<void>;
+    exited: Promise<unknown>;
+  } | null = null;
   if (!process.env.FIRESTORE_EMULATOR_HOST) {
     const { startEmulator } = await import("./firestore-emulator.mjs");
-    const firestorePort = argv.includes("--firestore-port") ? Number(opt("--firestore-port", "0")) : undefined;
+    const firestorePort = argv.includes("--firestore-port")
+      ? Number(opt("--firestore-port", "0"))
+      : undefined;
     try {
-      emulator = await startEmulator({ importDir: firestoreDir, exportOnDeath: firestoreDir, port: firestorePort, project: process.env.GCLOUD_PROJECT });
+      emulator = await startEmulator({
+        importDir: firestoreDir,
+        exportOnDeath: firestoreDir,
+        port: firestorePort,
+        project: process.env.GCLOUD_PROJECT,
+      });
     } catch (err) {
       await lock.release();
       console.error(err instanceof Error ? err.message : String(err));
@@ -55,12 +67,16 @@ async function main(): Promise<void> {
   // One default for the docs' curl examples: FIELDLENS_API_PORT, else 8787.
   const port = Number(opt("--port", String(apiPort())));
   const verbose = argv.includes("--verbose") || argv.includes("-v");
-  const concurrency = argv.includes("--concurrency") ? Math.max(1, Number(opt("--concurrency", "1"))) : undefined;
+  const concurrency = argv.includes("--concurrency")
+    ? Math.max(1, Number(opt("--concurrency", "1")))
+    : undefined;
 
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { FaultPlanSchema } = await import("../functions/src/schema/local");
   // Fault injection is for npm run soak: off unless asked for, and loud when on.
-  const faults = argv.includes("--faults") ? FaultPlanSchema.parse(JSON.parse(opt("--faults", "{}"))) : undefined;
+  const faults = argv.includes("--faults")
+    ? FaultPlanSchema.parse(JSON.parse(opt("--faults", "{}")))
+    : undefined;
   const { Inbox } = await import("../functions/src/local/inbox");
   const { exportFirestore } = await import("../functions/src/local/persistence");
   const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
@@ -89,19 +105,45 @@ async function main(): Promise<void> {
     say(`FAULT INJECTION ON (soak): ${JSON.stringify(faults)}`);
     // What was injected, for the soak's report (a kill loses at most the last second).
     const { writeFileSync } = await import("node:fs");
-    setInterval(() => writeFileSync(join(stateDir, `faults-${process.pid}.json`), JSON.stringify(rt.faults?.counts ?? {})), 1000).unref();
+    setInterval(
+      () =>
+        writeFileSync(
+          join(stateDir, `faults-${process.pid}.json`),
+          JSON.stringify(rt.faults?.counts ?? {}),
+        ),
+      1000,
+    ).unref();
   }
   const rec = rt.startReport;
-  if (rec && (rec.bucket.repaired || rec.bucket.redelivered || rec.requeued || rec.notices || rec.delivered || rec.errors.length)) {
-    say(`reconciled with the bucket: ${rec.bucket.repaired} quarantined record(s) re-created (${rec.bucket.rejected} rejected), ${rec.bucket.redelivered} upload(s) without a record delivered again, ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`);
+  if (
+    rec &&
+    (rec.bucket.repaired ||
+      rec.bucket.redelivered ||
+      rec.requeued ||
+      rec.notices ||
+      rec.delivered ||
+      rec.errors.length)
+  ) {
+    say(
+      `reconciled with the bucket: ${rec.bucket.repaired} quarantined record(s) re-created (${rec.bucket.rejected} rejected), ${rec.bucket.redelivered} upload(s) without a record delivered again, ${rec.requeued} task(s) re-queued, ${rec.notices} notice(s) and ${rec.delivered} pending push(es) delivered${rec.errors.length ? `; ${rec.errors.length} error(s): ${rec.errors.slice(0, 3).join("; ")}` : ""}`,
+    );
   }
   const hosted = rt.describe();
-  say(`local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`);
-  say(`  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`);
+  say(
+    `local runtime up (pid ${process.pid}): Firestore emulator at ${process.env.FIRESTORE_EMULATOR_HOST}${emulator?.pid ? ` (pid ${emulator.pid})` : ""}, bucket ${rt.bucket} in ${relative(cwd, resolve(stateDir, "bucket")) || "."}`,
+  );
+  say(
+    `  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`,
+  );
   if (argv.includes("--schedules")) {
     const every = rt.startSchedules((name, status) => say(`schedule: ${name} ran (${status})`));
-    say(`  scheduled on an interval: ${every.map((e) => `${e.name} every ${e.everyMs / 60_000} min`).join(", ") || "none"}; cron schedules are not run`);
-  } else say(`  scheduled (not run; --schedules runs the "every N minutes/hours" ones): ${hosted.scheduled.join(", ")}`);
+    say(
+      `  scheduled on an interval: ${every.map((e) => `${e.name} every ${e.everyMs / 60_000} min`).join(", ") || "none"}; cron schedules are not run`,
+    );
+  } else
+    say(
+      `  scheduled (not run; --schedules runs the "every N minutes/hours" ones): ${hosted.scheduled.join(", ")}`,
+    );
 
   let api: { baseUrl: string; close(): Promise<void> } | null = null;
   if (!argv.includes("--no-api")) {
@@ -109,7 +151,9 @@ async function main(): Promise<void> {
     api = await serveApi(port, { staticDir: resolve(ROOT, "hosting") });
     say(`  REST API: ${api.baseUrl}`);
     const { mintLocalToken } = await import("../functions/src/auth/local-token");
-    say(`  ops dashboard: ${new URL("/", api.baseUrl).href}#token=${mintLocalToken("admin", { role: "admin", teamIds: [] })}`);
+    say(
+      `  ops dashboard: ${new URL("/", api.baseUrl).href}#token=${mintLocalToken("admin", { role: "admin", teamIds: [] })}`,
+    );
   }
 
   // Status changes of every photo, whoever uploaded it (inbox, API, a script).
@@ -120,7 +164,9 @@ async function main(): Promise<void> {
     .onSnapshot((snap) => {
       if (baseline) {
         baseline = false;
-        const open = snap.docs.filter((d) => !["COMPLETED", "FAILED", "REJECTED"].includes(String(d.get("status"))));
+        const open = snap.docs.filter(
+          (d) => !["COMPLETED", "FAILED", "REJECTED"].includes(String(d.get("status"))),
+        );
         say(`${snap.size} photo(s) on record, ${open.length} still in progress`);
         for (const d of snap.docs) names.set(d.id, String(d.get("status")));
         return;
@@ -132,7 +178,9 @@ async function main(): Promise<void> {
         if (before === status) continue;
         names.set(ch.doc.id, status);
         const reason = ch.doc.get("reason") as string | null;
-        say(`${String(ch.doc.get("fileName") ?? ch.doc.id)} (${ch.doc.id.slice(0, 8)})  ${before ?? "new"} → ${status}${reason && status !== "COMPLETED" ? `: ${reason}` : ""}`);
+        say(
+          `${String(ch.doc.get("fileName") ?? ch.doc.id)} (${ch.doc.id.slice(0, 8)})  ${before ?? "new"} → ${status}${reason && status !== "COMPLETED" ? `: ${reason}` : ""}`,
+        );
       }
     });
 
@@ -142,13 +190,24 @@ async function main(): Promise<void> {
     anyFile: true,
     upload: async (item) => {
       await seedLocalAsset(item.assetId);
-      const { photoId } = await rt.upload(item.file, { uid, assetId: item.assetId, name: item.name });
-      say(`inbox: ${item.name} → uploads/${uid}/${item.assetId}/${item.name} (photo ${photoId.slice(0, 8)})`);
+      const { photoId } = await rt.upload(item.file, {
+        uid,
+        assetId: item.assetId,
+        name: item.name,
+      });
+      say(
+        `inbox: ${item.name} → uploads/${uid}/${item.assetId}/${item.name} (photo ${photoId.slice(0, 8)})`,
+      );
     },
-    onError: (item, err) => say(`inbox: could not upload ${item.name}: ${err instanceof Error ? err.message : String(err)}`),
+    onError: (item, err) =>
+      say(
+        `inbox: could not upload ${item.name}: ${err instanceof Error ? err.message : String(err)}`,
+      ),
   });
   await inbox.start();
-  say(`watching ${relative(cwd, inboxDir) || inboxDir}/ — drop photos in (or into ${relative(cwd, inboxDir) || "inbox"}/<assetId>/). Ctrl-C to stop.`);
+  say(
+    `watching ${relative(cwd, inboxDir) || inboxDir}/ — drop photos in (or into ${relative(cwd, inboxDir) || "inbox"}/<assetId>/). Ctrl-C to stop.`,
+  );
 
   const snapshot = async (): Promise<boolean> => {
     try {
@@ -164,7 +223,9 @@ async function main(): Promise<void> {
   // Without its emulator the runtime can do nothing: end now; the next start reconciles.
   void emulator?.exited.then(async () => {
     if (stopping) return;
-    say("the Firestore emulator ended unexpectedly; stopping (the next start re-derives what was lost)");
+    say(
+      "the Firestore emulator ended unexpectedly; stopping (the next start re-derives what was lost)",
+    );
     await lock.release();
     process.exit(1);
   });
@@ -182,7 +243,11 @@ async function main(): Promise<void> {
     const saved = await snapshot();
     await emulator?.stop();
     await lock.release();
-    say(saved ? `state saved in ${relative(cwd, stateDir) || stateDir}/; bye` : "bye (the last minute's changes were not saved)");
+    say(
+      saved
+        ? `state saved in ${relative(cwd, stateDir) || stateDir}/; bye`
+        : "bye (the last minute's changes were not saved)",
+    );
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());

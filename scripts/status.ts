@@ -4,7 +4,11 @@
 // with a minted emulator admin token; --url and --token (or FIELDLENS_ID_TOKEN) for a
 // deployed project. Exit codes: 0 shown, 1 API unreachable or refused, 2 bad options.
 import { mintLocalToken } from "../functions/src/auth/local-token";
-import { parseStatusArgs, STATUS_USAGE, type StatusOptions } from "../functions/src/ops/status-args";
+import {
+  parseStatusArgs,
+  STATUS_USAGE,
+  type StatusOptions,
+} from "../functions/src/ops/status-args";
 import { parseStatusJson } from "../functions/src/ops/status-json";
 import { renderStatusTable } from "../functions/src/ops/status-table";
 
@@ -15,7 +19,9 @@ async function fetchStatus(o: StatusOptions): Promise<unknown> {
   try {
     res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   } catch (err) {
-    throw new Error(`cannot reach ${url} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?`);
+    throw new Error(
+      `cannot reach ${url} (${err instanceof Error ? err.message : String(err)}); is the local runtime running (npm start)?`,
+    );
   }
   const body = (await res.json().catch(() => null)) as { detail?: string } | null;
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${body?.detail ?? "no detail"}`);
@@ -25,7 +31,10 @@ async function fetchStatus(o: StatusOptions): Promise<unknown> {
 async function showOnce(o: StatusOptions): Promise<void> {
   const body = await fetchStatus(o);
   if (o.json) process.stdout.write(`${JSON.stringify(body, null, o.watch ? undefined : 2)}\n`);
-  else process.stdout.write((o.watch ? "\x1b[2J\x1b[H" : "") + renderStatusTable(parseStatusJson(body)));
+  else
+    process.stdout.write(
+      (o.watch ? "\x1b[2J\x1b[H" : "") + renderStatusTable(parseStatusJson(body)),
+    );
 }
 
 async function main(): Promise<number> {

@@ -15,7 +15,9 @@ const sep = argv.indexOf("--");
 const own = sep >= 0 ? argv.slice(0, sep) : [];
 const cmd = sep >= 0 ? argv.slice(sep + 1) : argv;
 if (cmd.length === 0) {
-  console.error("usage: with-firestore-emulator.mjs [--project ID] [--import DIR] [--export DIR] -- <command> [args...]");
+  console.error(
+    "usage: with-firestore-emulator.mjs [--project ID] [--import DIR] [--export DIR] -- <command> [args...]",
+  );
   process.exit(2);
 }
 const value = (flag) => {
@@ -27,10 +29,19 @@ const project = value("--project") ?? process.env.GCLOUD_PROJECT ?? "demo-fieldl
 let emulator;
 const existing = process.env.FIRESTORE_EMULATOR_HOST;
 if (existing && (await isUp(existing))) {
-  emulator = { host: existing, pid: process.env.FIRESTORE_EMULATOR_PID, stop: async () => {}, exited: new Promise(() => {}) };
+  emulator = {
+    host: existing,
+    pid: process.env.FIRESTORE_EMULATOR_PID,
+    stop: async () => {},
+    exited: new Promise(() => {}),
+  };
 } else {
   try {
-    emulator = await startEmulator({ importDir: value("--import"), exportOnDeath: value("--export"), project });
+    emulator = await startEmulator({
+      importDir: value("--import"),
+      exportOnDeath: value("--export"),
+      project,
+    });
   } catch (err) {
     console.error(String(err.message ?? err));
     process.exit(err.code === "EMULATOR_MISSING" ? 3 : 1);
@@ -44,7 +55,11 @@ const env = {
   GCLOUD_PROJECT: project,
   GOOGLE_CLOUD_PROJECT: project,
 };
-const child = spawn(cmd[0], cmd.slice(1), { stdio: "inherit", env, shell: process.platform === "win32" });
+const child = spawn(cmd[0], cmd.slice(1), {
+  stdio: "inherit",
+  env,
+  shell: process.platform === "win32",
+});
 let stopping = false;
 const forward = (sig) => {
   stopping = true;
@@ -57,7 +72,9 @@ let emulatorDied = false;
 void emulator.exited.then(() => {
   if (child.exitCode !== null) return;
   emulatorDied = true;
-  console.error("with-firestore-emulator: the Firestore emulator ended unexpectedly; stopping the command");
+  console.error(
+    "with-firestore-emulator: the Firestore emulator ended unexpectedly; stopping the command",
+  );
   child.kill("SIGTERM");
   setTimeout(() => child.kill("SIGKILL"), 5000).unref();
 });

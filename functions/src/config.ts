@@ -28,8 +28,14 @@ const DEFAULTS = {
 } as const;
 
 export const params = {
-  MAX_UPLOAD_BYTES: defineInt("MAX_UPLOAD_BYTES", { default: DEFAULTS.MAX_UPLOAD_BYTES, description: "Largest accepted upload in bytes" }),
-  MAX_PIXELS: defineInt("MAX_PIXELS", { default: DEFAULTS.MAX_PIXELS, description: "Decompression-bomb guard: most pixels an upload may decode to" }),
+  MAX_UPLOAD_BYTES: defineInt("MAX_UPLOAD_BYTES", {
+    default: DEFAULTS.MAX_UPLOAD_BYTES,
+    description: "Largest accepted upload in bytes",
+  }),
+  MAX_PIXELS: defineInt("MAX_PIXELS", {
+    default: DEFAULTS.MAX_PIXELS,
+    description: "Decompression-bomb guard: most pixels an upload may decode to",
+  }),
   HEIC_DECODE_MEMORY_MB: defineInt("HEIC_DECODE_MEMORY_MB", {
     default: DEFAULTS.HEIC_DECODE_MEMORY_MB,
     description: "Memory (MiB) the HEIC decoder may use for one photo; larger HEICs are rejected",
@@ -37,7 +43,9 @@ export const params = {
   DISPLAY_MAX_BYTES: defineInt("DISPLAY_MAX_BYTES", { default: DEFAULTS.DISPLAY_MAX_BYTES }),
   DISPLAY_LONG_EDGE: defineInt("DISPLAY_LONG_EDGE", { default: DEFAULTS.DISPLAY_LONG_EDGE }),
   THUMB_LONG_EDGE: defineInt("THUMB_LONG_EDGE", { default: DEFAULTS.THUMB_LONG_EDGE }),
-  NEAR_DUPLICATE_DISTANCE: defineInt("NEAR_DUPLICATE_DISTANCE", { default: DEFAULTS.NEAR_DUPLICATE_DISTANCE }),
+  NEAR_DUPLICATE_DISTANCE: defineInt("NEAR_DUPLICATE_DISTANCE", {
+    default: DEFAULTS.NEAR_DUPLICATE_DISTANCE,
+  }),
   BUDGET_MONTHLY_USD: defineInt("BUDGET_MONTHLY_USD", { default: DEFAULTS.BUDGET_MONTHLY_USD }),
   VISION_MODEL: defineString("VISION_MODEL", { default: DEFAULTS.VISION_MODEL }),
   VISION_FEATURES: defineString("VISION_FEATURES", { default: DEFAULTS.VISION_FEATURES }),
@@ -49,12 +57,17 @@ export const params = {
   TASKS_LOCATION: defineString("TASKS_LOCATION", { default: DEFAULTS.TASKS_LOCATION }),
   OFF_PEAK_WINDOW: defineString("OFF_PEAK_WINDOW", {
     default: DEFAULTS.OFF_PEAK_WINDOW,
-    description: "HH:MM-HH:MM local time when deferred and non-urgent batch work runs (may wrap midnight)",
+    description:
+      "HH:MM-HH:MM local time when deferred and non-urgent batch work runs (may wrap midnight)",
   }),
-  OFF_PEAK_TIME_ZONE: defineString("OFF_PEAK_TIME_ZONE", { default: DEFAULTS.OFF_PEAK_TIME_ZONE, description: "IANA time zone of OFF_PEAK_WINDOW" }),
+  OFF_PEAK_TIME_ZONE: defineString("OFF_PEAK_TIME_ZONE", {
+    default: DEFAULTS.OFF_PEAK_TIME_ZONE,
+    description: "IANA time zone of OFF_PEAK_WINDOW",
+  }),
   PRESENCE_OFFLINE_AFTER_SECONDS: defineInt("PRESENCE_OFFLINE_AFTER_SECONDS", {
     default: DEFAULTS.PRESENCE_OFFLINE_AFTER_SECONDS,
-    description: "A heartbeat-only user with no heartbeat for this long is marked offline by the presence sweep",
+    description:
+      "A heartbeat-only user with no heartbeat for this long is marked offline by the presence sweep",
   }),
 };
 
@@ -80,14 +93,22 @@ export const ConfigSchema = z.object({
   BUDGET_MONTHLY_USD: int(1),
   VISION_MODEL: z.string().min(1),
   VISION_FEATURES: z.string().min(1),
-  VISION_SAFE_SEARCH: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
+  VISION_SAFE_SEARCH: z.union([
+    z.boolean(),
+    z.enum(["true", "false"]).transform((v) => v === "true"),
+  ]),
   VISION_CACHE_DAYS: int(1),
   TASKS_LOCATION: z.string().min(1),
   OFF_PEAK_WINDOW: z
     .string()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "OFF_PEAK_WINDOW must look like 22:00-06:00")
+    .regex(
+      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+      "OFF_PEAK_WINDOW must look like 22:00-06:00",
+    )
     .refine((w) => w.slice(0, 5) !== w.slice(6), "OFF_PEAK_WINDOW must not be empty (start = end)"),
-  OFF_PEAK_TIME_ZONE: z.string().refine(validTimeZone, "OFF_PEAK_TIME_ZONE must be an IANA time zone such as Europe/Berlin"),
+  OFF_PEAK_TIME_ZONE: z
+    .string()
+    .refine(validTimeZone, "OFF_PEAK_TIME_ZONE must be an IANA time zone such as Europe/Berlin"),
   PRESENCE_OFFLINE_AFTER_SECONDS: int(30),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -124,7 +145,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Set by the Cloud Functions runtime: their presence means "deployed". */
 const DEPLOYED_MARKERS = ["K_SERVICE", "FUNCTION_TARGET", "FUNCTION_NAME"] as const;
 
-const FirebaseConfigSchema = z.looseObject({ projectId: z.string().optional(), storageBucket: z.string().optional() });
+const FirebaseConfigSchema = z.looseObject({
+  projectId: z.string().optional(),
+  storageBucket: z.string().optional(),
+});
 
 /**
  * The process environment that is not a param: where the code runs and what the
@@ -155,7 +179,10 @@ export function parseRuntimeEnv(env: Record<string, string | undefined>): Runtim
   const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
   const level = (env.FIELDLENS_LOG_LEVEL ?? "info") as LogLevel;
   return {
-    projectId: nonEmpty(env.GCLOUD_PROJECT) ?? nonEmpty(env.GOOGLE_CLOUD_PROJECT) ?? nonEmpty(fbConfig.projectId),
+    projectId:
+      nonEmpty(env.GCLOUD_PROJECT) ??
+      nonEmpty(env.GOOGLE_CLOUD_PROJECT) ??
+      nonEmpty(fbConfig.projectId),
     bucket: nonEmpty(env.FIELDLENS_BUCKET) ?? nonEmpty(fbConfig.storageBucket),
     logLevel: LOG_LEVELS.includes(level) ? level : "info",
     localAuth: env.FIELDLENS_LOCAL_AUTH === "1",
@@ -172,6 +199,9 @@ export function runtimeEnv(): RuntimeEnv {
 /** The project id; throws when nothing names one, so production never lands in a demo project. */
 export function projectId(): string {
   const id = runtimeEnv().projectId;
-  if (!id) throw new Error("no project id: GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT and FIREBASE_CONFIG are all unset");
+  if (!id)
+    throw new Error(
+      "no project id: GCLOUD_PROJECT, GOOGLE_CLOUD_PROJECT and FIREBASE_CONFIG are all unset",
+    );
   return id;
 }

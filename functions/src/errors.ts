@@ -17,7 +17,10 @@ export class TransientError extends Error {
 }
 
 export function isPermanent(err: unknown): boolean {
-  return err instanceof PermanentError || (typeof err === "object" && err !== null && (err as { permanent?: boolean }).permanent === true);
+  return (
+    err instanceof PermanentError ||
+    (typeof err === "object" && err !== null && (err as { permanent?: boolean }).permanent === true)
+  );
 }
 
 export function errorMessage(err: unknown): string {

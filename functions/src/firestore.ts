@@ -1,6 +1,12 @@
 // firebase-admin Firestore, initialized lazily so importing modules costs nothing.
 import { getApps, initializeApp } from "firebase-admin/app";
-import { getFirestore, type DocumentData, type DocumentReference, type Firestore, type WithFieldValue } from "firebase-admin/firestore";
+import {
+  getFirestore,
+  type DocumentData,
+  type DocumentReference,
+  type Firestore,
+  type WithFieldValue,
+} from "firebase-admin/firestore";
 
 let db: Firestore | undefined;
 
@@ -20,7 +26,10 @@ const ALREADY_EXISTS = 6;
  * Creates the document only if it is absent: true when this call created it, false when
  * it already existed (a duplicate delivery, a deterministic id seen before).
  */
-export async function createIfAbsent(ref: DocumentReference, data: WithFieldValue<DocumentData>): Promise<boolean> {
+export async function createIfAbsent(
+  ref: DocumentReference,
+  data: WithFieldValue<DocumentData>,
+): Promise<boolean> {
   try {
     await ref.create(data);
     return true;

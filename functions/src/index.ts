@@ -1,9 +1,28 @@
 // Cloud Functions exports. Each is a one-line wrap of a handler in triggers/.
 import "./adapters/gcp/register";
 import { onPhotoUploaded as onPhotoUploadedFn } from "./triggers/storage";
-import { onAssetWrittenFn, onChatMessageCreatedFn, onNotificationCreatedFn, onPhotoStatusChangedFn, onUserTeamsChangedFn } from "./triggers/firestore";
-import { queueBatchFn, queueHighPriorityFn, queueMlTrainingFn, queueNormalFn } from "./triggers/tasks";
-import { archiveFn, budgetCheckFn, cleanupFn, dailyAnalyticsFn, presenceSweepFn, reconcileFn, retrainFn } from "./triggers/scheduler";
+import {
+  onAssetWrittenFn,
+  onChatMessageCreatedFn,
+  onNotificationCreatedFn,
+  onPhotoStatusChangedFn,
+  onUserTeamsChangedFn,
+} from "./triggers/firestore";
+import {
+  queueBatchFn,
+  queueHighPriorityFn,
+  queueMlTrainingFn,
+  queueNormalFn,
+} from "./triggers/tasks";
+import {
+  archiveFn,
+  budgetCheckFn,
+  cleanupFn,
+  dailyAnalyticsFn,
+  presenceSweepFn,
+  reconcileFn,
+  retrainFn,
+} from "./triggers/scheduler";
 import { onPresenceStatusWrittenFn } from "./triggers/database";
 import {
   addThreadMemberFn,

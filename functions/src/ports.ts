@@ -26,20 +26,35 @@ export interface ObjectStore {
    * Moves (copy + delete) an object; used for quarantine. Missing source is not an error.
    * `contentType` replaces the object's (quarantine stores everything as opaque bytes).
    */
-  move(bucket: string, from: string, to: string, metadata?: Record<string, string>, contentType?: string): Promise<void>;
+  move(
+    bucket: string,
+    from: string,
+    to: string,
+    metadata?: Record<string, string>,
+    contentType?: string,
+  ): Promise<void>;
   delete(bucket: string, name: string): Promise<void>;
   exists(bucket: string, name: string): Promise<boolean>;
   /**
    * One page of the objects whose names start with `prefix`, in name order; pass the
    * returned token back for the next page (null: no more). The bucket reconciler uses it.
    */
-  list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }>;
+  list(
+    bucket: string,
+    prefix: string,
+    opts: { maxResults: number; pageToken?: string | null },
+  ): Promise<{ objects: StoredObject[]; nextPageToken: string | null }>;
   /**
    * A time-limited https URL (signed in production) for reading an object. With
    * `download`, the URL itself forces the response to application/octet-stream and
    * Content-Disposition: attachment, whatever the object's stored type says.
    */
-  signedUrl(bucket: string, name: string, expiresInSeconds: number, opts?: { download?: { fileName: string } }): Promise<string>;
+  signedUrl(
+    bucket: string,
+    name: string,
+    expiresInSeconds: number,
+    opts?: { download?: { fileName: string } },
+  ): Promise<string>;
   /** A URI Vision can read: gs://bucket/name in production. */
   uri(bucket: string, name: string): string;
 }
@@ -53,7 +68,11 @@ export interface EnqueueOptions {
 
 export interface TaskQueue {
   /** Resolves true when enqueued, false when a task with that id already exists. */
-  enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean>;
+  enqueue(
+    queue: QueueName,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions,
+  ): Promise<boolean>;
 }
 
 /** A queue's depth as the queue service sees it (Cloud Tasks, or the local queues). */

@@ -14,8 +14,13 @@ const originalConnect = net.Socket.prototype.connect;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 net.Socket.prototype.connect = function patchedConnect(this: net.Socket, ...args: any[]) {
   const first = args[0];
-  const opts = typeof first === "object" && first !== null && !Array.isArray(first) ? first : undefined;
-  const host: string | undefined = opts ? (opts.host ?? (opts.path ? "localhost" : "localhost")) : typeof args[1] === "string" ? args[1] : "localhost";
+  const opts =
+    typeof first === "object" && first !== null && !Array.isArray(first) ? first : undefined;
+  const host: string | undefined = opts
+    ? (opts.host ?? (opts.path ? "localhost" : "localhost"))
+    : typeof args[1] === "string"
+      ? args[1]
+      : "localhost";
   if (!opts?.path && host && !LOOPBACK.test(host)) {
     throw new Error(`network access blocked in tests: ${host}`);
   }

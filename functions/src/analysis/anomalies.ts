@@ -28,7 +28,10 @@ export function anomalyId(photoId: string, type: AnomalyType, box: Box | null): 
   return `${photoId}_${type.toLowerCase()}_${createHash("sha256").update(key).digest("hex").slice(0, 12)}`;
 }
 
-export function deriveAnomalies(photoId: string, a: Pick<NormalizedAnalysis, "labels" | "objects">): DerivedAnomaly[] {
+export function deriveAnomalies(
+  photoId: string,
+  a: Pick<NormalizedAnalysis, "labels" | "objects">,
+): DerivedAnomaly[] {
   const byId = new Map<string, DerivedAnomaly>();
   for (const o of a.objects) {
     const row = classifyTerm(o.name);
@@ -36,7 +39,15 @@ export function deriveAnomalies(photoId: string, a: Pick<NormalizedAnalysis, "la
     const id = anomalyId(photoId, row.type, o.box);
     const prev = byId.get(id);
     if (prev && prev.confidence >= o.score) continue;
-    byId.set(id, { id, type: row.type, confidence: o.score, box: o.box, localized: true, source: o.name, severity: severityOf(row.type, o.score, boxArea(o.box), true) });
+    byId.set(id, {
+      id,
+      type: row.type,
+      confidence: o.score,
+      box: o.box,
+      localized: true,
+      source: o.name,
+      severity: severityOf(row.type, o.score, boxArea(o.box), true),
+    });
   }
   const localizedTypes = new Set([...byId.values()].map((x) => x.type));
   const bestLabel = new Map<AnomalyType, { score: number; source: string }>();
@@ -44,11 +55,20 @@ export function deriveAnomalies(photoId: string, a: Pick<NormalizedAnalysis, "la
     const row = classifyTerm(l.description);
     if (!row || l.score < row.minScore || localizedTypes.has(row.type)) continue;
     const prev = bestLabel.get(row.type);
-    if (!prev || l.score > prev.score) bestLabel.set(row.type, { score: l.score, source: l.description });
+    if (!prev || l.score > prev.score)
+      bestLabel.set(row.type, { score: l.score, source: l.description });
   }
   for (const [type, { score, source }] of bestLabel) {
     const id = anomalyId(photoId, type, null);
-    byId.set(id, { id, type, confidence: score, box: FULL_FRAME, localized: false, source, severity: severityOf(type, score, 1, false) });
+    byId.set(id, {
+      id,
+      type,
+      confidence: score,
+      box: FULL_FRAME,
+      localized: false,
+      source,
+      severity: severityOf(type, score, 1, false),
+    });
   }
   return [...byId.values()].sort((x, y) => x.id.localeCompare(y.id));
 }

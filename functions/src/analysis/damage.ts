@@ -22,9 +22,16 @@ export interface DamageSummary {
 }
 
 /** null when the photo has no anomalies (no report). */
-export function classifyDamage(anomalies: readonly { id: string; type: AnomalyType; severity: Severity; confidence: number }[]): DamageSummary | null {
+export function classifyDamage(
+  anomalies: readonly { id: string; type: AnomalyType; severity: Severity; confidence: number }[],
+): DamageSummary | null {
   if (anomalies.length === 0) return null;
-  const rank = (a: { severity: Severity; confidence: number }) => SEVERITY_ORDER.indexOf(a.severity) * 10 + a.confidence;
+  const rank = (a: { severity: Severity; confidence: number }) =>
+    SEVERITY_ORDER.indexOf(a.severity) * 10 + a.confidence;
   const worst = [...anomalies].sort((a, b) => rank(b) - rank(a) || a.id.localeCompare(b.id))[0];
-  return { category: DAMAGE_CATEGORY[worst.type], severity: worst.severity, anomalyIds: anomalies.map((a) => a.id).sort() };
+  return {
+    category: DAMAGE_CATEGORY[worst.type],
+    severity: worst.severity,
+    anomalyIds: anomalies.map((a) => a.id).sort(),
+  };
 }

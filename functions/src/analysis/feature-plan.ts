@@ -33,7 +33,8 @@ export function planFeatures(configured: readonly VisionFeature[], facts: PhotoF
   for (const f of ALL_FEATURES) {
     if (f === "IMAGE_PROPERTIES") skipped[f] = SKIP_REASONS.local;
     else if (!wanted.has(f)) skipped[f] = SKIP_REASONS.notConfigured;
-    else if (f === "TEXT_DETECTION" && !facts.assetHasMeters && facts.textFound === false) skipped[f] = SKIP_REASONS.noText;
+    else if (f === "TEXT_DETECTION" && !facts.assetHasMeters && facts.textFound === false)
+      skipped[f] = SKIP_REASONS.noText;
     else buy.push(f);
   }
   return { buy: buy.sort(), skipped };

@@ -25,9 +25,13 @@ const UNITS: readonly [RegExp, string][] = [
   [/^kpa$/i, "kPa"],
   [/^(h|hrs?|hours?)$/i, "h"],
 ];
-const UNIT_WORD = "(kw\\s*[·.]?\\s*h|mwh|m3|m³|cbm|ft3|ft³|cf|ccf|gal|gallons?|l|litres?|liters?|psi|bar|kpa|h|hrs?|hours?)";
+const UNIT_WORD =
+  "(kw\\s*[·.]?\\s*h|mwh|m3|m³|cbm|ft3|ft³|cf|ccf|gal|gallons?|l|litres?|liters?|psi|bar|kpa|h|hrs?|hours?)";
 /** A number (digit groups may be separated by single spaces, as on drum counters), optional unit. */
-const READING = new RegExp(`(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}(?![A-Za-z0-9]))?`, "gi");
+const READING = new RegExp(
+  `(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}(?![A-Za-z0-9]))?`,
+  "gi",
+);
 
 export const MIN_DIGITS_WITHOUT_UNIT = 4;
 
@@ -55,28 +59,51 @@ export function parseMeterReading(text: string): ParsedReading | null {
     if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
     const confidence = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     const rank = (unit ? 100 : 0) + digits;
-    if (!best || rank > best.rank) best = { value, unit, rawText: m[0].trim(), integerDigits: digits, decimals, confidence, rank };
+    if (!best || rank > best.rank)
+      best = {
+        value,
+        unit,
+        rawText: m[0].trim(),
+        integerDigits: digits,
+        decimals,
+        confidence,
+        rank,
+      };
   }
   if (!best) return null;
-  return { value: best.value, unit: best.unit, rawText: best.rawText, integerDigits: best.integerDigits, decimals: best.decimals, confidence: best.confidence };
+  return {
+    value: best.value,
+    unit: best.unit,
+    rawText: best.rawText,
+    integerDigits: best.integerDigits,
+    decimals: best.decimals,
+    confidence: best.confidence,
+  };
 }
 
 /**
  * How sure the OCR was of a reading's digits: the least confident word whose digits are
  * part of the reading, or null when no such word came with a confidence.
  */
-export function ocrConfidence(reading: Pick<ParsedReading, "rawText">, words: readonly { text: string; confidence: number }[] | undefined): number | null {
+export function ocrConfidence(
+  reading: Pick<ParsedReading, "rawText">,
+  words: readonly { text: string; confidence: number }[] | undefined,
+): number | null {
   const digits = reading.rawText.replace(/\D/g, "");
   let least: number | null = null;
   for (const w of words ?? []) {
     const d = w.text.replace(/\D/g, "");
-    if (d.length > 0 && digits.includes(d)) least = least === null ? w.confidence : Math.min(least, w.confidence);
+    if (d.length > 0 && digits.includes(d))
+      least = least === null ? w.confidence : Math.min(least, w.confidence);
   }
   return least;
 }
 
 /** The reading's confidence: the parser's (how meter-like the text is) times the OCR's. */
-export function readingConfidence(parsed: ParsedReading, words: readonly { text: string; confidence: number }[] | undefined): number {
+export function readingConfidence(
+  parsed: ParsedReading,
+  words: readonly { text: string; confidence: number }[] | undefined,
+): number {
   const ocr = ocrConfidence(parsed, words);
   return ocr === null ? parsed.confidence : Math.round(parsed.confidence * ocr * 1000) / 1000;
 }
@@ -136,7 +163,9 @@ export function checkPlausibility(
     }
   }
   if (delta > rules.maxPerDay * days) flags.push("RATE_EXCEEDED");
-  const needsReview = flags.some((f) => f === "LOW_CONFIDENCE" || f === "DECREASE" || f === "RATE_EXCEEDED");
+  const needsReview = flags.some(
+    (f) => f === "LOW_CONFIDENCE" || f === "DECREASE" || f === "RATE_EXCEEDED",
+  );
   return { previous: previous.value, delta, flags, needsReview };
 }
 
@@ -146,8 +175,14 @@ function round(n: number, decimals: number): number {
 }
 
 /** Whether a photo looks like a meter: its asset has meters, or Vision says so. */
-export function looksLikeMeter(labels: readonly { description: string }[], assetHasMeters: boolean, parsed: ParsedReading | null): boolean {
+export function looksLikeMeter(
+  labels: readonly { description: string }[],
+  assetHasMeters: boolean,
+  parsed: ParsedReading | null,
+): boolean {
   if (!parsed) return false;
   if (assetHasMeters || parsed.unit) return true;
-  return labels.some((l) => /\b(meter|gauge|odometer|counter|measuring instrument)\b/i.test(l.description));
+  return labels.some((l) =>
+    /\b(meter|gauge|odometer|counter|measuring instrument)\b/i.test(l.description),
+  );
 }

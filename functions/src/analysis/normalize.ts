@@ -17,11 +17,17 @@ const clamp01 = (n: number) => (Number.isFinite(n) ? Math.min(1, Math.max(0, n))
 
 /** A box from normalized vertices (objects) or pixel vertices divided by the image size. */
 export function boxFromPoly(
-  poly: { vertices?: { x?: number; y?: number }[]; normalizedVertices?: { x?: number; y?: number }[] } | null | undefined,
+  poly:
+    | { vertices?: { x?: number; y?: number }[]; normalizedVertices?: { x?: number; y?: number }[] }
+    | null
+    | undefined,
   size?: { width: number; height: number } | null,
 ): Box | null {
   const nv = poly?.normalizedVertices?.length ? poly.normalizedVertices : null;
-  const pv = !nv && poly?.vertices?.length && size && size.width > 0 && size.height > 0 ? poly.vertices : null;
+  const pv =
+    !nv && poly?.vertices?.length && size && size.width > 0 && size.height > 0
+      ? poly.vertices
+      : null;
   const pts = nv ?? pv?.map((v) => ({ x: (v.x ?? 0) / size!.width, y: (v.y ?? 0) / size!.height }));
   if (!pts) return null;
   // Vision omits zero coordinates in JSON, hence the ?? 0.
@@ -49,7 +55,8 @@ export function ocrWords(r: AnnotateImageResponse): { text: string; confidence: 
       for (const para of block.paragraphs ?? []) {
         for (const word of para.words ?? []) {
           const text = (word.symbols ?? []).map((s) => s.text ?? "").join("");
-          if (text && typeof word.confidence === "number" && Number.isFinite(word.confidence)) out.push({ text, confidence: clamp01(word.confidence) });
+          if (text && typeof word.confidence === "number" && Number.isFinite(word.confidence))
+            out.push({ text, confidence: clamp01(word.confidence) });
         }
       }
     }
@@ -58,13 +65,17 @@ export function ocrWords(r: AnnotateImageResponse): { text: string; confidence: 
     // textAnnotations[0] is the whole text; the rest are words. Vision leaves their score
     // unset (0 when decoded), so only a positive score counts as a confidence.
     for (const t of (r.textAnnotations ?? []).slice(1)) {
-      if (t.description && typeof t.score === "number" && t.score > 0) out.push({ text: String(t.description), confidence: clamp01(t.score) });
+      if (t.description && typeof t.score === "number" && t.score > 0)
+        out.push({ text: String(t.description), confidence: clamp01(t.score) });
     }
   }
   return out.slice(0, MAX_TEXT_WORDS);
 }
 
-const hex2 = (n: number | undefined) => Math.round(Math.min(255, Math.max(0, n ?? 0))).toString(16).padStart(2, "0");
+const hex2 = (n: number | undefined) =>
+  Math.round(Math.min(255, Math.max(0, n ?? 0)))
+    .toString(16)
+    .padStart(2, "0");
 
 export function normalizeResponse(r: AnnotateImageResponse): NormalizedAnalysis {
   const labels = (r.labelAnnotations ?? [])

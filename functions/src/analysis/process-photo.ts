@@ -15,7 +15,15 @@ import type { QueueName } from "../schema/task";
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
 import { annotatePhoto, cachedVision, planPhoto } from "./vision-call";
-import { analysisDoc, loadAssetMeters, loadPhotoSnap, planAnomalies, planDamage, planMeter, readExistingFindings } from "./stages";
+import {
+  analysisDoc,
+  loadAssetMeters,
+  loadPhotoSnap,
+  planAnomalies,
+  planDamage,
+  planMeter,
+  readExistingFindings,
+} from "./stages";
 import { isPreconditionFailure, PendingWrites } from "./pending-writes";
 import { getConfig } from "../config";
 import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
@@ -31,33 +39,51 @@ export interface ProcessResult {
   units?: number;
 }
 
-export async function processPhoto(photoId: string, ctx: { taskId: string; queue: QueueName }): Promise<ProcessResult> {
+export async function processPhoto(
+  photoId: string,
+  ctx: { taskId: string; queue: QueueName },
+): Promise<ProcessResult> {
   const loaded = await loadPhotoSnap(photoId);
   let photo = loaded.photo;
-  if (photo.status === "REJECTED" || photo.status === "PENDING") throw new PermanentError(`photo ${photoId} is ${photo.status}, not queued`);
+  if (photo.status === "REJECTED" || photo.status === "PENDING")
+    throw new PermanentError(`photo ${photoId} is ${photo.status}, not queued`);
   // Finished by an earlier task (duplicate or superseded): nothing to do.
-  if (photo.status === "COMPLETED" || photo.status === "FAILED") return { photoId, status: "SKIPPED" };
+  if (photo.status === "COMPLETED" || photo.status === "FAILED")
+    return { photoId, status: "SKIPPED" };
 
   const cfg = getConfig();
   const meterIds = await loadAssetMeters(photo.assetId);
   const plan = await planPhoto(photo, { assetHasMeters: (meterIds?.length ?? 0) > 0 });
   // Deferral is decided before PROCESSING so a deferred photo simply stays QUEUED. The
   // ledger is read alongside the cache (one round trip) and handed to the charge.
-  const [hit, budget] = await Promise.all([cachedVision(photo, plan.buy, cfg.VISION_MODEL), readBudgetState()]);
+  const [hit, budget] = await Promise.all([
+    cachedVision(photo, plan.buy, cfg.VISION_MODEL),
+    readBudgetState(),
+  ]);
   if (!hit) {
-    const decision = budgetDecision(budget.state, { critical: photo.critical, onBatchQueue: ctx.queue === "batch" });
+    const decision = budgetDecision(budget.state, {
+      critical: photo.critical,
+      onBatchQueue: ctx.queue === "batch",
+    });
     if (decision === "DEFER" && photo.status === "QUEUED") {
       const deferredId = taskIdFor("process_inspection_photo", `${photoId}:deferred:${ctx.taskId}`);
       // Deferred work waits for the off-peak window (Cloud Tasks scheduleTime).
       const delaySeconds = offPeakDelaySeconds(deps().now(), offPeakWindow(cfg));
-      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: deferredId, args: { photoId }, delaySeconds });
+      await enqueueTask({
+        type: "process_inspection_photo",
+        queue: "batch",
+        taskId: deferredId,
+        args: { photoId },
+        delaySeconds,
+      });
       await recordDeferral(photoId, deferredId, budget.state);
       return { photoId, status: "DEFERRED" };
     }
     // STOP is enforced atomically by chargeVision (PermanentError "budget exhausted").
   }
 
-  let version: Timestamp | null = photo.status === "PROCESSING" ? (loaded.snap.updateTime ?? null) : null;
+  let version: Timestamp | null =
+    photo.status === "PROCESSING" ? (loaded.snap.updateTime ?? null) : null;
   if (photo.status === "QUEUED") {
     version = await markProcessing(loaded.snap, ctx.taskId);
     photo = { ...photo, status: "PROCESSING" };
@@ -65,7 +91,13 @@ export async function processPhoto(photoId: string, ctx: { taskId: string; queue
   const writes = new PendingWrites();
   // The findings as they stand are read while Vision works.
   const [vision, existing] = await Promise.all([
-    annotatePhoto(photo, { critical: photo.critical, plan, hit, ledger: hit ? undefined : budget.ledger, cacheInto: writes }),
+    annotatePhoto(photo, {
+      critical: photo.critical,
+      plan,
+      hit,
+      ledger: hit ? undefined : budget.ledger,
+      cacheInto: writes,
+    }),
     readExistingFindings(photoId),
   ]);
   const analysis = analysisDoc(photo, vision);
@@ -106,7 +138,12 @@ async function markProcessing(snap: DocumentSnapshot, taskId: string): Promise<T
   if (snap.updateTime) {
     try {
       const res = await snap.ref.update(
-        { taskId, status: "PROCESSING", updatedAt: now, statusHistory: FieldValue.arrayUnion({ status: "PROCESSING", at: now }) },
+        {
+          taskId,
+          status: "PROCESSING",
+          updatedAt: now,
+          statusHistory: FieldValue.arrayUnion({ status: "PROCESSING", at: now }),
+        },
         { lastUpdateTime: snap.updateTime },
       );
       return res.writeTime;
@@ -124,13 +161,26 @@ async function markProcessing(snap: DocumentSnapshot, taskId: string): Promise<T
  * reconciler), the findings are written alone and the transition is decided in a
  * transaction, exactly as if the two had never been combined.
  */
-async function commitCompleted(photoId: string, writes: PendingWrites, version: Timestamp | null): Promise<void> {
+async function commitCompleted(
+  photoId: string,
+  writes: PendingWrites,
+  version: Timestamp | null,
+): Promise<void> {
   const db = firestore();
   const ref = db.collection("photos").doc(photoId);
   if (version) {
     const now = deps().now();
     const batch = writes.into(db.batch());
-    batch.update(ref, { reason: null, status: "COMPLETED", updatedAt: now, statusHistory: FieldValue.arrayUnion({ status: "COMPLETED", at: now }) }, { lastUpdateTime: version });
+    batch.update(
+      ref,
+      {
+        reason: null,
+        status: "COMPLETED",
+        updatedAt: now,
+        statusHistory: FieldValue.arrayUnion({ status: "COMPLETED", at: now }),
+      },
+      { lastUpdateTime: version },
+    );
     try {
       await batch.commit();
       return;
@@ -152,12 +202,20 @@ async function recordDeferral(photoId: string, taskId: string, state: string): P
     const snap = await tx.get(ref);
     if (!snap.exists || snap.get("status") !== "QUEUED" || snap.get("taskId") === taskId) return;
     const now = deps().now();
-    const entry = { status: "QUEUED", at: now, note: `deferred to the batch queue: Vision budget ${state}` };
+    const entry = {
+      status: "QUEUED",
+      at: now,
+      note: `deferred to the batch queue: Vision budget ${state}`,
+    };
     tx.update(ref, { taskId, updatedAt: now, statusHistory: FieldValue.arrayUnion(entry) });
   });
 }
 
 /** The failure hook: the photo ends FAILED with the reason (only from QUEUED/PROCESSING). */
 export async function failPhoto(photoId: string, reason: string): Promise<void> {
-  await transitionPhoto(photoId, "FAILED", { from: ["QUEUED", "PROCESSING"], note: reason, fields: { reason } });
+  await transitionPhoto(photoId, "FAILED", {
+    from: ["QUEUED", "PROCESSING"],
+    note: reason,
+    fields: { reason },
+  });
 }

@@ -27,7 +27,12 @@ export function boxArea(b: { x0: number; y0: number; x1: number; y1: number }): 
   return Math.max(0, b.x1 - b.x0) * Math.max(0, b.y1 - b.y0);
 }
 
-export function severityOf(type: AnomalyType, confidence: number, area: number, localized: boolean): Severity {
+export function severityOf(
+  type: AnomalyType,
+  confidence: number,
+  area: number,
+  localized: boolean,
+): Severity {
   const rule = SEVERITY_RULES[type];
   let points = rule.base;
   if (confidence >= HIGH_CONFIDENCE) points += 1;

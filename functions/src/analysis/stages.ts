@@ -25,7 +25,9 @@ import { normalizeResponse } from "./normalize";
 import type { VisionOutcome } from "./vision-call";
 import { PendingWrites, type Writes } from "./pending-writes";
 
-export async function loadPhotoSnap(photoId: string): Promise<{ photo: PhotoDoc; snap: DocumentSnapshot }> {
+export async function loadPhotoSnap(
+  photoId: string,
+): Promise<{ photo: PhotoDoc; snap: DocumentSnapshot }> {
   const snap = await firestore().collection("photos").doc(photoId).get();
   if (!snap.exists) throw new PermanentError(`photo ${photoId} not found`);
   return { photo: PhotoDocSchema.parse(snap.data()), snap };
@@ -77,12 +79,21 @@ export interface ExistingFindings {
   damage: DocumentSnapshot;
 }
 
-export async function readExistingFindings(photoId: string, parts: { anomalies?: boolean; meter?: boolean; damage?: boolean } = {}): Promise<ExistingFindings> {
+export async function readExistingFindings(
+  photoId: string,
+  parts: { anomalies?: boolean; meter?: boolean; damage?: boolean } = {},
+): Promise<ExistingFindings> {
   const db = firestore();
   const want = { anomalies: true, meter: true, damage: true, ...parts };
   const none = { exists: false, get: () => undefined } as unknown as DocumentSnapshot;
   const [anomalies, meter, damage] = await Promise.all([
-    want.anomalies ? db.collection("anomalies").where("photoId", "==", photoId).get().then((q) => q.docs) : Promise.resolve([]),
+    want.anomalies
+      ? db
+          .collection("anomalies")
+          .where("photoId", "==", photoId)
+          .get()
+          .then((q) => q.docs)
+      : Promise.resolve([]),
     want.meter ? db.collection("meterReadings").doc(photoId).get() : Promise.resolve(none),
     want.damage ? db.collection("damageReports").doc(photoId).get() : Promise.resolve(none),
   ]);
@@ -95,7 +106,12 @@ export async function readExistingFindings(photoId: string, parts: { anomalies?:
  * re-found anomaly keeps its review. Returns the derived ones and every anomaly the
  * photo has after the write (for the damage report).
  */
-export function planAnomalies(photo: PhotoDoc, analysis: AnalysisDoc, existing: QueryDocumentSnapshot[], batch: Writes): { derived: DerivedAnomaly[]; after: AnomalyDoc[] } {
+export function planAnomalies(
+  photo: PhotoDoc,
+  analysis: AnalysisDoc,
+  existing: QueryDocumentSnapshot[],
+  batch: Writes,
+): { derived: DerivedAnomaly[]; after: AnomalyDoc[] } {
   const db = firestore();
   const derived = deriveAnomalies(photo.photoId, analysis);
   const prev = new Map(existing.map((d) => [d.id, d]));
@@ -139,7 +155,13 @@ export function readAtOf(photo: Pick<PhotoDoc, "exif" | "createdAt">): Date {
 }
 
 /** meterReadings/{photoId}: parsed from OCR text; flagged for review when implausible. */
-export async function planMeter(photo: PhotoDoc, analysis: AnalysisDoc, meterIds: string[] | undefined, old: DocumentSnapshot, batch: Writes): Promise<{ meterReadingId: string | null }> {
+export async function planMeter(
+  photo: PhotoDoc,
+  analysis: AnalysisDoc,
+  meterIds: string[] | undefined,
+  old: DocumentSnapshot,
+  batch: Writes,
+): Promise<{ meterReadingId: string | null }> {
   const db = firestore();
   const ref = db.collection("meterReadings").doc(photo.photoId);
   const parsed = parseMeterReading(analysis.text);
@@ -160,7 +182,10 @@ export async function planMeter(photo: PhotoDoc, analysis: AnalysisDoc, meterIds
     .get();
   const prevDoc = prevSnap.docs.find((d) => d.id !== photo.photoId);
   const previous = prevDoc
-    ? { value: Number(prevDoc.get("correctedValue") ?? prevDoc.get("value")), readAt: prevDoc.get("readAt").toDate() as Date }
+    ? {
+        value: Number(prevDoc.get("correctedValue") ?? prevDoc.get("value")),
+        readAt: prevDoc.get("readAt").toDate() as Date,
+      }
     : null;
   const confidence = readingConfidence(parsed, analysis.textWords);
   const p = checkPlausibility({ ...parsed, confidence }, readAt, previous);
@@ -188,7 +213,12 @@ export async function planMeter(photo: PhotoDoc, analysis: AnalysisDoc, meterIds
 }
 
 /** damageReports/{photoId} from the photo's current (not rejected) anomalies. */
-export function planDamage(photo: PhotoDoc, anomalies: readonly AnomalyDoc[], old: DocumentSnapshot, batch: Writes): DamageSummary | null {
+export function planDamage(
+  photo: PhotoDoc,
+  anomalies: readonly AnomalyDoc[],
+  old: DocumentSnapshot,
+  batch: Writes,
+): DamageSummary | null {
   const ref = firestore().collection("damageReports").doc(photo.photoId);
   const summary = classifyDamage(anomalies.filter((a) => a.status !== "REJECTED"));
   if (!summary) {
@@ -211,7 +241,10 @@ export function planDamage(photo: PhotoDoc, anomalies: readonly AnomalyDoc[], ol
 
 // The stages on their own, for the re-run tasks: each reads what it needs, one commit.
 
-export async function runAnomalyStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<DerivedAnomaly[]> {
+export async function runAnomalyStage(
+  photo: PhotoDoc,
+  analysis: AnalysisDoc,
+): Promise<DerivedAnomaly[]> {
   const writes = new PendingWrites();
   const { anomalies } = await readExistingFindings(photo.photoId, { meter: false, damage: false });
   const { derived } = planAnomalies(photo, analysis, anomalies, writes);
@@ -219,9 +252,15 @@ export async function runAnomalyStage(photo: PhotoDoc, analysis: AnalysisDoc): P
   return derived;
 }
 
-export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Promise<{ meterReadingId: string | null }> {
+export async function runMeterStage(
+  photo: PhotoDoc,
+  analysis: AnalysisDoc,
+): Promise<{ meterReadingId: string | null }> {
   const writes = new PendingWrites();
-  const [meterIds, { meter }] = await Promise.all([loadAssetMeters(photo.assetId), readExistingFindings(photo.photoId, { anomalies: false, damage: false })]);
+  const [meterIds, { meter }] = await Promise.all([
+    loadAssetMeters(photo.assetId),
+    readExistingFindings(photo.photoId, { anomalies: false, damage: false }),
+  ]);
   const result = await planMeter(photo, analysis, meterIds, meter, writes);
   if (writes.size > 0) await writes.into(firestore().batch()).commit();
   return result;
@@ -230,7 +269,12 @@ export async function runMeterStage(photo: PhotoDoc, analysis: AnalysisDoc): Pro
 export async function runDamageStage(photo: PhotoDoc): Promise<DamageSummary | null> {
   const writes = new PendingWrites();
   const { anomalies, damage } = await readExistingFindings(photo.photoId, { meter: false });
-  const summary = planDamage(photo, anomalies.map((d) => AnomalyDocSchema.parse(d.data())), damage, writes);
+  const summary = planDamage(
+    photo,
+    anomalies.map((d) => AnomalyDocSchema.parse(d.data())),
+    damage,
+    writes,
+  );
   if (writes.size > 0) await writes.into(firestore().batch()).commit();
   return summary;
 }

@@ -12,20 +12,99 @@ export interface TaxonomyRow {
 }
 
 export const TAXONOMY: readonly TaxonomyRow[] = [
-  { type: "INSULATOR_DAMAGE", terms: ["broken insulator", "cracked insulator", "damaged insulator", "insulator damage"], minScore: 0.5 },
-  { type: "ELECTRICAL_HAZARD", terms: ["exposed wire", "exposed wiring", "downed power line", "sparks", "electric arc", "electrical hazard", "short circuit"], minScore: 0.5 },
-  { type: "FIRE_SMOKE", terms: ["fire", "flame", "flames", "smoke", "soot", "burn", "burnt", "charred", "wildfire", "explosion"], minScore: 0.5 },
-  { type: "LEAK", terms: ["leak", "leakage", "oil spill", "spill", "puddle", "water damage", "seepage", "drip"], minScore: 0.5 },
-  { type: "CRACK", terms: ["crack", "cracked", "cracks", "fracture", "fissure", "crevice", "spalling"], minScore: 0.5 },
-  { type: "CORROSION", terms: ["rust", "rusty", "corrosion", "corroded", "oxidation", "patina", "tarnish"], minScore: 0.5 },
-  { type: "VEGETATION_ENCROACHMENT", terms: ["overgrown", "vegetation encroachment", "vine", "vines", "ivy", "weed", "weeds", "undergrowth"], minScore: 0.6 },
-  { type: "PHYSICAL_DAMAGE", terms: ["damage", "damaged", "dent", "dented", "broken", "collapse", "collapsed", "bent", "wreck", "shattered", "deformation"], minScore: 0.5 },
-  { type: "DEBRIS", terms: ["debris", "rubble", "litter", "garbage", "waste", "scrap"], minScore: 0.55 },
+  {
+    type: "INSULATOR_DAMAGE",
+    terms: ["broken insulator", "cracked insulator", "damaged insulator", "insulator damage"],
+    minScore: 0.5,
+  },
+  {
+    type: "ELECTRICAL_HAZARD",
+    terms: [
+      "exposed wire",
+      "exposed wiring",
+      "downed power line",
+      "sparks",
+      "electric arc",
+      "electrical hazard",
+      "short circuit",
+    ],
+    minScore: 0.5,
+  },
+  {
+    type: "FIRE_SMOKE",
+    terms: [
+      "fire",
+      "flame",
+      "flames",
+      "smoke",
+      "soot",
+      "burn",
+      "burnt",
+      "charred",
+      "wildfire",
+      "explosion",
+    ],
+    minScore: 0.5,
+  },
+  {
+    type: "LEAK",
+    terms: ["leak", "leakage", "oil spill", "spill", "puddle", "water damage", "seepage", "drip"],
+    minScore: 0.5,
+  },
+  {
+    type: "CRACK",
+    terms: ["crack", "cracked", "cracks", "fracture", "fissure", "crevice", "spalling"],
+    minScore: 0.5,
+  },
+  {
+    type: "CORROSION",
+    terms: ["rust", "rusty", "corrosion", "corroded", "oxidation", "patina", "tarnish"],
+    minScore: 0.5,
+  },
+  {
+    type: "VEGETATION_ENCROACHMENT",
+    terms: [
+      "overgrown",
+      "vegetation encroachment",
+      "vine",
+      "vines",
+      "ivy",
+      "weed",
+      "weeds",
+      "undergrowth",
+    ],
+    minScore: 0.6,
+  },
+  {
+    type: "PHYSICAL_DAMAGE",
+    terms: [
+      "damage",
+      "damaged",
+      "dent",
+      "dented",
+      "broken",
+      "collapse",
+      "collapsed",
+      "bent",
+      "wreck",
+      "shattered",
+      "deformation",
+    ],
+    minScore: 0.5,
+  },
+  {
+    type: "DEBRIS",
+    terms: ["debris", "rubble", "litter", "garbage", "waste", "scrap"],
+    minScore: 0.55,
+  },
   { type: "GRAFFITI", terms: ["graffiti", "vandalism"], minScore: 0.5 },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const PATTERNS = TAXONOMY.map((row) => ({ row, re: new RegExp(`\\b(${row.terms.map(escape).join("|")})\\b`, "i") }));
+const PATTERNS = TAXONOMY.map((row) => ({
+  row,
+  re: new RegExp(`\\b(${row.terms.map(escape).join("|")})\\b`, "i"),
+}));
 
 /** The anomaly type a label or object name denotes, if any (score checked by the caller). */
 export function classifyTerm(name: string): TaxonomyRow | null {

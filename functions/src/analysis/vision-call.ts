@@ -10,7 +10,12 @@ import { costUsd } from "../budget/state";
 import { pixelSignalsOfImage } from "../ingest/pixel-signals";
 import { log } from "../log";
 import type { PhotoDoc, PixelSignals } from "../schema/photo";
-import { AnnotateImageResponseSchema, VisionFeatureSchema, type AnnotateImageResponse, type VisionFeature } from "../schema/vision";
+import {
+  AnnotateImageResponseSchema,
+  VisionFeatureSchema,
+  type AnnotateImageResponse,
+  type VisionFeature,
+} from "../schema/vision";
 import { PermanentError } from "../errors";
 import { planFeatures, type FeaturePlan } from "./feature-plan";
 import type { Writes } from "./pending-writes";
@@ -49,14 +54,26 @@ async function signalsOf(photo: PhotoDoc): Promise<PixelSignals | null> {
   try {
     return await pixelSignalsOfImage(bytes);
   } catch (err) {
-    log.warn("pixel signals unavailable, buying every configured feature", { photoId: photo.photoId, error: String(err) });
+    log.warn("pixel signals unavailable, buying every configured feature", {
+      photoId: photo.photoId,
+      error: String(err),
+    });
     return null;
   }
 }
 
-export async function planPhoto(photo: PhotoDoc, facts: { assetHasMeters: boolean }): Promise<PhotoPlan> {
+export async function planPhoto(
+  photo: PhotoDoc,
+  facts: { assetHasMeters: boolean },
+): Promise<PhotoPlan> {
   const signals = await signalsOf(photo);
-  return { ...planFeatures(configuredFeatures(), { assetHasMeters: facts.assetHasMeters, textFound: signals ? signals.text.found : null }), signals };
+  return {
+    ...planFeatures(configuredFeatures(), {
+      assetHasMeters: facts.assetHasMeters,
+      textFound: signals ? signals.text.found : null,
+    }),
+    signals,
+  };
 }
 
 export interface VisionOutcome {
@@ -75,9 +92,16 @@ export interface VisionOutcome {
 }
 
 /** Looks the photo up in the cache only (no charge, no call). */
-export async function cachedVision(photo: Pick<PhotoDoc, "sha256">, features: readonly VisionFeature[], model: string): Promise<AnnotateImageResponse | null> {
+export async function cachedVision(
+  photo: Pick<PhotoDoc, "sha256">,
+  features: readonly VisionFeature[],
+  model: string,
+): Promise<AnnotateImageResponse | null> {
   if (!photo.sha256) return null;
-  const snap = await firestore().collection("visionCache").doc(cacheKey(photo.sha256, features, model)).get();
+  const snap = await firestore()
+    .collection("visionCache")
+    .doc(cacheKey(photo.sha256, features, model))
+    .get();
   if (!snap.exists) return null;
   const expireAt = snap.get("expireAt")?.toDate?.() as Date | undefined;
   // The TTL policy deletes expired docs eventually (within about a day); until then, ignore them.
@@ -96,16 +120,33 @@ export interface AnnotateOptions {
   cacheInto?: Writes;
 }
 
-export async function annotatePhoto(photo: PhotoDoc, opts: AnnotateOptions): Promise<VisionOutcome> {
+export async function annotatePhoto(
+  photo: PhotoDoc,
+  opts: AnnotateOptions,
+): Promise<VisionOutcome> {
   const cfg = getConfig();
   const { plan } = opts;
   const features = plan.buy;
   const model = cfg.VISION_MODEL;
   const { vision, store } = deps();
   const started = Date.now();
-  const common = { provider: vision.name, model, features, skipped: plan.skipped, localColors: plan.signals?.colors ?? [] };
+  const common = {
+    provider: vision.name,
+    model,
+    features,
+    skipped: plan.skipped,
+    localColors: plan.signals?.colors ?? [],
+  };
   const hit = opts.hit !== undefined ? opts.hit : await cachedVision(photo, features, model);
-  if (hit) return { ...common, response: hit, cached: true, units: 0, usd: 0, durationMs: Date.now() - started };
+  if (hit)
+    return {
+      ...common,
+      response: hit,
+      cached: true,
+      units: 0,
+      usd: 0,
+      durationMs: Date.now() - started,
+    };
 
   const path = photo.paths.display ?? photo.paths.original;
   if (!path) throw new PermanentError("photo has no image to analyse");
@@ -115,14 +156,16 @@ export async function annotatePhoto(photo: PhotoDoc, opts: AnnotateOptions): Pro
     response = await vision.annotate({
       imageUri: store.uri(photo.paths.bucket, path),
       // The port says how the provider takes its image: Google reads the gs:// URI itself.
-      content: vision.imageInput === "bytes" ? await store.read(photo.paths.bucket, path) : undefined,
+      content:
+        vision.imageInput === "bytes" ? await store.read(photo.paths.bucket, path) : undefined,
       features,
       model,
     });
   } catch (err) {
     throw mapThrownVisionError(err);
   }
-  if (response.error && (response.error.code ?? 0) !== 0) throw visionError(response.error.code, response.error.message ?? "");
+  if (response.error && (response.error.code ?? 0) !== 0)
+    throw visionError(response.error.code, response.error.message ?? "");
   // Plain JSON: client libraries return class instances and undefined fields.
   const plain = AnnotateImageResponseSchema.parse(JSON.parse(JSON.stringify(response)));
   if (photo.sha256) {
@@ -142,5 +185,12 @@ export async function annotatePhoto(photo: PhotoDoc, opts: AnnotateOptions): Pro
     else await ref.set(entry);
   }
   const usd = costUsd(Object.fromEntries(features.map((f) => [f, 1])));
-  return { ...common, response: plain, cached: false, units: features.length, usd, durationMs: Date.now() - started };
+  return {
+    ...common,
+    response: plain,
+    cached: false,
+    units: features.length,
+    usd,
+    durationMs: Date.now() - started,
+  };
 }

@@ -1,7 +1,11 @@
 // Callable functions for the app (firebase-functions onCall). Each validates its data
 // with zod, resolves the caller from the verified token's claims and calls the same
 // services as the REST API; ApiErrors become the matching HttpsError codes.
-import { HttpsError, type CallableRequest, type FunctionsErrorCode } from "firebase-functions/v2/https";
+import {
+  HttpsError,
+  type CallableRequest,
+  type FunctionsErrorCode,
+} from "firebase-functions/v2/https";
 import { z, ZodError } from "zod";
 import { callerFromClaims, type Caller } from "../auth/caller";
 import { verifyIdToken } from "../auth/verify-token";
@@ -42,7 +46,7 @@ export function callable<S extends z.ZodType>(
   return async (req) => {
     try {
       if (opts.fresh && req.auth) await verifyIdToken(req.auth.rawToken);
-      const caller = callerFromClaims(req.auth?.uid, req.auth?.token as Record<string, unknown> | undefined);
+      const caller = callerFromClaims(req.auth?.uid, req.auth?.token);
       const data = schema.parse(req.data ?? {});
       return await run(caller, data);
     } catch (err) {
@@ -59,30 +63,45 @@ export function callable<S extends z.ZodType>(
 }
 
 const id = zId;
-const note = zText(5000).nullish().transform((v) => v ?? null);
+const note = zText(5000)
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const callables = {
   reprocessPhoto: callable(z.object({ photoId: id }), (c, d) => reprocessPhoto(c, d.photoId)),
-  analyzeBatch: callable(z.object({ photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) }), (c, d) =>
-    analyzeBatch(c, d.photoIds, { urgent: d.urgent }),
+  analyzeBatch: callable(
+    z.object({
+      photoIds: z.array(id).min(1).max(MAX_BATCH_PHOTOS),
+      urgent: z.boolean().default(true),
+    }),
+    (c, d) => analyzeBatch(c, d.photoIds, { urgent: d.urgent }),
   ),
-  confirmAnomaly: callable(z.object({ anomalyId: id, confirmed: z.boolean(), note }), (c, d) =>
-    confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
+  confirmAnomaly: callable(
+    z.object({ anomalyId: id, confirmed: z.boolean(), note }),
+    (c, d) => confirmAnomaly(c, d.anomalyId, { confirmed: d.confirmed, note: d.note }),
     { fresh: true },
   ),
-  validateMeterReading: callable(z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }), (c, d) =>
-    validateMeterReading(c, d.readingId, { valid: d.valid, correctedValue: d.correctedValue ?? null, note: d.note }),
+  validateMeterReading: callable(
+    z.object({ readingId: id, valid: z.boolean(), correctedValue: z.number().nullish(), note }),
+    (c, d) =>
+      validateMeterReading(c, d.readingId, {
+        valid: d.valid,
+        correctedValue: d.correctedValue ?? null,
+        note: d.note,
+      }),
     { fresh: true },
   ),
-  resolveDamageReport: callable(z.object({ reportId: id, note: zText(5000).trim().min(1) }), (c, d) =>
-    resolveDamageReport(c, d.reportId, { note: d.note }),
+  resolveDamageReport: callable(
+    z.object({ reportId: id, note: zText(5000).trim().min(1) }),
+    (c, d) => resolveDamageReport(c, d.reportId, { note: d.note }),
     { fresh: true },
   ),
   statistics: callable(z.object({}), (c) => statistics(c)),
   opsStatus: callable(z.object({}), (c) => opsStatusFor(c)),
   taskStatus: callable(z.object({ taskId: id }), (c, d) => taskStatus(c, d.taskId)),
-  imageUrl: callable(z.object({ photoId: id, variant: ImageVariantSchema.default("display") }), (c, d) =>
-    signedImageUrl(c, d.photoId, d.variant, "callable"),
+  imageUrl: callable(
+    z.object({ photoId: id, variant: ImageVariantSchema.default("display") }),
+    (c, d) => signedImageUrl(c, d.photoId, d.variant, "callable"),
     { fresh: true },
   ),
 };

@@ -32,9 +32,14 @@ export function docToPlain(snap: DocumentSnapshot): Plain {
   return { id: snap.id, ...(toPlain(snap.data() ?? {}) as Plain) };
 }
 
-export async function getVisible(caller: Caller, collection: TeamScopedCollection, id: string): Promise<DocumentSnapshot> {
+export async function getVisible(
+  caller: Caller,
+  collection: TeamScopedCollection,
+  id: string,
+): Promise<DocumentSnapshot> {
   if (!id || id.includes("/") || id.length > 200) throw notFound(TEAM_SCOPED[collection], id);
   const snap = await firestore().collection(collection).doc(id).get();
-  if (!snap.exists || !canSeeTeam(caller, snap.get("teamId") as string | null)) throw notFound(TEAM_SCOPED[collection], id);
+  if (!snap.exists || !canSeeTeam(caller, snap.get("teamId") as string | null))
+    throw notFound(TEAM_SCOPED[collection], id);
   return snap;
 }

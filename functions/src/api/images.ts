@@ -33,15 +33,39 @@ export async function signedImageUrl(
   // A quarantined file (an SVG with script, HTML named .jpg) is evidence for reviewers,
   // not content: not even its uploader gets it back, and it downloads as opaque bytes.
   if (quarantined && !canReview(caller, teamId)) {
-    throw new ApiError(403, "a quarantined file is served only to the team's supervisors and admins");
+    throw new ApiError(
+      403,
+      "a quarantined file is served only to the team's supervisors and admins",
+    );
   }
-  if (variant === "original" && snap.get("uploaderUid") !== caller.uid && !canReview(caller, teamId)) {
-    throw new ApiError(403, "only the uploader, the team's supervisors and admins may download the original");
+  if (
+    variant === "original" &&
+    snap.get("uploaderUid") !== caller.uid &&
+    !canReview(caller, teamId)
+  ) {
+    throw new ApiError(
+      403,
+      "only the uploader, the team's supervisors and admins may download the original",
+    );
   }
-  if (!path) throw new ApiError(409, `photo ${photoId} has no ${variant} image (status ${snap.get("status")})`);
+  if (!path)
+    throw new ApiError(
+      409,
+      `photo ${photoId} has no ${variant} image (status ${snap.get("status")})`,
+    );
   const fileName = path.split("/").pop() ?? photoId;
-  const url = await deps().store.signedUrl(bucket, path, SIGNED_URL_SECONDS, quarantined ? { download: { fileName } } : {});
+  const url = await deps().store.signedUrl(
+    bucket,
+    path,
+    SIGNED_URL_SECONDS,
+    quarantined ? { download: { fileName } } : {},
+  );
   const expiresAt = new Date(deps().now().getTime() + SIGNED_URL_SECONDS * 1000).toISOString();
-  await writeAudit({ actorUid: caller.uid, action: "image.signedUrl", target: `photos/${photoId}`, details: { variant, path, via, quarantined } });
+  await writeAudit({
+    actorUid: caller.uid,
+    action: "image.signedUrl",
+    target: `photos/${photoId}`,
+    details: { variant, path, via, quarantined },
+  });
   return { url, variant, expiresAt, quarantined };
 }

@@ -97,7 +97,11 @@ export interface ListPage {
 }
 
 /** Builds the (unordered) filtered query; null when the caller can see nothing at all. */
-export function filteredQuery(spec: ListSpec, caller: Caller, params: Record<string, string>): Query | null {
+export function filteredQuery(
+  spec: ListSpec,
+  caller: Caller,
+  params: Record<string, string>,
+): Query | null {
   const parsedFilters = z
     .object(Object.fromEntries(spec.filters.map((f) => [f.param, f.schema.optional()])))
     .safeParse(params);
@@ -116,15 +120,27 @@ export function filteredQuery(spec: ListSpec, caller: Caller, params: Record<str
 }
 
 export async function listPage(caller: Caller, req: ListRequest): Promise<ListPage> {
-  const { page, page_size } = PagingSchema.parse(pick(req.params, ["page", "page_size", "date_from", "date_to"]));
+  const { page, page_size } = PagingSchema.parse(
+    pick(req.params, ["page", "page_size", "date_from", "date_to"]),
+  );
   const q = filteredQuery(req.spec, caller, req.params);
   if (!q) return { count: 0, page, pageSize: page_size, hasNext: false, results: [] };
   const [count, snap] = await Promise.all([
     q.count().get(),
-    q.orderBy(req.spec.orderField, "desc").offset((page - 1) * page_size).limit(page_size).get(),
+    q
+      .orderBy(req.spec.orderField, "desc")
+      .offset((page - 1) * page_size)
+      .limit(page_size)
+      .get(),
   ]);
   const total = count.data().count;
-  return { count: total, page, pageSize: page_size, hasNext: page * page_size < total, results: snap.docs.map(docToPlain) };
+  return {
+    count: total,
+    page,
+    pageSize: page_size,
+    hasNext: page * page_size < total,
+    results: snap.docs.map(docToPlain),
+  };
 }
 
 function pick(params: Record<string, string>, keys: string[]): Record<string, string> {
@@ -147,7 +163,10 @@ export function requiredIndexes(): IndexSpec[] {
       out.push({
         collectionGroup: spec.collection,
         queryScope: "COLLECTION",
-        fields: [...chosen.map((f) => ({ fieldPath: f, order: "ASCENDING" as const })), { fieldPath: spec.orderField, order: "DESCENDING" }],
+        fields: [
+          ...chosen.map((f) => ({ fieldPath: f, order: "ASCENDING" as const })),
+          { fieldPath: spec.orderField, order: "DESCENDING" },
+        ],
       });
     }
   }

@@ -20,10 +20,20 @@ export async function opsStatusFor(caller: Caller): Promise<OpsStatus> {
 /** Imports a chunk of a Django dumpdata export (admins). */
 export async function importDumpFor(caller: Caller, body: unknown): Promise<ImportReport> {
   requireRole(caller, ["admin"], "importing the old system's data");
-  if (!Array.isArray(body)) throw new ApiError(400, "expected a dumpdata JSON array of {model, pk, fields}");
-  if (body.length > MAX_IMPORT_RECORDS) throw new ApiError(413, `at most ${MAX_IMPORT_RECORDS} records per request; send the dump in chunks`);
+  if (!Array.isArray(body))
+    throw new ApiError(400, "expected a dumpdata JSON array of {model, pk, fields}");
+  if (body.length > MAX_IMPORT_RECORDS)
+    throw new ApiError(
+      413,
+      `at most ${MAX_IMPORT_RECORDS} records per request; send the dump in chunks`,
+    );
   const records = DumpSchema.parse(body);
   const report = await importDump(records, uploadBucket());
-  await writeAudit({ actorUid: caller.uid, action: "ops.import", target: "photos", details: { records: report.records, written: report.written, problems: report.problems.length } });
+  await writeAudit({
+    actorUid: caller.uid,
+    action: "ops.import",
+    target: "photos",
+    details: { records: report.records, written: report.written, problems: report.problems.length },
+  });
   return report;
 }

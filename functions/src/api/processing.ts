@@ -14,7 +14,10 @@ import { getConfig } from "../config";
 import { deps } from "../deps";
 import { offPeakDelaySeconds, offPeakWindow } from "../ops/off-peak";
 
-export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{ taskId: string; photoId: string; status: "QUEUED" }> {
+export async function reprocessPhoto(
+  caller: Caller,
+  photoId: string,
+): Promise<{ taskId: string; photoId: string; status: "QUEUED" }> {
   const snap = await getVisible(caller, "photos", photoId);
   // A fresh request id makes a new task id, so a second reprocess really runs again.
   const taskId = taskIdFor("process_inspection_photo", `${photoId}:reprocess:${randomUUID()}`);
@@ -24,10 +27,23 @@ export async function reprocessPhoto(caller: Caller, photoId: string): Promise<{
     fields: { taskId, reason: null },
   });
   if (!moved.changed) {
-    throw new ApiError(409, `photo ${photoId} is ${moved.from ?? snap.get("status")}; only COMPLETED or FAILED photos can be reprocessed`);
+    throw new ApiError(
+      409,
+      `photo ${photoId} is ${moved.from ?? snap.get("status")}; only COMPLETED or FAILED photos can be reprocessed`,
+    );
   }
-  await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } });
-  await writeAudit({ actorUid: caller.uid, action: "photo.reprocess", target: `photos/${photoId}`, details: { taskId } });
+  await enqueueTask({
+    type: "process_inspection_photo",
+    queue: "high_priority",
+    taskId,
+    args: { photoId },
+  });
+  await writeAudit({
+    actorUid: caller.uid,
+    action: "photo.reprocess",
+    target: `photos/${photoId}`,
+    details: { taskId },
+  });
   return { taskId, photoId, status: "QUEUED" };
 }
 
@@ -42,15 +58,34 @@ export async function analyzeBatch(
 ): Promise<{ taskId: string; photoCount: number; scheduledFor: string | null }> {
   requireRole(caller, ["supervisor", "admin"], "batch analysis");
   const unique = [...new Set(photoIds)];
-  if (unique.length === 0 || unique.length > MAX_BATCH_PHOTOS) throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH_PHOTOS} ids`);
+  if (unique.length === 0 || unique.length > MAX_BATCH_PHOTOS)
+    throw new ApiError(400, `photo_ids must hold 1 to ${MAX_BATCH_PHOTOS} ids`);
   let critical = false;
-  for (const id of unique) critical = (await getVisible(caller, "photos", id)).get("critical") === true || critical;
+  for (const id of unique)
+    critical = (await getVisible(caller, "photos", id)).get("critical") === true || critical;
   const now = deps().now();
-  const delaySeconds = opts.urgent === false && !critical ? offPeakDelaySeconds(now, offPeakWindow(getConfig())) : 0;
+  const delaySeconds =
+    opts.urgent === false && !critical ? offPeakDelaySeconds(now, offPeakWindow(getConfig())) : 0;
   const taskId = taskIdFor("batch_process_images", `batch:${caller.uid}:${randomUUID()}`);
-  await enqueueTask({ type: "batch_process_images", queue: "batch", taskId, args: { photoIds: unique }, delaySeconds });
-  await writeAudit({ actorUid: caller.uid, action: "photo.batchAnalyze", target: `tasks/${taskId}`, details: { photoIds: unique, urgent: opts.urgent !== false, delaySeconds } });
-  return { taskId, photoCount: unique.length, scheduledFor: delaySeconds > 0 ? new Date(now.getTime() + delaySeconds * 1000).toISOString() : null };
+  await enqueueTask({
+    type: "batch_process_images",
+    queue: "batch",
+    taskId,
+    args: { photoIds: unique },
+    delaySeconds,
+  });
+  await writeAudit({
+    actorUid: caller.uid,
+    action: "photo.batchAnalyze",
+    target: `tasks/${taskId}`,
+    details: { photoIds: unique, urgent: opts.urgent !== false, delaySeconds },
+  });
+  return {
+    taskId,
+    photoCount: unique.length,
+    scheduledFor:
+      delaySeconds > 0 ? new Date(now.getTime() + delaySeconds * 1000).toISOString() : null,
+  };
 }
 
 /** The old API's result keys for a photo task: anomalies_detected alongside status and photo_id. */
@@ -65,7 +100,8 @@ function withLegacyResult(result: unknown): unknown {
 function photoIdsOf(args: Record<string, unknown>): string[] {
   const ids: string[] = [];
   if (typeof args.photoId === "string") ids.push(args.photoId);
-  if (Array.isArray(args.photoIds)) ids.push(...args.photoIds.filter((x): x is string => typeof x === "string"));
+  if (Array.isArray(args.photoIds))
+    ids.push(...args.photoIds.filter((x): x is string => typeof x === "string"));
   return ids;
 }
 
@@ -79,11 +115,20 @@ export async function taskStatus(caller: Caller, taskId: string): Promise<Plain>
     const ids = photoIdsOf(args);
     if (ids.length === 0) throw notFound("task", taskId);
     const photos = await db.getAll(...ids.map((id) => db.collection("photos").doc(id)));
-    if (!photos.every((p) => p.exists && canSeeTeam(caller, p.get("teamId") as string | null))) throw notFound("task", taskId);
+    if (!photos.every((p) => p.exists && canSeeTeam(caller, p.get("teamId") as string | null)))
+      throw notFound("task", taskId);
   }
-  const children = await db.collection("tasks").where("parentId", "==", taskId).select("state").get();
-  const byState = Object.fromEntries(TaskStateSchema.options.map((s) => [s, 0])) as Record<string, number>;
-  for (const c of children.docs) byState[c.get("state") as string] = (byState[c.get("state") as string] ?? 0) + 1;
+  const children = await db
+    .collection("tasks")
+    .where("parentId", "==", taskId)
+    .select("state")
+    .get();
+  const byState = Object.fromEntries(TaskStateSchema.options.map((s) => [s, 0])) as Record<
+    string,
+    number
+  >;
+  for (const c of children.docs)
+    byState[c.get("state") as string] = (byState[c.get("state") as string] ?? 0) + 1;
   const data = toPlain(snap.data()) as Plain;
   return {
     taskId,

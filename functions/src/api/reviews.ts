@@ -13,7 +13,11 @@ async function reviewTx(
   caller: Caller,
   collection: TeamScopedCollection,
   id: string,
-  apply: (data: Record<string, unknown>) => { update: Record<string, unknown>; action: AuditAction; details: Record<string, unknown> },
+  apply: (data: Record<string, unknown>) => {
+    update: Record<string, unknown>;
+    action: AuditAction;
+    details: Record<string, unknown>;
+  },
 ): Promise<Plain> {
   const db = firestore();
   if (!id || id.includes("/") || id.length > 200) throw notFound(TEAM_SCOPED[collection], id);
@@ -22,7 +26,11 @@ async function reviewTx(
     const snap = await tx.get(ref);
     const teamId = snap.get("teamId") as string | null | undefined;
     if (!snap.exists || !canSeeTeam(caller, teamId)) throw notFound(TEAM_SCOPED[collection], id);
-    if (!canReview(caller, teamId)) throw new ApiError(403, `only a supervisor of team ${teamId ?? "(none)"} or an admin may review this ${TEAM_SCOPED[collection]}`);
+    if (!canReview(caller, teamId))
+      throw new ApiError(
+        403,
+        `only a supervisor of team ${teamId ?? "(none)"} or an admin may review this ${TEAM_SCOPED[collection]}`,
+      );
     const { update, action, details } = apply(snap.data() ?? {});
     tx.update(ref, update);
     await writeAudit({ actorUid: caller.uid, action, target: `${collection}/${id}`, details }, tx);
@@ -30,7 +38,11 @@ async function reviewTx(
   return docToPlain(await ref.get());
 }
 
-export function confirmAnomaly(caller: Caller, id: string, input: { confirmed: boolean; note: string | null }): Promise<Plain> {
+export function confirmAnomaly(
+  caller: Caller,
+  id: string,
+  input: { confirmed: boolean; note: string | null },
+): Promise<Plain> {
   return reviewTx(caller, "anomalies", id, (data) => {
     const status = input.confirmed ? "CONFIRMED" : "REJECTED";
     return {
@@ -52,21 +64,46 @@ export function validateMeterReading(
   input: { valid: boolean; correctedValue: number | null; note: string | null },
 ): Promise<Plain> {
   return reviewTx(caller, "meterReadings", id, (data) => {
-    const status: MeterReadingDoc["status"] = input.correctedValue !== null ? "CORRECTED" : input.valid ? "VALIDATED" : "REJECTED";
-    const action: AuditAction = status === "CORRECTED" ? "meterReading.correct" : status === "VALIDATED" ? "meterReading.validate" : "meterReading.reject";
+    const status: MeterReadingDoc["status"] =
+      input.correctedValue !== null ? "CORRECTED" : input.valid ? "VALIDATED" : "REJECTED";
+    const action: AuditAction =
+      status === "CORRECTED"
+        ? "meterReading.correct"
+        : status === "VALIDATED"
+          ? "meterReading.validate"
+          : "meterReading.reject";
     return {
-      update: { status, correctedValue: input.correctedValue, needsReview: false, review: { uid: caller.uid, at: deps().now(), note: input.note } },
+      update: {
+        status,
+        correctedValue: input.correctedValue,
+        needsReview: false,
+        review: { uid: caller.uid, at: deps().now(), note: input.note },
+      },
       action,
-      details: { from: data.status, to: status, value: data.value, correctedValue: input.correctedValue, note: input.note },
+      details: {
+        from: data.status,
+        to: status,
+        value: data.value,
+        correctedValue: input.correctedValue,
+        note: input.note,
+      },
     };
   });
 }
 
-export function resolveDamageReport(caller: Caller, id: string, input: { note: string }): Promise<Plain> {
+export function resolveDamageReport(
+  caller: Caller,
+  id: string,
+  input: { note: string },
+): Promise<Plain> {
   return reviewTx(caller, "damageReports", id, (data) => {
-    if (data.status === "RESOLVED") throw new ApiError(409, `damage report ${id} is already resolved`);
+    if (data.status === "RESOLVED")
+      throw new ApiError(409, `damage report ${id} is already resolved`);
     return {
-      update: { status: "RESOLVED", resolution: { uid: caller.uid, at: deps().now(), note: input.note } },
+      update: {
+        status: "RESOLVED",
+        resolution: { uid: caller.uid, at: deps().now(), note: input.note },
+      },
       action: "damageReport.resolve",
       details: { note: input.note },
     };

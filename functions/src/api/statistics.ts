@@ -22,7 +22,11 @@ export interface VisionSpend {
 
 export interface Statistics {
   photos: { total: number; byStatus: Record<string, number> };
-  anomalies: { total: number; byStatus: Record<string, number>; bySeverity: Record<string, number> };
+  anomalies: {
+    total: number;
+    byStatus: Record<string, number>;
+    bySeverity: Record<string, number>;
+  };
   meterReadings: { total: number; byStatus: Record<string, number> };
   damageReports: { total: number; byStatus: Record<string, number> };
   vision: VisionSpend | null;
@@ -30,7 +34,14 @@ export interface Statistics {
 
 async function visionSpend(): Promise<VisionSpend> {
   const l = await readLedger(monthKey(deps().now()));
-  return { month: l.month, units: l.units, usdByFeature: l.usdByFeature, estimatedUsd: l.estimatedUsd, paidCalls: l.paidCalls, perPhoto: perPhoto(l) };
+  return {
+    month: l.month,
+    units: l.units,
+    usdByFeature: l.usdByFeature,
+    estimatedUsd: l.estimatedUsd,
+    paidCalls: l.paidCalls,
+    perPhoto: perPhoto(l),
+  };
 }
 
 export async function statistics(caller: Caller): Promise<Statistics> {
@@ -41,7 +52,11 @@ export async function statistics(caller: Caller): Promise<Statistics> {
   };
   const count = async (q: Query) => (none ? 0 : (await q.count().get()).data().count);
   const by = async (collection: string, field: string, values: readonly string[]) =>
-    Object.fromEntries(await Promise.all(values.map(async (v) => [v, await count(base(collection).where(field, "==", v))] as const)));
+    Object.fromEntries(
+      await Promise.all(
+        values.map(async (v) => [v, await count(base(collection).where(field, "==", v))] as const),
+      ),
+    );
   const [photos, anomalies, anomalySeverity, meters, damage, vision] = await Promise.all([
     by("photos", "status", PhotoStatusSchema.options),
     by("anomalies", "status", ["OPEN", "CONFIRMED", "REJECTED"]),

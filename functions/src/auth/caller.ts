@@ -17,7 +17,10 @@ const ClaimsSchema = z.object({
 });
 
 /** A signed-in user without a role claim has no access to anything. */
-export function callerFromClaims(uid: string | undefined, claims: Record<string, unknown> | undefined): Caller {
+export function callerFromClaims(
+  uid: string | undefined,
+  claims: Record<string, unknown> | undefined,
+): Caller {
   if (!uid) throw new ApiError(401, "authentication required");
   const parsed = ClaimsSchema.safeParse(claims ?? {});
   if (!parsed.success) throw new ApiError(403, "no fieldlens role assigned to this account");
@@ -35,5 +38,6 @@ export function canReview(caller: Caller, teamId: string | null | undefined): bo
 }
 
 export function requireRole(caller: Caller, roles: readonly Role[], what: string): void {
-  if (!roles.includes(caller.role)) throw new ApiError(403, `${what} requires role ${roles.join(" or ")}`);
+  if (!roles.includes(caller.role))
+    throw new ApiError(403, `${what} requires role ${roles.join(" or ")}`);
 }

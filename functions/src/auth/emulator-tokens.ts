@@ -20,7 +20,10 @@ export async function authEmulatorUp(host: string): Promise<boolean> {
   try {
     const res = await fetch(`http://${host}/`, { signal: AbortSignal.timeout(1000) });
     // The emulator answers its root with {"authEmulator": {"ready": true, ...}}.
-    return res.ok && ((await res.json()) as { authEmulator?: { ready?: boolean } }).authEmulator?.ready === true;
+    return (
+      res.ok &&
+      ((await res.json()) as { authEmulator?: { ready?: boolean } }).authEmulator?.ready === true
+    );
   } catch {
     return false;
   }
@@ -30,8 +33,13 @@ const email = (uid: string) => `${uid.toLowerCase()}@fieldlens.test`;
 const password = (uid: string) => `fieldlens-${uid}`;
 
 /** Creates or updates each persona in the emulator and returns a fresh ID token per uid. */
-export async function authEmulatorTokens(host: string, projectId: string, personas: readonly Persona[]): Promise<Record<string, string>> {
-  if (!LOOPBACK.test(host) || runtimeEnv().deployed) throw new Error(`refusing to create users outside a local Auth emulator (${host})`);
+export async function authEmulatorTokens(
+  host: string,
+  projectId: string,
+  personas: readonly Persona[],
+): Promise<Record<string, string>> {
+  if (!LOOPBACK.test(host) || runtimeEnv().deployed)
+    throw new Error(`refusing to create users outside a local Auth emulator (${host})`);
   process.env.FIREBASE_AUTH_EMULATOR_HOST = host;
   const app = initializeApp({ projectId }, `auth-emulator-tokens-${Date.now()}`);
   try {
@@ -44,13 +52,21 @@ export async function authEmulatorTokens(host: string, projectId: string, person
         await auth.createUser({ uid: p.uid, ...props });
       });
       await auth.setCustomUserClaims(p.uid, { role: p.role, teamIds: [...p.teamIds] });
-      const res = await fetch(`http://${host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: email(p.uid), password: password(p.uid), returnSecureToken: true }),
-      });
+      const res = await fetch(
+        `http://${host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            email: email(p.uid),
+            password: password(p.uid),
+            returnSecureToken: true,
+          }),
+        },
+      );
       const body = (await res.json()) as { idToken?: string; error?: { message?: string } };
-      if (!res.ok || !body.idToken) throw new Error(`sign-in of ${p.uid} failed: ${res.status} ${body.error?.message ?? ""}`);
+      if (!res.ok || !body.idToken)
+        throw new Error(`sign-in of ${p.uid} failed: ${res.status} ${body.error?.message ?? ""}`);
       out[p.uid] = body.idToken;
     }
     return out;

@@ -22,7 +22,11 @@ export interface LocalTokenClaims {
 }
 
 /** An unsigned token for `uid`, valid for `ttlSeconds` (default one day). */
-export function mintLocalToken(uid: string, claims: LocalTokenClaims, opts: { projectId?: string; nowSeconds?: number; ttlSeconds?: number } = {}): string {
+export function mintLocalToken(
+  uid: string,
+  claims: LocalTokenClaims,
+  opts: { projectId?: string; nowSeconds?: number; ttlSeconds?: number } = {},
+): string {
   const projectId = opts.projectId ?? runtimeEnv().projectId ?? DEMO_PROJECT;
   const iat = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   const payload = {
@@ -45,7 +49,10 @@ const PayloadSchema = z.looseObject({
 });
 
 /** Decodes a local token; throws with a reason when it is malformed or expired. */
-export function decodeLocalToken(token: string, nowSeconds = Math.floor(Date.now() / 1000)): { uid: string; claims: Record<string, unknown> } {
+export function decodeLocalToken(
+  token: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { uid: string; claims: Record<string, unknown> } {
   const parts = token.split(".");
   if (parts.length !== 3) throw new Error("malformed token");
   let header: unknown;
@@ -56,9 +63,10 @@ export function decodeLocalToken(token: string, nowSeconds = Math.floor(Date.now
   } catch {
     throw new Error("malformed token");
   }
-  if ((header as { alg?: unknown })?.alg !== "none") throw new Error("local auth accepts only unsigned emulator tokens");
+  if ((header as { alg?: unknown })?.alg !== "none")
+    throw new Error("local auth accepts only unsigned emulator tokens");
   const parsed = PayloadSchema.safeParse(payload);
   if (!parsed.success) throw new Error("token payload lacks sub/exp");
   if (parsed.data.exp <= nowSeconds) throw new Error("token expired");
-  return { uid: parsed.data.sub, claims: parsed.data as Record<string, unknown> };
+  return { uid: parsed.data.sub, claims: parsed.data };
 }

@@ -7,7 +7,9 @@ import { ApiError } from "../api/errors";
 import { callerFromClaims, type Caller } from "./caller";
 import { decodeLocalToken, localAuthEnabled } from "./local-token";
 
-export async function verifyIdToken(token: string): Promise<{ uid: string; claims: Record<string, unknown> }> {
+export async function verifyIdToken(
+  token: string,
+): Promise<{ uid: string; claims: Record<string, unknown> }> {
   if (localAuthEnabled()) {
     try {
       return decodeLocalToken(token);
@@ -23,7 +25,8 @@ export async function verifyIdToken(token: string): Promise<{ uid: string; claim
     return { uid: decoded.uid, claims: decoded as unknown as Record<string, unknown> };
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === "auth/id-token-revoked") throw new ApiError(401, "ID token revoked: sign in again");
+    if (code === "auth/id-token-revoked")
+      throw new ApiError(401, "ID token revoked: sign in again");
     if (code === "auth/user-disabled") throw new ApiError(401, "this account is disabled");
     throw new ApiError(401, "invalid or expired ID token");
   }

@@ -7,7 +7,12 @@ import type { BudgetState } from "../schema/budget";
 
 const ALERT_STATES: readonly BudgetState[] = ["WARN", "THROTTLED", "EXHAUSTED"];
 
-export async function checkBudgetUsage(): Promise<{ month: string; state: BudgetState; estimatedUsd: number; notified: boolean }> {
+export async function checkBudgetUsage(): Promise<{
+  month: string;
+  state: BudgetState;
+  estimatedUsd: number;
+  notified: boolean;
+}> {
   const { month, state, estimatedUsd, limitUsd } = await refreshBudgetSummary();
   const b = { month, state, estimatedUsd, limitUsd };
   const db = firestore();

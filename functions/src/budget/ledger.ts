@@ -72,7 +72,8 @@ function addUnits(a: Units, b: Units): Units {
 
 function numericUnits(v: unknown): Units {
   const out: Units = {};
-  if (v && typeof v === "object") for (const [f, n] of Object.entries(v)) if (typeof n === "number") out[f] = n;
+  if (v && typeof v === "object")
+    for (const [f, n] of Object.entries(v)) if (typeof n === "number") out[f] = n;
   return out;
 }
 
@@ -104,30 +105,57 @@ export async function readLedger(month: string): Promise<Ledger> {
   return {
     month,
     units,
-    usdByFeature: Object.fromEntries(Object.entries(units).map(([f, n]) => [f, costUsd({ [f]: n })])),
+    usdByFeature: Object.fromEntries(
+      Object.entries(units).map(([f, n]) => [f, costUsd({ [f]: n })]),
+    ),
     estimatedUsd: roundUsd(carried.estimatedUsd + costUsd(shardUnits)),
     paidCalls,
     carried,
     summary: {
       exists: summary.exists,
       state: summary.exists ? ((summary.get("state") as string | undefined) ?? null) : null,
-      updatedAt: updatedAt && typeof updatedAt.toDate === "function" ? (updatedAt.toDate() as Date) : updatedAt instanceof Date ? updatedAt : null,
+      updatedAt:
+        updatedAt && typeof updatedAt.toDate === "function"
+          ? (updatedAt.toDate() as Date)
+          : updatedAt instanceof Date
+            ? updatedAt
+            : null,
     },
   };
 }
 
-export async function readBudgetState(): Promise<{ month: string; state: BudgetState; estimatedUsd: number; limitUsd: number; ledger: Ledger }> {
+export async function readBudgetState(): Promise<{
+  month: string;
+  state: BudgetState;
+  estimatedUsd: number;
+  limitUsd: number;
+  ledger: Ledger;
+}> {
   const month = monthKey(deps().now());
   const limitUsd = getConfig().BUDGET_MONTHLY_USD;
   const ledger = await readLedger(month);
-  return { month, state: budgetState(ledger.estimatedUsd, limitUsd), estimatedUsd: ledger.estimatedUsd, limitUsd, ledger };
+  return {
+    month,
+    state: budgetState(ledger.estimatedUsd, limitUsd),
+    estimatedUsd: ledger.estimatedUsd,
+    limitUsd,
+    ledger,
+  };
 }
 
 /** Units and USD per paid request ("per photo"), from the shards' own units only. */
-export function perPhoto(l: Pick<Ledger, "units" | "carried" | "paidCalls" | "estimatedUsd">): { units: number; usd: number } {
+export function perPhoto(l: Pick<Ledger, "units" | "carried" | "paidCalls" | "estimatedUsd">): {
+  units: number;
+  usd: number;
+} {
   if (l.paidCalls === 0) return { units: 0, usd: 0 };
-  const shardUnits = Object.values(l.units).reduce((a, b) => a + b, 0) - Object.values(l.carried.units).reduce((a, b) => a + b, 0);
-  return { units: Math.round((shardUnits / l.paidCalls) * 1000) / 1000, usd: roundUsd((l.estimatedUsd - l.carried.estimatedUsd) / l.paidCalls) };
+  const shardUnits =
+    Object.values(l.units).reduce((a, b) => a + b, 0) -
+    Object.values(l.carried.units).reduce((a, b) => a + b, 0);
+  return {
+    units: Math.round((shardUnits / l.paidCalls) * 1000) / 1000,
+    usd: roundUsd((l.estimatedUsd - l.carried.estimatedUsd) / l.paidCalls),
+  };
 }
 
 /**
@@ -135,7 +163,13 @@ export function perPhoto(l: Pick<Ledger, "units" | "carried" | "paidCalls" | "es
  * refreshes may leave a slightly older sum, which the next refresh corrects; decisions
  * never read the summary's units or state, only the shards.
  */
-export async function refreshBudgetSummary(month = monthKey(deps().now())): Promise<{ month: string; state: BudgetState; estimatedUsd: number; limitUsd: number; units: Units }> {
+export async function refreshBudgetSummary(month = monthKey(deps().now())): Promise<{
+  month: string;
+  state: BudgetState;
+  estimatedUsd: number;
+  limitUsd: number;
+  units: Units;
+}> {
   const limitUsd = getConfig().BUDGET_MONTHLY_USD;
   const l = await readLedger(month);
   const state = budgetState(l.estimatedUsd, limitUsd);
@@ -159,7 +193,11 @@ export async function refreshBudgetSummary(month = monthKey(deps().now())): Prom
  * PermanentError(BUDGET_EXHAUSTED) when the month is exhausted and the work is not
  * critical (decided on the total read just before the charge; see the overshoot note).
  */
-export async function chargeVision(photoId: string, features: readonly VisionFeature[], opts: { critical: boolean; before?: Ledger }): Promise<ChargeResult> {
+export async function chargeVision(
+  photoId: string,
+  features: readonly VisionFeature[],
+  opts: { critical: boolean; before?: Ledger },
+): Promise<ChargeResult> {
   const db = firestore();
   const now = deps().now();
   const month = monthKey(now);
@@ -180,14 +218,22 @@ export async function chargeVision(photoId: string, features: readonly VisionFea
     });
     // A blind increment: no read of the shard, so photos sharing a shard don't conflict.
     const units = Object.fromEntries(fresh.map((f) => [f, FieldValue.increment(1)]));
-    tx.set(ref.collection("shards").doc(String(k)), { month, shard: k, units, calls: FieldValue.increment(1), updatedAt: now }, { merge: true });
+    tx.set(
+      ref.collection("shards").doc(String(k)),
+      { month, shard: k, units, calls: FieldValue.increment(1), updatedAt: now },
+      { merge: true },
+    );
     return fresh;
   });
-  const usdAfter = roundUsd(before.estimatedUsd + costUsd(Object.fromEntries(toCharge.map((f) => [f, 1]))));
+  const usdAfter = roundUsd(
+    before.estimatedUsd + costUsd(Object.fromEntries(toCharge.map((f) => [f, 1]))),
+  );
   const stateAfter = budgetState(usdAfter, limitUsd);
   if (toCharge.length > 0 && summaryIsStale(before.summary, stateAfter, now)) {
     // Best effort: the charge is committed; the summary is only a view of the shards.
-    await refreshBudgetSummary(month).catch((err: unknown) => log.warn("budget summary refresh failed", { month, error: String(err) }));
+    await refreshBudgetSummary(month).catch((err: unknown) =>
+      log.warn("budget summary refresh failed", { month, error: String(err) }),
+    );
   }
   return { month, charged: toCharge.length, stateBefore, stateAfter };
 }

@@ -18,7 +18,10 @@ export function budgetState(spentUsd: number, limitUsd: number): BudgetState {
   return "OK";
 }
 
-export function costUsd(units: Record<string, number>, pricing: Record<string, number> = VISION_PRICING_USD_PER_1000): number {
+export function costUsd(
+  units: Record<string, number>,
+  pricing: Record<string, number> = VISION_PRICING_USD_PER_1000,
+): number {
   let usd = 0;
   for (const [feature, n] of Object.entries(units)) usd += (n * (pricing[feature] ?? 0)) / 1000;
   return Math.round(usd * 1e6) / 1e6;
@@ -30,7 +33,10 @@ export type BudgetDecision = "RUN" | "DEFER" | "STOP";
  * What a paid Vision call may do in a given state. Critical work always runs; deferral
  * applies only outside the batch queue, so deferred work runs when it gets there.
  */
-export function budgetDecision(state: BudgetState, opts: { critical: boolean; onBatchQueue: boolean }): BudgetDecision {
+export function budgetDecision(
+  state: BudgetState,
+  opts: { critical: boolean; onBatchQueue: boolean },
+): BudgetDecision {
   if (opts.critical) return "RUN";
   if (state === "EXHAUSTED") return "STOP";
   if (state === "THROTTLED" && !opts.onBatchQueue) return "DEFER";

@@ -29,11 +29,16 @@ export async function visibleRoom(caller: Caller, roomId: string): Promise<ChatR
 
 /** Reading is open to admins; acting (post, read marks, mute) only to members. */
 export function requireMember(caller: Caller, room: ChatRoomDoc, what: string): void {
-  if (!isMember(caller, room)) throw new ApiError(403, `only members of chat room ${room.roomId} may ${what}`);
+  if (!isMember(caller, room))
+    throw new ApiError(403, `only members of chat room ${room.roomId} may ${what}`);
 }
 
 export function requireOpen(room: ChatRoomDoc): void {
-  if (room.closed) throw new ApiError(409, `chat room ${room.roomId} is closed (${room.closedReason ?? "closed"})`);
+  if (room.closed)
+    throw new ApiError(
+      409,
+      `chat room ${room.roomId} is closed (${room.closedReason ?? "closed"})`,
+    );
 }
 
 /** A room as the API shows it: the caller's own unread count and read mark alongside. */

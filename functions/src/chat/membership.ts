@@ -3,7 +3,11 @@
 // state (unread, lastReadAt, mute) follows the member list.
 import type { ChatRoomDoc, RoomKind } from "../schema/chat";
 
-export function nextMembers(kind: RoomKind, current: readonly string[], team: readonly string[]): string[] {
+export function nextMembers(
+  kind: RoomKind,
+  current: readonly string[],
+  team: readonly string[],
+): string[] {
   if (kind === "asset") return [...new Set(team)].sort();
   const onTeam = new Set(team);
   return current.filter((uid, i) => onTeam.has(uid) && current.indexOf(uid) === i);
@@ -20,7 +24,12 @@ export function withMembers(room: MemberState, members: readonly string[]): Memb
     unread[uid] = room.unread[uid] ?? 0;
     if (room.lastReadAt[uid]) lastReadAt[uid] = room.lastReadAt[uid];
   }
-  return { members: [...members], unread, lastReadAt, mutedBy: room.mutedBy.filter((u) => keep.has(u)) };
+  return {
+    members: [...members],
+    unread,
+    lastReadAt,
+    mutedBy: room.mutedBy.filter((u) => keep.has(u)),
+  };
 }
 
 export function sameMembers(a: readonly string[], b: readonly string[]): boolean {

@@ -16,20 +16,29 @@ export function messagesOf(roomId: string) {
 }
 
 /** Why the message cannot go into the room, or null. Reads only (usable before a transaction's writes). */
-export async function messageProblem(tx: Transaction, room: ChatRoomDoc, senderUid: string, input: Pick<MessageInput, "photoIds" | "replyTo">): Promise<string | null> {
-  if (!room.members.includes(senderUid)) return `sender ${senderUid} is not a member of chat room ${room.roomId}`;
+export async function messageProblem(
+  tx: Transaction,
+  room: ChatRoomDoc,
+  senderUid: string,
+  input: Pick<MessageInput, "photoIds" | "replyTo">,
+): Promise<string | null> {
+  if (!room.members.includes(senderUid))
+    return `sender ${senderUid} is not a member of chat room ${room.roomId}`;
   if (room.closed) return `chat room ${room.roomId} is closed (${room.closedReason ?? "closed"})`;
   const db = firestore();
   const photoIds = [...new Set(input.photoIds)];
   if (photoIds.length > 0) {
     const photos = await tx.getAll(...photoIds.map((id) => db.collection("photos").doc(id)));
     // Not found and another team's look the same, so a message cannot probe photo ids.
-    const bad = photos.find((p) => !p.exists || room.teamId === null || p.get("teamId") !== room.teamId);
+    const bad = photos.find(
+      (p) => !p.exists || room.teamId === null || p.get("teamId") !== room.teamId,
+    );
     if (bad) return `photo ${bad.id} is not a photo of team ${room.teamId ?? "(none)"}`;
   }
   if (input.replyTo) {
     const replied = await tx.get(messagesOf(room.roomId).doc(input.replyTo));
-    if (!replied.exists) return `replyTo: message ${input.replyTo} is not in chat room ${room.roomId}`;
+    if (!replied.exists)
+      return `replyTo: message ${input.replyTo} is not in chat room ${room.roomId}`;
   }
   return null;
 }
@@ -50,7 +59,11 @@ export function messageView(id: string, data: Record<string, unknown>): Plain {
 }
 
 /** A member posts through the API; the delivery trigger then updates the room and notifies. */
-export async function postMessage(caller: Caller, roomId: string, input: MessageInput): Promise<Plain> {
+export async function postMessage(
+  caller: Caller,
+  roomId: string,
+  input: MessageInput,
+): Promise<Plain> {
   const db = firestore();
   const ref: DocumentReference = messagesOf(roomId).doc();
   const doc = await db.runTransaction(async (tx) => {
@@ -59,7 +72,13 @@ export async function postMessage(caller: Caller, roomId: string, input: Message
     requireOpen(room);
     const problem = await messageProblem(tx, room, caller.uid, input);
     if (problem) throw new ApiError(400, problem);
-    const doc = { senderUid: caller.uid, text: input.text, photoIds: input.photoIds, replyTo: input.replyTo, createdAt: deps().now() };
+    const doc = {
+      senderUid: caller.uid,
+      text: input.text,
+      photoIds: input.photoIds,
+      replyTo: input.replyTo,
+      createdAt: deps().now(),
+    };
     tx.create(ref, doc);
     return doc;
   });
@@ -73,12 +92,17 @@ export interface MessagePage {
 }
 
 /** Newest first; `before` continues after a message id (a cursor: stable while new messages arrive). */
-export async function listMessages(caller: Caller, roomId: string, opts: { pageSize: number; before?: string }): Promise<MessagePage> {
+export async function listMessages(
+  caller: Caller,
+  roomId: string,
+  opts: { pageSize: number; before?: string },
+): Promise<MessagePage> {
   await visibleRoom(caller, roomId);
   let q = messagesOf(roomId).orderBy("createdAt", "desc");
   if (opts.before) {
     const cursor = await messagesOf(roomId).doc(opts.before).get();
-    if (!cursor.exists) throw new ApiError(400, `before: message ${opts.before} is not in chat room ${roomId}`);
+    if (!cursor.exists)
+      throw new ApiError(400, `before: message ${opts.before} is not in chat room ${roomId}`);
     q = q.startAfter(cursor);
   }
   const snap = await q.limit(opts.pageSize + 1).get();

@@ -13,7 +13,10 @@ export interface RoomPage {
   nextAfter: string | null;
 }
 
-export async function listRooms(caller: Caller, opts: { pageSize: number; assetId?: string; after?: string }): Promise<RoomPage> {
+export async function listRooms(
+  caller: Caller,
+  opts: { pageSize: number; assetId?: string; after?: string },
+): Promise<RoomPage> {
   const col = firestore().collection(ROOMS);
   let q: Query = caller.role === "admin" ? col : col.where("members", "array-contains", caller.uid);
   if (opts.assetId) q = q.where("assetId", "==", opts.assetId);
@@ -21,7 +24,8 @@ export async function listRooms(caller: Caller, opts: { pageSize: number; assetI
   if (opts.after) {
     const cursor = await col.doc(opts.after).get();
     const room = parseRoom(cursor);
-    if (!room || !canReadRoom(caller, room)) throw new ApiError(400, `after: chat room ${opts.after} is not one of your rooms`);
+    if (!room || !canReadRoom(caller, room))
+      throw new ApiError(400, `after: chat room ${opts.after} is not one of your rooms`);
     q = q.startAfter(cursor);
   }
   const snap = await q.limit(opts.pageSize + 1).get();

@@ -6,7 +6,12 @@ import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-
 import { deps } from "../deps";
 import { firestore } from "../firestore";
 import { log } from "../log";
-import { ChatRoomDocSchema, type ChatRoomDoc, type RoomKind, type ThreadTarget } from "../schema/chat";
+import {
+  ChatRoomDocSchema,
+  type ChatRoomDoc,
+  type RoomKind,
+  type ThreadTarget,
+} from "../schema/chat";
 import { nextMembers, sameMembers, withMembers } from "./membership";
 import { assetRoomId, boundedTitle } from "./room-ids";
 
@@ -31,14 +36,19 @@ export function parseRoom(snap: DocumentSnapshot): ChatRoomDoc | null {
   if (!snap.exists) return null;
   const parsed = ChatRoomDocSchema.safeParse({ ...snap.data(), roomId: snap.id });
   if (parsed.success) return parsed.data;
-  log.warn("chat room document is malformed; left unchanged", { roomId: snap.id, error: parsed.error.issues[0]?.message });
+  log.warn("chat room document is malformed; left unchanged", {
+    roomId: snap.id,
+    error: parsed.error.issues[0]?.message,
+  });
   return null;
 }
 
 /** Uids whose users/{uid}.teamIds holds the team (the team membership source), sorted. */
 export async function teamMembers(tx: Transaction, teamId: string | null): Promise<string[]> {
   if (!teamId) return [];
-  const snap = await tx.get(firestore().collection("users").where("teamIds", "array-contains", teamId));
+  const snap = await tx.get(
+    firestore().collection("users").where("teamIds", "array-contains", teamId),
+  );
   return snap.docs.map((d) => d.id).sort();
 }
 
@@ -50,7 +60,10 @@ function assetTitle(asset: DocumentSnapshot): string {
  * Brings one room in line with its asset and team; creates it when `create` is given and
  * the asset exists. Returns the room as stored afterwards (null: no room, no asset).
  */
-export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): Promise<ChatRoomDoc | null> {
+export async function reconcileRoom(
+  ref: DocumentReference,
+  create?: NewRoom,
+): Promise<ChatRoomDoc | null> {
   const db = firestore();
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
@@ -60,7 +73,9 @@ export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): P
     if (!assetId) return null;
     const asset = await tx.get(db.collection("assets").doc(assetId));
     if (!room && (!create || !asset.exists)) return null;
-    const teamId = asset.exists ? ((asset.get("teamId") as string | null | undefined) ?? null) : (room?.teamId ?? null);
+    const teamId = asset.exists
+      ? ((asset.get("teamId") as string | null | undefined) ?? null)
+      : (room?.teamId ?? null);
     const team = await teamMembers(tx, teamId);
     const now = deps().now();
 
@@ -73,7 +88,10 @@ export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): P
         assetId,
         teamId,
         target: c.target,
-        title: c.kind === "asset" ? assetTitle(asset) : boundedTitle(c.title ?? "", `Thread on ${assetId}`),
+        title:
+          c.kind === "asset"
+            ? assetTitle(asset)
+            : boundedTitle(c.title ?? "", `Thread on ${assetId}`),
         ...withMembers({ members: [], unread: {}, lastReadAt: {}, mutedBy: [] }, members),
         lastMessageAt: null,
         lastMessagePreview: null,
@@ -95,11 +113,17 @@ export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): P
       teamId,
       title: room.kind === "asset" && asset.exists ? assetTitle(asset) : room.title,
     };
-    if (!asset.exists && !room.closed) Object.assign(next, { closed: true, closedAt: now, closedReason: ASSET_DELETED });
+    if (!asset.exists && !room.closed)
+      Object.assign(next, { closed: true, closedAt: now, closedReason: ASSET_DELETED });
     // An asset id used again (restored from a backup) reopens the rooms its deletion closed.
-    if (asset.exists && room.closed && room.closedReason === ASSET_DELETED) Object.assign(next, { closed: false, closedAt: null, closedReason: null });
+    if (asset.exists && room.closed && room.closedReason === ASSET_DELETED)
+      Object.assign(next, { closed: false, closedAt: null, closedReason: null });
     const changed =
-      !sameMembers(room.members, next.members) || room.teamId !== next.teamId || room.title !== next.title || room.closed !== next.closed || room.mutedBy.length !== next.mutedBy.length;
+      !sameMembers(room.members, next.members) ||
+      room.teamId !== next.teamId ||
+      room.title !== next.title ||
+      room.closed !== next.closed ||
+      room.mutedBy.length !== next.mutedBy.length;
     if (!changed) return room;
     next.updatedAt = now;
     tx.set(ref, ChatRoomDocSchema.parse(next));
@@ -109,7 +133,13 @@ export async function reconcileRoom(ref: DocumentReference, create?: NewRoom): P
 
 /** The asset room (created if absent while the asset exists) and every thread of the asset. */
 export async function reconcileAssetRooms(assetId: string): Promise<ChatRoomDoc | null> {
-  const assetRoom = await reconcileRoom(roomRef(assetRoomId(assetId)), { kind: "asset", assetId, target: null, title: null, createdBy: "system" });
+  const assetRoom = await reconcileRoom(roomRef(assetRoomId(assetId)), {
+    kind: "asset",
+    assetId,
+    target: null,
+    title: null,
+    createdBy: "system",
+  });
   const others = await firestore().collection(ROOMS).where("assetId", "==", assetId).get();
   for (const d of others.docs) if (d.id !== assetRoomId(assetId)) await reconcileRoom(d.ref);
   return assetRoom;
@@ -123,13 +153,19 @@ export async function reconcileTeamRooms(teamId: string): Promise<number> {
 }
 
 /** Teams whose membership a users/{uid} write changed: in one of before/after, not both. */
-export function changedTeams(before: readonly string[] | null, after: readonly string[] | null): string[] {
+export function changedTeams(
+  before: readonly string[] | null,
+  after: readonly string[] | null,
+): string[] {
   const b = new Set(before ?? []);
   const a = new Set(after ?? []);
   return [...new Set([...b, ...a])].filter((t) => b.has(t) !== a.has(t)).sort();
 }
 
-export async function onUserTeamsChanged(before: readonly string[] | null, after: readonly string[] | null): Promise<string[]> {
+export async function onUserTeamsChanged(
+  before: readonly string[] | null,
+  after: readonly string[] | null,
+): Promise<string[]> {
   const teams = changedTeams(before, after);
   for (const t of teams) await reconcileTeamRooms(t);
   return teams;

@@ -53,19 +53,28 @@ export interface Source {
   pipeline(): Sharp;
 }
 
-const TRUNCATION = /premature end|truncat|unexpected end|not enough data|read error|end of (file|stream|data)|short read|incomplete/i;
+const TRUNCATION =
+  /premature end|truncat|unexpected end|not enough data|read error|end of (file|stream|data)|short read|incomplete/i;
 
 export function classifyDecodeError(err: unknown): BadImageError {
   if (err instanceof BadImageError) return err;
   const msg = err instanceof Error ? err.message : String(err);
-  if (/pixel limit/i.test(msg)) return new BadImageError("TOO_MANY_PIXELS", "the image has more pixels than allowed (possible decompression bomb)");
+  if (/pixel limit/i.test(msg))
+    return new BadImageError(
+      "TOO_MANY_PIXELS",
+      "the image has more pixels than allowed (possible decompression bomb)",
+    );
   const first = msg.split("\n")[0].trim();
-  if (TRUNCATION.test(msg)) return new BadImageError("TRUNCATED", `the image data is truncated (${first})`);
+  if (TRUNCATION.test(msg))
+    return new BadImageError("TRUNCATED", `the image data is truncated (${first})`);
   return new BadImageError("CORRUPT", `the image data is corrupt and cannot be decoded (${first})`);
 }
 
 function tooManyPixels(w: number, h: number, max: number): BadImageError {
-  return new BadImageError("TOO_MANY_PIXELS", `the image is ${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP, over the ${(max / 1e6).toFixed(1)} MP limit (possible decompression bomb)`);
+  return new BadImageError(
+    "TOO_MANY_PIXELS",
+    `the image is ${w}×${h} = ${((w * h) / 1e6).toFixed(1)} MP, over the ${(max / 1e6).toFixed(1)} MP limit (possible decompression bomb)`,
+  );
 }
 
 /**
@@ -86,7 +95,7 @@ function heicTooLarge(w: number, h: number, max: number): BadImageError {
   const need = (HEIC_BASE_BYTES + w * h * HEIC_BYTES_PER_PIXEL) / 2 ** 20;
   return new BadImageError(
     "TOO_MANY_PIXELS",
-    `the HEIC image is ${w}×${h} = ${(w * h / 1e6).toFixed(1)} MP; decoding it would need about ${need.toFixed(0)} MiB, over the HEIC limit of ${(max / 1e6).toFixed(1)} MP`,
+    `the HEIC image is ${w}×${h} = ${((w * h) / 1e6).toFixed(1)} MP; decoding it would need about ${need.toFixed(0)} MiB, over the HEIC limit of ${(max / 1e6).toFixed(1)} MP`,
   );
 }
 
@@ -110,10 +119,12 @@ async function openHeic(buf: Buffer, maxPixels: number, heicMaxPixels: number): 
     const primary = images[0];
     if (!primary) throw new BadImageError("CORRUPT", "the HEIF file contains no image");
     // The container declares the size: refuse bombs before decoding a single pixel.
-    if (primary.width * primary.height > maxPixels) throw tooManyPixels(primary.width, primary.height, maxPixels);
+    if (primary.width * primary.height > maxPixels)
+      throw tooManyPixels(primary.width, primary.height, maxPixels);
     // The wasm decoder holds the whole picture several times over (see HEIC_BYTES_PER_PIXEL):
     // its own cap, so a 1.8 MB grid cannot take the function past its memory.
-    if (primary.width * primary.height > heicMaxPixels) throw heicTooLarge(primary.width, primary.height, heicMaxPixels);
+    if (primary.width * primary.height > heicMaxPixels)
+      throw heicTooLarge(primary.width, primary.height, heicMaxPixels);
     let decoded: { width: number; height: number; data: Uint8ClampedArray };
     try {
       decoded = await primary.decode();
@@ -123,7 +134,13 @@ async function openHeic(buf: Buffer, maxPixels: number, heicMaxPixels: number): 
     const { width, height, data } = decoded;
     const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     // libheif already applied the container's rotation/mirror, so no EXIF rotate here.
-    return { width, height, uprightWidth: width, uprightHeight: height, pipeline: () => sharp(raw, { raw: { width, height, channels: 4 } }) };
+    return {
+      width,
+      height,
+      uprightWidth: width,
+      uprightHeight: height,
+      pipeline: () => sharp(raw, { raw: { width, height, channels: 4 } }),
+    };
   } finally {
     images.dispose();
   }
@@ -146,12 +163,24 @@ async function openWithSharp(buf: Buffer, maxPixels: number): Promise<Source> {
     uprightWidth: upright.width,
     uprightHeight: upright.height,
     // failOn "truncated": a file that ends early is rejected, not silently padded with grey.
-    pipeline: () => sharp(buf, { limitInputPixels: maxPixels, sequentialRead: true, failOn: "truncated" }).rotate(),
+    pipeline: () =>
+      sharp(buf, {
+        limitInputPixels: maxPixels,
+        sequentialRead: true,
+        failOn: "truncated",
+      }).rotate(),
   };
 }
 
-export function openSource(buf: Buffer, kind: ImageKind, maxPixels: number, opts: { heicMaxPixels: number }): Promise<Source> {
-  return kind === "heic" || kind === "heif" ? openHeic(buf, maxPixels, opts.heicMaxPixels) : openWithSharp(buf, maxPixels);
+export function openSource(
+  buf: Buffer,
+  kind: ImageKind,
+  maxPixels: number,
+  opts: { heicMaxPixels: number },
+): Promise<Source> {
+  return kind === "heic" || kind === "heif"
+    ? openHeic(buf, maxPixels, opts.heicMaxPixels)
+    : openWithSharp(buf, maxPixels);
 }
 
 interface Raster {
@@ -172,10 +201,14 @@ async function encodeDisplay(work: Raster, maxBytes: number): Promise<DerivedIma
   let current = work;
   for (;;) {
     for (const quality of DISPLAY_QUALITIES) {
-      const { data, info } = await fromRaster(current).jpeg({ quality }).toBuffer({ resolveWithObject: true });
-      if (data.length <= maxBytes) return { buffer: data, bytes: data.length, width: info.width, height: info.height };
+      const { data, info } = await fromRaster(current)
+        .jpeg({ quality })
+        .toBuffer({ resolveWithObject: true });
+      if (data.length <= maxBytes)
+        return { buffer: data, bytes: data.length, width: info.width, height: info.height };
     }
-    if (current.width <= 16 && current.height <= 16) throw new Error("display copy cannot fit the byte limit");
+    if (current.width <= 16 && current.height <= 16)
+      throw new Error("display copy cannot fit the byte limit");
     const w = Math.max(1, Math.round(current.width * 0.75));
     const h = Math.max(1, Math.round(current.height * 0.75));
     const data = await fromRaster(current).resize(w, h, { fit: "fill" }).raw().toBuffer();
@@ -209,10 +242,19 @@ export async function derive(src: Source, limits: DeriveLimits): Promise<Derived
     .resize({ width: T, height: T, fit: "inside", withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const thumbRaster: Raster = { data: thumbRaw.data, width: thumbRaw.info.width, height: thumbRaw.info.height, channels: 3 };
-  const thumbJpeg = await fromRaster(thumbRaster).jpeg({ quality: 78 }).toBuffer({ resolveWithObject: true });
+  const thumbRaster: Raster = {
+    data: thumbRaw.data,
+    width: thumbRaw.info.width,
+    height: thumbRaw.info.height,
+    channels: 3,
+  };
+  const thumbJpeg = await fromRaster(thumbRaster)
+    .jpeg({ quality: 78 })
+    .toBuffer({ resolveWithObject: true });
   const grey = await fromRaster(thumbRaster).toColourspace("b-w").raw().toBuffer();
-  const hashGrey = await sharp(grey, { raw: { width: thumbRaster.width, height: thumbRaster.height, channels: 1 } })
+  const hashGrey = await sharp(grey, {
+    raw: { width: thumbRaster.width, height: thumbRaster.height, channels: 1 },
+  })
     .resize(9, 8, { fit: "fill" })
     .toColourspace("b-w")
     .raw()
@@ -220,9 +262,19 @@ export async function derive(src: Source, limits: DeriveLimits): Promise<Derived
 
   return {
     display,
-    thumbnail: { buffer: thumbJpeg.data, bytes: thumbJpeg.data.length, width: thumbJpeg.info.width, height: thumbJpeg.info.height },
+    thumbnail: {
+      buffer: thumbJpeg.data,
+      bytes: thumbJpeg.data.length,
+      width: thumbJpeg.info.width,
+      height: thumbJpeg.info.height,
+    },
     phash: dHashFromGrey9x8(hashGrey),
     signals: await pixelSignals(work, thumbRaster),
-    quality: assessQuality(grey, thumbRaster.width, thumbRaster.height, Math.max(src.uprightWidth, src.uprightHeight)),
+    quality: assessQuality(
+      grey,
+      thumbRaster.width,
+      thumbRaster.height,
+      Math.max(src.uprightWidth, src.uprightHeight),
+    ),
   };
 }

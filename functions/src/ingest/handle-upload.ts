@@ -18,14 +18,26 @@ import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from ".
 import { enqueueTask } from "../tasks/enqueue";
 import { taskIdFor } from "../tasks/task-ids";
 import { hamming, sha256 } from "./hashes";
-import { DERIVED_MARK, derivedPaths, parseUploadPath, photoIdFor, quarantinePath, type UploadPath } from "./photo-id";
+import {
+  DERIVED_MARK,
+  derivedPaths,
+  parseUploadPath,
+  photoIdFor,
+  quarantinePath,
+  type UploadPath,
+} from "./photo-id";
 import { uploadMembership } from "./membership";
-import { limitsFromConfig, processUpload, rejectIfTooLarge, type AcceptedUpload, type IngestResult } from "./pipeline";
+import {
+  limitsFromConfig,
+  processUpload,
+  rejectIfTooLarge,
+  type AcceptedUpload,
+  type IngestResult,
+} from "./pipeline";
 
 export type UploadOutcome =
   | { action: "ignored"; reason: string }
   | { action: "queued" | "rejected" | "failed" | "duplicate"; photoId: string; reason?: string };
-
 
 /**
  * What the backend wrote is known by its path (photos/…, quarantine/…), never by custom
@@ -44,7 +56,12 @@ export async function handleUpload(obj: StoredObject): Promise<UploadOutcome> {
   } catch (err) {
     // Only infrastructure failures get here (see the error policy above); rethrown so
     // the event is delivered again.
-    log.error("ingest interrupted, the event will be retried", { bucket: obj.bucket, object: obj.name, generation: obj.generation, error: errorMessage(err) });
+    log.error("ingest interrupted, the event will be retried", {
+      bucket: obj.bucket,
+      object: obj.name,
+      generation: obj.generation,
+      error: errorMessage(err),
+    });
     throw err;
   }
 }
@@ -59,8 +76,12 @@ export function quarantinedUpload(obj: StoredObject): Identity | null {
   const uploadName = m ? `uploads/${m[1]}` : null;
   const path = uploadName ? parseUploadPath(uploadName) : null;
   if (!uploadName || !path) return null;
-  const generation = /^\d+$/.test(obj.metadata.sourceGeneration ?? "") ? obj.metadata.sourceGeneration : obj.generation;
-  const photoId = /^[0-9a-f]{32}$/.test(obj.metadata.photoId ?? "") ? obj.metadata.photoId : photoIdFor(obj.bucket, uploadName, generation);
+  const generation = /^\d+$/.test(obj.metadata.sourceGeneration ?? "")
+    ? obj.metadata.sourceGeneration
+    : obj.generation;
+  const photoId = /^[0-9a-f]{32}$/.test(obj.metadata.photoId ?? "")
+    ? obj.metadata.photoId
+    : photoIdFor(obj.bucket, uploadName, generation);
   return { path, photoId, generation, quarantined: true };
 }
 
@@ -71,7 +92,8 @@ export function quarantinedUpload(obj: StoredObject): Identity | null {
  */
 export async function handleQuarantined(obj: StoredObject): Promise<UploadOutcome> {
   const identity = quarantinedUpload(obj);
-  if (!identity) return { action: "ignored", reason: "not under quarantine/{uid}/{assetId}/{file}" };
+  if (!identity)
+    return { action: "ignored", reason: "not under quarantine/{uid}/{assetId}/{file}" };
   return ingestObject(obj, identity);
 }
 
@@ -91,7 +113,10 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
   const ref = firestore().collection("photos").doc(photoId);
 
   const existing = await ref.get();
-  if (existing.exists) return known?.quarantined ? { action: "duplicate", photoId } : resume(photoId, existing.data() as PhotoDoc, obj, path);
+  if (existing.exists)
+    return known?.quarantined
+      ? { action: "duplicate", photoId }
+      : resume(photoId, existing.data() as PhotoDoc, obj, path);
 
   const limits = limitsFromConfig(getConfig());
   // Membership first: a stranger's upload is refused before its bytes cost anything, and
@@ -100,7 +125,14 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
   // An oversized object is refused from its declared size, without reading it.
   let result: IngestResult | null = member.ok
     ? rejectIfTooLarge(obj.size, limits)
-    : { status: "REJECTED", code: member.code, reason: member.reason, mime: null, bytes: obj.size, sha256: null };
+    : {
+        status: "REJECTED",
+        code: member.code,
+        reason: member.reason,
+        mime: null,
+        bytes: obj.size,
+        sha256: null,
+      };
   let size = obj.size;
   let failure: string | null = null;
   if (!result) {
@@ -110,7 +142,8 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
     } catch (err) {
       // Gone before the first delivery got here (deleted by the app, or a stale event for
       // an older generation): there is nothing to ingest.
-      if (!(await deps().store.exists(obj.bucket, obj.name))) return { action: "ignored", reason: "object no longer exists" };
+      if (!(await deps().store.exists(obj.bucket, obj.name)))
+        return { action: "ignored", reason: "object no longer exists" };
       throw err;
     }
     size = bytes.length;
@@ -139,47 +172,101 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
     createdAt: now,
     updatedAt: now,
   };
-  const empty = { sha256: null, phash: null, nearDuplicateOf: null, mime: null, width: null, height: null, display: null, thumbnail: null, exif: null, quality: null, signals: null };
-  const history = (status: PhotoStatus, note?: string) => [{ status: "PENDING" as const, at: now }, note ? { status, at: now, note } : { status, at: now }];
+  const empty = {
+    sha256: null,
+    phash: null,
+    nearDuplicateOf: null,
+    mime: null,
+    width: null,
+    height: null,
+    display: null,
+    thumbnail: null,
+    exif: null,
+    quality: null,
+    signals: null,
+  };
+  const history = (status: PhotoStatus, note?: string) => [
+    { status: "PENDING" as const, at: now },
+    note ? { status, at: now, note } : { status, at: now },
+  ];
 
   if (!result || result.status === "REJECTED" || known?.quarantined) {
     // A quarantined object was rejected once; if the pipeline no longer says why (a
     // changed limit), the reason the quarantine recorded stands.
     const status: PhotoStatus = result || known?.quarantined ? "REJECTED" : "FAILED";
-    const reason = result?.status === "REJECTED" ? result.reason : known?.quarantined ? (obj.metadata.reason ?? "quarantined") : (failure as string);
+    const reason =
+      result?.status === "REJECTED"
+        ? result.reason
+        : known?.quarantined
+          ? (obj.metadata.reason ?? "quarantined")
+          : (failure as string);
     const doc = PhotoDocSchema.parse({
       ...base,
       ...empty,
       sha256: result?.sha256 ?? null,
       mime: result?.mime ?? null,
-      paths: { bucket: obj.bucket, original: status === "REJECTED" ? quarantinePath(path) : obj.name, display: null, thumbnail: null },
+      paths: {
+        bucket: obj.bucket,
+        original: status === "REJECTED" ? quarantinePath(path) : obj.name,
+        display: null,
+        thumbnail: null,
+      },
       status,
       statusHistory: history(status, reason),
       reason,
     });
-    if (!(await createOnce(photoId, doc))) return known?.quarantined ? { action: "duplicate", photoId } : resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
-    if (status === "REJECTED" && !known?.quarantined) await quarantine(obj, path, photoId, reason, result?.status === "REJECTED" ? result.code : "");
+    if (!(await createOnce(photoId, doc)))
+      return known?.quarantined
+        ? { action: "duplicate", photoId }
+        : resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
+    if (status === "REJECTED" && !known?.quarantined)
+      await quarantine(
+        obj,
+        path,
+        photoId,
+        reason,
+        result?.status === "REJECTED" ? result.code : "",
+      );
     log.warn("upload not ingested", { photoId, object: obj.name, status, reason });
     return { action: status === "REJECTED" ? "rejected" : "failed", photoId, reason };
   }
 
   const paths = derivedPaths(photoId);
   const mark = { [DERIVED_MARK]: "true", photoId };
-  await deps().store.write(obj.bucket, paths.display, result.display.buffer, { contentType: "image/jpeg", metadata: mark });
-  await deps().store.write(obj.bucket, paths.thumbnail, result.thumbnail.buffer, { contentType: "image/jpeg", metadata: mark });
-  const nearDuplicateOf = await nearDuplicate(path.assetId, photoId, result.phash, getConfig().NEAR_DUPLICATE_DISTANCE);
-  const quality: Quality = nearDuplicateOf ? { ...result.quality, flags: [...result.quality.flags, "NEAR_DUPLICATE"] } : result.quality;
+  await deps().store.write(obj.bucket, paths.display, result.display.buffer, {
+    contentType: "image/jpeg",
+    metadata: mark,
+  });
+  await deps().store.write(obj.bucket, paths.thumbnail, result.thumbnail.buffer, {
+    contentType: "image/jpeg",
+    metadata: mark,
+  });
+  const nearDuplicateOf = await nearDuplicate(
+    path.assetId,
+    photoId,
+    result.phash,
+    getConfig().NEAR_DUPLICATE_DISTANCE,
+  );
+  const quality: Quality = nearDuplicateOf
+    ? { ...result.quality, flags: [...result.quality.flags, "NEAR_DUPLICATE"] }
+    : result.quality;
   const doc = PhotoDocSchema.parse({
     ...base,
     ...describe(result),
     nearDuplicateOf,
     quality,
-    paths: { bucket: obj.bucket, original: obj.name, display: paths.display, thumbnail: paths.thumbnail },
+    paths: {
+      bucket: obj.bucket,
+      original: obj.name,
+      display: paths.display,
+      thumbnail: paths.thumbnail,
+    },
     status: "QUEUED",
     statusHistory: history("QUEUED"),
     reason: null,
   });
-  if (!(await createOnce(photoId, doc))) return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
+  if (!(await createOnce(photoId, doc)))
+    return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
   await finishQueueing(photoId);
   log.info("photo queued", { photoId, object: obj.name, nearDuplicateOf });
   return { action: "queued", photoId };
@@ -205,10 +292,16 @@ async function createOnce(photoId: string, doc: PhotoDoc): Promise<boolean> {
 }
 
 /** A repeated event: change nothing that is done, finish what an earlier delivery left. */
-async function resume(photoId: string, doc: PhotoDoc, obj: StoredObject, path: UploadPath): Promise<UploadOutcome> {
+async function resume(
+  photoId: string,
+  doc: PhotoDoc,
+  obj: StoredObject,
+  path: UploadPath,
+): Promise<UploadOutcome> {
   if (doc.status === "REJECTED") {
     // The earlier delivery may have died between writing the record and quarantining.
-    if (await stillTheRejectedUpload(obj, doc)) await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
+    if (await stillTheRejectedUpload(obj, doc))
+      await quarantine(obj, path, photoId, doc.reason ?? "rejected", "");
   } else if (doc.taskId === null && doc.status === "QUEUED") {
     // A REJECTED or FAILED photo is never queued, whatever a redelivery finds.
     await finishQueueing(photoId);
@@ -230,28 +323,53 @@ async function stillTheRejectedUpload(obj: StoredObject, doc: PhotoDoc): Promise
 /** Enqueue (deterministic id, so at most one task) and then record the task on the photo. */
 async function finishQueueing(photoId: string): Promise<void> {
   const taskId = taskIdFor("process_inspection_photo", photoId);
-  await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } });
-  await firestore().collection("photos").doc(photoId).update({ taskId, updatedAt: FieldValue.serverTimestamp() });
+  await enqueueTask({
+    type: "process_inspection_photo",
+    queue: "high_priority",
+    taskId,
+    args: { photoId },
+  });
+  await firestore()
+    .collection("photos")
+    .doc(photoId)
+    .update({ taskId, updatedAt: FieldValue.serverTimestamp() });
 }
 
-async function quarantine(obj: StoredObject, path: UploadPath, photoId: string, reason: string, code: string): Promise<void> {
-  await deps().store.move(obj.bucket, obj.name, quarantinePath(path), {
-    fieldlensRejected: "true",
-    photoId,
-    // With the id, what lets the bucket reconciler rebuild a lost record (handleQuarantined).
-    sourceGeneration: obj.generation,
-    reason,
-    ...(code ? { reasonCode: code } : {}),
-    ...(obj.contentType ? { originalContentType: obj.contentType } : {}),
-    // Stored as opaque bytes: a quarantined SVG or HTML file must never render as one.
-  }, DOWNLOAD_TYPE);
+async function quarantine(
+  obj: StoredObject,
+  path: UploadPath,
+  photoId: string,
+  reason: string,
+  code: string,
+): Promise<void> {
+  await deps().store.move(
+    obj.bucket,
+    obj.name,
+    quarantinePath(path),
+    {
+      fieldlensRejected: "true",
+      photoId,
+      // With the id, what lets the bucket reconciler rebuild a lost record (handleQuarantined).
+      sourceGeneration: obj.generation,
+      reason,
+      ...(code ? { reasonCode: code } : {}),
+      ...(obj.contentType ? { originalContentType: obj.contentType } : {}),
+      // Stored as opaque bytes: a quarantined SVG or HTML file must never render as one.
+    },
+    DOWNLOAD_TYPE,
+  );
 }
 
 /** How many of an asset's most recent photos a new one is compared with (bounded reads). */
 const NEAR_DUPLICATE_WINDOW = 500;
 
 /** The closest earlier photo of the same asset within `maxDistance` bits, if any. */
-async function nearDuplicate(assetId: string, photoId: string, phash: string, maxDistance: number): Promise<string | null> {
+async function nearDuplicate(
+  assetId: string,
+  photoId: string,
+  phash: string,
+  maxDistance: number,
+): Promise<string | null> {
   // Uses the (assetId, createdAt desc) index from firestore.indexes.json.
   const snap = await firestore()
     .collection("photos")
@@ -265,7 +383,8 @@ async function nearDuplicate(assetId: string, photoId: string, phash: string, ma
     const other = d.get("phash");
     if (d.id === photoId || typeof other !== "string" || !/^[0-9a-f]{16}$/.test(other)) continue;
     const dist = hamming(phash, other);
-    if (dist <= maxDistance && (!best || dist < best.d || (dist === best.d && d.id < best.id))) best = { id: d.id, d: dist };
+    if (dist <= maxDistance && (!best || dist < best.d || (dist === best.d && d.id < best.id)))
+      best = { id: d.id, d: dist };
   }
   return best?.id ?? null;
 }

@@ -25,7 +25,8 @@ export function dHashFromGrey9x8(grey: Uint8Array): string {
 
 /** Number of differing bits between two 16-hex-digit hashes. */
 export function hamming(a: string, b: string): number {
-  if (!/^[0-9a-f]{16}$/.test(a) || !/^[0-9a-f]{16}$/.test(b)) throw new Error("hashes must be 16 hex digits");
+  if (!/^[0-9a-f]{16}$/.test(a) || !/^[0-9a-f]{16}$/.test(b))
+    throw new Error("hashes must be 16 hex digits");
   let x = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
   let n = 0;
   while (x > 0n) {

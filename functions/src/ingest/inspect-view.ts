@@ -2,12 +2,26 @@
 import type { IngestResult } from "./pipeline";
 
 export function rejectedView(reason: string, mime: string | null = null): Record<string, unknown> {
-  return { status: "REJECTED", reason, mime, width: null, height: null, exif: null, quality: null, display: null, thumbnail: null };
+  return {
+    status: "REJECTED",
+    reason,
+    mime,
+    width: null,
+    height: null,
+    exif: null,
+    quality: null,
+    display: null,
+    thumbnail: null,
+  };
 }
 
 export function inspectView(r: IngestResult): Record<string, unknown> {
   if (r.status === "REJECTED") return rejectedView(r.reason, r.mime);
-  const size = (d: { bytes: number; width: number; height: number }) => ({ bytes: d.bytes, width: d.width, height: d.height });
+  const size = (d: { bytes: number; width: number; height: number }) => ({
+    bytes: d.bytes,
+    width: d.width,
+    height: d.height,
+  });
   return {
     status: r.status,
     mime: r.mime,

@@ -5,11 +5,26 @@ import exifr from "exifr";
 import type { ExifSummary, Gps, TakenAtSource } from "../schema/photo";
 
 const PICK = [
-  "Make", "Model", "Software", "Orientation",
-  "DateTimeOriginal", "CreateDate", "OffsetTimeOriginal", "OffsetTimeDigitized", "OffsetTime",
-  "SubSecTimeOriginal", "SubSecTimeDigitized",
-  "GPSLatitude", "GPSLatitudeRef", "GPSLongitude", "GPSLongitudeRef", "GPSAltitude", "GPSAltitudeRef",
-  "GPSDateStamp", "GPSTimeStamp", "GPSHPositioningError",
+  "Make",
+  "Model",
+  "Software",
+  "Orientation",
+  "DateTimeOriginal",
+  "CreateDate",
+  "OffsetTimeOriginal",
+  "OffsetTimeDigitized",
+  "OffsetTime",
+  "SubSecTimeOriginal",
+  "SubSecTimeDigitized",
+  "GPSLatitude",
+  "GPSLatitudeRef",
+  "GPSLongitude",
+  "GPSLongitudeRef",
+  "GPSAltitude",
+  "GPSAltitudeRef",
+  "GPSDateStamp",
+  "GPSTimeStamp",
+  "GPSHPositioningError",
 ];
 
 export type RawTags = Record<string, unknown>;
@@ -17,10 +32,25 @@ export type RawTags = Record<string, unknown>;
 /** Raw EXIF tags of interest, or null when the file has none. Throws only on unreadable EXIF. */
 export async function readTags(buf: Buffer): Promise<RawTags | null> {
   const out = (await exifr.parse(buf, {
-    tiff: true, ifd0: {}, exif: true, gps: true, interop: false, ifd1: false,
-    xmp: false, icc: false, iptc: false, jfif: false, ihdr: false, makerNote: false, userComment: false,
-    reviveValues: false, translateValues: false, translateKeys: true, mergeOutput: true, pick: PICK,
-  } as never)) as RawTags | undefined;
+    tiff: true,
+    ifd0: {},
+    exif: true,
+    gps: true,
+    interop: false,
+    ifd1: false,
+    xmp: false,
+    icc: false,
+    iptc: false,
+    jfif: false,
+    ihdr: false,
+    makerNote: false,
+    userComment: false,
+    reviveValues: false,
+    translateValues: false,
+    translateKeys: true,
+    mergeOutput: true,
+    pick: PICK,
+  })) as RawTags | undefined;
   return out && Object.keys(out).length > 0 ? out : null;
 }
 
@@ -55,7 +85,12 @@ export function gpsFrom(t: RawTags, flags: string[]): Gps | null {
   const lng0 = dms(t.GPSLongitude);
   const latRef = str(t.GPSLatitudeRef)?.toUpperCase() ?? "N";
   const lngRef = str(t.GPSLongitudeRef)?.toUpperCase() ?? "E";
-  if (lat0 === null || lng0 === null || !["N", "S"].includes(latRef) || !["E", "W"].includes(lngRef)) {
+  if (
+    lat0 === null ||
+    lng0 === null ||
+    !["N", "S"].includes(latRef) ||
+    !["E", "W"].includes(lngRef)
+  ) {
     flags.push("GPS_MALFORMED");
     return null;
   }
@@ -86,7 +121,13 @@ function exifDate(v: unknown, subsec: unknown): string | null {
   const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number);
   if (y < 1800 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return null;
   if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  const sub = m[7] ?? (typeof subsec === "string" ? /^\s*(\d{1,9})/.exec(subsec)?.[1] : typeof subsec === "number" ? String(subsec) : undefined);
+  const sub =
+    m[7] ??
+    (typeof subsec === "string"
+      ? /^\s*(\d{1,9})/.exec(subsec)?.[1]
+      : typeof subsec === "number"
+        ? String(subsec)
+        : undefined);
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(se)}${sub ? `.${sub}` : ""}`;
 }
 
@@ -106,7 +147,13 @@ function gpsDate(t: RawTags): string | null {
   const ts = t.GPSTimeStamp;
   if (!d || !Array.isArray(ts) || ts.length < 3) return null;
   const [h, m, s] = ts as number[];
-  if (![h, m, s].every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0) || h > 23 || m > 59 || s >= 60) return null;
+  if (
+    ![h, m, s].every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0) ||
+    h > 23 ||
+    m > 59 ||
+    s >= 60
+  )
+    return null;
   const whole = Math.floor(s);
   const ms = Math.round((s - whole) * 1000);
   const local = exifDate(`${d} ${pad(h)}:${pad(m)}:${pad(whole)}`, ms > 0 ? pad(ms, 3) : undefined);
@@ -133,9 +180,23 @@ export interface XmpIptcTimes {
 /** XMP and IPTC capture times, read only when EXIF has none (a second, cheap parse). */
 export async function readXmpIptcTimes(buf: Buffer): Promise<XmpIptcTimes> {
   const out = (await exifr.parse(buf, {
-    tiff: false, ifd0: false, exif: false, gps: false, interop: false, ifd1: false,
-    xmp: true, iptc: true, icc: false, jfif: false, ihdr: false, makerNote: false, userComment: false,
-    reviveValues: false, translateValues: false, translateKeys: true, mergeOutput: false,
+    tiff: false,
+    ifd0: false,
+    exif: false,
+    gps: false,
+    interop: false,
+    ifd1: false,
+    xmp: true,
+    iptc: true,
+    icc: false,
+    jfif: false,
+    ihdr: false,
+    makerNote: false,
+    userComment: false,
+    reviveValues: false,
+    translateValues: false,
+    translateKeys: true,
+    mergeOutput: false,
   } as never)) as Record<string, Record<string, unknown> | undefined> | undefined;
   return {
     xmpDateCreated: out?.photoshop?.DateCreated,
@@ -145,14 +206,21 @@ export async function readXmpIptcTimes(buf: Buffer): Promise<XmpIptcTimes> {
   };
 }
 
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/;
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** An XMP ISO 8601 date-time (with at least hours and minutes) → local time and offset. */
-export function xmpDate(v: unknown, flags: string[], flag: string): { local: string; offset: string | null } | null {
+export function xmpDate(
+  v: unknown,
+  flags: string[],
+  flag: string,
+): { local: string; offset: string | null } | null {
   const s = str(v);
   if (s === null) return null;
   const m = ISO_RE.exec(s);
-  const local = m ? exifDate(`${m[1]}:${m[2]}:${m[3]} ${m[4]}:${m[5]}:${m[6] ?? "00"}`, m[7]) : null;
+  const local = m
+    ? exifDate(`${m[1]}:${m[2]}:${m[3]} ${m[4]}:${m[5]}:${m[6] ?? "00"}`, m[7])
+    : null;
   if (!m || !local) {
     flags.push(flag);
     return null;
@@ -162,13 +230,18 @@ export function xmpDate(v: unknown, flags: string[], flag: string): { local: str
 }
 
 /** IPTC DateCreated "CCYYMMDD" (or "CCYY-MM-DD") with TimeCreated "HHMMSS±HHMM" (or "HH:MM:SS±HH:MM"). */
-export function iptcDate(d: unknown, t: unknown, flags: string[]): { local: string; offset: string | null } | null {
+export function iptcDate(
+  d: unknown,
+  t: unknown,
+  flags: string[],
+): { local: string; offset: string | null } | null {
   const ds = str(d);
   if (ds === null) return null;
   const dm = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(ds);
   const tm = /^(\d{2}):?(\d{2}):?(\d{2})(?:([+-])(\d{2}):?(\d{2}))?$/.exec(str(t) ?? "");
   // Without TimeCreated the day alone is too coarse to stand for a capture time.
-  const local = dm && tm ? exifDate(`${dm[1]}:${dm[2]}:${dm[3]} ${tm[1]}:${tm[2]}:${tm[3]}`, undefined) : null;
+  const local =
+    dm && tm ? exifDate(`${dm[1]}:${dm[2]}:${dm[3]} ${tm[1]}:${tm[2]}:${tm[3]}`, undefined) : null;
   if (!local) {
     flags.push("IPTC_DATE_INVALID");
     return null;
@@ -183,10 +256,20 @@ export function iptcDate(d: unknown, t: unknown, flags: string[]): { local: stri
  * upload time. OffsetTime (the offset of ModifyDate) stands in when the specific offset
  * tag is missing: a camera writes all three in the same zone.
  */
-export function captureTime(t: RawTags | null, uploadTime: Date, flags: string[], x: XmpIptcTimes = {}): CaptureTime {
+export function captureTime(
+  t: RawTags | null,
+  uploadTime: Date,
+  flags: string[],
+  x: XmpIptcTimes = {},
+): CaptureTime {
   if (t) {
     const chain: [TakenAtSource, unknown, unknown, unknown][] = [
-      ["DateTimeOriginal", t.DateTimeOriginal, t.SubSecTimeOriginal, t.OffsetTimeOriginal ?? t.OffsetTime],
+      [
+        "DateTimeOriginal",
+        t.DateTimeOriginal,
+        t.SubSecTimeOriginal,
+        t.OffsetTimeOriginal ?? t.OffsetTime,
+      ],
       ["CreateDate", t.CreateDate, t.SubSecTimeDigitized, t.OffsetTimeDigitized ?? t.OffsetTime],
     ];
     for (const [source, value, subsec, offsetTag] of chain) {
@@ -207,14 +290,24 @@ export function captureTime(t: RawTags | null, uploadTime: Date, flags: string[]
   ];
   for (const [source, read] of fallbacks) {
     const found = read();
-    if (found) return { takenAt: found.offset ? `${found.local}${found.offset}` : found.local, takenAtSource: source, offset: found.offset };
+    if (found)
+      return {
+        takenAt: found.offset ? `${found.local}${found.offset}` : found.local,
+        takenAtSource: source,
+        offset: found.offset,
+      };
   }
   const g = t ? gpsDate(t) : null;
   if (g) return { takenAt: g, takenAtSource: "GPSDateTime", offset: "+00:00" };
   return { takenAt: uploadTime.toISOString(), takenAtSource: "UploadTime", offset: "+00:00" };
 }
 
-export function summarize(t: RawTags | null, uploadTime: Date, extraFlags: string[] = [], x: XmpIptcTimes = {}): ExifSummary {
+export function summarize(
+  t: RawTags | null,
+  uploadTime: Date,
+  extraFlags: string[] = [],
+  x: XmpIptcTimes = {},
+): ExifSummary {
   const flags = [...extraFlags];
   const time = captureTime(t, uploadTime, flags, x);
   const o = t ? num(t.Orientation) : null;
@@ -239,7 +332,10 @@ export async function extractExif(buf: Buffer, uploadTime: Date): Promise<ExifSu
     flags.push("EXIF_UNREADABLE");
   }
   let x: XmpIptcTimes = {};
-  if (exifDate(tags?.DateTimeOriginal, undefined) === null && exifDate(tags?.CreateDate, undefined) === null) {
+  if (
+    exifDate(tags?.DateTimeOriginal, undefined) === null &&
+    exifDate(tags?.CreateDate, undefined) === null
+  ) {
     try {
       x = await readXmpIptcTimes(buf);
     } catch {

@@ -4,7 +4,10 @@ import { createHash } from "node:crypto";
 import { zId } from "../schema/common";
 
 export function photoIdFor(bucket: string, name: string, generation: string): string {
-  return createHash("sha256").update(`${bucket}\u0000${name}\u0000${generation}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${bucket}\u0000${name}\u0000${generation}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 export interface UploadPath {
@@ -21,7 +24,14 @@ const UPLOAD_RE = /^uploads\/([^/]{1,200})\/([^/]{1,200})\/([^/]{1,1024})$/;
  */
 export function parseUploadPath(name: string): UploadPath | null {
   const m = UPLOAD_RE.exec(name);
-  if (!m || m[3] === "." || m[3] === ".." || !zId.safeParse(m[1]).success || !zId.safeParse(m[2]).success) return null;
+  if (
+    !m ||
+    m[3] === "." ||
+    m[3] === ".." ||
+    !zId.safeParse(m[1]).success ||
+    !zId.safeParse(m[2]).success
+  )
+    return null;
   return { uid: m[1], assetId: m[2], file: m[3] };
 }
 

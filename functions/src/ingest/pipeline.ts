@@ -75,16 +75,30 @@ function mb(n: number): string {
 /** The size check alone, so a caller can refuse a huge object without reading it. */
 export function rejectIfTooLarge(size: number, limits: IngestLimits): RejectedUpload | null {
   if (size <= limits.maxUploadBytes) return null;
-  return { status: "REJECTED", code: "TOO_LARGE", reason: `the file is ${mb(size)}, over the ${mb(limits.maxUploadBytes)} upload limit`, mime: null, bytes: size, sha256: null };
+  return {
+    status: "REJECTED",
+    code: "TOO_LARGE",
+    reason: `the file is ${mb(size)}, over the ${mb(limits.maxUploadBytes)} upload limit`,
+    mime: null,
+    bytes: size,
+    sha256: null,
+  };
 }
 
 /**
  * Validates, describes and derives. Unusable input comes back REJECTED with a reason;
  * it throws only for failures that are not the file's fault (a bug, out of memory).
  */
-export async function processUpload(bytes: Buffer, opts: { uploadTime: Date; limits: IngestLimits }): Promise<IngestResult> {
+export async function processUpload(
+  bytes: Buffer,
+  opts: { uploadTime: Date; limits: IngestLimits },
+): Promise<IngestResult> {
   const { limits } = opts;
-  const reject = (code: RejectCode, reason: string, mime: string | null = null): RejectedUpload => ({
+  const reject = (
+    code: RejectCode,
+    reason: string,
+    mime: string | null = null,
+  ): RejectedUpload => ({
     status: "REJECTED",
     code,
     reason,
@@ -98,13 +112,29 @@ export async function processUpload(bytes: Buffer, opts: { uploadTime: Date; lim
   if (big) return big;
   const kind = sniff(bytes);
   if (!kind.ok) {
-    if (kind.mime === "image/svg+xml") return reject("SVG", "SVG (vector) images are not accepted: upload a camera photo", kind.mime);
-    if (kind.mime?.startsWith("image/")) return reject("UNSUPPORTED_FORMAT", `the file is ${kind.what}; accepted formats are JPEG, PNG, WebP, TIFF and HEIC/HEIF`, kind.mime);
-    return reject("NOT_AN_IMAGE", `the file is not an image (its content is ${kind.what}), whatever its name says`, kind.mime);
+    if (kind.mime === "image/svg+xml")
+      return reject(
+        "SVG",
+        "SVG (vector) images are not accepted: upload a camera photo",
+        kind.mime,
+      );
+    if (kind.mime?.startsWith("image/"))
+      return reject(
+        "UNSUPPORTED_FORMAT",
+        `the file is ${kind.what}; accepted formats are JPEG, PNG, WebP, TIFF and HEIC/HEIF`,
+        kind.mime,
+      );
+    return reject(
+      "NOT_AN_IMAGE",
+      `the file is not an image (its content is ${kind.what}), whatever its name says`,
+      kind.mime,
+    );
   }
 
   try {
-    const source = await openSource(bytes, kind.kind, limits.maxPixels, { heicMaxPixels: limits.heicMaxPixels });
+    const source = await openSource(bytes, kind.kind, limits.maxPixels, {
+      heicMaxPixels: limits.heicMaxPixels,
+    });
     const derived = await derive(source, limits);
     const exif = await extractExif(bytes, opts.uploadTime);
     return {

@@ -17,8 +17,15 @@ export interface RgbRaster {
  * one, shrunk here to the text check's working size.
  */
 export async function pixelSignals(work: RgbRaster, small: RgbRaster): Promise<PixelSignals> {
-  const { data, info } = await sharp(work.data, { raw: { width: work.width, height: work.height, channels: 3 } })
-    .resize({ width: TEXT_CHECK_EDGE, height: TEXT_CHECK_EDGE, fit: "inside", withoutEnlargement: true })
+  const { data, info } = await sharp(work.data, {
+    raw: { width: work.width, height: work.height, channels: 3 },
+  })
+    .resize({
+      width: TEXT_CHECK_EDGE,
+      height: TEXT_CHECK_EDGE,
+      fit: "inside",
+      withoutEnlargement: true,
+    })
     .greyscale()
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -33,10 +40,17 @@ export async function pixelSignalsOfImage(bytes: Buffer): Promise<PixelSignals> 
   const img = sharp(bytes, { failOn: "error" }).rotate().removeAlpha().toColourspace("srgb");
   const work = await img
     .clone()
-    .resize({ width: TEXT_CHECK_EDGE, height: TEXT_CHECK_EDGE, fit: "inside", withoutEnlargement: true })
+    .resize({
+      width: TEXT_CHECK_EDGE,
+      height: TEXT_CHECK_EDGE,
+      fit: "inside",
+      withoutEnlargement: true,
+    })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const small = await sharp(work.data, { raw: { width: work.info.width, height: work.info.height, channels: work.info.channels } })
+  const small = await sharp(work.data, {
+    raw: { width: work.info.width, height: work.info.height, channels: work.info.channels },
+  })
     .resize({ width: 320, height: 320, fit: "inside", withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });

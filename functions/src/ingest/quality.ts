@@ -33,7 +33,12 @@ export function laplacianVariance(grey: Uint8Array, width: number, height: numbe
   return Math.max(0, sumSq / n - mean * mean);
 }
 
-export function exposureStats(grey: Uint8Array): { exposure: number; clipped: number; dark: number; bright: number } {
+export function exposureStats(grey: Uint8Array): {
+  exposure: number;
+  clipped: number;
+  dark: number;
+  bright: number;
+} {
   if (grey.length === 0) return { exposure: 0, clipped: 0, dark: 0, bright: 0 };
   let sum = 0;
   let dark = 0;
@@ -44,10 +49,20 @@ export function exposureStats(grey: Uint8Array): { exposure: number; clipped: nu
     else if (v >= 253) bright += 1;
   }
   const n = grey.length;
-  return { exposure: sum / n / 255, clipped: (dark + bright) / n, dark: dark / n, bright: bright / n };
+  return {
+    exposure: sum / n / 255,
+    clipped: (dark + bright) / n,
+    dark: dark / n,
+    bright: bright / n,
+  };
 }
 
-export function assessQuality(grey: Uint8Array, width: number, height: number, uprightLongEdge: number): Quality {
+export function assessQuality(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  uprightLongEdge: number,
+): Quality {
   const blur = laplacianVariance(grey, width, height);
   const { exposure, clipped, dark, bright } = exposureStats(grey);
   const t = QUALITY_THRESHOLDS;
@@ -56,5 +71,10 @@ export function assessQuality(grey: Uint8Array, width: number, height: number, u
   if (exposure < t.underexposed || dark > t.clipped) flags.push("UNDEREXPOSED");
   if (exposure > t.overexposed || bright > t.clipped) flags.push("OVEREXPOSED");
   if (uprightLongEdge < t.minLongEdge) flags.push("LOW_RESOLUTION");
-  return { blur: Math.round(blur * 100) / 100, exposure: Math.round(exposure * 10000) / 10000, clipped: Math.round(clipped * 10000) / 10000, flags };
+  return {
+    blur: Math.round(blur * 100) / 100,
+    exposure: Math.round(exposure * 10000) / 10000,
+    clipped: Math.round(clipped * 10000) / 10000,
+    flags,
+  };
 }

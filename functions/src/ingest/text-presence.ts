@@ -131,7 +131,15 @@ function components(mask: Uint8Array, w: number, h: number): Component[] {
 }
 
 /** Edge pixels per pixel in the rows ya..yb (clipped) and columns xa..xb. */
-function density(edges: Uint8Array, w: number, h: number, xa: number, xb: number, ya: number, yb: number): number {
+function density(
+  edges: Uint8Array,
+  w: number,
+  h: number,
+  xa: number,
+  xb: number,
+  ya: number,
+  yb: number,
+): number {
   let on = 0;
   let n = 0;
   for (let y = Math.max(0, ya); y <= Math.min(h - 1, yb); y++) {
@@ -182,7 +190,13 @@ function textLines(edges: Uint8Array, w: number, h: number): number {
     const ch = heightOf(c);
     const cw = widthOf(c);
     const d = c.area / (cw * ch);
-    return ch >= r.minHeight && ch <= h * r.maxHeightFraction && cw / ch <= r.maxAspect && d >= r.minDensity && d <= r.maxDensity;
+    return (
+      ch >= r.minHeight &&
+      ch <= h * r.maxHeightFraction &&
+      cw / ch <= r.maxAspect &&
+      d >= r.minDensity &&
+      d <= r.maxDensity
+    );
   });
   letters.sort((a, b) => a.x0 - b.x0);
   // Each letter links to its nearest right-hand neighbour; chains are the lines.
@@ -217,17 +231,33 @@ function textLines(edges: Uint8Array, w: number, h: number): number {
     if (hasPrev[i]) continue;
     const chain: Component[] = [];
     for (let k = i; k >= 0; k = next[k]) chain.push(letters[k]);
-    if (chain.length < r.minBlobs || chain.reduce((n, c) => n + lettersIn(c), 0) < r.minLetters) continue;
+    if (chain.length < r.minBlobs || chain.reduce((n, c) => n + lettersIn(c), 0) < r.minLetters)
+      continue;
     const lh = chain.reduce((m, c) => m + heightOf(c), 0) / chain.length;
     const cx = chain.map((c) => (c.x0 + c.x1) / 2);
-    if (lineResidual(cx, chain.map((c) => c.y0)) > r.maxEdgeJitter * lh || lineResidual(cx, chain.map((c) => c.y1)) > r.maxEdgeJitter * lh) continue;
+    if (
+      lineResidual(
+        cx,
+        chain.map((c) => c.y0),
+      ) >
+        r.maxEdgeJitter * lh ||
+      lineResidual(
+        cx,
+        chain.map((c) => c.y1),
+      ) >
+        r.maxEdgeJitter * lh
+    )
+      continue;
     const x0 = chain[0].x0;
     const x1 = chain[chain.length - 1].x1;
     const y0 = Math.min(...chain.map((c) => c.y0));
     const y1 = Math.max(...chain.map((c) => c.y1));
     const inside = density(edges, w, h, x0, x1, y0, y1);
     const span = y1 - y0 + 1;
-    const around = Math.max(density(edges, w, h, x0, x1, y0 - span, y0 - 1), density(edges, w, h, x0, x1, y1 + 1, y1 + span));
+    const around = Math.max(
+      density(edges, w, h, x0, x1, y0 - span, y0 - 1),
+      density(edges, w, h, x0, x1, y1 + 1, y1 + span),
+    );
     if (around > r.maxSurroundRatio * inside) continue;
     lines++;
   }

@@ -7,7 +7,12 @@ import { processUpload, limitsFromConfig } from "../ingest/pipeline";
 import { inspectView, rejectedView } from "../ingest/inspect-view";
 import { normalizeResponse } from "../analysis/normalize";
 import { deriveAnomalies } from "../analysis/anomalies";
-import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "../analysis/meter";
+import {
+  checkPlausibility,
+  looksLikeMeter,
+  parseMeterReading,
+  readingConfidence,
+} from "../analysis/meter";
 import { classifyDamage } from "../analysis/damage";
 import { configuredFeatures } from "../analysis/vision-call";
 import { planFeatures, type FeaturePlan } from "../analysis/feature-plan";
@@ -20,8 +25,22 @@ export interface AnalyzeView extends Record<string, unknown> {
   features?: FeaturePlan;
   vision: AnnotateImageResponse | null;
   findings: {
-    anomalies: { type: string; severity: string; confidence: number; box: { x0: number; y0: number; x1: number; y1: number }; localized: boolean; source: string }[];
-    meterReading: { value: number; unit: string | null; rawText: string; confidence: number; flags: string[]; needsReview: boolean } | null;
+    anomalies: {
+      type: string;
+      severity: string;
+      confidence: number;
+      box: { x0: number; y0: number; x1: number; y1: number };
+      localized: boolean;
+      source: string;
+    }[];
+    meterReading: {
+      value: number;
+      unit: string | null;
+      rawText: string;
+      confidence: number;
+      flags: string[];
+      needsReview: boolean;
+    } | null;
     damage: { category: string; severity: string; anomalyCount: number } | null;
     qualityFlags: string[];
   } | null;
@@ -29,16 +48,42 @@ export interface AnalyzeView extends Record<string, unknown> {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: { uploadTime?: Date; assetHasMeters?: boolean } = {}): Promise<AnalyzeView> {
+export async function analyzeBytes(
+  bytes: Buffer,
+  vision: VisionProvider,
+  opts: { uploadTime?: Date; assetHasMeters?: boolean } = {},
+): Promise<AnalyzeView> {
   const config = getConfig();
-  const ingest = await processUpload(bytes, { uploadTime: opts.uploadTime ?? new Date(), limits: limitsFromConfig(config) });
-  if (ingest.status === "REJECTED") return { ...inspectView(ingest), status: "REJECTED", vision: null, findings: null };
+  const ingest = await processUpload(bytes, {
+    uploadTime: opts.uploadTime ?? new Date(),
+    limits: limitsFromConfig(config),
+  });
+  if (ingest.status === "REJECTED")
+    return { ...inspectView(ingest), status: "REJECTED", vision: null, findings: null };
   // The same feature plan as the pipeline; there is no asset here unless the caller says so.
-  const plan = planFeatures(configuredFeatures(config), { assetHasMeters: opts.assetHasMeters ?? false, textFound: ingest.signals.text.found });
-  const response = await vision.annotate({ imageUri: "local:display", content: ingest.display.buffer, features: plan.buy, model: config.VISION_MODEL });
-  const base = { ...inspectView(ingest), status: "ACCEPTED" as const, features: plan, vision: response };
+  const plan = planFeatures(configuredFeatures(config), {
+    assetHasMeters: opts.assetHasMeters ?? false,
+    textFound: ingest.signals.text.found,
+  });
+  const response = await vision.annotate({
+    imageUri: "local:display",
+    content: ingest.display.buffer,
+    features: plan.buy,
+    model: config.VISION_MODEL,
+  });
+  const base = {
+    ...inspectView(ingest),
+    status: "ACCEPTED" as const,
+    features: plan,
+    vision: response,
+  };
   if (response.error) {
-    return { ...base, status: "REJECTED", reason: `vision could not analyse the image: ${response.error.message ?? response.error.code}`, findings: null };
+    return {
+      ...base,
+      status: "REJECTED",
+      reason: `vision could not analyse the image: ${response.error.message ?? response.error.code}`,
+      findings: null,
+    };
   }
   const normalized = normalizeResponse(response);
   // The id prefix only matters for storage; the content hash keeps it stable here too.
@@ -49,7 +94,10 @@ export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: 
       ? (() => {
           // Same confidence rule as the meter stage: the parser's times the OCR's.
           const confidence = readingConfidence(parsed, normalized.textWords);
-          return { parsed: { ...parsed, confidence }, plausibility: checkPlausibility({ ...parsed, confidence }, new Date(), null) };
+          return {
+            parsed: { ...parsed, confidence },
+            plausibility: checkPlausibility({ ...parsed, confidence }, new Date(), null),
+          };
         })()
       : null;
   const damage = classifyDamage(anomalies);
@@ -74,7 +122,13 @@ export async function analyzeBytes(bytes: Buffer, vision: VisionProvider, opts: 
             needsReview: meter.plausibility.needsReview,
           }
         : null,
-      damage: damage ? { category: damage.category, severity: damage.severity, anomalyCount: damage.anomalyIds.length } : null,
+      damage: damage
+        ? {
+            category: damage.category,
+            severity: damage.severity,
+            anomalyCount: damage.anomalyIds.length,
+          }
+        : null,
       qualityFlags: ingest.quality.flags,
     },
   };

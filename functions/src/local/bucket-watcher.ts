@@ -24,7 +24,13 @@ export type Deliver = (obj: StoredObject) => Promise<void>;
 export type BucketEvent =
   | { kind: "delivering"; object: StoredObject; attempt: number }
   | { kind: "delivered"; object: StoredObject }
-  | { kind: "failed"; object: StoredObject; attempt: number; error: string; retryInSeconds: number | null };
+  | {
+      kind: "failed";
+      object: StoredObject;
+      attempt: number;
+      error: string;
+      retryInSeconds: number | null;
+    };
 
 export interface BucketWatcherOptions {
   store: DirectoryObjectStore;
@@ -49,7 +55,10 @@ interface FileState {
 }
 
 export function eventIdFor(bucket: string, name: string, generation: string): string {
-  return createHash("sha256").update(`${bucket}\u0000${name}\u0000${generation}`).digest("hex").slice(0, 40);
+  return createHash("sha256")
+    .update(`${bucket}\u0000${name}\u0000${generation}`)
+    .digest("hex")
+    .slice(0, 40);
 }
 
 export class BucketWatcher {
@@ -140,7 +149,8 @@ export class BucketWatcher {
 
   /** Waits for the file to hold still, then hands a generation not yet handled to delivery. */
   private settle(name: string): Promise<void> {
-    if (!name.startsWith(this.prefix) || name.split("/").some((part) => part.startsWith("."))) return Promise.resolve();
+    if (!name.startsWith(this.prefix) || name.split("/").some((part) => part.startsWith(".")))
+      return Promise.resolve();
     const running = this.settling.get(name);
     if (running) {
       this.recheck.add(name);
@@ -179,14 +189,26 @@ export class BucketWatcher {
   }
 
   private async deliver(obj: StoredObject): Promise<void> {
-    const ref = firestore().collection(LOCAL_EVENTS_COLLECTION).doc(eventIdFor(obj.bucket, obj.name, obj.generation));
+    const ref = firestore()
+      .collection(LOCAL_EVENTS_COLLECTION)
+      .doc(eventIdFor(obj.bucket, obj.name, obj.generation));
     const snap = await ref.get();
     if (snap.exists && snap.get("state") !== "DELIVERING") return;
     let attempts = snap.exists ? Number(snap.get("attempts") ?? 0) : 0;
     const max = this.opts.maxAttempts ?? 8;
     while (!this.stopped) {
       attempts += 1;
-      await ref.set(LocalEventDocSchema.parse({ bucket: obj.bucket, name: obj.name, generation: obj.generation, state: "DELIVERING", attempts, lastError: null, updatedAt: new Date() }));
+      await ref.set(
+        LocalEventDocSchema.parse({
+          bucket: obj.bucket,
+          name: obj.name,
+          generation: obj.generation,
+          state: "DELIVERING",
+          attempts,
+          lastError: null,
+          updatedAt: new Date(),
+        }),
+      );
       this.opts.onEvent?.({ kind: "delivering", object: obj, attempt: attempts });
       try {
         await this.opts.deliver(obj);
@@ -196,8 +218,18 @@ export class BucketWatcher {
       } catch (err) {
         const giveUp = attempts >= max;
         const retryIn = giveUp ? null : Math.min(2 ** (attempts - 1), 60);
-        await ref.update({ state: giveUp ? "GAVE_UP" : "DELIVERING", lastError: errorMessage(err), updatedAt: new Date() });
-        this.opts.onEvent?.({ kind: "failed", object: obj, attempt: attempts, error: errorMessage(err), retryInSeconds: retryIn });
+        await ref.update({
+          state: giveUp ? "GAVE_UP" : "DELIVERING",
+          lastError: errorMessage(err),
+          updatedAt: new Date(),
+        });
+        this.opts.onEvent?.({
+          kind: "failed",
+          object: obj,
+          attempt: attempts,
+          error: errorMessage(err),
+          retryInSeconds: retryIn,
+        });
         if (giveUp || retryIn === null) return;
         await sleepUnlessStopped(retryIn * 1000, () => this.stopped);
       }

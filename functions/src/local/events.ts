@@ -2,15 +2,25 @@
 // finalize CloudEvent (JSON API object resource), a Firestore document CloudEvent with
 // JSON-encoded document data, and the HTTP request Cloud Tasks sends a task function.
 import { createHash, randomUUID } from "node:crypto";
-import { DocumentReference, GeoPoint, Timestamp, type DocumentSnapshot } from "firebase-admin/firestore";
+import {
+  DocumentReference,
+  GeoPoint,
+  Timestamp,
+  type DocumentSnapshot,
+} from "firebase-admin/firestore";
 import type { StoredObject } from "../ports";
 
-const projectId = () => process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "demo-fieldlens";
+const projectId = () =>
+  process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "demo-fieldlens";
 
 export const FINALIZED = "google.cloud.storage.object.v1.finalized";
 
 /** The CloudEvent Eventarc delivers when an object is finalized. */
-export function storageFinalizedEvent(obj: StoredObject, bytesMd5: Buffer | null, now = new Date()) {
+export function storageFinalizedEvent(
+  obj: StoredObject,
+  bytesMd5: Buffer | null,
+  now = new Date(),
+) {
   const created = obj.timeCreated ?? now.toISOString();
   return {
     specversion: "1.0" as const,
@@ -36,7 +46,10 @@ export function storageFinalizedEvent(obj: StoredObject, bytesMd5: Buffer | null
       timeStorageClassUpdated: created,
       size: String(obj.size),
       md5Hash: bytesMd5 ? bytesMd5.toString("base64") : undefined,
-      etag: createHash("sha1").update(`${obj.name}#${obj.generation}`).digest("base64").slice(0, 11),
+      etag: createHash("sha1")
+        .update(`${obj.name}#${obj.generation}`)
+        .digest("base64")
+        .slice(0, 11),
       metadata: obj.metadata,
     },
   };
@@ -48,16 +61,20 @@ type JsonValue = Record<string, unknown>;
 export function encodeValue(v: unknown): JsonValue {
   if (v === null || v === undefined) return { nullValue: "NULL_VALUE" };
   if (typeof v === "boolean") return { booleanValue: v };
-  if (typeof v === "number") return Number.isInteger(v) ? { integerValue: String(v) } : { doubleValue: v };
+  if (typeof v === "number")
+    return Number.isInteger(v) ? { integerValue: String(v) } : { doubleValue: v };
   if (typeof v === "bigint") return { integerValue: v.toString() };
   if (typeof v === "string") return { stringValue: v };
   if (v instanceof Timestamp) return { timestampValue: timestampString(v) };
   if (v instanceof Date) return { timestampValue: v.toISOString() };
-  if (v instanceof GeoPoint) return { geoPointValue: { latitude: v.latitude, longitude: v.longitude } };
-  if (v instanceof DocumentReference) return { referenceValue: `projects/${projectId()}/databases/(default)/documents/${v.path}` };
+  if (v instanceof GeoPoint)
+    return { geoPointValue: { latitude: v.latitude, longitude: v.longitude } };
+  if (v instanceof DocumentReference)
+    return { referenceValue: `projects/${projectId()}/databases/(default)/documents/${v.path}` };
   if (v instanceof Uint8Array) return { bytesValue: Buffer.from(v).toString("base64") };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(encodeValue) } };
-  if (typeof v === "object") return { mapValue: { fields: encodeFields(v as Record<string, unknown>) } };
+  if (typeof v === "object")
+    return { mapValue: { fields: encodeFields(v as Record<string, unknown>) } };
   throw new Error(`cannot encode a ${typeof v} as a Firestore value`);
 }
 
@@ -88,10 +105,19 @@ export const FIRESTORE_EVENT = {
 } as const;
 
 /** The CloudEvent Firestore sends for a document change, data JSON-encoded. */
-export function firestoreEvent(type: string, path: string, before: DocumentSnapshot | null, after: DocumentSnapshot | null, now = new Date()) {
+export function firestoreEvent(
+  type: string,
+  path: string,
+  before: DocumentSnapshot | null,
+  after: DocumentSnapshot | null,
+  now = new Date(),
+) {
   const value = documentJson(after);
   const oldValue = documentJson(before);
-  const changed = before?.exists && after?.exists ? changedFields(before.data() ?? {}, after.data() ?? {}) : undefined;
+  const changed =
+    before?.exists && after?.exists
+      ? changedFields(before.data() ?? {}, after.data() ?? {})
+      : undefined;
   return {
     specversion: "1.0" as const,
     id: randomUUID(),
@@ -105,13 +131,19 @@ export function firestoreEvent(type: string, path: string, before: DocumentSnaps
     database: "(default)",
     namespace: "(default)",
     document: path,
-    data: { ...(value ? { value } : {}), ...(oldValue ? { oldValue } : {}), ...(changed ? { updateMask: { fieldPaths: changed } } : {}) },
+    data: {
+      ...(value ? { value } : {}),
+      ...(oldValue ? { oldValue } : {}),
+      ...(changed ? { updateMask: { fieldPaths: changed } } : {}),
+    },
   };
 }
 
 function changedFields(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => JSON.stringify(encodeValue(a[k])) !== JSON.stringify(encodeValue(b[k]))).sort();
+  return [...keys]
+    .filter((k) => JSON.stringify(encodeValue(a[k])) !== JSON.stringify(encodeValue(b[k])))
+    .sort();
 }
 
 /** Minimal Express-like request/response pair, as the functions framework hands a handler. */
@@ -124,12 +156,23 @@ export interface HttpRequestLike {
   get(name: string): string | undefined;
 }
 
-export function httpRequest(method: string, headers: Record<string, string>, body: unknown): HttpRequestLike {
+export function httpRequest(
+  method: string,
+  headers: Record<string, string>,
+  body: unknown,
+): HttpRequestLike {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const raw = Buffer.from(JSON.stringify(body));
   const header = (name: string) => lower[name.toLowerCase()];
   // The body goes through JSON exactly as it would over HTTP.
-  return { method, headers: lower, body: JSON.parse(raw.toString("utf8")), rawBody: raw, header, get: header };
+  return {
+    method,
+    headers: lower,
+    body: JSON.parse(raw.toString("utf8")),
+    rawBody: raw,
+    header,
+    get: header,
+  };
 }
 
 export class HttpResponseLike {
@@ -173,7 +216,17 @@ export function localOidcToken(audience: string): string {
 }
 
 /** The request Cloud Tasks sends an onTaskDispatched function. */
-export function taskRequest(queue: string, functionName: string, d: { taskId: string; payload: unknown; retryCount: number; executionCount: number; scheduledTime: Date }) {
+export function taskRequest(
+  queue: string,
+  functionName: string,
+  d: {
+    taskId: string;
+    payload: unknown;
+    retryCount: number;
+    executionCount: number;
+    scheduledTime: Date;
+  },
+) {
   return httpRequest(
     "POST",
     {

@@ -20,7 +20,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type FaultKind = "vision" | "event-duplicate" | "task-duplicate" | "task-late" | "firestore-before" | "firestore-after";
+export type FaultKind =
+  | "vision"
+  | "event-duplicate"
+  | "task-duplicate"
+  | "task-late"
+  | "firestore-before"
+  | "firestore-after";
 
 /** Faulted attempts allowed per operation: fewer than any retry budget, so work converges. */
 export const MAX_FAULTED_ATTEMPTS = 2;
@@ -31,7 +37,14 @@ interface Scope {
 }
 
 export class FaultInjector {
-  readonly counts: Record<FaultKind, number> = { vision: 0, "event-duplicate": 0, "task-duplicate": 0, "task-late": 0, "firestore-before": 0, "firestore-after": 0 };
+  readonly counts: Record<FaultKind, number> = {
+    vision: 0,
+    "event-duplicate": 0,
+    "task-duplicate": 0,
+    "task-late": 0,
+    "firestore-before": 0,
+    "firestore-after": 0,
+  };
   private readonly random: () => number;
   private readonly scope = new AsyncLocalStorage<Scope>();
   private readonly faultedAttempts = new Map<string, number>();
@@ -91,7 +104,12 @@ export class FaultInjector {
         await original.call(this);
         injector.count("firestore-after");
       } else injector.count("firestore-before");
-      throw Object.assign(new Error(`${code} ${name}: injected Firestore fault (${after ? "after" : "before"} the write applied)`), { code });
+      throw Object.assign(
+        new Error(
+          `${code} ${name}: injected Firestore fault (${after ? "after" : "before"} the write applied)`,
+        ),
+        { code },
+      );
     };
     this.restore = () => {
       WriteBatch.prototype.commit = original;

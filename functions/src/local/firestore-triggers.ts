@@ -19,7 +19,14 @@ export interface FirestoreTriggerSpec {
 
 export type TriggerEvent =
   | { kind: "delivered"; trigger: string; path: string }
-  | { kind: "failed"; trigger: string; path: string; attempt: number; error: string; willRetry: boolean };
+  | {
+      kind: "failed";
+      trigger: string;
+      path: string;
+      attempt: number;
+      error: string;
+      willRetry: boolean;
+    };
 
 const BASE_TYPES = new Set<string>(Object.values(FIRESTORE_EVENT));
 
@@ -27,12 +34,29 @@ const BASE_TYPES = new Set<string>(Object.values(FIRESTORE_EVENT));
 export function firestoreTriggers(exportsObj: Record<string, unknown>): FirestoreTriggerSpec[] {
   const out: FirestoreTriggerSpec[] = [];
   for (const [name, fn] of Object.entries(exportsObj)) {
-    const ep = (fn as { __endpoint?: { eventTrigger?: { eventType?: string; eventFilterPathPatterns?: { document?: string }; eventFilters?: { document?: string }; retry?: boolean } } }).__endpoint;
+    const ep = (
+      fn as {
+        __endpoint?: {
+          eventTrigger?: {
+            eventType?: string;
+            eventFilterPathPatterns?: { document?: string };
+            eventFilters?: { document?: string };
+            retry?: boolean;
+          };
+        };
+      }
+    ).__endpoint;
     const t = ep?.eventTrigger;
     const type = t?.eventType?.replace(/\.withAuthContext$/, "");
     const pattern = t?.eventFilterPathPatterns?.document ?? t?.eventFilters?.document;
     if (!type || !BASE_TYPES.has(type) || !pattern || typeof fn !== "function") continue;
-    out.push({ name, eventType: t!.eventType!, pattern, retry: t?.retry === true, fn: fn as (raw: unknown) => unknown });
+    out.push({
+      name,
+      eventType: t!.eventType!,
+      pattern,
+      retry: t?.retry === true,
+      fn: fn as (raw: unknown) => unknown,
+    });
   }
   return out;
 }
@@ -55,7 +79,9 @@ function queryFor(pattern: string): Query {
   const segs = pattern.split("/");
   const parent = segs.slice(0, -1);
   const wildcardAbove = parent.some((x) => x.startsWith("{"));
-  return wildcardAbove ? firestore().collectionGroup(parent[parent.length - 1]) : firestore().collection(parent.join("/"));
+  return wildcardAbove
+    ? firestore().collectionGroup(parent[parent.length - 1])
+    : firestore().collection(parent.join("/"));
 }
 
 export class FirestoreTriggerRunner {
@@ -68,7 +94,10 @@ export class FirestoreTriggerRunner {
     private readonly onEvent?: (e: TriggerEvent) => void,
     private readonly maxAttempts = 5,
     /** Runs each attempt (the runtime's fault scope when the soak injects faults). */
-    private readonly around: (key: string, attempt: () => Promise<unknown>) => Promise<unknown> = (_key, attempt) => attempt(),
+    private readonly around: (key: string, attempt: () => Promise<unknown>) => Promise<unknown> = (
+      _key,
+      attempt,
+    ) => attempt(),
   ) {}
 
   get names(): string[] {
@@ -125,7 +154,13 @@ export class FirestoreTriggerRunner {
     });
   }
 
-  private fire(spec: FirestoreTriggerSpec, change: "added" | "modified" | "removed", path: string, before: DocumentSnapshot | null, after: DocumentSnapshot | null): void {
+  private fire(
+    spec: FirestoreTriggerSpec,
+    change: "added" | "modified" | "removed",
+    path: string,
+    before: DocumentSnapshot | null,
+    after: DocumentSnapshot | null,
+  ): void {
     const base = spec.eventType.replace(/\.withAuthContext$/, "");
     const wanted =
       base === FIRESTORE_EVENT.written ||
@@ -137,7 +172,12 @@ export class FirestoreTriggerRunner {
     this.inFlight.add(p);
   }
 
-  private async deliver(spec: FirestoreTriggerSpec, path: string, before: DocumentSnapshot | null, after: DocumentSnapshot | null): Promise<void> {
+  private async deliver(
+    spec: FirestoreTriggerSpec,
+    path: string,
+    before: DocumentSnapshot | null,
+    after: DocumentSnapshot | null,
+  ): Promise<void> {
     const event = firestoreEvent(spec.eventType, path, before, after);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -146,7 +186,14 @@ export class FirestoreTriggerRunner {
         return;
       } catch (err) {
         const willRetry = spec.retry && attempt < this.maxAttempts && !this.stopped;
-        this.onEvent?.({ kind: "failed", trigger: spec.name, path, attempt, error: errorMessage(err), willRetry });
+        this.onEvent?.({
+          kind: "failed",
+          trigger: spec.name,
+          path,
+          attempt,
+          error: errorMessage(err),
+          willRetry,
+        });
         if (!willRetry) return;
         await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** (attempt - 1), 30_000)));
       }

@@ -78,12 +78,21 @@ export class Inbox {
 
   private async list(): Promise<InboxItem[]> {
     const out: InboxItem[] = [];
-    const wanted = (n: string) => !n.startsWith(".") && (this.opts.anyFile || IMAGE_EXTENSIONS.has(extname(n).toLowerCase()));
+    const wanted = (n: string) =>
+      !n.startsWith(".") && (this.opts.anyFile || IMAGE_EXTENSIONS.has(extname(n).toLowerCase()));
     for (const e of await readdir(this.opts.dir, { withFileTypes: true }).catch(() => [])) {
-      if (e.isFile() && wanted(e.name)) out.push({ file: join(this.opts.dir, e.name), assetId: this.opts.defaultAssetId, name: e.name });
+      if (e.isFile() && wanted(e.name))
+        out.push({
+          file: join(this.opts.dir, e.name),
+          assetId: this.opts.defaultAssetId,
+          name: e.name,
+        });
       else if (e.isDirectory() && !e.name.startsWith(".") && /^[^/]{1,200}$/.test(e.name)) {
-        for (const f of await readdir(join(this.opts.dir, e.name), { withFileTypes: true }).catch(() => [])) {
-          if (f.isFile() && wanted(f.name)) out.push({ file: join(this.opts.dir, e.name, f.name), assetId: e.name, name: f.name });
+        for (const f of await readdir(join(this.opts.dir, e.name), { withFileTypes: true }).catch(
+          () => [],
+        )) {
+          if (f.isFile() && wanted(f.name))
+            out.push({ file: join(this.opts.dir, e.name, f.name), assetId: e.name, name: f.name });
         }
       }
     }

@@ -15,7 +15,10 @@ export async function exportFirestore(dir: string): Promise<string> {
   const res = await fetch(`http://${host}/emulator/v1/projects/${project}:export`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ database: `projects/${project}/databases/(default)`, export_directory: target }),
+    body: JSON.stringify({
+      database: `projects/${project}/databases/(default)`,
+      export_directory: target,
+    }),
   });
   if (!res.ok) throw new Error(`emulator export failed: ${res.status} ${await res.text()}`);
   await prune(target);
@@ -24,7 +27,15 @@ export async function exportFirestore(dir: string): Promise<string> {
 
 /** Drops all but the newest exports (each export is a full copy). */
 async function prune(dir: string): Promise<void> {
-  const subs = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && e.name.startsWith("firestore_export_"));
-  const dated = await Promise.all(subs.map(async (e) => ({ path: join(dir, e.name), mtime: (await stat(join(dir, e.name))).mtimeMs })));
-  for (const old of dated.sort((a, b) => b.mtime - a.mtime).slice(KEEP)) await rm(old.path, { recursive: true, force: true });
+  const subs = (await readdir(dir, { withFileTypes: true })).filter(
+    (e) => e.isDirectory() && e.name.startsWith("firestore_export_"),
+  );
+  const dated = await Promise.all(
+    subs.map(async (e) => ({
+      path: join(dir, e.name),
+      mtime: (await stat(join(dir, e.name))).mtimeMs,
+    })),
+  );
+  for (const old of dated.sort((a, b) => b.mtime - a.mtime).slice(KEEP))
+    await rm(old.path, { recursive: true, force: true });
 }

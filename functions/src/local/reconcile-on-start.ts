@@ -30,7 +30,13 @@ import { eventIdFor, LOCAL_EVENTS_COLLECTION } from "./bucket-watcher";
 
 export interface StartReconcileReport {
   /** Quarantined objects whose record was re-created (and how many REJECTED), uploads handed back to the watcher. */
-  bucket: { scanned: number; repaired: number; rejected: number; redelivered: number; errors: number };
+  bucket: {
+    scanned: number;
+    repaired: number;
+    rejected: number;
+    redelivered: number;
+    errors: number;
+  };
   /** Unfinished photos whose task had to be enqueued again. */
   requeued: number;
   /** Notices created for terminal photos that had none. */
@@ -51,29 +57,60 @@ export interface StartReconcileDeps {
 const PARALLEL = 8;
 
 async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += PARALLEL) await Promise.all(items.slice(i, i + PARALLEL).map(fn));
+  for (let i = 0; i < items.length; i += PARALLEL)
+    await Promise.all(items.slice(i, i + PARALLEL).map(fn));
 }
 
 export async function reconcileOnStart(d: StartReconcileDeps): Promise<StartReconcileReport> {
-  const report: StartReconcileReport = { bucket: { scanned: 0, repaired: 0, rejected: 0, redelivered: 0, errors: 0 }, requeued: 0, notices: 0, delivered: 0, errors: [] };
-  const b = await reconcileBucket({ bucket: d.bucket, maxObjects: Number.MAX_SAFE_INTEGER, pageSize: 200, minAgeMs: 0, resume: false, prefixes: ["quarantine/"] });
+  const report: StartReconcileReport = {
+    bucket: { scanned: 0, repaired: 0, rejected: 0, redelivered: 0, errors: 0 },
+    requeued: 0,
+    notices: 0,
+    delivered: 0,
+    errors: [],
+  };
+  const b = await reconcileBucket({
+    bucket: d.bucket,
+    maxObjects: Number.MAX_SAFE_INTEGER,
+    pageSize: 200,
+    minAgeMs: 0,
+    resume: false,
+    prefixes: ["quarantine/"],
+  });
   const db = firestore();
   let redelivered = 0;
   let scanned = 0;
   let token: string | null = null;
   do {
-    const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await d.store.list(d.bucket, "uploads/", { maxResults: 300, pageToken: token });
+    const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await d.store.list(
+      d.bucket,
+      "uploads/",
+      { maxResults: 300, pageToken: token },
+    );
     scanned += page.objects.length;
     const objs = page.objects.filter((o) => recordIdFor("uploads/", o) !== null);
-    const snaps = objs.length ? await db.getAll(...objs.map((o) => db.collection("photos").doc(recordIdFor("uploads/", o) as string))) : [];
+    const snaps = objs.length
+      ? await db.getAll(
+          ...objs.map((o) => db.collection("photos").doc(recordIdFor("uploads/", o) as string)),
+        )
+      : [];
     for (let i = 0; i < objs.length; i++) {
       if (snaps[i].exists) continue;
       redelivered += 1;
-      await db.collection(LOCAL_EVENTS_COLLECTION).doc(eventIdFor(d.bucket, objs[i].name, objs[i].generation)).delete();
+      await db
+        .collection(LOCAL_EVENTS_COLLECTION)
+        .doc(eventIdFor(d.bucket, objs[i].name, objs[i].generation))
+        .delete();
     }
     token = page.nextPageToken;
   } while (token);
-  report.bucket = { scanned: b.scanned + scanned, repaired: b.missing, rejected: b.repaired.rejected, redelivered, errors: b.errors.length };
+  report.bucket = {
+    scanned: b.scanned + scanned,
+    repaired: b.missing,
+    rejected: b.repaired.rejected,
+    redelivered,
+    errors: b.errors.length,
+  };
   report.errors.push(...b.errors.map((e) => `${e.name}: ${e.error}`));
 
   const photos = (await db.collection("photos").where("paths.bucket", "==", d.bucket).get()).docs;
@@ -97,7 +134,9 @@ export async function reconcileOnStart(d: StartReconcileDeps): Promise<StartReco
           reason: (p.get("reason") as string | null) ?? null,
         });
         if (created) report.notices += 1;
-      } else if (await requeue(d, p.id, p.get("taskId") as string | null, String(p.get("paths.original")))) {
+      } else if (
+        await requeue(d, p.id, p.get("taskId") as string | null, String(p.get("paths.original")))
+      ) {
         report.requeued += 1;
       }
     } catch (err) {
@@ -105,7 +144,8 @@ export async function reconcileOnStart(d: StartReconcileDeps): Promise<StartReco
     }
   });
 
-  const pending = (await db.collection("notifications").where("status", "==", "PENDING").get()).docs;
+  const pending = (await db.collection("notifications").where("status", "==", "PENDING").get())
+    .docs;
   await inBatches(pending, async (n) => {
     try {
       // A claim left by a dead runtime: released, so the send below can take it. Whether
@@ -121,7 +161,12 @@ export async function reconcileOnStart(d: StartReconcileDeps): Promise<StartReco
 }
 
 /** Makes sure an unfinished photo has a live task in the local queue; true if one was added. */
-async function requeue(d: StartReconcileDeps, photoId: string, taskId: string | null, original: string): Promise<boolean> {
+async function requeue(
+  d: StartReconcileDeps,
+  photoId: string,
+  taskId: string | null,
+  original: string,
+): Promise<boolean> {
   if (!taskId) {
     // Ingest died between the record and the enqueue: a repeated event finishes it.
     const obj = await d.store.stat(d.bucket, original);
@@ -135,6 +180,14 @@ async function requeue(d: StartReconcileDeps, photoId: string, taskId: string | 
   const type = task.exists ? String(task.get("type")) : "process_inspection_photo";
   const queue = (task.exists ? task.get("queue") : "high_priority") as QueueName;
   const args = task.exists ? (task.get("args") as Record<string, unknown>) : { photoId };
-  const envelope = TaskEnvelopeSchema.parse({ taskId, type, args, parentId: task.exists ? (task.get("parentId") ?? null) : null });
-  return d.queue.enqueue(queue, envelope, { id: taskId, dispatchDeadlineSeconds: QUEUES[queue].timeoutSeconds });
+  const envelope = TaskEnvelopeSchema.parse({
+    taskId,
+    type,
+    args,
+    parentId: task.exists ? (task.get("parentId") ?? null) : null,
+  });
+  return d.queue.enqueue(queue, envelope, {
+    id: taskId,
+    dispatchDeadlineSeconds: QUEUES[queue].timeoutSeconds,
+  });
 }

@@ -7,10 +7,18 @@ import type { ObjectStore } from "../ports";
 import type { PhotoSummary } from "./summary";
 import { anomaliesCell, meterCell } from "./table";
 
-const SEVERITY_COLOUR: Record<string, string> = { CRITICAL: "#d7191c", HIGH: "#f46d43", MEDIUM: "#fdae61", LOW: "#2b83ba" };
+const SEVERITY_COLOUR: Record<string, string> = {
+  CRITICAL: "#d7191c",
+  HIGH: "#f46d43",
+  MEDIUM: "#fdae61",
+  LOW: "#2b83ba",
+};
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
 const pct = (v: number) => `${(Math.min(1, Math.max(0, v)) * 100).toFixed(2)}%`;
@@ -23,12 +31,20 @@ export interface ReportMeta {
 }
 
 /** Writes <dir>/index.html and <dir>/images/; returns the path of index.html. */
-export async function writeReport(dir: string, summaries: PhotoSummary[], store: ObjectStore, meta: ReportMeta): Promise<string> {
+export async function writeReport(
+  dir: string,
+  summaries: PhotoSummary[],
+  store: ObjectStore,
+  meta: ReportMeta,
+): Promise<string> {
   await rm(join(dir, "images"), { recursive: true, force: true });
   await mkdir(join(dir, "images"), { recursive: true });
   const images = new Map<string, { display: string | null; thumb: string | null }>();
   for (const s of summaries) {
-    const copy = async (path: string | null | undefined, suffix: string): Promise<string | null> => {
+    const copy = async (
+      path: string | null | undefined,
+      suffix: string,
+    ): Promise<string | null> => {
       if (!path || !s.paths) return null;
       try {
         const rel = `images/${s.photoId}-${suffix}.jpg`;
@@ -38,7 +54,10 @@ export async function writeReport(dir: string, summaries: PhotoSummary[], store:
         return null;
       }
     };
-    images.set(s.photoId, { display: await copy(s.paths?.display, "display"), thumb: await copy(s.paths?.thumbnail, "thumb") });
+    images.set(s.photoId, {
+      display: await copy(s.paths?.display, "display"),
+      thumb: await copy(s.paths?.thumbnail, "thumb"),
+    });
   }
   const counts = new Map<string, number>();
   for (const s of summaries) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);

@@ -18,14 +18,23 @@ import type { StoredObject, VisionProvider } from "../ports";
 import type { QueueName } from "../schema/task";
 import { QUEUES, type QueueSettings } from "../tasks/queues";
 import { BucketWatcher, type BucketEvent } from "./bucket-watcher";
-import { FINALIZED, HttpResponseLike, storageFinalizedEvent, taskRequest, httpRequest } from "./events";
+import {
+  FINALIZED,
+  HttpResponseLike,
+  storageFinalizedEvent,
+  taskRequest,
+  httpRequest,
+} from "./events";
 import { FirestoreTriggerRunner, firestoreTriggers, type TriggerEvent } from "./firestore-triggers";
 import type { FaultPlan } from "../schema/local";
 import { FaultInjector } from "./faults";
 import { reconcileOnStart, type StartReconcileReport } from "./reconcile-on-start";
 import { LocalTaskQueue, type Delivery, type QueueEvent } from "./task-queue";
 
-export type RuntimeEvent = ({ source: "bucket" } & BucketEvent) | ({ source: "queue" } & QueueEvent) | ({ source: "trigger" } & TriggerEvent);
+export type RuntimeEvent =
+  | ({ source: "bucket" } & BucketEvent)
+  | ({ source: "queue" } & QueueEvent)
+  | ({ source: "trigger" } & TriggerEvent);
 
 export interface RuntimeOptions {
   /** Folder holding the directory bucket (and its sidecar metadata). */
@@ -66,23 +75,46 @@ export interface RuntimeOptions {
  * busy without the emulator's lock queue and the memory of 20 at once; the deployed
  * table (instances × concurrency on Cloud Run) stays as it is for Cloud Tasks.
  */
-const PER_CORE: Record<QueueName, number> = { high_priority: 2, normal: 1, batch: 0.5, ml_training: 0.5 };
+const PER_CORE: Record<QueueName, number> = {
+  high_priority: 2,
+  normal: 1,
+  batch: 0.5,
+  ml_training: 0.5,
+};
 
 /** The queue table with each queue's concurrency fitted to `cores` (never above the table's). */
-export function machineConcurrency(table: Record<QueueName, QueueSettings>, cores: number): Record<QueueName, QueueSettings> {
+export function machineConcurrency(
+  table: Record<QueueName, QueueSettings>,
+  cores: number,
+): Record<QueueName, QueueSettings> {
   const out = {} as Record<QueueName, QueueSettings>;
   for (const [k, v] of Object.entries(table) as [QueueName, QueueSettings][]) {
     const fitted = Math.max(1, Math.round(PER_CORE[k] * Math.max(1, cores)));
-    out[k] = { ...v, rateLimits: { ...v.rateLimits, maxConcurrentDispatches: Math.min(fitted, v.rateLimits.maxConcurrentDispatches) } };
+    out[k] = {
+      ...v,
+      rateLimits: {
+        ...v.rateLimits,
+        maxConcurrentDispatches: Math.min(fitted, v.rateLimits.maxConcurrentDispatches),
+      },
+    };
   }
   return out;
 }
 
 /** The queue table with every queue's concurrency capped at `cap`. */
-export function capConcurrency(table: Record<QueueName, QueueSettings>, cap: number): Record<QueueName, QueueSettings> {
+export function capConcurrency(
+  table: Record<QueueName, QueueSettings>,
+  cap: number,
+): Record<QueueName, QueueSettings> {
   const out = {} as Record<QueueName, QueueSettings>;
   for (const [k, v] of Object.entries(table) as [QueueName, QueueSettings][]) {
-    out[k] = { ...v, rateLimits: { ...v.rateLimits, maxConcurrentDispatches: Math.max(1, Math.min(cap, v.rateLimits.maxConcurrentDispatches)) } };
+    out[k] = {
+      ...v,
+      rateLimits: {
+        ...v.rateLimits,
+        maxConcurrentDispatches: Math.max(1, Math.min(cap, v.rateLimits.maxConcurrentDispatches)),
+      },
+    };
   }
   return out;
 }
@@ -96,8 +128,14 @@ export const DEFAULT_PROJECT = "demo-fieldlens";
 export function prepareEnv(): void {
   process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
   process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
-  process.env.FIREBASE_CONFIG ??= JSON.stringify({ projectId: process.env.GCLOUD_PROJECT, storageBucket: `${process.env.GCLOUD_PROJECT}.appspot.com` });
-  if (!process.env.FIRESTORE_EMULATOR_HOST) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run through scripts/with-firestore-emulator.mjs");
+  process.env.FIREBASE_CONFIG ??= JSON.stringify({
+    projectId: process.env.GCLOUD_PROJECT,
+    storageBucket: `${process.env.GCLOUD_PROJECT}.appspot.com`,
+  });
+  if (!process.env.FIRESTORE_EMULATOR_HOST)
+    throw new Error(
+      "FIRESTORE_EMULATOR_HOST is not set: run through scripts/with-firestore-emulator.mjs",
+    );
 }
 
 export class LocalRuntime {
@@ -125,7 +163,10 @@ export class LocalRuntime {
     this.messenger = new OutboxMessenger(opts.print, undefined, opts.outboxJournal ?? null);
     this.faults = opts.faults ? new FaultInjector(opts.faults) : null;
     const engine = opts.vision ?? new LocalVisionEngine();
-    this.vision = this.faults && this.faults.plan.visionRate > 0 ? new FaultyVision(engine, this.faults) : engine;
+    this.vision =
+      this.faults && this.faults.plan.visionRate > 0
+        ? new FaultyVision(engine, this.faults)
+        : engine;
     const table = opts.queues ?? QUEUES;
     this.table =
       opts.maxConcurrency === "deployed"
@@ -160,29 +201,52 @@ export class LocalRuntime {
     // when it is defined. require, not import(): it must load under the CJS test runner too.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fns = require("../index") as Exports;
-    const storage = Object.entries(fns).filter(([, f]) => endpointOf(f)?.eventTrigger?.eventType === FINALIZED);
-    if (storage.length !== 1) throw new Error(`expected one Storage finalize function, found ${storage.length}`);
-    const bucket = endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ?? `${process.env.GCLOUD_PROJECT}.appspot.com`;
+    const storage = Object.entries(fns).filter(
+      ([, f]) => endpointOf(f)?.eventTrigger?.eventType === FINALIZED,
+    );
+    if (storage.length !== 1)
+      throw new Error(`expected one Storage finalize function, found ${storage.length}`);
+    const bucket =
+      endpointOf(storage[0][1])?.eventTrigger?.eventFilters?.bucket ??
+      `${process.env.GCLOUD_PROJECT}.appspot.com`;
     const rt = new LocalRuntime(opts, bucket);
     rt.fns = fns;
-    setDeps({ store: rt.store, queue: rt.queue, vision: rt.vision, messenger: rt.messenger, monitor: new LocalQueueMonitor() });
+    setDeps({
+      store: rt.store,
+      queue: rt.queue,
+      vision: rt.vision,
+      messenger: rt.messenger,
+      monitor: new LocalQueueMonitor(),
+    });
     const finalize = storage[0][1] as (raw: unknown) => unknown;
     rt.faults?.installFirestoreFaults();
-    rt.triggers = new FirestoreTriggerRunner(firestoreTriggers(fns), (e) => opts.onEvent?.({ source: "trigger", ...e }), undefined, (key, attempt) => rt.scoped(key, attempt));
+    rt.triggers = new FirestoreTriggerRunner(
+      firestoreTriggers(fns),
+      (e) => opts.onEvent?.({ source: "trigger", ...e }),
+      undefined,
+      (key, attempt) => rt.scoped(key, attempt),
+    );
     rt.watcher = new BucketWatcher({
       store: rt.store,
       bucket,
       rescanMs: opts.rescanMs,
       deliver: async (obj) => {
-        const md5 = createHash("md5").update(await rt.store.read(obj.bucket, obj.name)).digest();
-        const deliver = () => rt.scoped(obj.name, async () => finalize(storageFinalizedEvent(obj, md5)));
+        const md5 = createHash("md5")
+          .update(await rt.store.read(obj.bucket, obj.name))
+          .digest();
+        const deliver = () =>
+          rt.scoped(obj.name, async () => finalize(storageFinalizedEvent(obj, md5)));
         const copies = rt.faults?.plan.duplicateEvents ?? 1;
         // Eventarc's at-least-once, exaggerated: copies of the same event (same generation)
         // at the same time, and the last one late, after the first was acknowledged.
-        const concurrent = Array.from({ length: Math.max(0, copies - 2) }, () => deliver().catch(() => undefined));
+        const concurrent = Array.from({ length: Math.max(0, copies - 2) }, () =>
+          deliver().catch(() => undefined),
+        );
         if (copies >= 2) {
           rt.faults?.count("event-duplicate");
-          const late = new Promise((r) => setTimeout(r, 500 + Math.floor(Math.random() * 2500))).then(() => deliver().catch(() => undefined));
+          const late = new Promise((r) =>
+            setTimeout(r, 500 + Math.floor(Math.random() * 2500)),
+          ).then(() => deliver().catch(() => undefined));
           rt.lateEvents.add(late);
           void late.finally(() => rt.lateEvents.delete(late));
         }
@@ -195,7 +259,13 @@ export class LocalRuntime {
     await opts.seed?.();
     await rt.triggers.start();
     // Before the queue loads its work: tasks re-created here are picked up with the rest.
-    if (opts.reconcileOnStart !== false) rt.startReport = await reconcileOnStart({ bucket, store: rt.store, queue: rt.queue, startedAt });
+    if (opts.reconcileOnStart !== false)
+      rt.startReport = await reconcileOnStart({
+        bucket,
+        store: rt.store,
+        queue: rt.queue,
+        startedAt,
+      });
     await rt.queue.start();
     await rt.watcher.start();
     rt.started = true;
@@ -203,8 +273,20 @@ export class LocalRuntime {
   }
 
   /** The exported functions this runtime hosts, by kind. */
-  describe(): { storage: string[]; queues: string[]; firestore: string[]; scheduled: string[]; https: string[] } {
-    const out = { storage: [] as string[], queues: [] as string[], firestore: this.triggers.names, scheduled: [] as string[], https: [] as string[] };
+  describe(): {
+    storage: string[];
+    queues: string[];
+    firestore: string[];
+    scheduled: string[];
+    https: string[];
+  } {
+    const out = {
+      storage: [] as string[],
+      queues: [] as string[],
+      firestore: this.triggers.names,
+      scheduled: [] as string[],
+      https: [] as string[],
+    };
     for (const [name, f] of Object.entries(this.fns)) {
       const ep = endpointOf(f);
       if (ep?.eventTrigger?.eventType === FINALIZED) out.storage.push(name);
@@ -224,7 +306,11 @@ export class LocalRuntime {
     await Promise.allSettled([...this.lateEvents]);
     await this.queue.stop();
     await this.triggers.stop();
-    await ((this.vision instanceof FaultyVision ? this.vision.inner : this.vision) as { close?: () => Promise<void> }).close?.();
+    await (
+      (this.vision instanceof FaultyVision ? this.vision.inner : this.vision) as {
+        close?: () => Promise<void>;
+      }
+    ).close?.();
     this.faults?.uninstall();
   }
 
@@ -232,7 +318,10 @@ export class LocalRuntime {
    * Puts a photo into the bucket as the app would: uploads/{uid}/{assetId}/{file}.
    * Returns the object and the photoId its finalize event will create.
    */
-  async upload(file: string | { name: string; data: Buffer }, target: { uid: string; assetId: string; name?: string }): Promise<{ object: StoredObject; photoId: string }> {
+  async upload(
+    file: string | { name: string; data: Buffer },
+    target: { uid: string; assetId: string; name?: string },
+  ): Promise<{ object: StoredObject; photoId: string }> {
     const data = typeof file === "string" ? await readFile(file) : file.data;
     const fileName = target.name ?? (typeof file === "string" ? basename(file) : file.name);
     const name = `uploads/${target.uid}/${target.assetId}/${fileName}`;
@@ -245,8 +334,16 @@ export class LocalRuntime {
   /** Runs a scheduled function now, through its HTTP entry point as Cloud Scheduler would. */
   async runSchedule(name: string): Promise<number> {
     const fn = this.fns[name] as HttpEntry | undefined;
-    if (!fn || !endpointOf(fn)?.scheduleTrigger) throw new Error(`${name} is not a scheduled function`);
-    const req = httpRequest("POST", { "X-CloudScheduler-JobName": `firebase-schedule-${name}`, "X-CloudScheduler-ScheduleTime": new Date().toISOString() }, {});
+    if (!fn || !endpointOf(fn)?.scheduleTrigger)
+      throw new Error(`${name} is not a scheduled function`);
+    const req = httpRequest(
+      "POST",
+      {
+        "X-CloudScheduler-JobName": `firebase-schedule-${name}`,
+        "X-CloudScheduler-ScheduleTime": new Date().toISOString(),
+      },
+      {},
+    );
     const res = new HttpResponseLike();
     await fn(req, res);
     await res.finished;
@@ -257,10 +354,13 @@ export class LocalRuntime {
    * Runs the scheduled functions whose schedule is "every N minutes|hours" at that
    * interval (cron-style schedules stay on demand). Returns what was scheduled.
    */
-  startSchedules(onRun?: (name: string, status: number) => void): { name: string; everyMs: number }[] {
+  startSchedules(
+    onRun?: (name: string, status: number) => void,
+  ): { name: string; everyMs: number }[] {
     const started: { name: string; everyMs: number }[] = [];
     for (const [name, f] of Object.entries(this.fns)) {
-      const schedule = (endpointOf(f)?.scheduleTrigger as { schedule?: string } | undefined)?.schedule;
+      const schedule = (endpointOf(f)?.scheduleTrigger as { schedule?: string } | undefined)
+        ?.schedule;
       const everyMs = schedule ? intervalOf(schedule) : null;
       if (!everyMs) continue;
       const timer = setInterval(() => {

@@ -8,7 +8,13 @@ export const LOCAL_DEVICE_TOKEN_PREFIX = "local-outbox-";
 
 /** users/{uid} as an inspector of the sample team, created only if absent. */
 export async function seedLocalUser(uid: string, teamId = "team-a"): Promise<void> {
-  const doc = UserDocSchema.parse({ uid, role: "inspector", teamIds: [teamId], displayName: "Local user", fcmTokens: [`${LOCAL_DEVICE_TOKEN_PREFIX}${uid}`] });
+  const doc = UserDocSchema.parse({
+    uid,
+    role: "inspector",
+    teamIds: [teamId],
+    displayName: "Local user",
+    fcmTokens: [`${LOCAL_DEVICE_TOKEN_PREFIX}${uid}`],
+  });
   await createIfAbsent(firestore().collection("users").doc(uid), doc);
 }
 
@@ -18,6 +24,14 @@ export async function seedLocalUser(uid: string, teamId = "team-a"): Promise<voi
  * `process --asset <id>`) passes ingest's membership check like the app's would.
  */
 export async function seedLocalAsset(assetId: string, teamId = "team-a"): Promise<void> {
-  const doc = AssetDocSchema.parse({ assetId, name: assetId, kind: "asset", location: null, teamId, supervisors: [], meterIds: [] });
+  const doc = AssetDocSchema.parse({
+    assetId,
+    name: assetId,
+    kind: "asset",
+    location: null,
+    teamId,
+    supervisors: [],
+    meterIds: [],
+  });
   await createIfAbsent(firestore().collection("assets").doc(assetId), doc);
 }

@@ -21,19 +21,26 @@ export function apiPort(): number {
 }
 
 /** Listens on 127.0.0.1:`port` (0 picks a free port). */
-export function serveApi(port = apiPort(), opts: { host?: string; localAuth?: boolean; staticDir?: string } = {}): Promise<ServedApi> {
+export function serveApi(
+  port = apiPort(),
+  opts: { host?: string; localAuth?: boolean; staticDir?: string } = {},
+): Promise<ServedApi> {
   const host = opts.host ?? "127.0.0.1";
   if (opts.localAuth ?? true) process.env.FIELDLENS_LOCAL_AUTH = "1";
   const handler = apiFn as unknown as (req: unknown, res: unknown) => Promise<void> | void;
   const server = createServer((req, res) => {
     // The ops dashboard (hosting/) beside the API, as Hosting serves it in production.
-    const staticFirst = opts.staticDir ? serveStatic(opts.staticDir, req, res) : Promise.resolve(false);
-    Promise.resolve(staticFirst.then((served) => (served ? undefined : handler(req, res)))).catch(() => {
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end();
-      }
-    });
+    const staticFirst = opts.staticDir
+      ? serveStatic(opts.staticDir, req, res)
+      : Promise.resolve(false);
+    Promise.resolve(staticFirst.then((served) => (served ? undefined : handler(req, res)))).catch(
+      () => {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        }
+      },
+    );
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -9,7 +9,16 @@ import type { PhotoStatus } from "../schema/photo";
 import type { LocalRuntime } from "./runtime";
 import { summarize, type PhotoSummary } from "./summary";
 
-export const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif"]);
+export const IMAGE_EXTENSIONS = new Set([
+  ".jpg",
+  ".jpeg",
+  ".png",
+  ".webp",
+  ".tif",
+  ".tiff",
+  ".heic",
+  ".heif",
+]);
 
 /** Files as given, folders expanded (recursively) to the images inside them. */
 export async function expandInputs(inputs: string[]): Promise<string[]> {
@@ -19,9 +28,20 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
     const st = await stat(full).catch(() => null);
     if (!st) throw new Error(`no such file or folder: ${input}`);
     if (st.isDirectory()) {
-      const entries = (await readdir(full, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-      const nested = await expandInputs(entries.filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => join(full, e.name)));
-      out.push(...entries.filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())).map((e) => join(full, e.name)), ...nested);
+      const entries = (await readdir(full, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      );
+      const nested = await expandInputs(
+        entries
+          .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+          .map((e) => join(full, e.name)),
+      );
+      out.push(
+        ...entries
+          .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
+          .map((e) => join(full, e.name)),
+        ...nested,
+      );
     } else out.push(full);
   }
   return out;
@@ -71,7 +91,10 @@ function uploadNames(files: string[]): string[] {
   });
 }
 
-export async function processPhotos(rt: LocalRuntime, opts: ProcessOptions): Promise<ProcessOutcome> {
+export async function processPhotos(
+  rt: LocalRuntime,
+  opts: ProcessOptions,
+): Promise<ProcessOutcome> {
   const started = Date.now();
   const names = uploadNames(opts.files);
   const tracked: Tracked[] = [];
@@ -79,11 +102,23 @@ export async function processPhotos(rt: LocalRuntime, opts: ProcessOptions): Pro
   let resolveAll!: () => void;
   const allDone = new Promise<void>((r) => (resolveAll = r));
   const check = () => {
-    if (tracked.length === opts.files.length && tracked.every((t) => t.finishedAt !== null)) resolveAll();
+    if (tracked.length === opts.files.length && tracked.every((t) => t.finishedAt !== null))
+      resolveAll();
   };
   for (let i = 0; i < opts.files.length; i++) {
-    const { photoId } = await rt.upload(opts.files[i], { uid: opts.uid, assetId: opts.assetId, name: names[i] });
-    const t: Tracked = { file: opts.files[i], uploadName: names[i], photoId, uploadedAt: Date.now(), status: null, finishedAt: null };
+    const { photoId } = await rt.upload(opts.files[i], {
+      uid: opts.uid,
+      assetId: opts.assetId,
+      name: names[i],
+    });
+    const t: Tracked = {
+      file: opts.files[i],
+      uploadName: names[i],
+      photoId,
+      uploadedAt: Date.now(),
+      status: null,
+      finishedAt: null,
+    };
     tracked.push(t);
     unsubs.push(
       firestore()
@@ -97,7 +132,14 @@ export async function processPhotos(rt: LocalRuntime, opts: ProcessOptions): Pro
           t.status = to;
           if (isTerminal(to)) t.finishedAt ??= Date.now();
           else t.finishedAt = null;
-          opts.onProgress?.({ file: t.uploadName, photoId, from, to, elapsedSeconds: (Date.now() - started) / 1000, reason: (snap.get("reason") as string | null) ?? null });
+          opts.onProgress?.({
+            file: t.uploadName,
+            photoId,
+            from,
+            to,
+            elapsedSeconds: (Date.now() - started) / 1000,
+            reason: (snap.get("reason") as string | null) ?? null,
+          });
           check();
         }),
     );
@@ -108,11 +150,19 @@ export async function processPhotos(rt: LocalRuntime, opts: ProcessOptions): Pro
   clearTimeout(timer);
   for (const u of unsubs) u();
   const summaries = await Promise.all(
-    tracked.map((t) => summarize(t.uploadName, t.photoId, t.finishedAt === null ? null : (t.finishedAt - t.uploadedAt) / 1000)),
+    tracked.map((t) =>
+      summarize(
+        t.uploadName,
+        t.photoId,
+        t.finishedAt === null ? null : (t.finishedAt - t.uploadedAt) / 1000,
+      ),
+    ),
   );
   return {
     summaries,
-    unfinished: summaries.filter((s) => s.status === "MISSING" || !isTerminal(s.status)).map((s) => s.file),
+    unfinished: summaries
+      .filter((s) => s.status === "MISSING" || !isTerminal(s.status))
+      .map((s) => s.file),
     elapsedSeconds: (Date.now() - started) / 1000,
   };
 }

@@ -12,7 +12,9 @@ export class StateLockedError extends Error {
     readonly dir: string,
     readonly pid: number,
   ) {
-    super(`another fieldlens runtime (pid ${pid}) is already running on the state folder ${dir}; stop it first (Ctrl-C in its terminal, or kill ${pid}), or give this one its own folder with --state <dir>`);
+    super(
+      `another fieldlens runtime (pid ${pid}) is already running on the state folder ${dir}; stop it first (Ctrl-C in its terminal, or kill ${pid}), or give this one its own folder with --state <dir>`,
+    );
     this.name = "StateLockedError";
   }
 }

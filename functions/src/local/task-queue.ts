@@ -26,7 +26,14 @@ export type Dispatch = (d: Delivery) => Promise<number>;
 export type QueueEvent =
   | { kind: "dispatch"; taskId: string; queue: QueueName; retryCount: number }
   | { kind: "done"; taskId: string; queue: QueueName; status: number }
-  | { kind: "retry"; taskId: string; queue: QueueName; status: number; delaySeconds: number; error: string | null }
+  | {
+      kind: "retry";
+      taskId: string;
+      queue: QueueName;
+      status: number;
+      delaySeconds: number;
+      error: string | null;
+    }
   | { kind: "gave-up"; taskId: string; queue: QueueName; status: number; error: string | null }
   | { kind: "resumed"; taskId: string; queue: QueueName; interrupted: boolean };
 
@@ -88,7 +95,11 @@ export class LocalTaskQueue implements TaskQueue {
     return firestore().collection(LOCAL_QUEUE_COLLECTION);
   }
 
-  async enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean> {
+  async enqueue(
+    queue: QueueName,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions,
+  ): Promise<boolean> {
     const now = this.now();
     const notBefore = new Date(now.getTime() + Math.max(0, opts.scheduleDelaySeconds ?? 0) * 1000);
     const doc: LocalQueueDoc = LocalQueueDocSchema.parse({
@@ -125,16 +136,37 @@ export class LocalTaskQueue implements TaskQueue {
       if (doc.state === "RUNNING") {
         const retryCount = doc.retryCount + 1;
         if (retryCount >= q.settings.retry.maxAttempts) {
-          await d.ref.update({ state: "GAVE_UP", lastError: "runtime stopped during the last attempt", updatedAt: this.now() });
-          this.opts.onEvent?.({ kind: "gave-up", taskId: d.id, queue: doc.queue, status: 0, error: "interrupted" });
+          await d.ref.update({
+            state: "GAVE_UP",
+            lastError: "runtime stopped during the last attempt",
+            updatedAt: this.now(),
+          });
+          this.opts.onEvent?.({
+            kind: "gave-up",
+            taskId: d.id,
+            queue: doc.queue,
+            status: 0,
+            error: "interrupted",
+          });
           continue;
         }
-        await d.ref.update({ state: "PENDING", retryCount, notBefore: this.now(), lastError: "interrupted: runtime stopped", updatedAt: this.now() });
+        await d.ref.update({
+          state: "PENDING",
+          retryCount,
+          notBefore: this.now(),
+          lastError: "interrupted: runtime stopped",
+          updatedAt: this.now(),
+        });
         q.pending.set(d.id, { id: d.id, notBefore: this.now().getTime() });
       } else {
         q.pending.set(d.id, { id: d.id, notBefore: doc.notBefore.getTime() });
       }
-      this.opts.onEvent?.({ kind: "resumed", taskId: d.id, queue: doc.queue, interrupted: doc.state === "RUNNING" });
+      this.opts.onEvent?.({
+        kind: "resumed",
+        taskId: d.id,
+        queue: doc.queue,
+        interrupted: doc.state === "RUNNING",
+      });
     }
     this.started = true;
     this.pump();
@@ -174,7 +206,10 @@ export class LocalTaskQueue implements TaskQueue {
           break;
         }
         if (q.tokens < 1) {
-          wakeAt = Math.min(wakeAt, nowMs + ((1 - q.tokens) / q.settings.rateLimits.maxDispatchesPerSecond) * 1000);
+          wakeAt = Math.min(
+            wakeAt,
+            nowMs + ((1 - q.tokens) / q.settings.rateLimits.maxDispatchesPerSecond) * 1000,
+          );
           break;
         }
         q.tokens -= 1;
@@ -214,16 +249,34 @@ export class LocalTaskQueue implements TaskQueue {
     } catch (err) {
       // Firestore hiccup before dispatching: try again shortly, nothing was delivered.
       q.pending.set(id, { id, notBefore: this.now().getTime() + 1000 });
-      this.opts.onEvent?.({ kind: "retry", taskId: id, queue, status: 0, delaySeconds: 1, error: errorMessage(err) });
+      this.opts.onEvent?.({
+        kind: "retry",
+        taskId: id,
+        queue,
+        status: 0,
+        delaySeconds: 1,
+        error: errorMessage(err),
+      });
       return;
     }
     this.opts.onEvent?.({ kind: "dispatch", taskId: id, queue, retryCount: doc.retryCount });
     let status: number;
     let error: string | null = null;
-    const delivery: Delivery = { taskId: id, queue, payload: doc.payload, retryCount: doc.retryCount, executionCount: doc.executions, scheduledTime: doc.notBefore };
-    const fault = doc.retryCount + 1 < q.settings.retry.maxAttempts ? (this.opts.redelivery?.(delivery) ?? "none") : "none";
+    const delivery: Delivery = {
+      taskId: id,
+      queue,
+      payload: doc.payload,
+      retryCount: doc.retryCount,
+      executionCount: doc.executions,
+      scheduledTime: doc.notBefore,
+    };
+    const fault =
+      doc.retryCount + 1 < q.settings.retry.maxAttempts
+        ? (this.opts.redelivery?.(delivery) ?? "none")
+        : "none";
     // A duplicate's answer is not the attempt's (Cloud Tasks keeps one); it is waited for.
-    const duplicate = fault === "duplicate" ? this.opts.dispatch({ ...delivery }).catch(() => 0) : null;
+    const duplicate =
+      fault === "duplicate" ? this.opts.dispatch({ ...delivery }).catch(() => 0) : null;
     try {
       status = await withDeadline(this.opts.dispatch(delivery), doc.dispatchDeadlineSeconds * 1000);
       if (fault === "late") {
@@ -244,13 +297,26 @@ export class LocalTaskQueue implements TaskQueue {
     }
     const retryCount = doc.retryCount + 1;
     if (retryCount >= q.settings.retry.maxAttempts) {
-      await ref.update({ state: "GAVE_UP", retryCount: doc.retryCount, lastStatus: status, lastError: error, updatedAt: now });
+      await ref.update({
+        state: "GAVE_UP",
+        retryCount: doc.retryCount,
+        lastStatus: status,
+        lastError: error,
+        updatedAt: now,
+      });
       this.opts.onEvent?.({ kind: "gave-up", taskId: id, queue, status, error });
       return;
     }
     const delaySeconds = backoffSeconds(retryCount, q.settings.retry);
     const notBefore = new Date(now.getTime() + delaySeconds * 1000);
-    await ref.update({ state: "PENDING", retryCount, notBefore, lastStatus: status, lastError: error, updatedAt: now });
+    await ref.update({
+      state: "PENDING",
+      retryCount,
+      notBefore,
+      lastStatus: status,
+      lastError: error,
+      updatedAt: now,
+    });
     if (!this.stopping) q.pending.set(id, { id, notBefore: notBefore.getTime() });
     this.opts.onEvent?.({ kind: "retry", taskId: id, queue, status, delaySeconds, error });
   }
@@ -269,7 +335,9 @@ function refill(q: QueueState, nowMs: number): void {
 
 function earliest(pending: Map<string, Pending>): Pending | undefined {
   let best: Pending | undefined;
-  for (const p of pending.values()) if (!best || p.notBefore < best.notBefore || (p.notBefore === best.notBefore && p.id < best.id)) best = p;
+  for (const p of pending.values())
+    if (!best || p.notBefore < best.notBefore || (p.notBefore === best.notBefore && p.id < best.id))
+      best = p;
   return best;
 }
 

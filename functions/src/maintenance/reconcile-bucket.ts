@@ -8,7 +8,13 @@
 import { deps } from "../deps";
 import { errorMessage } from "../errors";
 import { firestore } from "../firestore";
-import { handleQuarantined, handleUpload, ignoreReason, quarantinedUpload, type UploadOutcome } from "../ingest/handle-upload";
+import {
+  handleQuarantined,
+  handleUpload,
+  ignoreReason,
+  quarantinedUpload,
+  type UploadOutcome,
+} from "../ingest/handle-upload";
 import { photoIdFor } from "../ingest/photo-id";
 import { log } from "../log";
 import type { StoredObject } from "../ports";
@@ -51,7 +57,8 @@ const REPORTED_REPAIRS = 100;
 
 /** The photo id an object's record would have (null: not an object ingest owns). */
 export function recordIdFor(prefix: BucketPrefix, obj: StoredObject): string | null {
-  if (prefix === "uploads/") return ignoreReason(obj) ? null : photoIdFor(obj.bucket, obj.name, obj.generation);
+  if (prefix === "uploads/")
+    return ignoreReason(obj) ? null : photoIdFor(obj.bucket, obj.name, obj.generation);
   return quarantinedUpload(obj)?.photoId ?? null;
 }
 
@@ -61,7 +68,9 @@ function tooYoung(obj: StoredObject, now: Date, minAgeMs: number): boolean {
   return Number.isFinite(created) && now.getTime() - created < minAgeMs;
 }
 
-export async function reconcileBucket(opts: BucketReconcileOptions): Promise<BucketReconcileReport> {
+export async function reconcileBucket(
+  opts: BucketReconcileOptions,
+): Promise<BucketReconcileReport> {
   const maxObjects = opts.maxObjects ?? 500;
   const pageSize = Math.max(1, Math.min(opts.pageSize ?? 100, maxObjects));
   const minAgeMs = opts.minAgeMs ?? MIN_OBJECT_AGE_MINUTES * 60_000;
@@ -75,7 +84,9 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
     complete: false,
   };
   const saved = opts.resume === false ? null : await CURSOR_DOC().get();
-  const cursor: BucketReconcileCursor = saved?.exists ? BucketReconcileCursorSchema.parse(saved.data()) : { prefix: "uploads/", pageToken: null, updatedAt: new Date(0) };
+  const cursor: BucketReconcileCursor = saved?.exists
+    ? BucketReconcileCursorSchema.parse(saved.data())
+    : { prefix: "uploads/", pageToken: null, updatedAt: new Date(0) };
   const prefixes = opts.prefixes ?? BUCKET_PREFIXES;
   let prefixIdx = Math.max(0, prefixes.indexOf(cursor.prefix));
   let pageToken = cursor.pageToken;
@@ -84,11 +95,18 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
 
   while (report.scanned < maxObjects) {
     const prefix = prefixes[prefixIdx];
-    const page = await store.list(opts.bucket, prefix, { maxResults: Math.min(pageSize, maxObjects - report.scanned), pageToken });
+    const page = await store.list(opts.bucket, prefix, {
+      maxResults: Math.min(pageSize, maxObjects - report.scanned),
+      pageToken,
+    });
     report.scanned += page.objects.length;
-    const candidates = page.objects.map((obj) => ({ obj, id: recordIdFor(prefix, obj) })).filter((c): c is { obj: StoredObject; id: string } => c.id !== null);
+    const candidates = page.objects
+      .map((obj) => ({ obj, id: recordIdFor(prefix, obj) }))
+      .filter((c): c is { obj: StoredObject; id: string } => c.id !== null);
     const db = firestore();
-    const snaps = candidates.length ? await db.getAll(...candidates.map((c) => db.collection("photos").doc(c.id))) : [];
+    const snaps = candidates.length
+      ? await db.getAll(...candidates.map((c) => db.collection("photos").doc(c.id)))
+      : [];
     for (let i = 0; i < candidates.length; i++) {
       if (snaps[i].exists) continue;
       const { obj } = candidates[i];
@@ -98,9 +116,15 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
       }
       report.missing += 1;
       try {
-        const outcome = prefix === "uploads/" ? await handleUpload(obj) : await handleQuarantined(obj);
+        const outcome =
+          prefix === "uploads/" ? await handleUpload(obj) : await handleQuarantined(obj);
         report.repaired[outcome.action] += 1;
-        if (report.repairs.length < REPORTED_REPAIRS) report.repairs.push({ name: obj.name, photoId: "photoId" in outcome ? outcome.photoId : null, action: outcome.action });
+        if (report.repairs.length < REPORTED_REPAIRS)
+          report.repairs.push({
+            name: obj.name,
+            photoId: "photoId" in outcome ? outcome.photoId : null,
+            action: outcome.action,
+          });
       } catch (err) {
         // Infrastructure trouble with one object: the next run sees it again.
         report.errors.push({ name: obj.name, error: errorMessage(err) });
@@ -117,9 +141,16 @@ export async function reconcileBucket(opts: BucketReconcileOptions): Promise<Buc
     }
   }
   if (opts.resume !== false) {
-    await CURSOR_DOC().set(BucketReconcileCursorSchema.parse({ prefix: prefixes[prefixIdx], pageToken, updatedAt: now }));
+    await CURSOR_DOC().set(
+      BucketReconcileCursorSchema.parse({ prefix: prefixes[prefixIdx], pageToken, updatedAt: now }),
+    );
   }
-  if (report.missing > 0 || report.errors.length > 0) log.warn("bucket reconciler repaired objects without a photo record", report);
-  else log.info("bucket reconciler: bucket and Firestore agree", { scanned: report.scanned, complete: report.complete });
+  if (report.missing > 0 || report.errors.length > 0)
+    log.warn("bucket reconciler repaired objects without a photo record", report);
+  else
+    log.info("bucket reconciler: bucket and Firestore agree", {
+      scanned: report.scanned,
+      complete: report.complete,
+    });
   return report;
 }

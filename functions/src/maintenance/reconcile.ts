@@ -21,28 +21,41 @@ export interface TaskFacts {
   updatedAt: Date;
 }
 
-export type ReconcileAction = { kind: "requeue"; attempt: number } | { kind: "fail"; reason: string } | { kind: "none" };
+export type ReconcileAction =
+  { kind: "requeue"; attempt: number } | { kind: "fail"; reason: string } | { kind: "none" };
 
 /**
  * Pure: what to do with one photo. A live task (pending, started or retrying) vouches
  * for the photo until the task itself goes quiet; a photo deferred to the batch queue
  * by the budget throttle gets a day, since that queue drains slowly on purpose.
  */
-export function reconcileAction(p: { status: PhotoStatus; updatedAt: Date; reconciles: number }, now: Date, task: TaskFacts | null = null): ReconcileAction {
+export function reconcileAction(
+  p: { status: PhotoStatus; updatedAt: Date; reconciles: number },
+  now: Date,
+  task: TaskFacts | null = null,
+): ReconcileAction {
   if (p.status !== "QUEUED" && p.status !== "PROCESSING") return { kind: "none" };
   const age = (d: Date) => now.getTime() - d.getTime();
   if (age(p.updatedAt) < STUCK_AFTER_MINUTES * 60_000) return { kind: "none" };
   if (task && (task.state === "PENDING" || task.state === "STARTED" || task.state === "RETRY")) {
-    const patience = task.queue === "batch" && task.state === "PENDING" ? DEFERRED_STUCK_AFTER_HOURS * 3_600_000 : STUCK_AFTER_MINUTES * 60_000;
+    const patience =
+      task.queue === "batch" && task.state === "PENDING"
+        ? DEFERRED_STUCK_AFTER_HOURS * 3_600_000
+        : STUCK_AFTER_MINUTES * 60_000;
     if (age(task.updatedAt) < patience) return { kind: "none" };
   }
   if (p.reconciles >= MAX_RECONCILES) {
-    return { kind: "fail", reason: `stuck in ${p.status} after ${p.reconciles} re-enqueue(s); giving up` };
+    return {
+      kind: "fail",
+      reason: `stuck in ${p.status} after ${p.reconciles} re-enqueue(s); giving up`,
+    };
   }
   return { kind: "requeue", attempt: p.reconciles + 1 };
 }
 
-export async function reconcileStuckPhotos(limit = 200): Promise<{ requeued: number; failed: number }> {
+export async function reconcileStuckPhotos(
+  limit = 200,
+): Promise<{ requeued: number; failed: number }> {
   const now = deps().now();
   const cutoff = new Date(now.getTime() - STUCK_AFTER_MINUTES * 60_000);
   const snap = await firestore()
@@ -57,23 +70,40 @@ export async function reconcileStuckPhotos(limit = 200): Promise<{ requeued: num
     const taskId = doc.get("taskId") as string | null;
     const task = taskId ? await firestore().collection("tasks").doc(taskId).get() : null;
     const facts: TaskFacts | null = task?.exists
-      ? { state: task.get("state"), queue: task.get("queue"), updatedAt: task.get("updatedAt")?.toDate?.() ?? new Date(0) }
+      ? {
+          state: task.get("state"),
+          queue: task.get("queue"),
+          updatedAt: task.get("updatedAt")?.toDate?.() ?? new Date(0),
+        }
       : null;
     const action = reconcileAction(
-      { status: doc.get("status"), updatedAt: doc.get("updatedAt").toDate(), reconciles: doc.get("reconciles") ?? 0 },
+      {
+        status: doc.get("status"),
+        updatedAt: doc.get("updatedAt").toDate(),
+        reconciles: doc.get("reconciles") ?? 0,
+      },
       now,
       facts,
     );
     if (action.kind === "fail") {
-      const r = await transitionPhoto(doc.id, "FAILED", { note: action.reason, fields: { reason: action.reason } });
+      const r = await transitionPhoto(doc.id, "FAILED", {
+        note: action.reason,
+        fields: { reason: action.reason },
+      });
       if (r.changed) failed += 1;
     } else if (action.kind === "requeue") {
       const taskId = taskIdFor("process_inspection_photo", `${doc.id}#reconcile-${action.attempt}`);
       const fields = { reconciles: action.attempt, taskId };
       const note = `re-enqueued by the reconciler (${action.attempt}/${MAX_RECONCILES})`;
-      if (doc.get("status") === "PROCESSING") await transitionPhoto(doc.id, "QUEUED", { note, fields });
+      if (doc.get("status") === "PROCESSING")
+        await transitionPhoto(doc.id, "QUEUED", { note, fields });
       else await doc.ref.update({ ...fields, updatedAt: now });
-      await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId: doc.id } });
+      await enqueueTask({
+        type: "process_inspection_photo",
+        queue: "high_priority",
+        taskId,
+        args: { photoId: doc.id },
+      });
       requeued += 1;
     }
   }

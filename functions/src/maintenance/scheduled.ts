@@ -11,7 +11,14 @@ import { log } from "../log";
 import { sweepPresence } from "../presence/heartbeat";
 import type { TaskType } from "../schema/task";
 
-export type ScheduledJob = "check_budget_usage" | "generate_daily_analytics" | "cleanup_old_images" | "archive_old_messages" | "reconcile" | "retrain" | "presence_sweep";
+export type ScheduledJob =
+  | "check_budget_usage"
+  | "generate_daily_analytics"
+  | "cleanup_old_images"
+  | "archive_old_messages"
+  | "reconcile"
+  | "retrain"
+  | "presence_sweep";
 
 export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string): Promise<void> {
   const tick = new Date(scheduleTime);
@@ -34,9 +41,14 @@ export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string):
           { type: "retrain_damage_model", args: {}, queue: "ml_training" },
           { type: "evaluate_model_performance", args: {}, queue: "ml_training" },
         ]
-      : [{ type: job, args: job === "generate_daily_analytics" ? { date: yesterday(tick) } : {}, queue: "batch" }];
+      : [
+          {
+            type: job,
+            args: job === "generate_daily_analytics" ? { date: yesterday(tick) } : {},
+            queue: "batch",
+          },
+        ];
   for (const t of tasks) {
     await enqueueTask({ ...t, taskId: taskIdFor(t.type, tick.toISOString()) });
   }
 }
-

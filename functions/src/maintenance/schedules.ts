@@ -12,7 +12,12 @@ export interface ScheduleSettings {
   retryCount: number;
 }
 
-const at = (job: ScheduledJob, schedule: string): ScheduleSettings => ({ job, schedule, timeZone: "Etc/UTC", retryCount: 3 });
+const at = (job: ScheduledJob, schedule: string): ScheduleSettings => ({
+  job,
+  schedule,
+  timeZone: "Etc/UTC",
+  retryCount: 3,
+});
 
 export const SCHEDULES = {
   scheduledBudgetCheck: at("check_budget_usage", "every 6 hours"),

@@ -35,7 +35,9 @@ export const MIN_SUPPORT = 5;
 export const DEFAULT_THRESHOLD = 0.5;
 
 /** Pure: the F1-best threshold per type (ties go to the lower threshold: fewer misses). */
-export function calibrate(samples: Reviewed[]): Record<string, { threshold: number; metrics: Metrics }> {
+export function calibrate(
+  samples: Reviewed[],
+): Record<string, { threshold: number; metrics: Metrics }> {
   const byType = new Map<string, Reviewed[]>();
   for (const s of samples) byType.set(s.type, [...(byType.get(s.type) ?? []), s]);
   const out: Record<string, { threshold: number; metrics: Metrics }> = {};
@@ -56,10 +58,14 @@ export function calibrate(samples: Reviewed[]): Record<string, { threshold: numb
 }
 
 /** Pure: score given thresholds on reviewed samples (unknown types use the default). */
-export function evaluate(samples: Reviewed[], thresholds: Record<string, number>): Record<string, Metrics> {
+export function evaluate(
+  samples: Reviewed[],
+  thresholds: Record<string, number>,
+): Record<string, Metrics> {
   const byType = new Map<string, Reviewed[]>();
   for (const s of samples) byType.set(s.type, [...(byType.get(s.type) ?? []), s]);
   const out: Record<string, Metrics> = {};
-  for (const [type, group] of byType) out[type] = metricsAt(group, thresholds[type] ?? DEFAULT_THRESHOLD);
+  for (const [type, group] of byType)
+    out[type] = metricsAt(group, thresholds[type] ?? DEFAULT_THRESHOLD);
   return out;
 }

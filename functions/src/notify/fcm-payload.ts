@@ -17,7 +17,10 @@ const RESERVED_KEY = /^(from|notification|message_type|collapse_key)$|^(google|g
 type Payload = Pick<PushMessage, "title" | "body" | "data">;
 
 export function payloadBytes(p: Payload): number {
-  return Buffer.byteLength(JSON.stringify({ notification: { title: p.title, body: p.body }, data: p.data }), "utf8");
+  return Buffer.byteLength(
+    JSON.stringify({ notification: { title: p.title, body: p.body }, data: p.data }),
+    "utf8",
+  );
 }
 
 /**
@@ -51,7 +54,11 @@ export function fitPayload(p: Payload, budget = PAYLOAD_BUDGET_BYTES): Payload {
   const out: Payload = {
     title: clean(p.title),
     body: clean(p.body),
-    data: Object.fromEntries(Object.entries(p.data).filter(([k]) => !RESERVED_KEY.test(k)).map(([k, v]) => [k, clean(v)])),
+    data: Object.fromEntries(
+      Object.entries(p.data)
+        .filter(([k]) => !RESERVED_KEY.test(k))
+        .map(([k, v]) => [k, clean(v)]),
+    ),
   };
   const fits = (q: Payload) => payloadBytes(q) <= budget;
   if (fits(out)) return out;
@@ -60,9 +67,13 @@ export function fitPayload(p: Payload, budget = PAYLOAD_BUDGET_BYTES): Payload {
   };
   const cutData = () => {
     // Longest values first: ids are short, free text is what overflows.
-    for (const key of Object.keys(out.data).sort((a, b) => out.data[b].length - out.data[a].length)) {
+    for (const key of Object.keys(out.data).sort(
+      (a, b) => out.data[b].length - out.data[a].length,
+    )) {
       if (fits(out)) return;
-      out.data[key] = shorten(out.data[key], (v) => fits({ ...out, data: { ...out.data, [key]: v } }));
+      out.data[key] = shorten(out.data[key], (v) =>
+        fits({ ...out, data: { ...out.data, [key]: v } }),
+      );
     }
   };
   // The body is what the reader sees: cut it to a readable length first, then the data

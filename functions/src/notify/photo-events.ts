@@ -23,12 +23,21 @@ export function noticeFor(change: PhotoChange, seriousFindings: number): PhotoNo
   if (change.before === change.after) return null;
   switch (change.after) {
     case "REJECTED":
-      return { title: "Photo rejected", body: `${change.fileName}: ${change.reason ?? "not a usable photo"}` };
+      return {
+        title: "Photo rejected",
+        body: `${change.fileName}: ${change.reason ?? "not a usable photo"}`,
+      };
     case "FAILED":
-      return { title: "Photo analysis failed", body: `${change.fileName}: ${change.reason ?? "unknown error"}` };
+      return {
+        title: "Photo analysis failed",
+        body: `${change.fileName}: ${change.reason ?? "unknown error"}`,
+      };
     case "COMPLETED":
       return seriousFindings > 0
-        ? { title: "Findings need attention", body: `${change.fileName}: ${seriousFindings} high or critical finding(s)` }
+        ? {
+            title: "Findings need attention",
+            body: `${change.fileName}: ${seriousFindings} high or critical finding(s)`,
+          }
         : null;
     default:
       return null;

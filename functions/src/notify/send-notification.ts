@@ -22,7 +22,9 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
   if (!claimed) return "SKIPPED";
 
   const uids = claimed.target.uids;
-  const users = uids.length ? await db.getAll(...uids.map((u) => db.collection("users").doc(u))) : [];
+  const users = uids.length
+    ? await db.getAll(...uids.map((u) => db.collection("users").doc(u)))
+    : [];
   const tokens = users.flatMap((u) => (u.get("fcmTokens") as string[] | undefined) ?? []);
   try {
     if (tokens.length === 0) {
@@ -30,7 +32,10 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
       return "SENT";
     }
     const res = await deps().messenger.send({ id, tokens, ...claimed.payload });
-    await pruneTokens(users.map((u) => u.id), res.invalidTokens);
+    await pruneTokens(
+      users.map((u) => u.id),
+      res.invalidTokens,
+    );
     await ref.update({ status: "SENT", sentCount: res.sent, error: null });
     return "SENT";
   } catch (err) {
@@ -38,7 +43,11 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
     const retry = attempts < MAX_ATTEMPTS;
     log.warn("notification delivery failed", { id, attempts, error: errorMessage(err) });
     // Release the claim so a retried trigger can try again; give up after MAX_ATTEMPTS.
-    await ref.update({ status: retry ? "PENDING" : "FAILED", claimedAt: FieldValue.delete(), error: errorMessage(err) });
+    await ref.update({
+      status: retry ? "PENDING" : "FAILED",
+      claimedAt: FieldValue.delete(),
+      error: errorMessage(err),
+    });
     if (retry) throw err;
     return "FAILED";
   }
@@ -48,6 +57,11 @@ async function pruneTokens(uids: string[], invalid: string[]): Promise<void> {
   if (invalid.length === 0) return;
   const db = firestore();
   await Promise.all(
-    uids.map((uid) => db.collection("users").doc(uid).update({ fcmTokens: FieldValue.arrayRemove(...invalid) })),
+    uids.map((uid) =>
+      db
+        .collection("users")
+        .doc(uid)
+        .update({ fcmTokens: FieldValue.arrayRemove(...invalid) }),
+    ),
   );
 }

@@ -48,7 +48,13 @@ export function folderSource(dir: string): BackfillSource {
       for (const file of await walk(dir)) {
         if (!isImageName(file)) continue;
         const rel = relative(dir, file).split(sep).join("/");
-        yield { key: rel, name: basename(file), size: (await stat(file)).size, contentType: contentTypeOf(file), read: () => readFile(file) };
+        yield {
+          key: rel,
+          name: basename(file),
+          size: (await stat(file)).size,
+          contentType: contentTypeOf(file),
+          read: () => readFile(file),
+        };
       }
     },
   };
@@ -63,8 +69,18 @@ export function bucketSource(store: ObjectStore, bucket: string, prefix: string)
       do {
         const page = await store.list(bucket, prefix, { maxResults: 1000, pageToken });
         for (const o of page.objects) {
-          if (o.name.endsWith("/") || !(isImageName(o.name) || (o.contentType ?? "").startsWith("image/"))) continue;
-          yield { key: `gs://${bucket}/${o.name}`, name: basename(o.name), size: o.size, contentType: o.contentType ?? contentTypeOf(o.name), read: () => store.read(bucket, o.name) };
+          if (
+            o.name.endsWith("/") ||
+            !(isImageName(o.name) || (o.contentType ?? "").startsWith("image/"))
+          )
+            continue;
+          yield {
+            key: `gs://${bucket}/${o.name}`,
+            name: basename(o.name),
+            size: o.size,
+            contentType: o.contentType ?? contentTypeOf(o.name),
+            read: () => store.read(bucket, o.name),
+          };
         }
         pageToken = page.nextPageToken;
       } while (pageToken);
@@ -75,7 +91,11 @@ export function bucketSource(store: ObjectStore, bucket: string, prefix: string)
 /** uploads/{uid}/{assetId}/backfill-<12 hex of the key>-<safe name>: the same source, the same name. */
 export function targetName(uid: string, assetId: string, key: string, name: string): string {
   const h = createHash("sha256").update(key).digest("hex").slice(0, 12);
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "").slice(0, 100) || "photo";
+  const safe =
+    name
+      .replace(/[^A-Za-z0-9._-]/g, "_")
+      .replace(/^\.+/, "")
+      .slice(0, 100) || "photo";
   return `uploads/${uid}/${assetId}/backfill-${h}-${safe}`;
 }
 
@@ -85,7 +105,12 @@ export function perPhotoUsd(features: readonly string[], pricing?: Record<string
 }
 
 /** How many more photos fit before the month reaches `stopAt` of its budget (≥ 0). */
-export function affordablePhotos(spentUsd: number, limitUsd: number, photoUsd: number, stopAt = THROTTLE_AT): number {
+export function affordablePhotos(
+  spentUsd: number,
+  limitUsd: number,
+  photoUsd: number,
+  stopAt = THROTTLE_AT,
+): number {
   if (photoUsd <= 0) return Number.MAX_SAFE_INTEGER;
   return Math.max(0, Math.floor((stopAt * limitUsd - spentUsd) / photoUsd + 1e-9));
 }
@@ -96,7 +121,8 @@ export class RateLimiter {
   constructor(
     private readonly ratePerSecond: number,
     private readonly clock: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   async take(): Promise<void> {
@@ -124,7 +150,11 @@ export interface BackfillOptions {
   /** The month's budget now; null when unknown (refused for a real run by the CLI). */
   budget: Budget | null;
   limiter?: RateLimiter;
-  onItem?: (e: { action: "skip" | "copy" | "would-copy"; item: BackfillItem; target: string }) => void;
+  onItem?: (e: {
+    action: "skip" | "copy" | "would-copy";
+    item: BackfillItem;
+    target: string;
+  }) => void;
 }
 
 export interface BackfillReport {
@@ -143,7 +173,9 @@ export interface BackfillReport {
 
 export async function runBackfill(o: BackfillOptions): Promise<BackfillReport> {
   const limiter = o.limiter ?? new RateLimiter(o.ratePerSecond);
-  const allowance = o.budget ? affordablePhotos(o.budget.spentUsd, o.budget.limitUsd, o.photoUsd) : Number.MAX_SAFE_INTEGER;
+  const allowance = o.budget
+    ? affordablePhotos(o.budget.spentUsd, o.budget.limitUsd, o.photoUsd)
+    : Number.MAX_SAFE_INTEGER;
   let listed = 0;
   let alreadyDone = 0;
   let planned = 0;
@@ -173,7 +205,10 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillReport> {
       continue;
     }
     await limiter.take();
-    await o.target.store.write(o.target.bucket, target, await item.read(), { contentType: item.contentType, metadata: { backfillSource: item.key } });
+    await o.target.store.write(o.target.bucket, target, await item.read(), {
+      contentType: item.contentType,
+      metadata: { backfillSource: item.key },
+    });
     o.onItem?.({ action: "copy", item, target });
   }
   const estimatedUsd = Math.round(planned * o.photoUsd * 1e6) / 1e6;
@@ -185,7 +220,9 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillReport> {
     leftOver,
     stoppedBy,
     estimatedUsd,
-    budgetLeftUsd: o.budget ? Math.round((o.budget.limitUsd - o.budget.spentUsd - estimatedUsd) * 1e6) / 1e6 : null,
+    budgetLeftUsd: o.budget
+      ? Math.round((o.budget.limitUsd - o.budget.spentUsd - estimatedUsd) * 1e6) / 1e6
+      : null,
     dryRun: o.dryRun,
   };
 }

@@ -17,11 +17,17 @@ export async function budgetStatus(now: Date): Promise<OpsStatus["budget"]> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const [ledger, last24h] = await Promise.all([
     readLedger(month),
-    Promise.all(VisionFeatureSchema.options.map(async (f) => [f, await count(charges.where("feature", "==", f).where("at", ">=", dayAgo))] as const)),
+    Promise.all(
+      VisionFeatureSchema.options.map(
+        async (f) =>
+          [f, await count(charges.where("feature", "==", f).where("at", ">=", dayAgo))] as const,
+      ),
+    ),
   ]);
   const spentLast24hUsd = costUsd(Object.fromEntries(last24h));
   const byFeature: Record<string, { units: number; usd: number }> = {};
-  for (const [f, units] of Object.entries(ledger.units)) byFeature[f] = { units, usd: costUsd({ [f]: units }, VISION_PRICING_USD_PER_1000) };
+  for (const [f, units] of Object.entries(ledger.units))
+    byFeature[f] = { units, usd: costUsd({ [f]: units }, VISION_PRICING_USD_PER_1000) };
   const spentUsd = ledger.estimatedUsd;
   return {
     month,
@@ -31,6 +37,11 @@ export async function budgetStatus(now: Date): Promise<OpsStatus["budget"]> {
     state: budgetState(spentUsd, limitUsd),
     byFeature,
     spentLast24hUsd,
-    forecast: forecastBudget({ spentUsd, limitUsd, ratePerDayUsd: currentRatePerDay(spentLast24hUsd, spentUsd, now), now }),
+    forecast: forecastBudget({
+      spentUsd,
+      limitUsd,
+      ratePerDayUsd: currentRatePerDay(spentLast24hUsd, spentUsd, now),
+      now,
+    }),
   };
 }

@@ -5,18 +5,35 @@
 // in, validated documents out, with a reason for every record that cannot be mapped.
 // Ids are derived from the old primary keys, so importing twice writes the same documents.
 import { z } from "zod";
-import { AnalysisDocSchema, AnomalyDocSchema, AnomalyTypeSchema, DamageReportDocSchema, MeterReadingDocSchema, type AnalysisDoc, type AnomalyDoc, type DamageReportDoc, type MeterReadingDoc } from "../schema/analysis";
+import {
+  AnalysisDocSchema,
+  AnomalyDocSchema,
+  AnomalyTypeSchema,
+  DamageReportDocSchema,
+  MeterReadingDocSchema,
+  type AnalysisDoc,
+  type AnomalyDoc,
+  type DamageReportDoc,
+  type MeterReadingDoc,
+} from "../schema/analysis";
 import { SeveritySchema, zId } from "../schema/common";
 import { PhotoDocSchema, type PhotoDoc, type PhotoStatus } from "../schema/photo";
 
-export const DumpRecordSchema = z.object({ model: z.string().min(1), pk: z.union([z.string().min(1), z.number().int()]), fields: z.record(z.string(), z.unknown()) });
+export const DumpRecordSchema = z.object({
+  model: z.string().min(1),
+  pk: z.union([z.string().min(1), z.number().int()]),
+  fields: z.record(z.string(), z.unknown()),
+});
 export const DumpSchema = z.array(DumpRecordSchema);
 export type DumpRecord = z.infer<typeof DumpRecordSchema>;
 
 export const photoIdOf = (pk: string | number) => `django-photo-${pk}`;
 const idOf = (kind: string, pk: string | number) => `django-${kind}-${pk}`;
 
-const date = z.preprocess((v) => (typeof v === "string" || typeof v === "number" ? new Date(v) : v), z.date().refine((d) => !Number.isNaN(d.getTime()), "not a date"));
+const date = z.preprocess(
+  (v) => (typeof v === "string" || typeof v === "number" ? new Date(v) : v),
+  z.date().refine((d) => !Number.isNaN(d.getTime()), "not a date"),
+);
 const optDate = date.nullish();
 const severity = z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), SeveritySchema);
 const ref = z.union([z.string().min(1), z.number().int()]);
@@ -47,7 +64,10 @@ const AnalysisFields = z.object({
 const BoxFields = z.object({ x_min: num, y_min: num, x_max: num, y_max: num });
 const AnomalyFields = z.object({
   photo: ref,
-  anomaly_type: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), AnomalyTypeSchema),
+  anomaly_type: z.preprocess(
+    (v) => (typeof v === "string" ? v.toUpperCase() : v),
+    AnomalyTypeSchema,
+  ),
   severity,
   confidence: num.pipe(z.number().min(0).max(1)),
   bounding_box: BoxFields.nullish(),
@@ -94,14 +114,26 @@ export interface ImportPlan {
   problems: { model: string; pk: string; reason: string }[];
 }
 
-const STATUS: Record<z.infer<typeof PhotoFields>["processing_status"], PhotoStatus> = { pending: "FAILED", processing: "FAILED", completed: "COMPLETED", failed: "FAILED" };
-const MODELS = ["inspectionphoto", "imageanalysisresult", "visualanomaly", "meterreading", "damagereport"] as const;
+const STATUS: Record<z.infer<typeof PhotoFields>["processing_status"], PhotoStatus> = {
+  pending: "FAILED",
+  processing: "FAILED",
+  completed: "COMPLETED",
+  failed: "FAILED",
+};
+const MODELS = [
+  "inspectionphoto",
+  "imageanalysisresult",
+  "visualanomaly",
+  "meterreading",
+  "damagereport",
+] as const;
 type ModelName = (typeof MODELS)[number];
 const modelName = (label: string): ModelName | null => {
   const m = label.toLowerCase().split(".").pop() ?? "";
   return (MODELS as readonly string[]).includes(m) ? (m as ModelName) : null;
 };
-const zodReason = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".") || "fields"}: ${i.message}`).join("; ");
+const zodReason = (e: z.ZodError) =>
+  e.issues.map((i) => `${i.path.join(".") || "fields"}: ${i.message}`).join("; ");
 
 /**
  * `teamOf` gives an asset's team (assets are not in the export); `bucket` is where the
@@ -109,18 +141,35 @@ const zodReason = (e: z.ZodError) => e.issues.map((i) => `${i.path.join(".") || 
  */
 export function planImport(
   records: readonly DumpRecord[],
-  ctx: { bucket: string; teamOf: (assetId: string) => string | null; importedPhotos?: ReadonlyMap<string, PhotoDoc> },
+  ctx: {
+    bucket: string;
+    teamOf: (assetId: string) => string | null;
+    importedPhotos?: ReadonlyMap<string, PhotoDoc>;
+  },
 ): ImportPlan {
-  const plan: ImportPlan = { photos: [], analyses: [], anomalies: [], meterReadings: [], damageReports: [], problems: [] };
+  const plan: ImportPlan = {
+    photos: [],
+    analyses: [],
+    anomalies: [],
+    meterReadings: [],
+    damageReports: [],
+    problems: [],
+  };
   const byModel = new Map<ModelName, DumpRecord[]>();
   for (const r of records) {
     const m = modelName(r.model);
-    if (!m) plan.problems.push({ model: r.model, pk: String(r.pk), reason: `not one of the imported models (${MODELS.join(", ")})` });
+    if (!m)
+      plan.problems.push({
+        model: r.model,
+        pk: String(r.pk),
+        reason: `not one of the imported models (${MODELS.join(", ")})`,
+      });
     else byModel.set(m, [...(byModel.get(m) ?? []), r]);
   }
   // Photos imported by an earlier chunk or run can be referenced too.
   const photos = new Map<string, PhotoDoc>(ctx.importedPhotos ?? []);
-  const fail = (r: DumpRecord, reason: string) => plan.problems.push({ model: r.model, pk: String(r.pk), reason });
+  const fail = (r: DumpRecord, reason: string) =>
+    plan.problems.push({ model: r.model, pk: String(r.pk), reason });
   const parse = <S extends z.ZodType>(r: DumpRecord, s: S): z.infer<S> | null => {
     const p = s.safeParse(r.fields);
     if (!p.success) fail(r, zodReason(p.error));
@@ -133,12 +182,23 @@ export function planImport(
     const photoId = photoIdOf(r.pk);
     const status = STATUS[f.processing_status];
     const updatedAt = f.updated_at ?? f.created_at;
-    const reason = status === "FAILED" ? (f.processing_status === "failed" ? (f.error_message ?? "failed in the old system") : `still ${f.processing_status} in the old system at import; upload it again to analyse it`) : null;
-    const gps = f.latitude != null && f.longitude != null ? { lat: f.latitude, lng: f.longitude, alt: null, accuracy: null } : null;
+    const reason =
+      status === "FAILED"
+        ? f.processing_status === "failed"
+          ? (f.error_message ?? "failed in the old system")
+          : `still ${f.processing_status} in the old system at import; upload it again to analyse it`
+        : null;
+    const gps =
+      f.latitude != null && f.longitude != null
+        ? { lat: f.latitude, lng: f.longitude, alt: null, accuracy: null }
+        : null;
     const doc = PhotoDocSchema.safeParse({
       photoId,
       assetId: f.asset_id,
-      uploaderUid: f.uploaded_by != null && String(f.uploaded_by) !== "" ? String(f.uploaded_by).replace(/\//g, "_") : "django-import",
+      uploaderUid:
+        f.uploaded_by != null && String(f.uploaded_by) !== ""
+          ? String(f.uploaded_by).replace(/\//g, "_")
+          : "django-import",
       teamId: ctx.teamOf(f.asset_id),
       fileName: f.original_image.split("/").pop() ?? f.original_image,
       generation: "django-import",
@@ -153,11 +213,23 @@ export function planImport(
       display: null,
       thumbnail: null,
       exif: f.taken_at
-        ? { takenAt: f.taken_at.toISOString(), takenAtSource: "DateTimeOriginal", offset: "+00:00", gps, make: null, model: null, software: null, orientation: null, flags: [] }
+        ? {
+            takenAt: f.taken_at.toISOString(),
+            takenAtSource: "DateTimeOriginal",
+            offset: "+00:00",
+            gps,
+            make: null,
+            model: null,
+            software: null,
+            orientation: null,
+            flags: [],
+          }
         : null,
       quality: null,
       status,
-      statusHistory: [{ status, at: updatedAt, note: `imported from the old system (InspectionPhoto ${r.pk})` }],
+      statusHistory: [
+        { status, at: updatedAt, note: `imported from the old system (InspectionPhoto ${r.pk})` },
+      ],
       reason,
       taskId: null,
       critical: false,
@@ -183,7 +255,21 @@ export function planImport(
     const p = f && photoFor(r, f.photo);
     if (!f || !p) continue;
     plan.analyses.push(
-      AnalysisDocSchema.parse({ ...scope(p), provider: "django-import", model: "legacy", features: [], labels: f.labels, text: f.detected_text ?? "", objects: [], colors: [], safeSearch: null, cached: false, units: 0, durationMs: f.processing_time ?? 0, createdAt: f.created_at }),
+      AnalysisDocSchema.parse({
+        ...scope(p),
+        provider: "django-import",
+        model: "legacy",
+        features: [],
+        labels: f.labels,
+        text: f.detected_text ?? "",
+        objects: [],
+        colors: [],
+        safeSearch: null,
+        cached: false,
+        units: 0,
+        durationMs: f.processing_time ?? 0,
+        createdAt: f.created_at,
+      }),
     );
   }
   const anomalyIds = new Map<string, string>();
@@ -192,7 +278,14 @@ export function planImport(
     const p = f && photoFor(r, f.photo);
     if (!f || !p) continue;
     const b = f.bounding_box;
-    const box = b ? { x0: Math.min(b.x_min, b.x_max), y0: Math.min(b.y_min, b.y_max), x1: Math.max(b.x_min, b.x_max), y1: Math.max(b.y_min, b.y_max) } : { x0: 0, y0: 0, x1: 1, y1: 1 };
+    const box = b
+      ? {
+          x0: Math.min(b.x_min, b.x_max),
+          y0: Math.min(b.y_min, b.y_max),
+          x1: Math.max(b.x_min, b.x_max),
+          y1: Math.max(b.y_min, b.y_max),
+        }
+      : { x0: 0, y0: 0, x1: 1, y1: 1 };
     const reviewed = f.is_confirmed === true || f.is_confirmed === false;
     const doc = AnomalyDocSchema.safeParse({
       id: idOf("anomaly", r.pk),
@@ -203,8 +296,15 @@ export function planImport(
       box,
       localized: !!b,
       source: "django-import",
-      status: f.is_confirmed === true ? "CONFIRMED" : f.is_confirmed === false ? "REJECTED" : "OPEN",
-      review: reviewed ? { uid: f.confirmed_by != null ? String(f.confirmed_by) : "django-import", at: f.updated_at ?? f.created_at, note: f.notes ?? null } : null,
+      status:
+        f.is_confirmed === true ? "CONFIRMED" : f.is_confirmed === false ? "REJECTED" : "OPEN",
+      review: reviewed
+        ? {
+            uid: f.confirmed_by != null ? String(f.confirmed_by) : "django-import",
+            at: f.updated_at ?? f.created_at,
+            note: f.notes ?? null,
+          }
+        : null,
       createdAt: f.created_at,
     });
     if (!doc.success) fail(r, zodReason(doc.error));
@@ -218,7 +318,14 @@ export function planImport(
     const p = f && photoFor(r, f.photo);
     if (!f || !p) continue;
     // As the old validate endpoint: a corrected value makes it CORRECTED, else is_valid decides.
-    const status = f.corrected_value != null ? "CORRECTED" : f.is_valid === true ? "VALIDATED" : f.is_valid === false ? "REJECTED" : "UNVERIFIED";
+    const status =
+      f.corrected_value != null
+        ? "CORRECTED"
+        : f.is_valid === true
+          ? "VALIDATED"
+          : f.is_valid === false
+            ? "REJECTED"
+            : "UNVERIFIED";
     const readAt = f.read_at ?? (p.exif ? new Date(p.exif.takenAt) : f.created_at);
     plan.meterReadings.push(
       MeterReadingDocSchema.parse({
@@ -234,7 +341,14 @@ export function planImport(
         status,
         correctedValue: f.corrected_value ?? null,
         readAt,
-        review: status === "UNVERIFIED" ? null : { uid: f.validated_by != null ? String(f.validated_by) : "django-import", at: f.updated_at ?? f.created_at, note: f.notes ?? null },
+        review:
+          status === "UNVERIFIED"
+            ? null
+            : {
+                uid: f.validated_by != null ? String(f.validated_by) : "django-import",
+                at: f.updated_at ?? f.created_at,
+                note: f.notes ?? null,
+              },
         createdAt: f.created_at,
       }),
     );
@@ -255,7 +369,14 @@ export function planImport(
         severity: f.severity,
         anomalyIds: f.anomalies.map((a) => anomalyIds.get(String(a)) ?? idOf("anomaly", a)),
         status: f.status === "resolved" ? "RESOLVED" : "OPEN",
-        resolution: f.status === "resolved" ? { uid: f.resolved_by != null ? String(f.resolved_by) : "django-import", at: f.resolved_at ?? f.created_at, note: f.resolution_notes as string } : null,
+        resolution:
+          f.status === "resolved"
+            ? {
+                uid: f.resolved_by != null ? String(f.resolved_by) : "django-import",
+                at: f.resolved_at ?? f.created_at,
+                note: f.resolution_notes as string,
+              }
+            : null,
         createdAt: f.created_at,
       }),
     );

@@ -55,7 +55,12 @@ export function forecastBudget(input: ForecastInput): Forecast {
     if (input.spentUsd >= target) return { percent, state, crossed: true, at: null };
     if (rate <= 0) return { percent, state, crossed: false, at: null };
     const at = input.now.getTime() + ((target - input.spentUsd) / rate) * 86_400_000;
-    return { percent, state, crossed: false, at: at < end.getTime() ? new Date(at).toISOString() : null };
+    return {
+      percent,
+      state,
+      crossed: false,
+      at: at < end.getTime() ? new Date(at).toISOString() : null,
+    };
   });
   return {
     monthStart: start.toISOString(),
@@ -76,7 +81,11 @@ export function forecastBudget(input: ForecastInput): Forecast {
  * The current rate: spend of the last 24 hours, or — in a month younger than a day —
  * month-to-date spend over the time elapsed, so a fresh month is not read as zero.
  */
-export function currentRatePerDay(spentLast24hUsd: number, spentMonthUsd: number, now: Date): number {
+export function currentRatePerDay(
+  spentLast24hUsd: number,
+  spentMonthUsd: number,
+  now: Date,
+): number {
   const elapsedDays = (now.getTime() - monthBounds(now).start.getTime()) / 86_400_000;
   if (elapsedDays >= 1) return Math.max(0, spentLast24hUsd);
   return elapsedDays > 0 ? Math.max(0, spentMonthUsd / elapsedDays) : 0;

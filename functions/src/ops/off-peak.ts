@@ -14,9 +14,16 @@ export interface OffPeakWindow {
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export function offPeakWindow(cfg: Pick<Config, "OFF_PEAK_WINDOW" | "OFF_PEAK_TIME_ZONE">): OffPeakWindow {
+export function offPeakWindow(
+  cfg: Pick<Config, "OFF_PEAK_WINDOW" | "OFF_PEAK_TIME_ZONE">,
+): OffPeakWindow {
   const [a, b] = cfg.OFF_PEAK_WINDOW.split("-");
-  return { start: minutes(a), end: minutes(b), timeZone: cfg.OFF_PEAK_TIME_ZONE, label: cfg.OFF_PEAK_WINDOW };
+  return {
+    start: minutes(a),
+    end: minutes(b),
+    timeZone: cfg.OFF_PEAK_TIME_ZONE,
+    label: cfg.OFF_PEAK_WINDOW,
+  };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -25,11 +32,21 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function localMinutes(d: Date, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hourCycle: "h23",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
     formatters.set(timeZone, f);
   }
   const parts = Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
-  return Number(parts.hour) * 60 + Number(parts.minute) + (Number(parts.second) + d.getUTCMilliseconds() / 1000) / 60;
+  return (
+    Number(parts.hour) * 60 +
+    Number(parts.minute) +
+    (Number(parts.second) + d.getUTCMilliseconds() / 1000) / 60
+  );
 }
 
 function contains(w: OffPeakWindow, m: number): boolean {

@@ -15,7 +15,14 @@ export interface PipelineStatus {
   byStatus: Record<PhotoStatus, number>;
   uploadToCompleted: Percentiles;
   stuck: { photoId: string; status: PhotoStatus; since: string }[];
-  inFlight: { photoId: string; fileName: string; assetId: string; status: PhotoStatus; createdAt: string; updatedAt: string }[];
+  inFlight: {
+    photoId: string;
+    fileName: string;
+    assetId: string;
+    status: PhotoStatus;
+    createdAt: string;
+    updatedAt: string;
+  }[];
 }
 
 export async function pipelineStatus(now: Date): Promise<PipelineStatus> {
@@ -23,10 +30,31 @@ export async function pipelineStatus(now: Date): Promise<PipelineStatus> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const stuckBefore = new Date(now.getTime() - STUCK_AFTER_MINUTES * 60_000);
   const [counts, completed, stuck, open] = await Promise.all([
-    Promise.all(PhotoStatusSchema.options.map(async (s) => [s, await count(photos.where("status", "==", s))] as const)),
-    photos.where("status", "==", "COMPLETED").where("updatedAt", ">=", dayAgo).orderBy("updatedAt").limit(COMPLETED_SAMPLE).select("createdAt", "updatedAt").get(),
-    photos.where("status", "in", ["QUEUED", "PROCESSING"]).where("updatedAt", "<", stuckBefore).orderBy("updatedAt").limit(STUCK_SHOWN).select("status", "updatedAt").get(),
-    photos.where("status", "in", OPEN).orderBy("updatedAt").limit(IN_FLIGHT_SHOWN).select("status", "fileName", "assetId", "createdAt", "updatedAt").get(),
+    Promise.all(
+      PhotoStatusSchema.options.map(
+        async (s) => [s, await count(photos.where("status", "==", s))] as const,
+      ),
+    ),
+    photos
+      .where("status", "==", "COMPLETED")
+      .where("updatedAt", ">=", dayAgo)
+      .orderBy("updatedAt")
+      .limit(COMPLETED_SAMPLE)
+      .select("createdAt", "updatedAt")
+      .get(),
+    photos
+      .where("status", "in", ["QUEUED", "PROCESSING"])
+      .where("updatedAt", "<", stuckBefore)
+      .orderBy("updatedAt")
+      .limit(STUCK_SHOWN)
+      .select("status", "updatedAt")
+      .get(),
+    photos
+      .where("status", "in", OPEN)
+      .orderBy("updatedAt")
+      .limit(IN_FLIGHT_SHOWN)
+      .select("status", "fileName", "assetId", "createdAt", "updatedAt")
+      .get(),
   ]);
   const durations: number[] = [];
   for (const d of completed.docs) {
@@ -38,7 +66,11 @@ export async function pipelineStatus(now: Date): Promise<PipelineStatus> {
   return {
     byStatus: Object.fromEntries(counts) as Record<PhotoStatus, number>,
     uploadToCompleted: summarize(durations),
-    stuck: stuck.docs.map((d) => ({ photoId: d.id, status: d.get("status") as PhotoStatus, since: iso(d.get("updatedAt")) })),
+    stuck: stuck.docs.map((d) => ({
+      photoId: d.id,
+      status: d.get("status") as PhotoStatus,
+      since: iso(d.get("updatedAt")),
+    })),
     inFlight: open.docs.map((d) => ({
       photoId: d.id,
       fileName: String(d.get("fileName") ?? ""),

@@ -29,18 +29,31 @@ export function staticPath(root: string, urlPath: string): string | null {
 }
 
 /** Answers the request from `root`; false when it is not a static request (then the API handles it). */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function serveStatic(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const url = req.url ?? "/";
   if (url.startsWith("/api/") || (req.method !== "GET" && req.method !== "HEAD")) return false;
   const file = staticPath(root, url);
-  const found = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+  const found = file
+    ? await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    : false;
   if (!file || !found) {
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
     res.end("not found");
     return true;
   }
   const body = await readFile(file);
-  res.writeHead(200, { "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream", "content-length": body.length, "cache-control": "no-cache" });
+  res.writeHead(200, {
+    "content-type": TYPES[extname(file).toLowerCase()] ?? "application/octet-stream",
+    "content-length": body.length,
+    "cache-control": "no-cache",
+  });
   res.end(req.method === "HEAD" ? undefined : body);
   return true;
 }

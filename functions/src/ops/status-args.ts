@@ -17,9 +17,13 @@ export interface StatusOptions {
   token: string | null;
 }
 
-export type ParsedStatusArgs = { kind: "run"; options: StatusOptions } | { kind: "help" } | { kind: "error"; message: string };
+export type ParsedStatusArgs =
+  { kind: "run"; options: StatusOptions } | { kind: "help" } | { kind: "error"; message: string };
 
-export function parseStatusArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ParsedStatusArgs {
+export function parseStatusArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): ParsedStatusArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,12 +46,22 @@ export function parseStatusArgs(argv: readonly string[], env: Record<string, str
   let intervalSeconds = 5;
   if (values.interval !== undefined) {
     intervalSeconds = Number(values.interval);
-    if (!/^\d+(\.\d+)?$/.test(values.interval) || !(intervalSeconds >= 1 && intervalSeconds <= 3600)) {
-      return { kind: "error", message: `--interval must be a number of seconds from 1 to 3600, not '${values.interval}'` };
+    if (
+      !/^\d+(\.\d+)?$/.test(values.interval) ||
+      !(intervalSeconds >= 1 && intervalSeconds <= 3600)
+    ) {
+      return {
+        kind: "error",
+        message: `--interval must be a number of seconds from 1 to 3600, not '${values.interval}'`,
+      };
     }
-    if (!values.watch) return { kind: "error", message: "--interval only makes sense with --watch" };
+    if (!values.watch)
+      return { kind: "error", message: "--interval only makes sense with --watch" };
   }
-  const port = env.FIELDLENS_API_PORT && /^\d{1,5}$/.test(env.FIELDLENS_API_PORT) ? env.FIELDLENS_API_PORT : "8787";
+  const port =
+    env.FIELDLENS_API_PORT && /^\d{1,5}$/.test(env.FIELDLENS_API_PORT)
+      ? env.FIELDLENS_API_PORT
+      : "8787";
   const raw = values.url ?? `http://127.0.0.1:${port}`;
   let url: URL;
   try {
@@ -55,8 +69,19 @@ export function parseStatusArgs(argv: readonly string[], env: Record<string, str
   } catch {
     return { kind: "error", message: `--url must be an http(s) URL, not '${raw}'` };
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { kind: "error", message: `--url must be an http(s) URL, not '${raw}'` };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { kind: "error", message: `--url must be an http(s) URL, not '${raw}'` };
   const token = values.token ?? env.FIELDLENS_ID_TOKEN ?? null;
-  if (token !== null && token.trim() === "") return { kind: "error", message: "--token must not be empty" };
-  return { kind: "run", options: { json: values.json, watch: values.watch, intervalSeconds, url: raw.replace(/\/+$/, ""), token } };
+  if (token !== null && token.trim() === "")
+    return { kind: "error", message: "--token must not be empty" };
+  return {
+    kind: "run",
+    options: {
+      json: values.json,
+      watch: values.watch,
+      intervalSeconds,
+      url: raw.replace(/\/+$/, ""),
+      token,
+    },
+  };
 }

@@ -11,7 +11,10 @@ export function camelKey(key: string): string {
 
 export function camelCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(camelCase);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [camelKey(k), camelCase(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [camelKey(k), camelCase(v)]),
+    );
   return value;
 }
 

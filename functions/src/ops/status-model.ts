@@ -10,21 +10,31 @@ import { budgetStatus } from "./budget-status";
 import { inOffPeak, nextOffPeakStart, offPeakWindow } from "./off-peak";
 import { summarize } from "./percentiles";
 import { pipelineStatus } from "./pipeline-status";
-import { FAILURES_PER_TYPE, finishedSince, latencyByQueue, queueTaskCounts, recentFailures, taskTypeCounts, waitingTasks } from "./task-history";
+import {
+  FAILURES_PER_TYPE,
+  finishedSince,
+  latencyByQueue,
+  queueTaskCounts,
+  recentFailures,
+  taskTypeCounts,
+  waitingTasks,
+} from "./task-history";
 
 export async function opsStatus(): Promise<OpsStatus> {
   const now = deps().now();
   const monitor = deps().monitor;
-  const [snapshots, counts, sample, failures, types, pipeline, budget, waiting] = await Promise.all([
-    Promise.all(QueueNameSchema.options.map((q) => monitor.snapshot(q, now))),
-    Promise.all(QueueNameSchema.options.map((q) => queueTaskCounts(q, now))),
-    finishedSince(new Date(now.getTime() - 86_400_000)),
-    recentFailures(),
-    taskTypeCounts(),
-    pipelineStatus(now),
-    budgetStatus(now),
-    waitingTasks(now),
-  ]);
+  const [snapshots, counts, sample, failures, types, pipeline, budget, waiting] = await Promise.all(
+    [
+      Promise.all(QueueNameSchema.options.map((q) => monitor.snapshot(q, now))),
+      Promise.all(QueueNameSchema.options.map((q) => queueTaskCounts(q, now))),
+      finishedSince(new Date(now.getTime() - 86_400_000)),
+      recentFailures(),
+      taskTypeCounts(),
+      pipelineStatus(now),
+      budgetStatus(now),
+      waitingTasks(now),
+    ],
+  );
   const latency = latencyByQueue(sample, now);
   const empty = { hour: summarize([]), day: summarize([]) };
   const queues: QueueStatus[] = QueueNameSchema.options.map((name, i) => {
@@ -37,7 +47,9 @@ export async function opsStatus(): Promise<OpsStatus> {
       inFlight: s.inFlight,
       retrying: counts[i].retrying,
       failed24h: counts[i].failed24h,
-      oldestPendingAgeSeconds: s.oldestPendingAt ? Math.max(0, Math.round((now.getTime() - s.oldestPendingAt.getTime()) / 1000)) : null,
+      oldestPendingAgeSeconds: s.oldestPendingAt
+        ? Math.max(0, Math.round((now.getTime() - s.oldestPendingAt.getTime()) / 1000))
+        : null,
       dispatchedLastMinute: s.dispatchedLastMinute,
       latency: latency[name] ?? empty,
       truncated: s.truncated,
@@ -47,7 +59,13 @@ export async function opsStatus(): Promise<OpsStatus> {
     sample
       .filter((t) => t.type === type && t.state === "FAILURE")
       .slice(0, FAILURES_PER_TYPE)
-      .map((t) => ({ taskId: t.taskId, type: t.type, queue: t.queue, error: t.error, at: t.finishedAt.toISOString() }));
+      .map((t) => ({
+        taskId: t.taskId,
+        type: t.type,
+        queue: t.queue,
+        error: t.error,
+        at: t.finishedAt.toISOString(),
+      }));
   const window = offPeakWindow(getConfig());
   return OpsStatusSchema.parse({
     generatedAt: now.toISOString(),

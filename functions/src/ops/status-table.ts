@@ -4,7 +4,11 @@ import type { OpsStatus } from "../schema/ops";
 function table(head: string[], rows: (string | number)[][]): string[] {
   const cells = [head, ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)];
 }
 
@@ -20,10 +24,26 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 
 export function renderStatusTable(s: OpsStatus): string {
   const out: string[] = [];
-  out.push(`fieldlens status at ${s.generatedAt} (queues from ${s.source === "local" ? "the local runtime" : "Cloud Tasks"})`, "");
+  out.push(
+    `fieldlens status at ${s.generatedAt} (queues from ${s.source === "local" ? "the local runtime" : "Cloud Tasks"})`,
+    "",
+  );
   out.push(
     ...table(
-      ["queue", "pending", "scheduled", "in flight", "retrying", "failed 24h", "oldest", "disp/min", "p50 1h", "p95 1h", "p50 24h", "p95 24h"],
+      [
+        "queue",
+        "pending",
+        "scheduled",
+        "in flight",
+        "retrying",
+        "failed 24h",
+        "oldest",
+        "disp/min",
+        "p50 1h",
+        "p95 1h",
+        "p50 24h",
+        "p95 24h",
+      ],
       s.queues.map((q) => [
         q.name + (q.truncated ? " (capped)" : ""),
         q.pending,
@@ -45,7 +65,15 @@ export function renderStatusTable(s: OpsStatus): string {
   out.push(
     ...table(
       ["task type", "queue", "PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE"],
-      active.map((t) => [t.type, t.queue, t.byState.PENDING ?? 0, t.byState.STARTED ?? 0, t.byState.RETRY ?? 0, t.byState.SUCCESS ?? 0, t.byState.FAILURE ?? 0]),
+      active.map((t) => [
+        t.type,
+        t.queue,
+        t.byState.PENDING ?? 0,
+        t.byState.STARTED ?? 0,
+        t.byState.RETRY ?? 0,
+        t.byState.SUCCESS ?? 0,
+        t.byState.FAILURE ?? 0,
+      ]),
     ),
   );
   if (active.length === 0) out.push("(no tasks recorded yet)");
@@ -56,12 +84,24 @@ export function renderStatusTable(s: OpsStatus): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(" · ")}`,
     `upload → COMPLETED (24 h, ${p.uploadToCompleted.count} photos): p50 ${duration(p.uploadToCompleted.p50)}, p95 ${duration(p.uploadToCompleted.p95)}`,
-    `in flight: ${p.inFlight.length}${p.inFlight.length ? " — " + p.inFlight.slice(0, 5).map((x) => `${x.fileName || x.photoId.slice(0, 8)} ${x.status}`).join(", ") : ""}`,
+    `in flight: ${p.inFlight.length}${
+      p.inFlight.length
+        ? " — " +
+          p.inFlight
+            .slice(0, 5)
+            .map((x) => `${x.fileName || x.photoId.slice(0, 8)} ${x.status}`)
+            .join(", ")
+        : ""
+    }`,
     `stuck: ${p.stuck.length}${p.stuck.length ? " — " + p.stuck.map((x) => `${x.photoId.slice(0, 8)} ${x.status} since ${x.since}`).join(", ") : ""}`,
     "",
   );
   const b = s.budget;
-  const next = b.forecast.crossings.map((c) => `${c.percent}% ${c.crossed ? "crossed" : c.at ? c.at.slice(0, 10) : "not this month"}`).join(", ");
+  const next = b.forecast.crossings
+    .map(
+      (c) => `${c.percent}% ${c.crossed ? "crossed" : c.at ? c.at.slice(0, 10) : "not this month"}`,
+    )
+    .join(", ");
   out.push(
     `budget ${b.month}: ${usd(b.spentUsd)} of ${usd(b.limitUsd)} (${b.percent.toFixed(1)} %, ${b.state}); last 24 h ${usd(b.spentLast24hUsd)}`,
     `forecast: ${usd(b.forecast.monthEndUsd)} by month end (${b.forecast.monthEndPercent.toFixed(1)} %) at ${usd(b.forecast.ratePerDayUsd)}/day; ${next}`,
@@ -69,7 +109,8 @@ export function renderStatusTable(s: OpsStatus): string {
   );
   if (s.recentFailures.length) {
     out.push("", "recent failures:");
-    for (const f of s.recentFailures.slice(0, 10)) out.push(`  ${f.at ?? "?"}  ${f.type}  ${f.taskId}: ${f.error ?? "(no message)"}`);
+    for (const f of s.recentFailures.slice(0, 10))
+      out.push(`  ${f.at ?? "?"}  ${f.type}  ${f.taskId}: ${f.error ?? "(no message)"}`);
   }
   return out.join("\n") + "\n";
 }

@@ -37,7 +37,12 @@ export interface TransitionResult {
 export async function transitionPhoto(
   photoId: string,
   to: PhotoStatus,
-  opts: { note?: string; fields?: Record<string, unknown>; from?: readonly PhotoStatus[]; tx?: Transaction } = {},
+  opts: {
+    note?: string;
+    fields?: Record<string, unknown>;
+    from?: readonly PhotoStatus[];
+    tx?: Transaction;
+  } = {},
 ): Promise<TransitionResult> {
   const db = firestore();
   const ref = db.collection("photos").doc(photoId);
@@ -45,10 +50,16 @@ export async function transitionPhoto(
     const snap = await tx.get(ref);
     if (!snap.exists) return { changed: false, from: null };
     const from = snap.get("status") as PhotoStatus;
-    if (!canTransition(from, to) || (opts.from && !opts.from.includes(from))) return { changed: false, from };
+    if (!canTransition(from, to) || (opts.from && !opts.from.includes(from)))
+      return { changed: false, from };
     const now = deps().now();
     const entry = opts.note ? { status: to, at: now, note: opts.note } : { status: to, at: now };
-    tx.update(ref, { ...(opts.fields ?? {}), status: to, updatedAt: now, statusHistory: FieldValue.arrayUnion(entry) });
+    tx.update(ref, {
+      ...(opts.fields ?? {}),
+      status: to,
+      updatedAt: now,
+      statusHistory: FieldValue.arrayUnion(entry),
+    });
     return { changed: true, from };
   };
   return opts.tx ? run(opts.tx) : db.runTransaction(run);

@@ -10,7 +10,11 @@ import { toPlain, type Plain } from "../api/documents";
 import { reportPresence } from "./write";
 
 export async function heartbeat(caller: Caller, state: "online" | "away"): Promise<Plain> {
-  const { presence } = await reportPresence(caller.uid, { state, at: deps().now(), source: "heartbeat" });
+  const { presence } = await reportPresence(caller.uid, {
+    state,
+    at: deps().now(),
+    source: "heartbeat",
+  });
   return toPlain(presence) as Plain;
 }
 
@@ -31,7 +35,11 @@ export async function sweepPresence(batchSize = 200): Promise<{ markedOffline: n
       // Offline as of the moment the heartbeats ran out: a heartbeat that lands meanwhile
       // is later than that, so it wins whichever transaction commits first.
       const lastSeen = (d.get("lastSeen") as Timestamp).toDate();
-      const r = await reportPresence(d.id, { state: "offline", at: new Date(lastSeen.getTime() + windowMs), source: "sweep" });
+      const r = await reportPresence(d.id, {
+        state: "offline",
+        at: new Date(lastSeen.getTime() + windowMs),
+        source: "sweep",
+      });
       if (r.applied) markedOffline += 1;
     }
     if (stale.size < batchSize) break;

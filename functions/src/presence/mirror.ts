@@ -7,14 +7,27 @@ import { RtdbStatusSchema } from "../schema/presence";
 import type { PresenceReport } from "./order";
 import { reportPresence, type Applied } from "./write";
 
-export function reportFromStatus(value: unknown, eventTime: Date): PresenceReport | { invalid: string } {
-  if (value === null || value === undefined) return { state: "offline", at: eventTime, source: "rtdb" };
+export function reportFromStatus(
+  value: unknown,
+  eventTime: Date,
+): PresenceReport | { invalid: string } {
+  if (value === null || value === undefined)
+    return { state: "offline", at: eventTime, source: "rtdb" };
   const parsed = RtdbStatusSchema.safeParse(value);
-  if (!parsed.success) return { invalid: parsed.error.issues.map((i) => `${i.path.join(".") || "status"}: ${i.message}`).join(", ") };
+  if (!parsed.success)
+    return {
+      invalid: parsed.error.issues
+        .map((i) => `${i.path.join(".") || "status"}: ${i.message}`)
+        .join(", "),
+    };
   return { state: parsed.data.state, at: new Date(parsed.data.last_changed), source: "rtdb" };
 }
 
-export async function mirrorStatus(uid: string, value: unknown, eventTime: Date): Promise<Applied | null> {
+export async function mirrorStatus(
+  uid: string,
+  value: unknown,
+  eventTime: Date,
+): Promise<Applied | null> {
   const report = reportFromStatus(value, eventTime);
   if ("invalid" in report) {
     // database.rules.json bounds the shape, so only an admin write gets here; logged, not mirrored.

@@ -19,15 +19,26 @@ export interface StoredPresence {
 
 const RANK: Record<PresenceState, number> = { online: 0, away: 1, offline: 2 };
 
-export function supersedes(current: Pick<StoredPresence, "state" | "lastSeen"> | null, r: PresenceReport): boolean {
+export function supersedes(
+  current: Pick<StoredPresence, "state" | "lastSeen"> | null,
+  r: PresenceReport,
+): boolean {
   if (!current) return true;
   const d = r.at.getTime() - current.lastSeen.getTime();
   return d > 0 || (d === 0 && RANK[r.state] > RANK[current.state]);
 }
 
 /** The presence after a report, or null when the report is older and changes nothing. */
-export function applyReport(current: StoredPresence | null, r: PresenceReport): StoredPresence | null {
+export function applyReport(
+  current: StoredPresence | null,
+  r: PresenceReport,
+): StoredPresence | null {
   if (!supersedes(current, r)) return null;
   const changed = !current || current.state !== r.state;
-  return { state: r.state, lastChanged: changed ? r.at : current.lastChanged, lastSeen: r.at, source: r.source };
+  return {
+    state: r.state,
+    lastChanged: changed ? r.at : current.lastChanged,
+    lastSeen: r.at,
+    source: r.source,
+  };
 }

@@ -32,7 +32,10 @@ export async function reportPresence(uid: string, report: PresenceReport): Promi
 }
 
 /** After users/{uid}.teamIds changed: who may see the presence changes with it. */
-export async function syncPresenceTeams(uid: string, teamIds: readonly string[] | null): Promise<void> {
+export async function syncPresenceTeams(
+  uid: string,
+  teamIds: readonly string[] | null,
+): Promise<void> {
   const db = firestore();
   await db.runTransaction(async (tx) => {
     const snap = await tx.get(presenceRef(uid));

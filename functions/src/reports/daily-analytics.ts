@@ -35,14 +35,31 @@ function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
 }
 
 /** Pure roll-up of one day's photos and anomalies. */
-export function rollup(date: string, photos: PhotoFacts[], anomalies: AnomalyFacts[], costUsd: number): DailyRollup {
-  const finished = photos.filter((p) => p.status === "COMPLETED" || p.status === "FAILED" || p.status === "REJECTED");
-  const lat = finished.map((p) => (p.updatedAt.getTime() - p.createdAt.getTime()) / 1000).sort((a, b) => a - b);
+export function rollup(
+  date: string,
+  photos: PhotoFacts[],
+  anomalies: AnomalyFacts[],
+  costUsd: number,
+): DailyRollup {
+  const finished = photos.filter(
+    (p) => p.status === "COMPLETED" || p.status === "FAILED" || p.status === "REJECTED",
+  );
+  const lat = finished
+    .map((p) => (p.updatedAt.getTime() - p.createdAt.getTime()) / 1000)
+    .sort((a, b) => a - b);
   return {
     date,
     photos: { total: photos.length, byStatus: countBy(photos, (p) => p.status) },
-    anomalies: { total: anomalies.length, byType: countBy(anomalies, (a) => a.type), bySeverity: countBy(anomalies, (a) => a.severity) },
-    latencySeconds: { p50: percentile(lat, 50), p95: percentile(lat, 95), max: lat.length ? lat[lat.length - 1] : null },
+    anomalies: {
+      total: anomalies.length,
+      byType: countBy(anomalies, (a) => a.type),
+      bySeverity: countBy(anomalies, (a) => a.severity),
+    },
+    latencySeconds: {
+      p50: percentile(lat, 50),
+      p95: percentile(lat, 95),
+      max: lat.length ? lat[lat.length - 1] : null,
+    },
     costUsd: Math.round(costUsd * 100) / 100,
   };
 }
@@ -69,16 +86,26 @@ export async function generateDailyAnalytics(date: string): Promise<DailyRollup>
   // The ledger itself (summary carry + shards), not the summary, which may lag the shards.
   const month = await readLedger(date.slice(0, 7));
   const monthUnits = Object.values(month.units).reduce((a, b) => a + b, 0);
-  const dayUnits = analyses.docs.reduce((a, d) => a + ((d.get("units") as number | undefined) ?? 0), 0);
+  const dayUnits = analyses.docs.reduce(
+    (a, d) => a + ((d.get("units") as number | undefined) ?? 0),
+    0,
+  );
   // The ledger is monthly; the day's cost is its share of the month's estimate by units.
   const monthUsd = month.estimatedUsd;
   const costUsd = monthUnits > 0 ? (monthUsd * dayUnits) / monthUnits : 0;
   const result = rollup(
     date,
-    photos.docs.map((d) => ({ status: d.get("status"), createdAt: d.get("createdAt").toDate(), updatedAt: d.get("updatedAt").toDate() })),
+    photos.docs.map((d) => ({
+      status: d.get("status"),
+      createdAt: d.get("createdAt").toDate(),
+      updatedAt: d.get("updatedAt").toDate(),
+    })),
     anomalies.docs.map((d) => ({ type: d.get("type"), severity: d.get("severity") })),
     costUsd,
   );
-  await db.collection("analytics").doc(date).set({ ...result, generatedAt: deps().now() });
+  await db
+    .collection("analytics")
+    .doc(date)
+    .set({ ...result, generatedAt: deps().now() });
   return result;
 }

@@ -41,7 +41,16 @@ async function photoBundle(photoId: string) {
     db.collection("meterReadings").doc(photoId).get(),
     db.collection("damageReports").doc(photoId).get(),
   ]);
-  return { photo, analysis, anomalies: anomalies.docs.map((d) => ({ id: d.id, ...(d.data() as { type: string; severity: Severity; confidence: number }) })), meter, damage };
+  return {
+    photo,
+    analysis,
+    anomalies: anomalies.docs.map((d) => ({
+      id: d.id,
+      ...(d.data() as { type: string; severity: Severity; confidence: number }),
+    })),
+    meter,
+    damage,
+  };
 }
 
 export async function generateImageReport(photoId: string): Promise<{ reportId: string }> {
@@ -59,19 +68,42 @@ export async function generateImageReport(photoId: string): Promise<{ reportId: 
       takenAt: b.photo.get("exif.takenAt") ?? null,
       gps: b.photo.get("exif.gps") ?? null,
       quality: b.photo.get("quality") ?? null,
-      labels: ((b.analysis.get("labels") as { description: string }[] | undefined) ?? []).slice(0, 10).map((l) => l.description),
-      anomalies: b.anomalies.map((a) => ({ id: a.id, type: a.type, severity: a.severity, confidence: a.confidence })),
+      labels: ((b.analysis.get("labels") as { description: string }[] | undefined) ?? [])
+        .slice(0, 10)
+        .map((l) => l.description),
+      anomalies: b.anomalies.map((a) => ({
+        id: a.id,
+        type: a.type,
+        severity: a.severity,
+        confidence: a.confidence,
+      })),
       worstSeverity: worstSeverity(b.anomalies),
-      meterReading: b.meter.exists ? { value: b.meter.get("correctedValue") ?? b.meter.get("value"), unit: b.meter.get("unit"), status: b.meter.get("status") } : null,
-      damage: b.damage.exists ? { category: b.damage.get("category"), severity: b.damage.get("severity"), status: b.damage.get("status") } : null,
+      meterReading: b.meter.exists
+        ? {
+            value: b.meter.get("correctedValue") ?? b.meter.get("value"),
+            unit: b.meter.get("unit"),
+            status: b.meter.get("status"),
+          }
+        : null,
+      damage: b.damage.exists
+        ? {
+            category: b.damage.get("category"),
+            severity: b.damage.get("severity"),
+            status: b.damage.get("status"),
+          }
+        : null,
       generatedAt: deps().now(),
     });
   return { reportId };
 }
 
-export async function generateComparisonReport(photoIdA: string, photoIdB: string): Promise<{ reportId: string }> {
+export async function generateComparisonReport(
+  photoIdA: string,
+  photoIdB: string,
+): Promise<{ reportId: string }> {
   const [a, b] = await Promise.all([photoBundle(photoIdA), photoBundle(photoIdB)]);
-  if (a.photo.get("assetId") !== b.photo.get("assetId")) throw new PermanentError("comparison needs two photos of the same asset");
+  if (a.photo.get("assetId") !== b.photo.get("assetId"))
+    throw new PermanentError("comparison needs two photos of the same asset");
   const ha = a.photo.get("phash") as string | null;
   const hb = b.photo.get("phash") as string | null;
   const reportId = `compare-${photoIdA}-${photoIdB}`;

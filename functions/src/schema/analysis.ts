@@ -14,7 +14,9 @@ export const AnalysisDocSchema = z.object({
   labels: z.array(z.object({ description: z.string(), score: z.number() })),
   text: z.string(),
   /** OCR words with the engine's confidence (0–1), when it gave one; at most 200. */
-  textWords: z.array(z.object({ text: z.string(), confidence: z.number().min(0).max(1) })).optional(),
+  textWords: z
+    .array(z.object({ text: z.string(), confidence: z.number().min(0).max(1) }))
+    .optional(),
   objects: z.array(z.object({ name: z.string(), score: z.number(), box: BoxSchema })),
   colors: z.array(z.object({ hex: z.string(), score: z.number(), pixelFraction: z.number() })),
   safeSearch: z.record(z.string(), z.string()).nullable(),
@@ -63,7 +65,12 @@ export const AnomalyDocSchema = z.object({
 });
 export type AnomalyDoc = z.infer<typeof AnomalyDocSchema>;
 
-export const MeterReadingStatusSchema = z.enum(["UNVERIFIED", "VALIDATED", "CORRECTED", "REJECTED"]);
+export const MeterReadingStatusSchema = z.enum([
+  "UNVERIFIED",
+  "VALIDATED",
+  "CORRECTED",
+  "REJECTED",
+]);
 
 /** meterReadings/{id}: id = photoId (one reading per photo). */
 export const MeterReadingDocSchema = z.object({

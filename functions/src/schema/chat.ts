@@ -28,7 +28,11 @@ export const ThreadTargetSchema = z.object({ kind: ThreadTargetKindSchema, id: z
 export type ThreadTarget = z.infer<typeof ThreadTargetSchema>;
 
 /** Room ids carry a prefix before an asset or finding id, so they may be a little longer than zId. */
-export const zRoomId = z.string().min(1).max(300).regex(/^[^/]+$/, "ids cannot contain '/'");
+export const zRoomId = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[^/]+$/, "ids cannot contain '/'");
 
 export const ChatRoomDocSchema = z.object({
   roomId: zRoomId,
@@ -57,10 +61,16 @@ export type ChatRoomDoc = z.infer<typeof ChatRoomDocSchema>;
 export const MessageInputSchema = z
   .object({
     text: zText(MESSAGE_TEXT_MAX).default(""),
-    photoIds: z.array(zId).max(MESSAGE_PHOTOS_MAX, `at most ${MESSAGE_PHOTOS_MAX} photos`).default([]),
+    photoIds: z
+      .array(zId)
+      .max(MESSAGE_PHOTOS_MAX, `at most ${MESSAGE_PHOTOS_MAX} photos`)
+      .default([]),
     replyTo: zId.nullish().transform((v) => v ?? null),
   })
-  .refine((m) => m.text.trim().length > 0 || m.photoIds.length > 0, { message: "a message needs text or photos", path: ["text"] });
+  .refine((m) => m.text.trim().length > 0 || m.photoIds.length > 0, {
+    message: "a message needs text or photos",
+    path: ["text"],
+  });
 export type MessageInput = z.infer<typeof MessageInputSchema>;
 
 export const MessageStatusSchema = z.enum(["DELIVERED", "REJECTED"]);

@@ -21,14 +21,20 @@ export const zId = z
   .refine((s) => !/^__.*__$/.test(s), "ids of the form __x__ are reserved")
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "ids cannot contain control characters")
-  .refine((s) => !LONE_SURROGATE.test(s), "ids must be well-formed Unicode (no unpaired surrogates)");
+  .refine(
+    (s) => !LONE_SURROGATE.test(s),
+    "ids must be well-formed Unicode (no unpaired surrogates)",
+  );
 
 /** Free text a client sends (notes): bounded, and storable (no unpaired surrogates). */
 export function zText(max: number) {
   return z
     .string()
     .max(max, `at most ${max} characters`)
-    .refine((s) => !LONE_SURROGATE.test(s), "text must be well-formed Unicode (no unpaired surrogates)");
+    .refine(
+      (s) => !LONE_SURROGATE.test(s),
+      "text must be well-formed Unicode (no unpaired surrogates)",
+    );
 }
 
 /** Firestore Timestamps hold 0001-01-01 to 9999-12-31 (UTC); later or earlier dates are a 400. */
@@ -58,6 +64,9 @@ export const zQueryDate = z
   .string()
   .transform((s) => new Date(s))
   .refine(
-    (d) => !Number.isNaN(d.getTime()) && d.getTime() >= FIRESTORE_MIN_MS && d.getTime() <= FIRESTORE_MAX_MS,
+    (d) =>
+      !Number.isNaN(d.getTime()) &&
+      d.getTime() >= FIRESTORE_MIN_MS &&
+      d.getTime() <= FIRESTORE_MAX_MS,
     "must be an ISO 8601 date between 0001-01-01 and 9999-12-31",
   );

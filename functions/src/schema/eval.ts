@@ -12,7 +12,14 @@ export const EvalSourceSchema = z.union([
     /** CrackForest-style run-length mask (.seg) at the same commit, converted to a PNG mask on extraction. */
     segPath: z.string().optional(),
     /** A tile of a larger figure: the pixel rectangle cut out on extraction. */
-    crop: z.object({ left: z.number().int().nonnegative(), top: z.number().int().nonnegative(), width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+    crop: z
+      .object({
+        left: z.number().int().nonnegative(),
+        top: z.number().int().nonnegative(),
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+      })
+      .optional(),
   }),
   z.object({ shared: z.string().min(1), licence: z.string().min(1) }),
 ]);

@@ -6,7 +6,11 @@ import { QueueNameSchema, TaskStateSchema } from "./task";
 /** The operations status model (GET /api/v1/ops/status/, the getOpsStatus callable,
  * `npm run status`, the dashboard). Dates are ISO strings; durations are seconds. */
 const Iso = z.string();
-const Latency = z.object({ count: z.number().int().nonnegative(), p50: z.number().nullable(), p95: z.number().nullable() });
+const Latency = z.object({
+  count: z.number().int().nonnegative(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+});
 
 export const QueueStatusSchema = z.object({
   name: QueueNameSchema,
@@ -28,7 +32,13 @@ export const QueueStatusSchema = z.object({
 });
 export type QueueStatus = z.infer<typeof QueueStatusSchema>;
 
-export const TaskFailureSchema = z.object({ taskId: z.string(), type: z.string(), queue: z.string(), error: z.string().nullable(), at: Iso.nullable() });
+export const TaskFailureSchema = z.object({
+  taskId: z.string(),
+  type: z.string(),
+  queue: z.string(),
+  error: z.string().nullable(),
+  at: Iso.nullable(),
+});
 
 export const OpsStatusSchema = z.object({
   generatedAt: Iso,
@@ -49,7 +59,16 @@ export const OpsStatusSchema = z.object({
     /** Upload → COMPLETED over photos completed in the last 24 h (bounded sample). */
     uploadToCompleted: Latency,
     stuck: z.array(z.object({ photoId: z.string(), status: PhotoStatusSchema, since: Iso })),
-    inFlight: z.array(z.object({ photoId: z.string(), fileName: z.string(), assetId: z.string(), status: PhotoStatusSchema, createdAt: Iso, updatedAt: Iso })),
+    inFlight: z.array(
+      z.object({
+        photoId: z.string(),
+        fileName: z.string(),
+        assetId: z.string(),
+        status: PhotoStatusSchema,
+        createdAt: Iso,
+        updatedAt: Iso,
+      }),
+    ),
   }),
   budget: z.object({
     month: z.string(),
@@ -65,7 +84,14 @@ export const OpsStatusSchema = z.object({
       ratePerDayUsd: z.number(),
       monthEndUsd: z.number(),
       monthEndPercent: z.number(),
-      crossings: z.array(z.object({ percent: z.number(), state: z.enum(["WARN", "THROTTLED", "EXHAUSTED"]), crossed: z.boolean(), at: Iso.nullable() })),
+      crossings: z.array(
+        z.object({
+          percent: z.number(),
+          state: z.enum(["WARN", "THROTTLED", "EXHAUSTED"]),
+          crossed: z.boolean(),
+          at: Iso.nullable(),
+        }),
+      ),
       series: z.array(z.object({ at: Iso, usd: z.number(), kind: z.enum(["actual", "forecast"]) })),
     }),
   }),
@@ -76,7 +102,9 @@ export const OpsStatusSchema = z.object({
     nextStart: Iso,
     /** Tasks scheduled into the window and not yet run. */
     waiting: z.number().int().nonnegative(),
-    waitingTasks: z.array(z.object({ taskId: z.string(), type: z.string(), queue: z.string(), scheduledFor: Iso })),
+    waitingTasks: z.array(
+      z.object({ taskId: z.string(), type: z.string(), queue: z.string(), scheduledFor: Iso }),
+    ),
   }),
 });
 export type OpsStatus = z.infer<typeof OpsStatusSchema>;

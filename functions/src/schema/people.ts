@@ -5,7 +5,9 @@ export const AssetDocSchema = z.object({
   assetId: zId,
   name: z.string(),
   kind: z.string(),
-  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).nullable(),
+  location: z
+    .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+    .nullable(),
   teamId: z.string().nullable(),
   supervisors: z.array(z.string()),
   meterIds: z.array(z.string()),
@@ -28,7 +30,11 @@ export type UserDoc = z.infer<typeof UserDocSchema>;
 export const NotificationDocSchema = z.object({
   id: zId,
   target: z.object({ uids: z.array(z.string()), topic: z.string().nullable() }),
-  payload: z.object({ title: z.string(), body: z.string(), data: z.record(z.string(), z.string()) }),
+  payload: z.object({
+    title: z.string(),
+    body: z.string(),
+    data: z.record(z.string(), z.string()),
+  }),
   status: z.enum(["PENDING", "SENT", "FAILED"]),
   attempts: z.number().int().nonnegative(),
   error: z.string().nullable(),

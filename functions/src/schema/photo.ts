@@ -1,12 +1,27 @@
 import { z } from "zod";
 import { zDate, zId } from "./common";
 
-export const PhotoStatusSchema = z.enum(["PENDING", "QUEUED", "PROCESSING", "COMPLETED", "FAILED", "REJECTED"]);
+export const PhotoStatusSchema = z.enum([
+  "PENDING",
+  "QUEUED",
+  "PROCESSING",
+  "COMPLETED",
+  "FAILED",
+  "REJECTED",
+]);
 export type PhotoStatus = z.infer<typeof PhotoStatusSchema>;
 export const TERMINAL_PHOTO_STATUSES: readonly PhotoStatus[] = ["COMPLETED", "FAILED", "REJECTED"];
 
 /** EXIF tags, then XMP (photoshop:DateCreated, xmp:CreateDate) and IPTC (DateCreated + TimeCreated), then GPS time, then the upload. */
-export const TakenAtSourceSchema = z.enum(["DateTimeOriginal", "CreateDate", "XmpDateCreated", "XmpCreateDate", "IptcDateCreated", "GPSDateTime", "UploadTime"]);
+export const TakenAtSourceSchema = z.enum([
+  "DateTimeOriginal",
+  "CreateDate",
+  "XmpDateCreated",
+  "XmpCreateDate",
+  "IptcDateCreated",
+  "GPSDateTime",
+  "UploadTime",
+]);
 export type TakenAtSource = z.infer<typeof TakenAtSourceSchema>;
 
 export const GpsSchema = z.object({
@@ -40,7 +55,9 @@ export const QualitySchema = z.object({
   exposure: z.number().min(0).max(1),
   /** Fraction of pixels clipped to black or white. */
   clipped: z.number().min(0).max(1),
-  flags: z.array(z.enum(["BLURRY", "UNDEREXPOSED", "OVEREXPOSED", "NEAR_DUPLICATE", "LOW_RESOLUTION"])),
+  flags: z.array(
+    z.enum(["BLURRY", "UNDEREXPOSED", "OVEREXPOSED", "NEAR_DUPLICATE", "LOW_RESOLUTION"]),
+  ),
 });
 export type Quality = z.infer<typeof QualitySchema>;
 
@@ -77,16 +94,26 @@ export const PhotoDocSchema = z.object({
   fileName: z.string(),
   generation: z.string(),
   paths: PhotoPathsSchema,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   /** 64-bit perceptual (difference) hash as 16 hex digits. */
-  phash: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
+  phash: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .nullable(),
   nearDuplicateOf: z.string().nullable(),
   bytes: z.number().int().nonnegative(),
   mime: z.string().nullable(),
   width: z.number().int().nonnegative().nullable(),
   height: z.number().int().nonnegative().nullable(),
-  display: z.object({ bytes: z.number().int(), width: z.number().int(), height: z.number().int() }).nullable(),
-  thumbnail: z.object({ bytes: z.number().int(), width: z.number().int(), height: z.number().int() }).nullable(),
+  display: z
+    .object({ bytes: z.number().int(), width: z.number().int(), height: z.number().int() })
+    .nullable(),
+  thumbnail: z
+    .object({ bytes: z.number().int(), width: z.number().int(), height: z.number().int() })
+    .nullable(),
   exif: ExifSummarySchema.nullable(),
   quality: QualitySchema.nullable(),
   /** Absent on photos ingested before it existed: analysis then computes it from the display copy. */

@@ -31,4 +31,6 @@ export const PresenceDocSchema = z.object({
 });
 export type PresenceDoc = z.infer<typeof PresenceDocSchema>;
 
-export const HeartbeatInputSchema = z.object({ state: z.enum(["online", "away"]).default("online") });
+export const HeartbeatInputSchema = z.object({
+  state: z.enum(["online", "away"]).default("online"),
+});

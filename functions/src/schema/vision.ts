@@ -31,11 +31,23 @@ export const LocalizedObjectSchema = z.looseObject({
   score: z.number().optional(),
   boundingPoly: BoundingPoly.nullish(),
 });
-const Color = z.object({ red: z.number().optional(), green: z.number().optional(), blue: z.number().optional() });
+const Color = z.object({
+  red: z.number().optional(),
+  green: z.number().optional(),
+  blue: z.number().optional(),
+});
 export const ImagePropertiesSchema = z.looseObject({
   dominantColors: z
     .object({
-      colors: z.array(z.object({ color: Color, score: z.number().optional(), pixelFraction: z.number().optional() })).optional(),
+      colors: z
+        .array(
+          z.object({
+            color: Color,
+            score: z.number().optional(),
+            pixelFraction: z.number().optional(),
+          }),
+        )
+        .optional(),
     })
     .nullish(),
 });

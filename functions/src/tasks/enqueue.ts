@@ -31,19 +31,30 @@ export async function enqueueTask(req: EnqueueRequest): Promise<boolean> {
     error: null,
     parentId: req.parentId ?? null,
     // Only delayed work carries it, so the status view can list what waits for its window.
-    ...(req.delaySeconds && req.delaySeconds > 0 ? { scheduledFor: new Date(now.getTime() + req.delaySeconds * 1000) } : {}),
+    ...(req.delaySeconds && req.delaySeconds > 0
+      ? { scheduledFor: new Date(now.getTime() + req.delaySeconds * 1000) }
+      : {}),
     createdAt: now,
     updatedAt: now,
     startedAt: null,
     finishedAt: null,
   });
-  const created = await createIfAbsent(ref, { ...doc, createdAt: FieldValue.serverTimestamp(), updatedAt: FieldValue.serverTimestamp() });
+  const created = await createIfAbsent(ref, {
+    ...doc,
+    createdAt: FieldValue.serverTimestamp(),
+    updatedAt: FieldValue.serverTimestamp(),
+  });
   if (!created) {
     const existing = await ref.get();
     // Only a task still PENDING may have lost its enqueue; anything later already ran.
     if (existing.get("state") !== "PENDING") return false;
   }
-  const envelope = TaskEnvelopeSchema.parse({ taskId: req.taskId, type: req.type, args: req.args, parentId: req.parentId ?? null });
+  const envelope = TaskEnvelopeSchema.parse({
+    taskId: req.taskId,
+    type: req.type,
+    args: req.args,
+    parentId: req.parentId ?? null,
+  });
   // Enqueue even when the doc existed: a previous delivery may have died between the two
   // writes. The deterministic id makes the second enqueue a no-op in Cloud Tasks.
   await deps().queue.enqueue(req.queue, envelope, {

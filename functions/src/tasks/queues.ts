@@ -7,14 +7,24 @@ export interface QueueSettings {
   functionName: string;
   /** What the old system promised for this queue's work. */
   target: string;
-  retry: { maxAttempts: number; minBackoffSeconds: number; maxBackoffSeconds: number; maxDoublings: number };
+  retry: {
+    maxAttempts: number;
+    minBackoffSeconds: number;
+    maxBackoffSeconds: number;
+    maxDoublings: number;
+  };
   rateLimits: { maxConcurrentDispatches: number; maxDispatchesPerSecond: number };
   /** Hard limit for one attempt (Celery's time_limit). Also sent as dispatchDeadlineSeconds. */
   timeoutSeconds: number;
   memory: "512MiB" | "1GiB" | "2GiB" | "4GiB";
 }
 
-const RETRY = { maxAttempts: 4, minBackoffSeconds: 10, maxBackoffSeconds: 600, maxDoublings: 6 } as const;
+const RETRY = {
+  maxAttempts: 4,
+  minBackoffSeconds: 10,
+  maxBackoffSeconds: 600,
+  maxDoublings: 6,
+} as const;
 const HARD_LIMIT_SECONDS = 30 * 60;
 
 export const QUEUES: Record<QueueName, QueueSettings> = {

@@ -5,7 +5,11 @@ import type { TaskType } from "../schema/task";
 import type { TaskDefinition } from "./task-definition";
 import { processInspectionPhotoTask } from "./handlers/process-inspection-photo";
 import { analyzeCriticalAnomalyTask } from "./handlers/analyze-critical-anomaly";
-import { analyzeAnomaliesTask, classifyDamageTask, extractTextOcrTask } from "./handlers/rerun-stage";
+import {
+  analyzeAnomaliesTask,
+  classifyDamageTask,
+  extractTextOcrTask,
+} from "./handlers/rerun-stage";
 import { batchProcessImagesTask } from "./handlers/batch-process-images";
 import {
   archiveOldMessagesTask,

@@ -7,12 +7,23 @@ import { deps } from "../deps";
 import { errorMessage, isPermanent } from "../errors";
 import { firestore } from "../firestore";
 import { log } from "../log";
-import { TaskEnvelopeSchema, type ChildCounts, type QueueName, type TaskState } from "../schema/task";
+import {
+  TaskEnvelopeSchema,
+  type ChildCounts,
+  type QueueName,
+  type TaskState,
+} from "../schema/task";
 import { countOnParent, parentFinish } from "./fan-out";
 import { QUEUES } from "./queues";
 import { lookupTask } from "./registry";
 import { isAwaitChildren, type TaskRunContext } from "./task-definition";
-import { attemptNumber, isTerminalTask, parentOutcome, stepTask, type TaskEvent } from "./task-state";
+import {
+  attemptNumber,
+  isTerminalTask,
+  parentOutcome,
+  stepTask,
+  type TaskEvent,
+} from "./task-state";
 
 export interface TaskDelivery {
   queue: QueueName;
@@ -41,16 +52,29 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
   const lastAttempt = attempt >= QUEUES[delivery.queue].retry.maxAttempts;
   const parsed = TaskEnvelopeSchema.safeParse(raw);
   if (!parsed.success) {
-    const taskId = typeof (raw as { taskId?: unknown })?.taskId === "string" ? (raw as { taskId: string }).taskId : null;
+    const taskId =
+      typeof (raw as { taskId?: unknown })?.taskId === "string"
+        ? (raw as { taskId: string }).taskId
+        : null;
     const error = `invalid task envelope: ${parsed.error.issues.map((i) => i.message).join("; ")}`;
     log.error("task envelope rejected", { taskId, error });
-    if (taskId && /^[^/]{1,200}$/.test(taskId)) await recordRejected(taskId, "unknown", delivery.queue, {}, null, error, attempt);
+    if (taskId && /^[^/]{1,200}$/.test(taskId))
+      await recordRejected(taskId, "unknown", delivery.queue, {}, null, error, attempt);
     return { taskId, state: "FAILURE", duplicate: false, error };
   }
   const env = parsed.data;
   const parentId = env.parentId ?? null;
   const def = lookupTask(env.type);
-  if (!def) return recordRejected(env.taskId, env.type, delivery.queue, env.args, parentId, `unknown task type: ${env.type}`, attempt);
+  if (!def)
+    return recordRejected(
+      env.taskId,
+      env.type,
+      delivery.queue,
+      env.args,
+      parentId,
+      `unknown task type: ${env.type}`,
+      attempt,
+    );
   const args = def.args.safeParse(env.args);
   if (!args.success) {
     const error = `invalid args for ${env.type}: ${args.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`;
@@ -58,13 +82,23 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
   }
 
   const ref = tasksCol().doc(env.taskId);
-  const started = await applyEvent(ref, { kind: "start", attempt }, {
-    init: { type: env.type, queue: delivery.queue, args: env.args, parentId },
-    fields: { startedAt: deps().now(), queue: delivery.queue },
-  });
+  const started = await applyEvent(
+    ref,
+    { kind: "start", attempt },
+    {
+      init: { type: env.type, queue: delivery.queue, args: env.args, parentId },
+      fields: { startedAt: deps().now(), queue: delivery.queue },
+    },
+  );
   if (!started) return { taskId: env.taskId, state: null, duplicate: true };
 
-  const ctx: TaskRunContext = { taskId: env.taskId, queue: delivery.queue, attempt, lastAttempt, parentId };
+  const ctx: TaskRunContext = {
+    taskId: env.taskId,
+    queue: delivery.queue,
+    attempt,
+    lastAttempt,
+    parentId,
+  };
   let result: unknown;
   try {
     result = await def.run(args.data, ctx);
@@ -79,22 +113,38 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
         // The failure hook (e.g. marking the photo FAILED) must happen; retry if we still can.
         log.error("task failure hook failed", { taskId: env.taskId, error: errorMessage(hookErr) });
         if (!lastAttempt) {
-          await applyEvent(ref, { kind: "failed", permanent: false, lastAttempt: false }, { fields: { error } });
+          await applyEvent(
+            ref,
+            { kind: "failed", permanent: false, lastAttempt: false },
+            { fields: { error } },
+          );
           throw hookErr;
         }
       }
     }
-    await applyEvent(ref, { kind: "failed", permanent, lastAttempt }, { fields: { error }, parentId });
+    await applyEvent(
+      ref,
+      { kind: "failed", permanent, lastAttempt },
+      { fields: { error }, parentId },
+    );
     log.warn("task failed", { taskId: env.taskId, type: env.type, attempt, permanent, error });
     if (step.throwToRetry) throw err;
     return { taskId: env.taskId, state: step.next, duplicate: false, error };
   }
 
   if (isAwaitChildren(result)) {
-    const finished = await applyEvent(ref, { kind: "succeeded", waitingForChildren: true }, { parentId, awaitTotal: result.total });
+    const finished = await applyEvent(
+      ref,
+      { kind: "succeeded", waitingForChildren: true },
+      { parentId, awaitTotal: result.total },
+    );
     return { taskId: env.taskId, state: finished ?? "STARTED", duplicate: false };
   }
-  await applyEvent(ref, { kind: "succeeded", waitingForChildren: false }, { fields: { result: jsonSafe(result), error: null }, parentId });
+  await applyEvent(
+    ref,
+    { kind: "succeeded", waitingForChildren: false },
+    { fields: { result: jsonSafe(result), error: null }, parentId },
+  );
   return { taskId: env.taskId, state: "SUCCESS", duplicate: false };
 }
 
@@ -112,7 +162,11 @@ interface ApplyOpts {
  * Applies one event in a transaction. Returns the state written, or null when the
  * event was ignored (the task was already terminal).
  */
-async function applyEvent(ref: DocumentReference, ev: TaskEvent, opts: ApplyOpts): Promise<TaskState | null> {
+async function applyEvent(
+  ref: DocumentReference,
+  ev: TaskEvent,
+  opts: ApplyOpts,
+): Promise<TaskState | null> {
   const db = firestore();
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
@@ -122,7 +176,12 @@ async function applyEvent(ref: DocumentReference, ev: TaskEvent, opts: ApplyOpts
     if (step.next === null) return null;
     const now = deps().now();
     let next: TaskState = step.next;
-    const update: Record<string, unknown> = { ...(opts.fields ?? {}), state: next, attempts: step.attempts, updatedAt: now };
+    const update: Record<string, unknown> = {
+      ...(opts.fields ?? {}),
+      state: next,
+      attempts: step.attempts,
+      updatedAt: now,
+    };
 
     let parentUpdate: (() => void) | undefined;
     if (opts.awaitTotal !== undefined) {
@@ -142,7 +201,8 @@ async function applyEvent(ref: DocumentReference, ev: TaskEvent, opts: ApplyOpts
     }
     if (isTerminalTask(next)) {
       update.finishedAt = now;
-      const parentId = opts.parentId ?? (snap.exists ? (snap.get("parentId") as string | null) : null);
+      const parentId =
+        opts.parentId ?? (snap.exists ? (snap.get("parentId") as string | null) : null);
       if (parentId) parentUpdate = await countOnParent(tx, parentId, next === "SUCCESS", now);
     }
     if (snap.exists) tx.update(ref, update);
@@ -176,7 +236,11 @@ async function recordRejected(
   log.error("task rejected", { taskId, type, error });
   const ref = tasksCol().doc(taskId);
   await applyEvent(ref, { kind: "start", attempt }, { init: { type, queue, args, parentId } });
-  const state = await applyEvent(ref, { kind: "failed", permanent: true, lastAttempt: true }, { fields: { error }, parentId });
+  const state = await applyEvent(
+    ref,
+    { kind: "failed", permanent: true, lastAttempt: true },
+    { fields: { error }, parentId },
+  );
   return { taskId, state, duplicate: state === null, error };
 }
 

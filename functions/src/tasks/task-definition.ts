@@ -23,7 +23,9 @@ export function awaitChildren(total: number): AwaitChildren {
 }
 
 export function isAwaitChildren(v: unknown): v is AwaitChildren {
-  return typeof v === "object" && v !== null && (v as { awaitChildren?: unknown }).awaitChildren === true;
+  return (
+    typeof v === "object" && v !== null && (v as { awaitChildren?: unknown }).awaitChildren === true
+  );
 }
 
 export interface TaskDefinition<S extends z.ZodType = z.ZodType> {

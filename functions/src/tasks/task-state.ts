@@ -38,9 +38,14 @@ export function stepTask(current: TaskState | null, attempts: number, ev: TaskEv
 }
 
 /** Attempt number (1-based) from Cloud Tasks' X-CloudTasks-TaskRetryCount header. */
-export function attemptNumber(retryCount: number | undefined, executionCount: number | undefined): number {
-  if (typeof retryCount === "number" && Number.isFinite(retryCount) && retryCount >= 0) return Math.floor(retryCount) + 1;
-  if (typeof executionCount === "number" && Number.isFinite(executionCount) && executionCount >= 0) return Math.floor(executionCount) + 1;
+export function attemptNumber(
+  retryCount: number | undefined,
+  executionCount: number | undefined,
+): number {
+  if (typeof retryCount === "number" && Number.isFinite(retryCount) && retryCount >= 0)
+    return Math.floor(retryCount) + 1;
+  if (typeof executionCount === "number" && Number.isFinite(executionCount) && executionCount >= 0)
+    return Math.floor(executionCount) + 1;
   return 1;
 }
 

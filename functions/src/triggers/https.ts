@@ -8,7 +8,10 @@ import { presenceCallables } from "../presence/callables";
 
 const CALLABLE = { region: "us-central1", memory: "512MiB" } as const;
 
-export const apiFn = onRequest({ region: "us-central1", memory: "1GiB", timeoutSeconds: 120, cors: true }, handleApiRequest);
+export const apiFn = onRequest(
+  { region: "us-central1", memory: "1GiB", timeoutSeconds: 120, cors: true },
+  handleApiRequest,
+);
 export const reprocessPhotoFn = onCall(CALLABLE, callables.reprocessPhoto);
 export const analyzeBatchFn = onCall(CALLABLE, callables.analyzeBatch);
 export const confirmAnomalyFn = onCall(CALLABLE, callables.confirmAnomaly);

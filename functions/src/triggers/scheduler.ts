@@ -7,7 +7,9 @@ import { SCHEDULES } from "../maintenance/schedules";
 
 function scheduledFunction(name: keyof typeof SCHEDULES) {
   const { job, schedule, timeZone, retryCount } = SCHEDULES[name];
-  return onSchedule({ schedule, timeZone, retryCount }, (e) => enqueueScheduled(job, e.scheduleTime));
+  return onSchedule({ schedule, timeZone, retryCount }, (e) =>
+    enqueueScheduled(job, e.scheduleTime),
+  );
 }
 
 export const budgetCheckFn = scheduledFunction("scheduledBudgetCheck");

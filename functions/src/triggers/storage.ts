@@ -15,7 +15,12 @@ export function toStoredObject(o: StorageObjectData): StoredObject {
     contentType: o.contentType,
     size: Number(o.size ?? 0),
     metadata: { ...(o.metadata ?? {}) },
-    timeCreated: created instanceof Date ? created.toISOString() : typeof created === "string" ? created : undefined,
+    timeCreated:
+      created instanceof Date
+        ? created.toISOString()
+        : typeof created === "string"
+          ? created
+          : undefined,
   };
 }
 

@@ -8,9 +8,18 @@ import { handleTask } from "../tasks/run-task";
 export function queueFunction(queue: QueueName) {
   const q = QUEUES[queue];
   return onTaskDispatched(
-    { retryConfig: { ...q.retry }, rateLimits: { ...q.rateLimits }, timeoutSeconds: q.timeoutSeconds, memory: q.memory },
+    {
+      retryConfig: { ...q.retry },
+      rateLimits: { ...q.rateLimits },
+      timeoutSeconds: q.timeoutSeconds,
+      memory: q.memory,
+    },
     async (req) => {
-      await handleTask(req.data, { queue, retryCount: req.retryCount, executionCount: req.executionCount });
+      await handleTask(req.data, {
+        queue,
+        retryCount: req.retryCount,
+        executionCount: req.executionCount,
+      });
     },
   );
 }

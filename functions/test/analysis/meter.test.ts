@@ -1,7 +1,13 @@
 // Meter reading parsing and plausibility.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkPlausibility, DEFAULT_PLAUSIBILITY, ocrConfidence, parseMeterReading, readingConfidence } from "../../src/analysis/meter";
+import {
+  checkPlausibility,
+  DEFAULT_PLAUSIBILITY,
+  ocrConfidence,
+  parseMeterReading,
+  readingConfidence,
+} from "../../src/analysis/meter";
 import { ocrWords } from "../../src/analysis/normalize";
 import { readAtOf } from "../../src/analysis/stages";
 
@@ -11,7 +17,12 @@ const t0 = new Date("2026-01-01T00:00:00Z");
 describe("meter reading parser", () => {
   it("reads value, unit and raw text", () => {
     assert.deepEqual(parseMeterReading("SIEMENS\n04521 kWh\n230V 50Hz"), {
-      value: 4521, unit: "kWh", rawText: "04521 kWh", integerDigits: 5, decimals: 0, confidence: 0.9,
+      value: 4521,
+      unit: "kWh",
+      rawText: "04521 kWh",
+      integerDigits: 5,
+      decimals: 0,
+      confidence: 0.9,
     });
     assert.equal(parseMeterReading("0123,45 m³")?.value, 123.45);
     assert.equal(parseMeterReading("0123,45 m³")?.unit, "m3");
@@ -22,55 +33,96 @@ describe("meter reading parser", () => {
 
   it("finds any printed counter value", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1000, max: 99_999_999 }), fc.constantFrom("kWh", "m3", "gal", ""), (v, unit) => {
-        const r = parseMeterReading(`METER No. A\n${v}${unit ? ` ${unit}` : ""}\n`);
-        assert.equal(r?.value, v);
-      }),
+      fc.property(
+        fc.integer({ min: 1000, max: 99_999_999 }),
+        fc.constantFrom("kWh", "m3", "gal", ""),
+        (v, unit) => {
+          const r = parseMeterReading(`METER No. A\n${v}${unit ? ` ${unit}` : ""}\n`);
+          assert.equal(r?.value, v);
+        },
+      ),
     );
   });
 });
 
 describe("meter plausibility", () => {
-  const reading = (value: number, decimals = 0, integerDigits = 5, confidence = 0.9) => ({ value, decimals, integerDigits, confidence });
+  const reading = (value: number, decimals = 0, integerDigits = 5, confidence = 0.9) => ({
+    value,
+    decimals,
+    integerDigits,
+    confidence,
+  });
 
   it("accepts a forward reading within the daily rate", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 30 }), (prev, delta, days) => {
-        const p = checkPlausibility(reading(prev + delta, 0, 6), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
-        assert.equal(p.needsReview, false);
-        assert.equal(p.delta, delta);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 1, max: 30 }),
+        (prev, delta, days) => {
+          const p = checkPlausibility(
+            reading(prev + delta, 0, 6),
+            new Date(t0.getTime() + days * DAY),
+            { value: prev, readAt: t0 },
+          );
+          assert.equal(p.needsReview, false);
+          assert.equal(p.delta, delta);
+        },
+      ),
     );
   });
 
   it("flags any real decrease that is not a rollover", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 50_000 }), fc.integer({ min: 2, max: 40_000 }), (prev, drop) => {
-        fc.pre(drop <= prev);
-        const p = checkPlausibility(reading(prev - drop, 0, 6), new Date(t0.getTime() + DAY), { value: prev, readAt: t0 });
-        assert.ok(p.flags.includes("DECREASE"));
-        assert.equal(p.needsReview, true);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 50_000 }),
+        fc.integer({ min: 2, max: 40_000 }),
+        (prev, drop) => {
+          fc.pre(drop <= prev);
+          const p = checkPlausibility(reading(prev - drop, 0, 6), new Date(t0.getTime() + DAY), {
+            value: prev,
+            readAt: t0,
+          });
+          assert.ok(p.flags.includes("DECREASE"));
+          assert.equal(p.needsReview, true);
+        },
+      ),
     );
   });
 
   it("ignores jitter of the last digit, at any value and precision", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9_999_999 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 30 }), (count, decimals, days) => {
-        // `count` steps of the last digit: 12345 at 1 decimal is 1234.5.
-        const step = 10 ** -decimals;
-        const prev = count * step;
-        const p = checkPlausibility(reading((count - 1) * step, decimals, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
-        assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
-        // Two steps down is a real decrease (far from any rollover at 8 digits).
-        if (count >= 2) {
-          const q = checkPlausibility(reading((count - 2) * step, decimals, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
-          assert.ok(q.flags.includes("DECREASE"));
-          assert.equal(q.needsReview, true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9_999_999 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 30 }),
+        (count, decimals, days) => {
+          // `count` steps of the last digit: 12345 at 1 decimal is 1234.5.
+          const step = 10 ** -decimals;
+          const prev = count * step;
+          const p = checkPlausibility(
+            reading((count - 1) * step, decimals, 8),
+            new Date(t0.getTime() + days * DAY),
+            { value: prev, readAt: t0 },
+          );
+          assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
+          // Two steps down is a real decrease (far from any rollover at 8 digits).
+          if (count >= 2) {
+            const q = checkPlausibility(
+              reading((count - 2) * step, decimals, 8),
+              new Date(t0.getTime() + days * DAY),
+              { value: prev, readAt: t0 },
+            );
+            assert.ok(q.flags.includes("DECREASE"));
+            assert.equal(q.needsReview, true);
+          }
+        },
+      ),
     );
-    const p = checkPlausibility(reading(1234.5, 1), new Date(t0.getTime() + DAY), { value: 1234.6, readAt: t0 });
+    const p = checkPlausibility(reading(1234.5, 1), new Date(t0.getTime() + DAY), {
+      value: 1234.6,
+      readAt: t0,
+    });
     assert.deepEqual([p.flags, p.delta, p.needsReview], [["JITTER"], 0, false]);
   });
 
@@ -86,7 +138,10 @@ describe("meter plausibility", () => {
           fc.pre(beforeWrap < wrap && afterWrap < wrap);
           const prev = wrap - beforeWrap;
           const at = new Date(t0.getTime() + days * DAY);
-          const p = checkPlausibility(reading(afterWrap, 0, digits), at, { value: prev, readAt: t0 });
+          const p = checkPlausibility(reading(afterWrap, 0, digits), at, {
+            value: prev,
+            readAt: t0,
+          });
           const advanced = beforeWrap + afterWrap;
           fc.pre(afterWrap < prev - 1); // below the previous value by more than jitter
           if (advanced <= DEFAULT_PLAUSIBILITY.maxPerDay * days) {
@@ -100,32 +155,52 @@ describe("meter plausibility", () => {
         },
       ),
     );
-    const p = checkPlausibility(reading(12, 0, 5), new Date(t0.getTime() + DAY), { value: 99_990, readAt: t0 });
+    const p = checkPlausibility(reading(12, 0, 5), new Date(t0.getTime() + DAY), {
+      value: 99_990,
+      readAt: t0,
+    });
     assert.deepEqual([p.flags, p.delta, p.needsReview], [["ROLLOVER"], 22, false]);
   });
 
   it("flags exactly the increases above the maximum rate per day", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 400_000 }), fc.integer({ min: 1, max: 30 }), (prev, delta, days) => {
-        const p = checkPlausibility(reading(prev + delta, 0, 8), new Date(t0.getTime() + days * DAY), { value: prev, readAt: t0 });
-        const over = delta > DEFAULT_PLAUSIBILITY.maxPerDay * days;
-        assert.equal(p.flags.includes("RATE_EXCEEDED"), over);
-        assert.equal(p.needsReview, over);
-        assert.equal(p.delta, delta);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 400_000 }),
+        fc.integer({ min: 1, max: 30 }),
+        (prev, delta, days) => {
+          const p = checkPlausibility(
+            reading(prev + delta, 0, 8),
+            new Date(t0.getTime() + days * DAY),
+            { value: prev, readAt: t0 },
+          );
+          const over = delta > DEFAULT_PLAUSIBILITY.maxPerDay * days;
+          assert.equal(p.flags.includes("RATE_EXCEEDED"), over);
+          assert.equal(p.needsReview, over);
+          assert.equal(p.delta, delta);
+        },
+      ),
     );
     assert.equal(DEFAULT_PLAUSIBILITY.maxPerDay, 10_000);
   });
 
   it("flags low confidence for review, with or without a previous reading, and only below the threshold", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), (confidence, withPrevious) => {
-        const prev = withPrevious ? { value: 10, readAt: t0 } : null;
-        const p = checkPlausibility(reading(10, 0, 5, confidence), new Date(t0.getTime() + DAY), prev);
-        const low = confidence < DEFAULT_PLAUSIBILITY.minConfidence;
-        assert.equal(p.flags.includes("LOW_CONFIDENCE"), low);
-        assert.equal(p.needsReview, low);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        (confidence, withPrevious) => {
+          const prev = withPrevious ? { value: 10, readAt: t0 } : null;
+          const p = checkPlausibility(
+            reading(10, 0, 5, confidence),
+            new Date(t0.getTime() + DAY),
+            prev,
+          );
+          const low = confidence < DEFAULT_PLAUSIBILITY.minConfidence;
+          assert.equal(p.flags.includes("LOW_CONFIDENCE"), low);
+          assert.equal(p.needsReview, low);
+        },
+      ),
     );
     const none = checkPlausibility(reading(10), t0, null);
     assert.deepEqual([none.flags, none.needsReview, none.previous], [["NO_PREVIOUS"], false, null]);
@@ -139,21 +214,36 @@ describe("meter reading confidence from the OCR", () => {
 
   it("is never above the parser's or the OCR's confidence in the reading's digits", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1000, max: 99_999_999 }), fc.array(wordArb, { maxLength: 6 }), fc.double({ min: 0, max: 1, noNaN: true }), (v, others, c) => {
-        const parsed = parseMeterReading(`${v} kWh`)!;
-        const words = [...others, { text: String(v), confidence: c }];
-        const ocr = ocrConfidence(parsed, words);
-        assert.ok(ocr !== null && ocr <= c);
-        const r = readingConfidence(parsed, words);
-        assert.ok(r <= parsed.confidence + 1e-9 && r <= c + 0.0005, `${r} vs parser ${parsed.confidence}, ocr ${c}`);
-        // A low OCR confidence on the digits always sends the reading to review.
-        if (c < 0.5) assert.equal(checkPlausibility({ ...parsed, confidence: r }, t0, null).needsReview, true);
-      }),
+      fc.property(
+        fc.integer({ min: 1000, max: 99_999_999 }),
+        fc.array(wordArb, { maxLength: 6 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (v, others, c) => {
+          const parsed = parseMeterReading(`${v} kWh`)!;
+          const words = [...others, { text: String(v), confidence: c }];
+          const ocr = ocrConfidence(parsed, words);
+          assert.ok(ocr !== null && ocr <= c);
+          const r = readingConfidence(parsed, words);
+          assert.ok(
+            r <= parsed.confidence + 1e-9 && r <= c + 0.0005,
+            `${r} vs parser ${parsed.confidence}, ocr ${c}`,
+          );
+          // A low OCR confidence on the digits always sends the reading to review.
+          if (c < 0.5)
+            assert.equal(
+              checkPlausibility({ ...parsed, confidence: r }, t0, null).needsReview,
+              true,
+            );
+        },
+      ),
     );
     const parsed = parseMeterReading("04521 kWh")!;
     assert.equal(ocrConfidence(parsed, undefined), null);
     assert.equal(ocrConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]), null);
-    assert.equal(readingConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]), parsed.confidence);
+    assert.equal(
+      readingConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]),
+      parsed.confidence,
+    );
   });
 
   it("reads word confidences from Vision's fullTextAnnotation, else from word scores", () => {
@@ -161,15 +251,39 @@ describe("meter reading confidence from the OCR", () => {
       fc.property(fc.array(wordArb, { minLength: 1, maxLength: 10 }), (words) => {
         const full = {
           text: words.map((w) => w.text).join(" "),
-          pages: [{ blocks: [{ paragraphs: [{ words: words.map((w) => ({ confidence: w.confidence, symbols: [...w.text].map((t) => ({ text: t })) })) }] }] }],
+          pages: [
+            {
+              blocks: [
+                {
+                  paragraphs: [
+                    {
+                      words: words.map((w) => ({
+                        confidence: w.confidence,
+                        symbols: [...w.text].map((t) => ({ text: t })),
+                      })),
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
         };
         assert.deepEqual(ocrWords({ fullTextAnnotation: full }), words);
-        const scored = [{ description: full.text }, ...words.map((w) => ({ description: w.text, score: w.confidence }))];
-        assert.deepEqual(ocrWords({ textAnnotations: scored }), words.filter((w) => w.confidence > 0));
+        const scored = [
+          { description: full.text },
+          ...words.map((w) => ({ description: w.text, score: w.confidence })),
+        ];
+        assert.deepEqual(
+          ocrWords({ textAnnotations: scored }),
+          words.filter((w) => w.confidence > 0),
+        );
       }),
     );
     // Vision leaves word scores unset in textAnnotations: no confidence, not zero.
-    assert.deepEqual(ocrWords({ textAnnotations: [{ description: "04521 kWh" }, { description: "04521" }] }), []);
+    assert.deepEqual(
+      ocrWords({ textAnnotations: [{ description: "04521 kWh" }, { description: "04521" }] }),
+      [],
+    );
   });
 });
 
@@ -177,14 +291,40 @@ describe("meter reading time", () => {
   it("is the capture instant; without an offset it is read as UTC whatever the server's zone", () => {
     const saved = process.env.TZ;
     const created = new Date("2026-01-01T00:00:00Z");
-    const exif = (takenAt: string) => ({ takenAt, takenAtSource: "DateTimeOriginal" as const, offset: null, gps: null, make: null, model: null, software: null, orientation: null, flags: [] });
+    const exif = (takenAt: string) => ({
+      takenAt,
+      takenAtSource: "DateTimeOriginal" as const,
+      offset: null,
+      gps: null,
+      make: null,
+      model: null,
+      software: null,
+      orientation: null,
+      flags: [],
+    });
     try {
       for (const tz of ["UTC", "America/New_York", "Asia/Kolkata"]) {
         process.env.TZ = tz;
-        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.000Z", tz);
-        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00.250"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.250Z", tz);
-        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00+05:30"), createdAt: created }).toISOString(), "2026-03-02T04:30:00.000Z", tz);
-        assert.equal(readAtOf({ exif: exif("2026-03-02T10:00:00Z"), createdAt: created }).toISOString(), "2026-03-02T10:00:00.000Z", tz);
+        assert.equal(
+          readAtOf({ exif: exif("2026-03-02T10:00:00"), createdAt: created }).toISOString(),
+          "2026-03-02T10:00:00.000Z",
+          tz,
+        );
+        assert.equal(
+          readAtOf({ exif: exif("2026-03-02T10:00:00.250"), createdAt: created }).toISOString(),
+          "2026-03-02T10:00:00.250Z",
+          tz,
+        );
+        assert.equal(
+          readAtOf({ exif: exif("2026-03-02T10:00:00+05:30"), createdAt: created }).toISOString(),
+          "2026-03-02T04:30:00.000Z",
+          tz,
+        );
+        assert.equal(
+          readAtOf({ exif: exif("2026-03-02T10:00:00Z"), createdAt: created }).toISOString(),
+          "2026-03-02T10:00:00.000Z",
+          tz,
+        );
         assert.equal(readAtOf({ exif: null, createdAt: created }), created);
       }
     } finally {

@@ -10,7 +10,12 @@ import { handleTask } from "../../src/tasks/run-task";
 import { cacheKey } from "../../src/analysis/vision-call";
 import { readLedger } from "../../src/budget/ledger";
 import { ALL_FEATURES } from "../../src/schema/vision";
-import { AnalysisDocSchema, AnomalyDocSchema, DamageReportDocSchema, MeterReadingDocSchema } from "../../src/schema/analysis";
+import {
+  AnalysisDocSchema,
+  AnomalyDocSchema,
+  DamageReportDocSchema,
+  MeterReadingDocSchema,
+} from "../../src/schema/analysis";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { TaskDocSchema } from "../../src/schema/task";
 import { NotificationDocSchema } from "../../src/schema/people";
@@ -21,7 +26,6 @@ import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { printedJpeg } from "../helpers/images";
 import { drain } from "../helpers/tasks";
 
-
 async function photo(id: string) {
   return PhotoDocSchema.parse((await db().collection("photos").doc(id).get()).data());
 }
@@ -29,7 +33,9 @@ async function task(id: string) {
   return TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
 }
 async function anomaliesOf(photoId: string) {
-  return (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) => AnomalyDocSchema.parse(d.data()));
+  return (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs.map((d) =>
+    AnomalyDocSchema.parse(d.data()),
+  );
 }
 // The ledger (shards), not the summary doc, which a charge refreshes only now and then.
 async function budgetUnits(): Promise<Record<string, number>> {
@@ -48,24 +54,41 @@ describe("process_inspection_photo", () => {
     const id = uniq("pipe");
     await queuedPhoto(store, id);
     vision.script(id, "corroded-pipe");
-    const out = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 0 });
+    const out = await handleTask(processEnvelope(`t-${id}`, id), {
+      queue: "high_priority",
+      retryCount: 0,
+    });
     assert.equal(out.state, "SUCCESS");
 
     const p = await photo(id);
     assert.equal(p.status, "COMPLETED");
-    assert.deepEqual(p.statusHistory.map((s) => s.status), ["QUEUED", "PROCESSING", "COMPLETED"]);
+    assert.deepEqual(
+      p.statusHistory.map((s) => s.status),
+      ["QUEUED", "PROCESSING", "COMPLETED"],
+    );
 
-    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(id).get()).data());
+    const analysis = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(id).get()).data(),
+    );
     assert.equal(analysis.cached, false);
     // A plain photo of an asset without meters buys labels and objects only: no text on
     // it, colours from its pixels, safe search off by default.
     assert.equal(analysis.units, 2);
     assert.equal(analysis.usd, 0.00375);
     assert.deepEqual(analysis.features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION"]);
-    assert.deepEqual(Object.keys(analysis.skipped).sort(), ["IMAGE_PROPERTIES", "SAFE_SEARCH_DETECTION", "TEXT_DETECTION"]);
+    assert.deepEqual(Object.keys(analysis.skipped).sort(), [
+      "IMAGE_PROPERTIES",
+      "SAFE_SEARCH_DETECTION",
+      "TEXT_DETECTION",
+    ]);
     assert.equal(analysis.text, "");
     assert.ok(analysis.labels.some((l) => l.description === "Rust"));
-    assert.deepEqual(analysis.objects.find((o) => o.name === "Pipe")?.box, { x0: 0, y0: 0.22, x1: 1, y1: 0.86 });
+    assert.deepEqual(analysis.objects.find((o) => o.name === "Pipe")?.box, {
+      x0: 0,
+      y0: 0.22,
+      x1: 1,
+      y1: 0.86,
+    });
     // The test image is one flat colour, rgb(90, 100, 110), give or take JPEG rounding.
     assert.equal(analysis.colors.length, 1);
     assert.match(analysis.colors[0].hex, /^#5[9ab]6[3-5]6[d-f]$/);
@@ -79,7 +102,9 @@ describe("process_inspection_photo", () => {
     // base 0, confidence 0.88 ≥ 0.85 (+1), area 0.21 < 0.3 → MEDIUM
     assert.equal(anomalies[0].severity, "MEDIUM");
 
-    const damage = DamageReportDocSchema.parse((await db().collection("damageReports").doc(id).get()).data());
+    const damage = DamageReportDocSchema.parse(
+      (await db().collection("damageReports").doc(id).get()).data(),
+    );
     assert.equal(damage.category, "corrosion");
     assert.deepEqual(damage.anomalyIds, [anomalies[0].id]);
     assert.equal((await db().collection("meterReadings").doc(id).get()).exists, false);
@@ -94,11 +119,19 @@ describe("process_inspection_photo", () => {
 
   it("buys text for a photo that shows text, and safe search only when it is switched on", async () => {
     const labelled = uniq("label");
-    await queuedPhoto(store, labelled, { image: await printedJpeg("Pump P-101  Serial 4471-22", { width: 800, height: 600, dpi: 110 }) });
+    await queuedPhoto(store, labelled, {
+      image: await printedJpeg("Pump P-101  Serial 4471-22", { width: 800, height: 600, dpi: 110 }),
+    });
     vision.script(labelled, "corroded-pipe");
     await handleTask(processEnvelope(`t-${labelled}`, labelled), { queue: "high_priority" });
-    assert.deepEqual(vision.callsFor(labelled)[0].features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION", "TEXT_DETECTION"]);
-    const a = AnalysisDocSchema.parse((await db().collection("analyses").doc(labelled).get()).data());
+    assert.deepEqual(vision.callsFor(labelled)[0].features, [
+      "LABEL_DETECTION",
+      "OBJECT_LOCALIZATION",
+      "TEXT_DETECTION",
+    ]);
+    const a = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(labelled).get()).data(),
+    );
     assert.equal(a.text, "LINE 7\n");
     assert.equal(a.units, 3);
 
@@ -111,8 +144,14 @@ describe("process_inspection_photo", () => {
     } finally {
       delete process.env.VISION_SAFE_SEARCH;
     }
-    assert.deepEqual(vision.callsFor(moderated)[0].features, ["LABEL_DETECTION", "OBJECT_LOCALIZATION", "SAFE_SEARCH_DETECTION"]);
-    const m = AnalysisDocSchema.parse((await db().collection("analyses").doc(moderated).get()).data());
+    assert.deepEqual(vision.callsFor(moderated)[0].features, [
+      "LABEL_DETECTION",
+      "OBJECT_LOCALIZATION",
+      "SAFE_SEARCH_DETECTION",
+    ]);
+    const m = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(moderated).get()).data(),
+    );
     assert.equal(m.safeSearch?.medical, "UNLIKELY");
     assert.equal(total(await budgetUnits()), 6);
   });
@@ -120,7 +159,10 @@ describe("process_inspection_photo", () => {
   it("hands image bytes only to a provider that takes bytes", async () => {
     const id = uniq("local");
     await queuedPhoto(store, id);
-    const local = new ReplayVisionProvider({ name: "any-name", imageInput: "bytes" }).script(id, "clean-wall");
+    const local = new ReplayVisionProvider({ name: "any-name", imageInput: "bytes" }).script(
+      id,
+      "clean-wall",
+    );
     setDeps({ vision: local });
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
     assert.ok(local.calls[0].content && local.calls[0].content.length > 0);
@@ -130,19 +172,48 @@ describe("process_inspection_photo", () => {
   });
 
   it("reads a meter and checks it against the previous validated reading", async () => {
-    await db().collection("assets").doc("asset-m").set({ assetId: "asset-m", name: "Meter room", kind: "meter", location: null, teamId: "team-1", supervisors: [], meterIds: ["M-7"] });
-    await db().collection("meterReadings").doc("old").set(
-      MeterReadingDocSchema.parse({
-        id: "old", photoId: "old", assetId: "asset-m", teamId: "team-1", meterId: "M-7", value: 4000, unit: "kWh", rawText: "04000 kWh", confidence: 0.9,
-        plausibility: { previous: null, delta: null, flags: [] }, needsReview: false, status: "CORRECTED", correctedValue: 4480,
-        readAt: new Date("2026-03-01T10:00:00Z"), review: null, createdAt: new Date(),
-      }),
-    );
+    await db()
+      .collection("assets")
+      .doc("asset-m")
+      .set({
+        assetId: "asset-m",
+        name: "Meter room",
+        kind: "meter",
+        location: null,
+        teamId: "team-1",
+        supervisors: [],
+        meterIds: ["M-7"],
+      });
+    await db()
+      .collection("meterReadings")
+      .doc("old")
+      .set(
+        MeterReadingDocSchema.parse({
+          id: "old",
+          photoId: "old",
+          assetId: "asset-m",
+          teamId: "team-1",
+          meterId: "M-7",
+          value: 4000,
+          unit: "kWh",
+          rawText: "04000 kWh",
+          confidence: 0.9,
+          plausibility: { previous: null, delta: null, flags: [] },
+          needsReview: false,
+          status: "CORRECTED",
+          correctedValue: 4480,
+          readAt: new Date("2026-03-01T10:00:00Z"),
+          review: null,
+          createdAt: new Date(),
+        }),
+      );
     const id = uniq("meter");
     await queuedPhoto(store, id, { assetId: "asset-m", takenAt: "2026-03-02T10:00:00Z" });
     vision.script(id, "meter-kwh");
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
-    const r = MeterReadingDocSchema.parse((await db().collection("meterReadings").doc(id).get()).data());
+    const r = MeterReadingDocSchema.parse(
+      (await db().collection("meterReadings").doc(id).get()).data(),
+    );
     assert.equal(r.meterId, "M-7");
     assert.equal(r.value, 4521);
     assert.equal(r.unit, "kWh");
@@ -155,14 +226,32 @@ describe("process_inspection_photo", () => {
   });
 
   it("flags a reading whose digits the OCR was unsure of for review", async () => {
-    await db().collection("assets").doc("asset-b").set({ assetId: "asset-b", name: "Meter room", kind: "meter", location: null, teamId: "team-1", supervisors: [], meterIds: ["M-9"] });
+    await db()
+      .collection("assets")
+      .doc("asset-b")
+      .set({
+        assetId: "asset-b",
+        name: "Meter room",
+        kind: "meter",
+        location: null,
+        teamId: "team-1",
+        supervisors: [],
+        meterIds: ["M-9"],
+      });
     const id = uniq("blurred");
     await queuedPhoto(store, id, { assetId: "asset-b", takenAt: "2026-03-02T10:00:00Z" });
     vision.script(id, "meter-kwh-blurred");
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
-    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(id).get()).data());
-    assert.deepEqual(analysis.textWords?.find((w) => w.text === "04521"), { text: "04521", confidence: 0.41 });
-    const r = MeterReadingDocSchema.parse((await db().collection("meterReadings").doc(id).get()).data());
+    const analysis = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(id).get()).data(),
+    );
+    assert.deepEqual(
+      analysis.textWords?.find((w) => w.text === "04521"),
+      { text: "04521", confidence: 0.41 },
+    );
+    const r = MeterReadingDocSchema.parse(
+      (await db().collection("meterReadings").doc(id).get()).data(),
+    );
     assert.equal(r.value, 4521);
     // Parser 0.9 (unit, ≥ 4 digits) × OCR 0.41 on "04521".
     assert.equal(r.confidence, 0.369);
@@ -172,19 +261,40 @@ describe("process_inspection_photo", () => {
   });
 
   it("flags a meter reading that went down for review", async () => {
-    await db().collection("meterReadings").doc("prev").set(
-      MeterReadingDocSchema.parse({
-        id: "prev", photoId: "prev", assetId: "asset-z", teamId: null, meterId: "asset-z-meter", value: 9000, unit: "kWh", rawText: "09000", confidence: 0.9,
-        plausibility: { previous: null, delta: null, flags: [] }, needsReview: false, status: "VALIDATED", correctedValue: null,
-        readAt: new Date(Date.now() - 86_400_000), review: null, createdAt: new Date(),
-      }),
-    );
+    await db()
+      .collection("meterReadings")
+      .doc("prev")
+      .set(
+        MeterReadingDocSchema.parse({
+          id: "prev",
+          photoId: "prev",
+          assetId: "asset-z",
+          teamId: null,
+          meterId: "asset-z-meter",
+          value: 9000,
+          unit: "kWh",
+          rawText: "09000",
+          confidence: 0.9,
+          plausibility: { previous: null, delta: null, flags: [] },
+          needsReview: false,
+          status: "VALIDATED",
+          correctedValue: null,
+          readAt: new Date(Date.now() - 86_400_000),
+          review: null,
+          createdAt: new Date(),
+        }),
+      );
     const id = uniq("meterdown");
     // No asset document (so no meterIds): the photo buys text because it shows some.
-    await queuedPhoto(store, id, { assetId: "asset-z", image: await printedJpeg("04521 kWh", { width: 800, height: 600, dpi: 200 }) });
+    await queuedPhoto(store, id, {
+      assetId: "asset-z",
+      image: await printedJpeg("04521 kWh", { width: 800, height: 600, dpi: 200 }),
+    });
     vision.script(id, "meter-kwh");
     await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority" });
-    const r = MeterReadingDocSchema.parse((await db().collection("meterReadings").doc(id).get()).data());
+    const r = MeterReadingDocSchema.parse(
+      (await db().collection("meterReadings").doc(id).get()).data(),
+    );
     assert.equal(r.meterId, "asset-z-meter");
     assert.ok(r.plausibility.flags.includes("DECREASE"));
     assert.equal(r.needsReview, true);
@@ -194,18 +304,27 @@ describe("process_inspection_photo", () => {
     const id = uniq("quota");
     await queuedPhoto(store, id);
     vision.script(id, "quota-exceeded", "corroded-pipe");
-    await assert.rejects(handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 0 }), /code 8/);
+    await assert.rejects(
+      handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 0 }),
+      /code 8/,
+    );
     const mid = await task(`t-${id}`);
     assert.equal(mid.state, "RETRY");
     assert.match(mid.error ?? "", /Quota exceeded/);
     assert.equal((await photo(id)).status, "PROCESSING");
 
-    const out = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 1 });
+    const out = await handleTask(processEnvelope(`t-${id}`, id), {
+      queue: "high_priority",
+      retryCount: 1,
+    });
     assert.equal(out.state, "SUCCESS");
     const t = await task(`t-${id}`);
     assert.equal(t.attempts, 2);
     assert.equal((await photo(id)).status, "COMPLETED");
-    assert.deepEqual((await photo(id)).statusHistory.map((s) => s.status), ["QUEUED", "PROCESSING", "COMPLETED"]);
+    assert.deepEqual(
+      (await photo(id)).statusHistory.map((s) => s.status),
+      ["QUEUED", "PROCESSING", "COMPLETED"],
+    );
     assert.equal(total(await budgetUnits()), 2);
     assert.equal(vision.calls.length, 2);
   });
@@ -214,12 +333,18 @@ describe("process_inspection_photo", () => {
     const id = uniq("invalid");
     await queuedPhoto(store, id);
     vision.script(id, "invalid-argument");
-    const out = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 0 });
+    const out = await handleTask(processEnvelope(`t-${id}`, id), {
+      queue: "high_priority",
+      retryCount: 0,
+    });
     assert.equal(out.state, "FAILURE");
     const p = await photo(id);
     assert.equal(p.status, "FAILED");
     assert.match(p.reason ?? "", /Request must specify image/);
-    assert.deepEqual(p.statusHistory.map((s) => s.status), ["QUEUED", "PROCESSING", "FAILED"]);
+    assert.deepEqual(
+      p.statusHistory.map((s) => s.status),
+      ["QUEUED", "PROCESSING", "FAILED"],
+    );
     assert.equal((await task(`t-${id}`)).state, "FAILURE");
   });
 
@@ -236,13 +361,18 @@ describe("process_inspection_photo", () => {
     const id = uniq("last");
     await queuedPhoto(store, id);
     vision.script(id, "quota-exceeded");
-    await assert.rejects(handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 3 }));
+    await assert.rejects(
+      handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 3 }),
+    );
     const t = await task(`t-${id}`);
     assert.equal(t.state, "FAILURE");
     assert.equal(t.attempts, 4);
     assert.equal((await photo(id)).status, "FAILED");
     // A late duplicate of the same task changes nothing.
-    const dup = await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 3 });
+    const dup = await handleTask(processEnvelope(`t-${id}`, id), {
+      queue: "high_priority",
+      retryCount: 3,
+    });
     assert.equal(dup.duplicate, true);
   });
 
@@ -268,7 +398,9 @@ describe("process_inspection_photo", () => {
     await handleTask(processEnvelope(`t-${a}`, a), { queue: "high_priority" });
     await handleTask(processEnvelope(`t-${b}`, b), { queue: "high_priority" });
     assert.equal(vision.callsFor(b).length, 0);
-    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(b).get()).data());
+    const analysis = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(b).get()).data(),
+    );
     assert.equal(analysis.cached, true);
     assert.equal(analysis.units, 0);
     assert.equal((await anomaliesOf(b)).length, 1);
@@ -279,7 +411,10 @@ describe("process_inspection_photo", () => {
     // would never expire): exactly 30 days after the entry was written.
     const expireAt = cache.docs[0].get("expireAt") as unknown;
     const createdAt = cache.docs[0].get("createdAt") as unknown;
-    assert.ok(expireAt instanceof Timestamp, `expireAt is ${Object.prototype.toString.call(expireAt)}`);
+    assert.ok(
+      expireAt instanceof Timestamp,
+      `expireAt is ${Object.prototype.toString.call(expireAt)}`,
+    );
     assert.ok(createdAt instanceof Timestamp);
     assert.equal(expireAt.toMillis() - createdAt.toMillis(), 30 * 86_400_000);
     const days = (expireAt.toMillis() - Date.now()) / 86_400_000;
@@ -288,13 +423,20 @@ describe("process_inspection_photo", () => {
 
   it("keys the cache by content, feature set and model: another model or feature set is a miss", async () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }), fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }), (a, b) => {
-        const sha = "ef".repeat(32);
-        assert.equal(cacheKey(sha, a, "m"), cacheKey(sha, [...a].reverse(), "m"));
-        assert.equal(cacheKey(sha, a, "m") === cacheKey(sha, b, "m"), [...a].sort().join() === [...b].sort().join());
-        assert.notEqual(cacheKey(sha, a, "m"), cacheKey(sha, a, "n"));
-        assert.notEqual(cacheKey(sha, a, "m"), cacheKey("00".repeat(32), a, "m"));
-      }),
+      fc.property(
+        fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }),
+        fc.shuffledSubarray([...ALL_FEATURES], { minLength: 1 }),
+        (a, b) => {
+          const sha = "ef".repeat(32);
+          assert.equal(cacheKey(sha, a, "m"), cacheKey(sha, [...a].reverse(), "m"));
+          assert.equal(
+            cacheKey(sha, a, "m") === cacheKey(sha, b, "m"),
+            [...a].sort().join() === [...b].sort().join(),
+          );
+          assert.notEqual(cacheKey(sha, a, "m"), cacheKey(sha, a, "n"));
+          assert.notEqual(cacheKey(sha, a, "m"), cacheKey("00".repeat(32), a, "m"));
+        },
+      ),
     );
     const sha = "9a".repeat(32);
     const first = uniq("model");
@@ -328,12 +470,25 @@ describe("process_inspection_photo", () => {
     setDeps({ now: () => new Date(Date.now() + 30 * 86_400_000 + 60_000) });
     await handleTask(processEnvelope(`t-${later}`, later), { queue: "high_priority" });
     assert.equal(vision.callsFor(later).length, 1);
-    const analysis = AnalysisDocSchema.parse((await db().collection("analyses").doc(later).get()).data());
+    const analysis = AnalysisDocSchema.parse(
+      (await db().collection("analyses").doc(later).get()).data(),
+    );
     assert.equal(analysis.cached, false);
   });
 
   it("escalates a CRITICAL anomaly: photo and asset marked, supervisors notified once", async () => {
-    await db().collection("assets").doc("asset-s").set({ assetId: "asset-s", name: "Substation 4", kind: "substation", location: null, teamId: "team-1", supervisors: ["sup-1", "sup-2"], meterIds: [] });
+    await db()
+      .collection("assets")
+      .doc("asset-s")
+      .set({
+        assetId: "asset-s",
+        name: "Substation 4",
+        kind: "substation",
+        location: null,
+        teamId: "team-1",
+        supervisors: ["sup-1", "sup-2"],
+        meterIds: [],
+      });
     const id = uniq("smoke");
     await queuedPhoto(store, id, { assetId: "asset-s" });
     vision.script(id, "smoke-substation");
@@ -363,15 +518,23 @@ describe("process_inspection_photo", () => {
   });
 
   it("fails an unknown task type or bad args permanently without throwing", async () => {
-    const a = await handleTask({ taskId: "t-unknown", type: "make_coffee", args: {} }, { queue: "normal" });
+    const a = await handleTask(
+      { taskId: "t-unknown", type: "make_coffee", args: {} },
+      { queue: "normal" },
+    );
     assert.equal(a.state, "FAILURE");
     assert.match((await task("t-unknown")).error ?? "", /unknown task type/);
-    const b = await handleTask({ taskId: "t-badargs", type: "process_inspection_photo", args: { photoId: 42 } }, { queue: "high_priority" });
+    const b = await handleTask(
+      { taskId: "t-badargs", type: "process_inspection_photo", args: { photoId: 42 } },
+      { queue: "high_priority" },
+    );
     assert.equal(b.state, "FAILURE");
     assert.match((await task("t-badargs")).error ?? "", /invalid args/);
     const c = await handleTask({ nope: true }, { queue: "normal" });
     assert.equal(c.state, "FAILURE");
-    const d = await handleTask(processEnvelope("t-missing", "no-such-photo"), { queue: "high_priority" });
+    const d = await handleTask(processEnvelope("t-missing", "no-such-photo"), {
+      queue: "high_priority",
+    });
     assert.equal(d.state, "FAILURE");
     assert.match((await task("t-missing")).error ?? "", /not found/);
   });

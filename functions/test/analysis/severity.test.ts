@@ -17,7 +17,9 @@ describe("severity rules", () => {
     fc.assert(
       fc.property(type, unit, unit, unit, fc.boolean(), (t, c1, c2, area, localized) => {
         const [lo, hi] = c1 <= c2 ? [c1, c2] : [c2, c1];
-        assert.ok(rank(severityOf(t, lo, area, localized)) <= rank(severityOf(t, hi, area, localized)));
+        assert.ok(
+          rank(severityOf(t, lo, area, localized)) <= rank(severityOf(t, hi, area, localized)),
+        );
       }),
     );
   });
@@ -56,7 +58,9 @@ describe("severity rules", () => {
 
 describe("anomaly taxonomy", () => {
   it("maps each documented term to its type, as a whole word", () => {
-    for (const row of TAXONOMY) for (const term of row.terms) assert.equal(classifyTerm(`Some ${term}`)?.type, row.type, term);
+    for (const row of TAXONOMY)
+      for (const term of row.terms)
+        assert.equal(classifyTerm(`Some ${term}`)?.type, row.type, term);
     assert.equal(classifyTerm("Trust"), null);
     assert.equal(classifyTerm("Firefighter"), null);
     assert.equal(classifyTerm("Broken insulator")?.type, "INSULATOR_DAMAGE");
@@ -67,11 +71,22 @@ describe("anomaly taxonomy", () => {
       fc.record({
         name: fc.constantFrom("Rust", "Crack", "Smoke", "Pipe", "Graffiti", "Person"),
         score: unit,
-        box: fc.tuple(unit, unit, unit, unit).map(([a, b, c, d]) => ({ x0: Math.min(a, b), x1: Math.max(a, b), y0: Math.min(c, d), y1: Math.max(c, d) })),
+        box: fc.tuple(unit, unit, unit, unit).map(([a, b, c, d]) => ({
+          x0: Math.min(a, b),
+          x1: Math.max(a, b),
+          y0: Math.min(c, d),
+          y1: Math.max(c, d),
+        })),
       }),
       { maxLength: 6 },
     );
-    const labels = fc.array(fc.record({ description: fc.constantFrom("Rust", "Leak", "Wall", "Debris", "Smoke"), score: unit }), { maxLength: 6 });
+    const labels = fc.array(
+      fc.record({
+        description: fc.constantFrom("Rust", "Leak", "Wall", "Debris", "Smoke"),
+        score: unit,
+      }),
+      { maxLength: 6 },
+    );
     fc.assert(
       fc.property(objects, labels, (objs, labs) => {
         const a = deriveAnomalies("p1", { objects: objs, labels: labs });
@@ -87,7 +102,10 @@ describe("anomaly taxonomy", () => {
         }
       }),
     );
-    assert.notEqual(anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.5, y1: 0.5 }), anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.6, y1: 0.5 }));
+    assert.notEqual(
+      anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.5, y1: 0.5 }),
+      anomalyId("p", "CRACK", { x0: 0, y0: 0, x1: 0.6, y1: 0.5 }),
+    );
   });
 
   it("gives the same ids whatever order Vision lists its findings in, and other photos other ids", () => {
@@ -95,17 +113,35 @@ describe("anomaly taxonomy", () => {
       fc.record({
         name: fc.constantFrom("Rust", "Crack", "Smoke", "Leak"),
         score: fc.double({ min: 0.5, max: 1, noNaN: true }),
-        box: fc.tuple(unit, unit, unit, unit).map(([a, b, c, d]) => ({ x0: Math.min(a, b), x1: Math.max(a, b), y0: Math.min(c, d), y1: Math.max(c, d) })),
+        box: fc.tuple(unit, unit, unit, unit).map(([a, b, c, d]) => ({
+          x0: Math.min(a, b),
+          x1: Math.max(a, b),
+          y0: Math.min(c, d),
+          y1: Math.max(c, d),
+        })),
       }),
       { maxLength: 6 },
     );
-    const labels = fc.array(fc.record({ description: fc.constantFrom("Rust", "Leak", "Debris", "Graffiti"), score: fc.double({ min: 0.6, max: 1, noNaN: true }) }), { maxLength: 6 });
+    const labels = fc.array(
+      fc.record({
+        description: fc.constantFrom("Rust", "Leak", "Debris", "Graffiti"),
+        score: fc.double({ min: 0.6, max: 1, noNaN: true }),
+      }),
+      { maxLength: 6 },
+    );
     fc.assert(
       fc.property(objects, labels, fc.infiniteStream(fc.nat()), (objs, labs, keys) => {
-        const shuffle = <T,>(xs: T[]) => xs.map((x) => ({ x, k: keys.next().value as number })).sort((a, b) => a.k - b.k).map((e) => e.x);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x) => ({ x, k: keys.next().value as number }))
+            .sort((a, b) => a.k - b.k)
+            .map((e) => e.x);
         const a = deriveAnomalies("p1", { objects: objs, labels: labs });
         const b = deriveAnomalies("p1", { objects: shuffle(objs), labels: shuffle(labs) });
-        assert.deepEqual(b.map((x) => [x.id, x.type, x.severity, x.confidence]), a.map((x) => [x.id, x.type, x.severity, x.confidence]));
+        assert.deepEqual(
+          b.map((x) => [x.id, x.type, x.severity, x.confidence]),
+          a.map((x) => [x.id, x.type, x.severity, x.confidence]),
+        );
         const other = deriveAnomalies("p2", { objects: objs, labels: labs });
         assert.ok(other.every((x) => !a.some((y) => y.id === x.id)));
       }),

@@ -24,18 +24,27 @@ describe("local emulator tokens", function () {
 
   it("decode(mint(uid, claims)) returns the uid and claims for any uid and teams", function () {
     fc.assert(
-      fc.property(uid, fc.constantFrom("inspector", "supervisor", "admin"), fc.array(team, { maxLength: 5 }), (u, role, teamIds) => {
-        const { uid: got, claims } = decodeLocalToken(mintLocalToken(u, { role, teamIds }));
-        assert.equal(got, u);
-        assert.equal(claims.role, role);
-        assert.deepEqual(claims.teamIds, teamIds);
-      }),
+      fc.property(
+        uid,
+        fc.constantFrom("inspector", "supervisor", "admin"),
+        fc.array(team, { maxLength: 5 }),
+        (u, role, teamIds) => {
+          const { uid: got, claims } = decodeLocalToken(mintLocalToken(u, { role, teamIds }));
+          assert.equal(got, u);
+          assert.equal(claims.role, role);
+          assert.deepEqual(claims.teamIds, teamIds);
+        },
+      ),
     );
   });
 
   it("rejects expired tokens, signed headers and garbage", function () {
     const now = 2_000_000_000;
-    assert.throws(() => decodeLocalToken(mintLocalToken("u", {}, { nowSeconds: now - 100, ttlSeconds: 50 }), now), /expired/);
+    assert.throws(
+      () =>
+        decodeLocalToken(mintLocalToken("u", {}, { nowSeconds: now - 100, ttlSeconds: 50 }), now),
+      /expired/,
+    );
     const [, payload] = mintLocalToken("u", {}).split(".");
     const rs = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT" })).toString("base64url");
     assert.throws(() => decodeLocalToken(`${rs}.${payload}.c2ln`), /unsigned/);
@@ -64,27 +73,48 @@ describe("local emulator tokens", function () {
 
 describe("callers", function () {
   it("need a known role; only admins see team-less data; reviewers are their team's supervisors and admins", function () {
-    assert.throws(() => callerFromClaims(undefined, { role: "admin" }), (e: unknown) => e instanceof ApiError && e.status === 401);
-    assert.throws(() => callerFromClaims("u", {}), (e: unknown) => e instanceof ApiError && e.status === 403);
-    assert.throws(() => callerFromClaims("u", { role: "owner" }), (e: unknown) => e instanceof ApiError && e.status === 403);
+    assert.throws(
+      () => callerFromClaims(undefined, { role: "admin" }),
+      (e: unknown) => e instanceof ApiError && e.status === 401,
+    );
+    assert.throws(
+      () => callerFromClaims("u", {}),
+      (e: unknown) => e instanceof ApiError && e.status === 403,
+    );
+    assert.throws(
+      () => callerFromClaims("u", { role: "owner" }),
+      (e: unknown) => e instanceof ApiError && e.status === 403,
+    );
     fc.assert(
-      fc.property(fc.constantFrom("inspector", "supervisor", "admin"), fc.array(team, { maxLength: 4 }), fc.option(team, { nil: null }), (role, teamIds, t) => {
-        const c = callerFromClaims("u", { role, teamIds });
-        const member = t !== null && teamIds.includes(t);
-        assert.equal(canSeeTeam(c, t), role === "admin" || member);
-        assert.equal(canReview(c, t), role === "admin" || (role === "supervisor" && member));
-      }),
+      fc.property(
+        fc.constantFrom("inspector", "supervisor", "admin"),
+        fc.array(team, { maxLength: 4 }),
+        fc.option(team, { nil: null }),
+        (role, teamIds, t) => {
+          const c = callerFromClaims("u", { role, teamIds });
+          const member = t !== null && teamIds.includes(t);
+          assert.equal(canSeeTeam(c, t), role === "admin" || member);
+          assert.equal(canReview(c, t), role === "admin" || (role === "supervisor" && member));
+        },
+      ),
     );
   });
 });
 
 describe("snake_case responses", function () {
   it("converts camelCase keys at every depth and leaves data-like keys alone", function () {
-    assert.deepEqual(snakeCase({ photoId: "p", statusHistory: [{ takenAtSource: 1 }], units: { LABEL_DETECTION: 2, "M-A": 1 } }), {
-      photo_id: "p",
-      status_history: [{ taken_at_source: 1 }],
-      units: { LABEL_DETECTION: 2, "M-A": 1 },
-    });
+    assert.deepEqual(
+      snakeCase({
+        photoId: "p",
+        statusHistory: [{ takenAtSource: 1 }],
+        units: { LABEL_DETECTION: 2, "M-A": 1 },
+      }),
+      {
+        photo_id: "p",
+        status_history: [{ taken_at_source: 1 }],
+        units: { LABEL_DETECTION: 2, "M-A": 1 },
+      },
+    );
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,20}$/), (k) => {
         const s = snakeKey(k);
@@ -96,11 +126,21 @@ describe("snake_case responses", function () {
 });
 
 describe("firestore.indexes.json", function () {
-  const file = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "..", "firestore.indexes.json"), "utf8")) as {
-    indexes: Array<{ collectionGroup: string; queryScope: string; fields: Array<{ fieldPath: string; order: string }> }>;
+  const file = JSON.parse(
+    readFileSync(resolve(__dirname, "..", "..", "..", "firestore.indexes.json"), "utf8"),
+  ) as {
+    indexes: Array<{
+      collectionGroup: string;
+      queryScope: string;
+      fields: Array<{ fieldPath: string; order: string }>;
+    }>;
     fieldOverrides: Array<{ collectionGroup: string; fieldPath: string; ttl?: boolean }>;
   };
-  const key = (i: { collectionGroup: string; queryScope: string; fields: Array<{ fieldPath: string; order: string }> }) =>
+  const key = (i: {
+    collectionGroup: string;
+    queryScope: string;
+    fields: Array<{ fieldPath: string; order: string }>;
+  }) =>
     `${i.collectionGroup}|${i.queryScope}|${i.fields.map((f) => `${f.fieldPath}:${f.order}`).join(",")}`;
   const have = new Set(file.indexes.map(key));
 
@@ -121,7 +161,11 @@ describe("firestore.indexes.json", function () {
     ]) {
       assert.ok(have.has(k), `missing index ${k}`);
     }
-    assert.ok(file.fieldOverrides.some((o) => o.collectionGroup === "visionCache" && o.fieldPath === "expireAt" && o.ttl === true));
+    assert.ok(
+      file.fieldOverrides.some(
+        (o) => o.collectionGroup === "visionCache" && o.fieldPath === "expireAt" && o.ttl === true,
+      ),
+    );
     assert.equal(have.size, file.indexes.length, "no duplicate indexes");
   });
 });

@@ -42,7 +42,9 @@ export function tokenFor(user: User): string {
 export function callAs(user: User | null, data: unknown) {
   return {
     data,
-    auth: user ? { uid: user, token: { uid: user, ...USERS[user] }, rawToken: tokenFor(user) } : undefined,
+    auth: user
+      ? { uid: user, token: { uid: user, ...USERS[user] }, rawToken: tokenFor(user) }
+      : undefined,
     rawRequest: {},
     acceptsStreaming: false,
   } as never;
@@ -99,7 +101,13 @@ export async function http(
   env: ApiEnv,
   method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
-  opts: { as?: User | null; json?: unknown; body?: NonNullable<Parameters<typeof fetch>[1]>["body"]; headers?: Record<string, string>; token?: string } = {},
+  opts: {
+    as?: User | null;
+    json?: unknown;
+    body?: NonNullable<Parameters<typeof fetch>[1]>["body"];
+    headers?: Record<string, string>;
+    token?: string;
+  } = {},
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const token = opts.token ?? (opts.as ? tokenFor(opts.as) : undefined);
@@ -118,7 +126,17 @@ const T0 = Date.parse("2026-11-01T00:00:00Z");
 /** A distinct, increasing creation time per index, one minute apart. */
 export const at = (i: number) => new Date(T0 + i * 60_000);
 
-export function photoDoc(photoId: string, o: { teamId: string | null; assetId: string; status?: PhotoStatus; i: number; uploaderUid?: string; display?: boolean }) {
+export function photoDoc(
+  photoId: string,
+  o: {
+    teamId: string | null;
+    assetId: string;
+    status?: PhotoStatus;
+    i: number;
+    uploaderUid?: string;
+    display?: boolean;
+  },
+) {
   const display = o.display === false ? null : `photos/${photoId}/display.jpg`;
   return PhotoDocSchema.parse({
     photoId,
@@ -127,7 +145,12 @@ export function photoDoc(photoId: string, o: { teamId: string | null; assetId: s
     teamId: o.teamId,
     fileName: `${photoId}.jpg`,
     generation: "1",
-    paths: { bucket: BUCKET, original: `uploads/${o.uploaderUid ?? "inspA"}/${o.assetId}/${photoId}.jpg`, display, thumbnail: display ? `photos/${photoId}/thumb.jpg` : null },
+    paths: {
+      bucket: BUCKET,
+      original: `uploads/${o.uploaderUid ?? "inspA"}/${o.assetId}/${photoId}.jpg`,
+      display,
+      thumbnail: display ? `photos/${photoId}/thumb.jpg` : null,
+    },
     sha256: createHash("sha256").update(photoId).digest("hex"),
     phash: null,
     nearDuplicateOf: null,
@@ -157,45 +180,143 @@ export async function seedWorld(): Promise<void> {
   await clearFirestore();
   const db = firestore();
   const batch = db.batch();
-  batch.set(db.doc("assets/asset-a"), { assetId: "asset-a", name: "Pump A", kind: "pump", location: null, teamId: "team-a", supervisors: ["supA"], meterIds: ["M-A"] });
-  batch.set(db.doc("assets/asset-b"), { assetId: "asset-b", name: "Pump B", kind: "pump", location: null, teamId: "team-b", supervisors: ["supB"], meterIds: ["M-B"] });
+  batch.set(db.doc("assets/asset-a"), {
+    assetId: "asset-a",
+    name: "Pump A",
+    kind: "pump",
+    location: null,
+    teamId: "team-a",
+    supervisors: ["supA"],
+    meterIds: ["M-A"],
+  });
+  batch.set(db.doc("assets/asset-b"), {
+    assetId: "asset-b",
+    name: "Pump B",
+    kind: "pump",
+    location: null,
+    teamId: "team-b",
+    supervisors: ["supB"],
+    meterIds: ["M-B"],
+  });
   for (let i = 0; i < TEAM_A_PHOTOS; i += 1) {
-    batch.set(db.doc(`photos/pa-${i}`), photoDoc(`pa-${i}`, { teamId: "team-a", assetId: "asset-a", status: i % 5 === 0 ? "FAILED" : "COMPLETED", i }));
+    batch.set(
+      db.doc(`photos/pa-${i}`),
+      photoDoc(`pa-${i}`, {
+        teamId: "team-a",
+        assetId: "asset-a",
+        status: i % 5 === 0 ? "FAILED" : "COMPLETED",
+        i,
+      }),
+    );
   }
   for (let i = 0; i < TEAM_B_PHOTOS; i += 1) {
-    batch.set(db.doc(`photos/pb-${i}`), photoDoc(`pb-${i}`, { teamId: "team-b", assetId: "asset-b", uploaderUid: "inspB", i: 100 + i }));
+    batch.set(
+      db.doc(`photos/pb-${i}`),
+      photoDoc(`pb-${i}`, {
+        teamId: "team-b",
+        assetId: "asset-b",
+        uploaderUid: "inspB",
+        i: 100 + i,
+      }),
+    );
   }
-  batch.set(db.doc("photos/pa-other"), photoDoc("pa-other", { teamId: "team-a", assetId: "asset-a2", uploaderUid: "someone-else", i: 200 }));
-  batch.set(db.doc("photos/pa-queued"), photoDoc("pa-queued", { teamId: "team-a", assetId: "asset-a2", status: "QUEUED", display: false, i: 201 }));
-  for (const [team, photo, i] of [["team-a", "pa-1", 1], ["team-b", "pb-1", 101]] as const) {
+  batch.set(
+    db.doc("photos/pa-other"),
+    photoDoc("pa-other", {
+      teamId: "team-a",
+      assetId: "asset-a2",
+      uploaderUid: "someone-else",
+      i: 200,
+    }),
+  );
+  batch.set(
+    db.doc("photos/pa-queued"),
+    photoDoc("pa-queued", {
+      teamId: "team-a",
+      assetId: "asset-a2",
+      status: "QUEUED",
+      display: false,
+      i: 201,
+    }),
+  );
+  for (const [team, photo, i] of [
+    ["team-a", "pa-1", 1],
+    ["team-b", "pb-1", 101],
+  ] as const) {
     const s = team.slice(-1);
     const assetId = `asset-${s}`;
     batch.set(
       db.doc(`analyses/${photo}`),
       AnalysisDocSchema.parse({
-        photoId: photo, assetId, teamId: team, provider: "local", model: "builtin/stable", features: ["LABEL_DETECTION"],
-        labels: [{ description: "pipe", score: 0.9 }], text: "", objects: [], colors: [], safeSearch: null, cached: false, units: 1, durationMs: 5, createdAt: at(i),
+        photoId: photo,
+        assetId,
+        teamId: team,
+        provider: "local",
+        model: "builtin/stable",
+        features: ["LABEL_DETECTION"],
+        labels: [{ description: "pipe", score: 0.9 }],
+        text: "",
+        objects: [],
+        colors: [],
+        safeSearch: null,
+        cached: false,
+        units: 1,
+        durationMs: 5,
+        createdAt: at(i),
       }),
     );
     batch.set(
       db.doc(`anomalies/an-${s}`),
       AnomalyDocSchema.parse({
-        id: `an-${s}`, photoId: photo, assetId, teamId: team, type: "CORROSION", severity: "HIGH", confidence: 0.8,
-        box: { x0: 0.1, y0: 0.1, x1: 0.5, y1: 0.5 }, localized: true, source: "test", status: "OPEN", review: null, createdAt: at(i),
+        id: `an-${s}`,
+        photoId: photo,
+        assetId,
+        teamId: team,
+        type: "CORROSION",
+        severity: "HIGH",
+        confidence: 0.8,
+        box: { x0: 0.1, y0: 0.1, x1: 0.5, y1: 0.5 },
+        localized: true,
+        source: "test",
+        status: "OPEN",
+        review: null,
+        createdAt: at(i),
       }),
     );
     batch.set(
       db.doc(`meterReadings/mr-${s}`),
       MeterReadingDocSchema.parse({
-        id: `mr-${s}`, photoId: photo, assetId, teamId: team, meterId: `M-${s.toUpperCase()}`, value: 100, unit: "kWh", rawText: "00100",
-        confidence: 0.7, plausibility: { previous: null, delta: null, flags: [] }, needsReview: true, status: "UNVERIFIED", correctedValue: null,
-        readAt: at(i), review: null, createdAt: at(i),
+        id: `mr-${s}`,
+        photoId: photo,
+        assetId,
+        teamId: team,
+        meterId: `M-${s.toUpperCase()}`,
+        value: 100,
+        unit: "kWh",
+        rawText: "00100",
+        confidence: 0.7,
+        plausibility: { previous: null, delta: null, flags: [] },
+        needsReview: true,
+        status: "UNVERIFIED",
+        correctedValue: null,
+        readAt: at(i),
+        review: null,
+        createdAt: at(i),
       }),
     );
     batch.set(
       db.doc(`damageReports/dr-${s}`),
       DamageReportDocSchema.parse({
-        id: `dr-${s}`, photoId: photo, assetId, teamId: team, category: "corrosion", severity: "HIGH", anomalyIds: [`an-${s}`], status: "OPEN", resolution: null, createdAt: at(i),
+        id: `dr-${s}`,
+        photoId: photo,
+        assetId,
+        teamId: team,
+        category: "corrosion",
+        severity: "HIGH",
+        anomalyIds: [`an-${s}`],
+        status: "OPEN",
+        resolution: null,
+        createdAt: at(i),
       }),
     );
   }

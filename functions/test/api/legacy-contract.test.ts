@@ -17,15 +17,31 @@ import { BUCKET, http, seedWorld, startApiEnv, type ApiEnv } from "./api-env";
 const OLD_DOCS = {
   upload: {
     request: "POST /api/v1/images/photos/upload/ (multipart: image, asset_id)",
-    response: { id: "8f14e45fceea167a5a36dedd4bea2543", processing_status: "pending", original_url: "gs://inspections/uploads/u1/pump-7/IMG_0001.jpg", message: "Photo uploaded; processing queued" },
+    response: {
+      id: "8f14e45fceea167a5a36dedd4bea2543",
+      processing_status: "pending",
+      original_url: "gs://inspections/uploads/u1/pump-7/IMG_0001.jpg",
+      message: "Photo uploaded; processing queued",
+    },
   },
   taskStatus: {
     request: "GET /api/v1/images/photos/task-status/{task_id}/",
-    response: { task_id: "c2a4…", status: "SUCCESS", ready: true, successful: true, result: { status: "COMPLETED", photo_id: "8f14…", anomalies_detected: 2 } },
+    response: {
+      task_id: "c2a4…",
+      status: "SUCCESS",
+      ready: true,
+      successful: true,
+      result: { status: "COMPLETED", photo_id: "8f14…", anomalies_detected: 2 },
+    },
   },
   batchAnalyze: {
     request: "POST /api/v1/images/photos/batch_analyze/ {photo_ids: [...]}",
-    response: { status: "batch_queued", total_photos: 2, task_id: "9bf3…", message: "Batch analysis of 2 photo(s) queued" },
+    response: {
+      status: "batch_queued",
+      total_photos: 2,
+      task_id: "9bf3…",
+      message: "Batch analysis of 2 photo(s) queued",
+    },
   },
 } as const;
 
@@ -44,7 +60,14 @@ function assertShape(live: unknown, doc: Json, path = "$"): void {
 }
 
 function taskRequest(data: unknown): Request {
-  return { data, queueName: "queueHighPriority", id: "legacy-contract", retryCount: 0, executionCount: 0, scheduledTime: new Date().toISOString() } as unknown as Request;
+  return {
+    data,
+    queueName: "queueHighPriority",
+    id: "legacy-contract",
+    retryCount: 0,
+    executionCount: 0,
+    scheduledTime: new Date().toISOString(),
+  };
 }
 
 describe("contract: the old API documentation's examples", function () {
@@ -55,7 +78,9 @@ describe("contract: the old API documentation's examples", function () {
     setDeps({ vision });
     await seedWorld();
     // Ingest checks the uploader's membership from users/{uid}, the mirror of the claims.
-    await firestore().doc("users/supA").set({ uid: "supA", role: "supervisor", teamIds: ["team-a"], fcmTokens: [] });
+    await firestore()
+      .doc("users/supA")
+      .set({ uid: "supA", role: "supervisor", teamIds: ["team-a"], fcmTokens: [] });
   });
   after(async function () {
     await env?.dispose();
@@ -65,7 +90,11 @@ describe("contract: the old API documentation's examples", function () {
     // 1. The old upload path.
     const form = new FormData();
     form.append("asset_id", "asset-a");
-    form.append("image", new Blob([new Uint8Array(await sceneJpeg(640, 480, 7))], { type: "image/jpeg" }), "IMG_0001.jpg");
+    form.append(
+      "image",
+      new Blob([new Uint8Array(await sceneJpeg(640, 480, 7))], { type: "image/jpeg" }),
+      "IMG_0001.jpg",
+    );
     const up = await http(env, "POST", "photos/upload/", { as: "supA", body: form });
     assert.equal(up.status, 201, JSON.stringify(up.body));
     assertShape(up.body, OLD_DOCS.upload.response);
@@ -89,16 +118,25 @@ describe("contract: the old API documentation's examples", function () {
     const ts = await http(env, "GET", `photos/task-status/${taskId}/`, { as: "supA" });
     assert.equal(ts.status, 200, JSON.stringify(ts.body));
     assertShape(ts.body, OLD_DOCS.taskStatus.response);
-    assert.deepEqual([ts.body.task_id, ts.body.status, ts.body.ready, ts.body.successful], [taskId, "SUCCESS", true, true]);
+    assert.deepEqual(
+      [ts.body.task_id, ts.body.status, ts.body.ready, ts.body.successful],
+      [taskId, "SUCCESS", true, true],
+    );
     const result = ts.body.result as Record<string, unknown>;
     assert.equal(result.photo_id, photoId);
     assert.equal(result.status, "COMPLETED");
-    const anomalies = await firestore().collection("anomalies").where("photoId", "==", photoId).get();
+    const anomalies = await firestore()
+      .collection("anomalies")
+      .where("photoId", "==", photoId)
+      .get();
     assert.equal(result.anomalies_detected, anomalies.size);
     assert.ok(anomalies.size > 0, "the corroded pipe has findings");
 
     // 4. Batch analyze.
-    const batch = await http(env, "POST", "photos/batch_analyze/", { as: "supA", json: { photo_ids: [photoId, "pa-1"] } });
+    const batch = await http(env, "POST", "photos/batch_analyze/", {
+      as: "supA",
+      json: { photo_ids: [photoId, "pa-1"] },
+    });
     assert.equal(batch.status, 202, JSON.stringify(batch.body));
     assertShape(batch.body, OLD_DOCS.batchAnalyze.response);
     assert.equal(batch.body.status, "batch_queued");
@@ -107,15 +145,27 @@ describe("contract: the old API documentation's examples", function () {
   });
 
   it("a task not yet run: ready and successful false, result null", async function () {
-    const batch = await http(env, "POST", "photos/batch_analyze/", { as: "supA", json: { photo_ids: ["pa-1"] } });
-    const ts = await http(env, "GET", `photos/task-status/${String(batch.body.task_id)}/`, { as: "supA" });
-    assert.deepEqual([ts.body.status, ts.body.ready, ts.body.successful, ts.body.result], ["PENDING", false, false, null]);
+    const batch = await http(env, "POST", "photos/batch_analyze/", {
+      as: "supA",
+      json: { photo_ids: ["pa-1"] },
+    });
+    const ts = await http(env, "GET", `photos/task-status/${String(batch.body.task_id)}/`, {
+      as: "supA",
+    });
+    assert.deepEqual(
+      [ts.body.status, ts.body.ready, ts.body.successful, ts.body.result],
+      ["PENDING", false, false, null],
+    );
   });
 
   it("the old upload path keeps POST photos/ and the upload rules: 400 without asset_id, 404 for another team's asset", async function () {
     const form = () => {
       const f = new FormData();
-      f.append("image", new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: "image/jpeg" }), "x.jpg");
+      f.append(
+        "image",
+        new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: "image/jpeg" }),
+        "x.jpg",
+      );
       return f;
     };
     const none = await http(env, "POST", "photos/upload/", { as: "supA", body: form() });
@@ -123,7 +173,10 @@ describe("contract: the old API documentation's examples", function () {
     assert.match(String(none.body.detail), /asset_id is required/);
     const other = form();
     other.append("asset_id", "asset-b");
-    assert.equal((await http(env, "POST", "photos/upload/", { as: "supA", body: other })).status, 404);
+    assert.equal(
+      (await http(env, "POST", "photos/upload/", { as: "supA", body: other })).status,
+      404,
+    );
     const modern = form();
     modern.append("asset_id", "asset-a");
     const r = await http(env, "POST", "photos/", { as: "supA", body: modern });

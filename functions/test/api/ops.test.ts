@@ -20,7 +20,14 @@ describe("ops status endpoint, callable and CLI", function () {
     env = await startApiEnv();
     setDeps({ monitor: new LocalQueueMonitor() });
     await clearFirestore();
-    await firestore().collection("photos").doc("p1").set({ photoId: "p1", status: "PROCESSING", fileName: "pump.jpg", assetId: "pump-7", createdAt: new Date(), updatedAt: new Date() });
+    await firestore().collection("photos").doc("p1").set({
+      photoId: "p1",
+      status: "PROCESSING",
+      fileName: "pump.jpg",
+      assetId: "pump-7",
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
   });
   after(async function () {
     await env?.dispose();
@@ -31,8 +38,23 @@ describe("ops status endpoint, callable and CLI", function () {
     assert.equal(r.status, 200);
     assert.equal(r.body.source, "local");
     const q = (r.body.queues as Record<string, unknown>[])[0];
-    for (const k of ["name", "function_name", "pending", "scheduled", "in_flight", "retrying", "failed24h", "oldest_pending_age_seconds", "dispatched_last_minute", "latency"]) assert.ok(k in q, k);
-    assert.deepEqual((r.body.pipeline as { by_status: Record<string, number> }).by_status.PROCESSING, 1);
+    for (const k of [
+      "name",
+      "function_name",
+      "pending",
+      "scheduled",
+      "in_flight",
+      "retrying",
+      "failed24h",
+      "oldest_pending_age_seconds",
+      "dispatched_last_minute",
+      "latency",
+    ])
+      assert.ok(k in q, k);
+    assert.deepEqual(
+      (r.body.pipeline as { by_status: Record<string, number> }).by_status.PROCESSING,
+      1,
+    );
     const parsed = parseStatusJson(r.body);
     assert.equal(parsed.pipeline.inFlight[0].fileName, "pump.jpg");
     assert.equal(parsed.queues.length, 4);
@@ -49,7 +71,9 @@ describe("ops status endpoint, callable and CLI", function () {
   });
 
   it("the getOpsStatus callable: the same model in camelCase, admins only", async function () {
-    const s = (await getOpsStatusFn.run(callAs("admin", {}))) as { pipeline: { byStatus: Record<string, number> } };
+    const s = (await getOpsStatusFn.run(callAs("admin", {}))) as {
+      pipeline: { byStatus: Record<string, number> };
+    };
     assert.equal(s.pipeline.byStatus.PROCESSING, 1);
     await assert.rejects(
       async () => getOpsStatusFn.run(callAs("supA", {})),
@@ -61,8 +85,16 @@ describe("ops status endpoint, callable and CLI", function () {
     const run = (args: string[], token = tokenFor("admin")) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
         // Asynchronous: this process serves the API the child calls.
-        execFile(process.execPath, [resolve(ROOT, "functions/node_modules/tsx/dist/cli.mjs"), resolve(ROOT, "scripts/status.ts"), ...args], { encoding: "utf8", env: { ...process.env, FIELDLENS_ID_TOKEN: token }, timeout: 60_000 }, (err, stdout, stderr) =>
-          done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [
+            resolve(ROOT, "functions/node_modules/tsx/dist/cli.mjs"),
+            resolve(ROOT, "scripts/status.ts"),
+            ...args,
+          ],
+          { encoding: "utf8", env: { ...process.env, FIELDLENS_ID_TOKEN: token }, timeout: 60_000 },
+          (err, stdout, stderr) =>
+            done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });
     const url = `http://127.0.0.1:${env.api.port}`;

@@ -29,7 +29,9 @@ describe("deployed dependencies", () => {
 
   it("loads from src/index.ts only packages in package.json's dependencies", async function () {
     this.timeout(120_000);
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     const graph = await madge(join(root, "src", "index.ts"), {
       fileExtensions: ["ts"],
       tsConfig: join(root, "tsconfig.json"),

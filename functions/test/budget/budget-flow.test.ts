@@ -16,14 +16,25 @@ import { setDeps } from "../../src/deps";
 const month = () => monthKey(new Date());
 
 async function seedSpend(usd: number, limit = 1000) {
-  await db().collection("budget").doc(month()).set({ month: month(), units: {}, estimatedUsd: usd, limitUsd: limit, state: "OK", updatedAt: new Date() });
+  await db().collection("budget").doc(month()).set({
+    month: month(),
+    units: {},
+    estimatedUsd: usd,
+    limitUsd: limit,
+    state: "OK",
+    updatedAt: new Date(),
+  });
 }
 async function ledger() {
   return BudgetDocSchema.parse((await db().collection("budget").doc(month()).get()).data());
 }
 async function status(id: string) {
   const snap = await db().collection("photos").doc(id).get();
-  return { status: snap.get("status") as string, reason: snap.get("reason") as string | null, history: (snap.get("statusHistory") as { status: string }[]).map((h) => h.status) };
+  return {
+    status: snap.get("status") as string,
+    reason: snap.get("reason") as string | null,
+    history: (snap.get("statusHistory") as { status: string }[]).map((h) => h.status),
+  };
 }
 
 describe("budget thresholds", () => {
@@ -50,7 +61,10 @@ describe("budget thresholds", () => {
     // A plain photo buys labels (1.5 USD per 1000) and objects (2.25): 0.00375 USD → 0.80075 of 1 USD.
     assert.equal(l.estimatedUsd, 0.80075);
     assert.equal(l.state, "WARN");
-    assert.equal(Object.values(l.units).reduce((a, b) => a + b, 0), 2);
+    assert.equal(
+      Object.values(l.units).reduce((a, b) => a + b, 0),
+      2,
+    );
     // Per feature and per photo, in units and USD, for dashboards.
     assert.deepEqual(l.usdByFeature, { LABEL_DETECTION: 0.0015, OBJECT_LOCALIZATION: 0.00225 });
     assert.equal(l.paidCalls, 1);
@@ -72,9 +86,15 @@ describe("budget thresholds", () => {
     // The deferral is a step of its own, and the photo points at the batch task.
     const deferred = await db().collection("photos").doc(id).get();
     assert.equal(deferred.get("taskId"), queue.tasks[0].payload.taskId);
-    assert.match((deferred.get("statusHistory") as { note?: string }[])[1].note ?? "", /deferred to the batch queue: Vision budget THROTTLED/);
+    assert.match(
+      (deferred.get("statusHistory") as { note?: string }[])[1].note ?? "",
+      /deferred to the batch queue: Vision budget THROTTLED/,
+    );
     // The deferring task run again (a retry after a lost acknowledgement) records nothing more.
-    assert.deepEqual(await processPhoto(id, { taskId: `t-${id}`, queue: "high_priority" }), { photoId: id, status: "DEFERRED" });
+    assert.deepEqual(await processPhoto(id, { taskId: `t-${id}`, queue: "high_priority" }), {
+      photoId: id,
+      status: "DEFERRED",
+    });
     assert.equal((await status(id)).history.length, 2);
     assert.equal(queue.tasks.length, 1);
 
@@ -107,8 +127,16 @@ describe("budget thresholds", () => {
       ],
     );
     const waiting = await db().collection("tasks").doc(String(queue.tasks[0].payload.taskId)).get();
-    assert.equal(waiting.get("scheduledFor").toDate().toISOString(), new Date(noon.getTime() + 10 * 3_600_000).toISOString());
-    assert.equal((await db().collection("tasks").doc(String(queue.tasks[1].payload.taskId)).get()).get("scheduledFor"), undefined);
+    assert.equal(
+      waiting.get("scheduledFor").toDate().toISOString(),
+      new Date(noon.getTime() + 10 * 3_600_000).toISOString(),
+    );
+    assert.equal(
+      (await db().collection("tasks").doc(String(queue.tasks[1].payload.taskId)).get()).get(
+        "scheduledFor",
+      ),
+      undefined,
+    );
   });
 
   it("at 90 % a critical photo is not deferred", async () => {
@@ -146,7 +174,18 @@ describe("budget thresholds", () => {
   });
 
   it("at 100 % the critical re-analysis still makes its paid call", async () => {
-    await db().collection("assets").doc("asset-c").set({ assetId: "asset-c", name: "Substation 9", kind: "substation", location: null, teamId: "team-1", supervisors: ["sup-1"], meterIds: [] });
+    await db()
+      .collection("assets")
+      .doc("asset-c")
+      .set({
+        assetId: "asset-c",
+        name: "Substation 9",
+        kind: "substation",
+        location: null,
+        teamId: "team-1",
+        supervisors: ["sup-1"],
+        meterIds: [],
+      });
     const id = uniq("crit");
     await queuedPhoto(store, id, { assetId: "asset-c" });
     vision.script(id, "smoke-substation");
@@ -159,7 +198,12 @@ describe("budget thresholds", () => {
     const runs = await drain(queue);
     assert.equal(runs[0].outcome?.state, "SUCCESS");
     assert.equal(vision.callsFor(id).length, 2);
-    const result = (await db().collection("tasks").doc(queue.tasks[0].payload.taskId as string).get()).get("result") as { confirmed: boolean };
+    const result = (
+      await db()
+        .collection("tasks")
+        .doc(queue.tasks[0].payload.taskId as string)
+        .get()
+    ).get("result") as { confirmed: boolean };
     assert.equal(result.confirmed, true);
     assert.equal((await db().collection("photos").doc(id).get()).get("critical"), true);
   });

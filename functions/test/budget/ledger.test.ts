@@ -3,7 +3,15 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { resetDeps, setDeps } from "../../src/deps";
-import { BUDGET_EXHAUSTED, BUDGET_SHARDS, chargeVision, readBudgetState, readLedger, refreshBudgetSummary, shardOf } from "../../src/budget/ledger";
+import {
+  BUDGET_EXHAUSTED,
+  BUDGET_SHARDS,
+  chargeVision,
+  readBudgetState,
+  readLedger,
+  refreshBudgetSummary,
+  shardOf,
+} from "../../src/budget/ledger";
 import { costUsd, monthKey } from "../../src/budget/state";
 import { BudgetDocSchema, BudgetShardDocSchema } from "../../src/schema/budget";
 import { ALL_FEATURES, type VisionFeature } from "../../src/schema/vision";
@@ -23,7 +31,8 @@ function useFreshMonth(): string {
 async function shardUnits(month: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const d of (await db().collection("budget").doc(month).collection("shards").get()).docs) {
-    for (const [f, n] of Object.entries(BudgetShardDocSchema.parse(d.data()).units)) out[f] = (out[f] ?? 0) + n;
+    for (const [f, n] of Object.entries(BudgetShardDocSchema.parse(d.data()).units))
+      out[f] = (out[f] ?? 0) + n;
   }
   return out;
 }
@@ -50,31 +59,46 @@ describe("sharded budget ledger", () => {
   });
 
   it("any interleaving of charges counts each (photo, feature) exactly once", async () => {
-    const charge = fc.record({ photo: fc.integer({ min: 0, max: 7 }), features: fc.subarray([...ALL_FEATURES], { minLength: 1 }) });
+    const charge = fc.record({
+      photo: fc.integer({ min: 0, max: 7 }),
+      features: fc.subarray([...ALL_FEATURES], { minLength: 1 }),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(charge, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }), async (waves) => {
-        const month = useFreshMonth();
-        const prefix = uniq("p");
-        const pairs = new Set<string>();
-        let charged = 0;
-        // Waves run one after another; the charges inside a wave all at once.
-        for (const wave of waves) {
-          const results = await Promise.all(wave.map((c) => chargeVision(`${prefix}-${c.photo}`, c.features as VisionFeature[], { critical: false })));
-          for (const r of results) charged += r.charged;
-          for (const c of wave) for (const f of c.features) pairs.add(`${c.photo}|${f}`);
-        }
-        const expected: Record<string, number> = {};
-        for (const p of pairs) {
-          const f = p.split("|")[1];
-          expected[f] = (expected[f] ?? 0) + 1;
-        }
-        assert.deepEqual(await shardUnits(month), expected);
-        assert.equal(charged, pairs.size);
-        assert.equal((await db().collection("budget").doc(month).collection("charges").get()).size, pairs.size);
-        const ledger = await readLedger(month);
-        assert.deepEqual(ledger.units, expected);
-        assert.equal(ledger.estimatedUsd, costUsd(expected));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(charge, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }),
+        async (waves) => {
+          const month = useFreshMonth();
+          const prefix = uniq("p");
+          const pairs = new Set<string>();
+          let charged = 0;
+          // Waves run one after another; the charges inside a wave all at once.
+          for (const wave of waves) {
+            const results = await Promise.all(
+              wave.map((c) =>
+                chargeVision(`${prefix}-${c.photo}`, c.features, {
+                  critical: false,
+                }),
+              ),
+            );
+            for (const r of results) charged += r.charged;
+            for (const c of wave) for (const f of c.features) pairs.add(`${c.photo}|${f}`);
+          }
+          const expected: Record<string, number> = {};
+          for (const p of pairs) {
+            const f = p.split("|")[1];
+            expected[f] = (expected[f] ?? 0) + 1;
+          }
+          assert.deepEqual(await shardUnits(month), expected);
+          assert.equal(charged, pairs.size);
+          assert.equal(
+            (await db().collection("budget").doc(month).collection("charges").get()).size,
+            pairs.size,
+          );
+          const ledger = await readLedger(month);
+          assert.deepEqual(ledger.units, expected);
+          assert.equal(ledger.estimatedUsd, costUsd(expected));
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -83,14 +107,18 @@ describe("sharded budget ledger", () => {
     const month = useFreshMonth();
     const ids = Array.from({ length: 30 }, () => uniq("burst"));
     const features: VisionFeature[] = [...ALL_FEATURES];
-    const results = await Promise.allSettled(ids.map((id) => chargeVision(id, features, { critical: false })));
-    const failed = results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
+    const results = await Promise.allSettled(
+      ids.map((id) => chargeVision(id, features, { critical: false })),
+    );
+    const failed = results.filter((r) => r.status === "rejected").map((r) => String(r.reason));
     assert.deepEqual(failed, []);
     const units = await shardUnits(month);
     assert.deepEqual(units, Object.fromEntries(features.map((f) => [f, 30])));
     // Concurrent refreshes may leave the summary behind the shards; the next refresh catches up.
     await refreshBudgetSummary(month);
-    const summary = BudgetDocSchema.parse((await db().collection("budget").doc(month).get()).data());
+    const summary = BudgetDocSchema.parse(
+      (await db().collection("budget").doc(month).get()).data(),
+    );
     assert.deepEqual(summary.units, units);
     assert.equal(summary.estimatedUsd, costUsd(units));
     assert.equal(summary.state, "OK");
@@ -99,12 +127,24 @@ describe("sharded budget ledger", () => {
   it("adds a summary written by the pre-shard ledger (or by hand) to the shards, once", async () => {
     process.env.BUDGET_MONTHLY_USD = "1";
     const month = useFreshMonth();
-    await db().collection("budget").doc(month).set({ month, units: { LABEL_DETECTION: 3 }, estimatedUsd: 0.8, limitUsd: 1, state: "OK", updatedAt: new Date() });
+    await db()
+      .collection("budget")
+      .doc(month)
+      .set({
+        month,
+        units: { LABEL_DETECTION: 3 },
+        estimatedUsd: 0.8,
+        limitUsd: 1,
+        state: "OK",
+        updatedAt: new Date(),
+      });
     assert.equal((await readBudgetState()).state, "WARN");
     const r = await chargeVision(uniq("legacy"), ["OBJECT_LOCALIZATION"], { critical: false });
     assert.deepEqual([r.stateBefore, r.stateAfter, r.charged], ["WARN", "WARN", 1]);
     // The state changed against the stored "OK", so the charge refreshed the summary.
-    const summary = BudgetDocSchema.parse((await db().collection("budget").doc(month).get()).data());
+    const summary = BudgetDocSchema.parse(
+      (await db().collection("budget").doc(month).get()).data(),
+    );
     assert.deepEqual(summary.carried, { units: { LABEL_DETECTION: 3 }, estimatedUsd: 0.8 });
     assert.deepEqual(summary.units, { LABEL_DETECTION: 3, OBJECT_LOCALIZATION: 1 });
     assert.equal(summary.estimatedUsd, 0.80225);
@@ -118,13 +158,30 @@ describe("sharded budget ledger", () => {
   it("stops non-critical charges once the shards reach the limit; retries of charged work stay free", async () => {
     process.env.BUDGET_MONTHLY_USD = "1";
     const month = useFreshMonth();
-    await db().collection("budget").doc(month).set({ month, units: {}, estimatedUsd: 0.998, limitUsd: 1, state: "THROTTLED", updatedAt: new Date() });
+    await db().collection("budget").doc(month).set({
+      month,
+      units: {},
+      estimatedUsd: 0.998,
+      limitUsd: 1,
+      state: "THROTTLED",
+      updatedAt: new Date(),
+    });
     const first = uniq("a");
     await chargeVision(first, ["LABEL_DETECTION", "TEXT_DETECTION"], { critical: false });
     assert.equal((await readBudgetState()).state, "EXHAUSTED");
-    await assert.rejects(chargeVision(uniq("b"), ["LABEL_DETECTION"], { critical: false }), new RegExp(BUDGET_EXHAUSTED));
-    assert.equal((await chargeVision(first, ["LABEL_DETECTION", "TEXT_DETECTION"], { critical: false })).charged, 0);
-    assert.equal((await chargeVision(uniq("c"), ["LABEL_DETECTION"], { critical: true })).charged, 1);
+    await assert.rejects(
+      chargeVision(uniq("b"), ["LABEL_DETECTION"], { critical: false }),
+      new RegExp(BUDGET_EXHAUSTED),
+    );
+    assert.equal(
+      (await chargeVision(first, ["LABEL_DETECTION", "TEXT_DETECTION"], { critical: false }))
+        .charged,
+      0,
+    );
+    assert.equal(
+      (await chargeVision(uniq("c"), ["LABEL_DETECTION"], { critical: true })).charged,
+      1,
+    );
     assert.equal((await readBudgetState()).estimatedUsd, 1.0025);
   });
 });

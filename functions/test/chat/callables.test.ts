@@ -5,7 +5,14 @@ import { HttpsError } from "firebase-functions/v2/https";
 import { assetRoomId, threadRoomId } from "../../src/chat/room-ids";
 import { parseRoom, roomRef } from "../../src/chat/rooms";
 import { firestore } from "../../src/firestore";
-import { addThreadMemberFn, ensureAssetRoomFn, markChatReadFn, muteChatRoomFn, openThreadFn, removeThreadMemberFn } from "../../src/triggers/https";
+import {
+  addThreadMemberFn,
+  ensureAssetRoomFn,
+  markChatReadFn,
+  muteChatRoomFn,
+  openThreadFn,
+  removeThreadMemberFn,
+} from "../../src/triggers/https";
 import { auditEntries, callAs, startApiEnv, type ApiEnv, type User } from "../api/api-env";
 import { seedChatWorld } from "./chat-env";
 
@@ -15,7 +22,13 @@ async function call(fn: Runnable, who: User, data: unknown): Promise<Record<stri
   return (await fn.run(callAs(who, data))) as Record<string, unknown>;
 }
 
-async function rejects(fn: Runnable, who: User | null, data: unknown, code: string, message?: RegExp): Promise<void> {
+async function rejects(
+  fn: Runnable,
+  who: User | null,
+  data: unknown,
+  code: string,
+  message?: RegExp,
+): Promise<void> {
   await assert.rejects(
     async () => fn.run(callAs(who, data)),
     (err: unknown) => {
@@ -62,7 +75,13 @@ describe("chat callables", function () {
     assert.equal(r.myUnread, 0);
     assert.equal((await stored(ROOM_A))?.createdBy, "inspA");
     assert.equal((await call(ensureAssetRoomFn, "admin", { assetId: "asset-a" })).id, ROOM_A);
-    await rejects(ensureAssetRoomFn, "inspB", { assetId: "asset-a" }, "not-found", /asset asset-a not found/);
+    await rejects(
+      ensureAssetRoomFn,
+      "inspB",
+      { assetId: "asset-a" },
+      "not-found",
+      /asset asset-a not found/,
+    );
     await rejects(ensureAssetRoomFn, "inspA", { assetId: "missing" }, "not-found");
     await rejects(ensureAssetRoomFn, "inspA", { assetId: "a/b" }, "invalid-argument");
     await rejects(ensureAssetRoomFn, "inspA", {}, "invalid-argument", /assetId/);
@@ -77,29 +96,72 @@ describe("chat callables", function () {
     assert.deepEqual(t.members, ["inspA", "supA"]);
     const again = await call(openThreadFn, "supA", { kind: "anomaly", id: "an-a" });
     assert.equal(again.createdAt, t.createdAt);
-    assert.equal((await call(openThreadFn, "supB", { kind: "damageReport", id: "dr-b" })).title, "Damage: corrosion (high) on Pump B");
+    assert.equal(
+      (await call(openThreadFn, "supB", { kind: "damageReport", id: "dr-b" })).title,
+      "Damage: corrosion (high) on Pump B",
+    );
     await rejects(openThreadFn, "inspB", { kind: "anomaly", id: "an-a" }, "not-found");
-    await rejects(openThreadFn, "inspA", { kind: "comment", id: "an-a" }, "invalid-argument", /kind/);
+    await rejects(
+      openThreadFn,
+      "inspA",
+      { kind: "comment", id: "an-a" },
+      "invalid-argument",
+      /kind/,
+    );
     // pa-other belongs to asset-a2, which has no asset document.
-    await rejects(openThreadFn, "inspA", { kind: "photo", id: "pa-other" }, "failed-precondition", /asset-a2/);
+    await rejects(
+      openThreadFn,
+      "inspA",
+      { kind: "photo", id: "pa-other" },
+      "failed-precondition",
+      /asset-a2/,
+    );
   });
 
   it("thread members: supervisors of the team and admins curate them, only with team members; audited", async function () {
     await call(openThreadFn, "inspA", { kind: "anomaly", id: "an-a" });
-    await rejects(removeThreadMemberFn, "inspA", { roomId: THREAD, uid: "supA" }, "permission-denied", /supervisor of team team-a/);
+    await rejects(
+      removeThreadMemberFn,
+      "inspA",
+      { roomId: THREAD, uid: "supA" },
+      "permission-denied",
+      /supervisor of team team-a/,
+    );
     await rejects(removeThreadMemberFn, "supB", { roomId: THREAD, uid: "inspA" }, "not-found");
     let r = await call(removeThreadMemberFn, "supA", { roomId: THREAD, uid: "inspA" });
     assert.deepEqual(r.members, ["supA"]);
     assert.deepEqual(Object.keys((await stored(THREAD))!.unread), ["supA"]);
-    await rejects(addThreadMemberFn, "supA", { roomId: THREAD, uid: "inspB" }, "failed-precondition", /inspB is not a member of team team-a/);
-    await rejects(addThreadMemberFn, "supA", { roomId: THREAD, uid: "nobody" }, "failed-precondition");
+    await rejects(
+      addThreadMemberFn,
+      "supA",
+      { roomId: THREAD, uid: "inspB" },
+      "failed-precondition",
+      /inspB is not a member of team team-a/,
+    );
+    await rejects(
+      addThreadMemberFn,
+      "supA",
+      { roomId: THREAD, uid: "nobody" },
+      "failed-precondition",
+    );
     r = await call(addThreadMemberFn, "admin", { roomId: THREAD, uid: "inspA" });
     assert.deepEqual(r.members, ["supA", "inspA"]);
-    assert.deepEqual((await auditEntries(`chatRooms/${THREAD}`)).map((e) => [e.action, e.actorUid, (e.details as { uid: string }).uid]).sort(), [
-      ["chat.addMember", "admin", "inspA"],
-      ["chat.removeMember", "supA", "inspA"],
-    ]);
-    await rejects(addThreadMemberFn, "supA", { roomId: ROOM_A, uid: "inspA" }, "failed-precondition", /asset room: its members follow team team-a/);
+    assert.deepEqual(
+      (await auditEntries(`chatRooms/${THREAD}`))
+        .map((e) => [e.action, e.actorUid, (e.details as { uid: string }).uid])
+        .sort(),
+      [
+        ["chat.addMember", "admin", "inspA"],
+        ["chat.removeMember", "supA", "inspA"],
+      ],
+    );
+    await rejects(
+      addThreadMemberFn,
+      "supA",
+      { roomId: ROOM_A, uid: "inspA" },
+      "failed-precondition",
+      /asset room: its members follow team team-a/,
+    );
   });
 
   it("markRead and muteRoom: members only, on their own entry", async function () {
@@ -114,11 +176,21 @@ describe("chat callables", function () {
     await rejects(markChatReadFn, "inspB", { roomId: ROOM_A }, "not-found");
     assert.equal((await call(muteChatRoomFn, "supA", { roomId: ROOM_A, muted: true })).muted, true);
     assert.deepEqual((await stored(ROOM_A))!.mutedBy, ["supA"]);
-    assert.equal((await call(muteChatRoomFn, "supA", { roomId: ROOM_A, muted: false })).muted, false);
+    assert.equal(
+      (await call(muteChatRoomFn, "supA", { roomId: ROOM_A, muted: false })).muted,
+      false,
+    );
     assert.deepEqual((await stored(ROOM_A))!.mutedBy, []);
     await rejects(muteChatRoomFn, "supB", { roomId: ROOM_A, muted: true }, "not-found");
     await rejects(muteChatRoomFn, "supA", { roomId: ROOM_A }, "invalid-argument", /muted/);
     // Nothing the callables did touched the other team's room.
-    assert.equal((await firestore().doc(`chatRooms/${assetRoomId("asset-b")}`).get()).get("mutedBy").length, 0);
+    assert.equal(
+      (
+        await firestore()
+          .doc(`chatRooms/${assetRoomId("asset-b")}`)
+          .get()
+      ).get("mutedBy").length,
+      0,
+    );
   });
 });

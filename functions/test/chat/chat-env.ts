@@ -10,7 +10,9 @@ export async function seedChatWorld(): Promise<void> {
   for (const uid of Object.keys(USERS) as User[]) {
     const u = USERS[uid] as { role?: string; teamIds?: string[] };
     if (!u.role) continue;
-    await db.doc(`users/${uid}`).set({ uid, role: u.role, teamIds: u.teamIds ?? [], fcmTokens: [`tok-${uid}`] });
+    await db
+      .doc(`users/${uid}`)
+      .set({ uid, role: u.role, teamIds: u.teamIds ?? [], fcmTokens: [`tok-${uid}`] });
   }
   await reconcileAssetRooms("asset-a");
   await reconcileAssetRooms("asset-b");

@@ -3,7 +3,12 @@
 // those who have not muted the room, and a rejection with a reason for a message that
 // no longer fits the room (instead of a silent skip).
 import { strict as assert } from "node:assert";
-import { chatNotificationId, deliverMessage, preview, PREVIEW_CHARS } from "../../src/chat/on-message";
+import {
+  chatNotificationId,
+  deliverMessage,
+  preview,
+  PREVIEW_CHARS,
+} from "../../src/chat/on-message";
 import { assetRoomId } from "../../src/chat/room-ids";
 import { parseRoom, reconcileAssetRooms, roomRef } from "../../src/chat/rooms";
 import { resetDeps, setDeps } from "../../src/deps";
@@ -19,10 +24,16 @@ const db = () => firestore();
 async function post(id: string, data: Record<string, unknown>): Promise<void> {
   const ref = roomRef(ROOM).collection("messages").doc(id);
   await ref.set({ photoIds: [], createdAt: NOW, ...data });
-  await (onChatMessageCreatedFn as unknown as (raw: unknown) => Promise<void>)(firestoreEvent(FIRESTORE_EVENT.created, ref.path, null, await ref.get()));
+  await (onChatMessageCreatedFn as unknown as (raw: unknown) => Promise<void>)(
+    firestoreEvent(FIRESTORE_EVENT.created, ref.path, null, await ref.get()),
+  );
 }
-const message = async (id: string) => (await roomRef(ROOM).collection("messages").doc(id).get()).data()!;
-const notification = async (id: string) => db().doc(`notifications/${chatNotificationId(ROOM, id)}`).get();
+const message = async (id: string) =>
+  (await roomRef(ROOM).collection("messages").doc(id).get()).data()!;
+const notification = async (id: string) =>
+  db()
+    .doc(`notifications/${chatNotificationId(ROOM, id)}`)
+    .get();
 
 describe("chat message delivery", function () {
   beforeEach(async function () {
@@ -32,10 +43,16 @@ describe("chat message delivery", function () {
   after(() => resetDeps());
 
   it("stamps the room, counts unread for the others and notifies them, once", async function () {
-    await db().doc("users/sup2").set({ uid: "sup2", role: "supervisor", teamIds: ["team-a"], fcmTokens: [] });
+    await db()
+      .doc("users/sup2")
+      .set({ uid: "sup2", role: "supervisor", teamIds: ["team-a"], fcmTokens: [] });
     // The user trigger's work, done here directly: sup2 joined team-a.
     await reconcileAssetRooms("asset-a");
-    await post("m1", { senderUid: "inspA", text: "Rust on   the north\nflange", photoIds: ["pa-1"] });
+    await post("m1", {
+      senderUid: "inspA",
+      text: "Rust on   the north\nflange",
+      photoIds: ["pa-1"],
+    });
     await deliverMessage(ROOM, "m1");
     const room = parseRoom(await roomRef(ROOM).get())!;
     assert.deepEqual(room.unread, { inspA: 0, sup2: 1, supA: 1 });
@@ -52,7 +69,10 @@ describe("chat message delivery", function () {
   });
 
   it("muted members get no push; a member who read past the message gets no unread", async function () {
-    await roomRef(ROOM).update({ mutedBy: ["supA"], lastReadAt: { supA: new Date(NOW.getTime() + 1000) } });
+    await roomRef(ROOM).update({
+      mutedBy: ["supA"],
+      lastReadAt: { supA: new Date(NOW.getTime() + 1000) },
+    });
     await post("m2", { senderUid: "inspA", text: "hi" });
     assert.equal((await notification("m2")).exists, false, "the only other member muted the room");
     assert.equal(parseRoom(await roomRef(ROOM).get())!.unread.supA, 0);
@@ -60,16 +80,32 @@ describe("chat message delivery", function () {
   });
 
   it("a future createdAt cannot push lastMessageAt ahead of the server's clock", async function () {
-    await post("m3", { senderUid: "supA", text: "from the future", createdAt: new Date("9999-01-01T00:00:00Z") });
+    await post("m3", {
+      senderUid: "supA",
+      text: "from the future",
+      createdAt: new Date("9999-01-01T00:00:00Z"),
+    });
     assert.equal(parseRoom(await roomRef(ROOM).get())!.lastMessageAt?.getTime(), NOW.getTime());
   });
 
   it("rejects with the reason: another team's photo, a non-member sender, a closed room, a bad shape", async function () {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-      ["r1", { senderUid: "inspA", text: "look", photoIds: ["pb-0"] }, /photo pb-0 is not a photo of team team-a/],
+      [
+        "r1",
+        { senderUid: "inspA", text: "look", photoIds: ["pb-0"] },
+        /photo pb-0 is not a photo of team team-a/,
+      ],
       ["r2", { senderUid: "inspB", text: "let me in" }, /sender inspB is not a member/],
-      ["r3", { senderUid: "inspA", text: "x".repeat(2001) }, /invalid message: text: at most 2000 characters/],
-      ["r4", { senderUid: "inspA", text: "re", replyTo: "nope" }, /replyTo: message nope is not in chat room/],
+      [
+        "r3",
+        { senderUid: "inspA", text: "x".repeat(2001) },
+        /invalid message: text: at most 2000 characters/,
+      ],
+      [
+        "r4",
+        { senderUid: "inspA", text: "re", replyTo: "nope" },
+        /replyTo: message nope is not in chat room/,
+      ],
     ];
     for (const [id, data, reason] of cases) {
       await post(id, data);
@@ -83,7 +119,10 @@ describe("chat message delivery", function () {
     const legacy = roomRef("legacy").collection("messages").doc("l1");
     await legacy.set({ senderUid: "inspA", text: "hi", photoIds: [], createdAt: NOW });
     assert.equal(await deliverMessage("legacy", "l1"), "REJECTED");
-    assert.match(String((await legacy.get()).get("reason")), /chat room legacy is not a room the backend made/);
+    assert.match(
+      String((await legacy.get()).get("reason")),
+      /chat room legacy is not a room the backend made/,
+    );
     await roomRef(ROOM).update({ closed: true, closedReason: "asset deleted" });
     await post("r5", { senderUid: "inspA", text: "late" });
     assert.match(String((await message("r5")).reason), /closed \(asset deleted\)/);

@@ -17,7 +17,13 @@ describe("contract: CloudTasksMonitor over REST", function () {
     monitor = new CloudTasksMonitor({
       projectId: "demo-fieldlens",
       location: "europe-west1",
-      client: { fallback: true, apiEndpoint: "127.0.0.1", port: server.port, protocol: "http", authClient: fakeAuthClient() } as never,
+      client: {
+        fallback: true,
+        apiEndpoint: "127.0.0.1",
+        port: server.port,
+        protocol: "http",
+        authClient: fakeAuthClient(),
+      } as never,
     });
   });
   afterEach(() => server.stop());
@@ -28,7 +34,13 @@ describe("contract: CloudTasksMonitor over REST", function () {
         status: 200,
         body: {
           name: QUEUE,
-          stats: { tasksCount: "3", oldestEstimatedArrivalTime: "2026-12-11T11:58:00Z", executedLastMinuteCount: "7", concurrentDispatchesCount: "2", effectiveExecutionRate: 1 },
+          stats: {
+            tasksCount: "3",
+            oldestEstimatedArrivalTime: "2026-12-11T11:58:00Z",
+            executedLastMinuteCount: "7",
+            concurrentDispatchesCount: "2",
+            effectiveExecutionRate: 1,
+          },
         },
       },
       {
@@ -43,7 +55,14 @@ describe("contract: CloudTasksMonitor over REST", function () {
       },
     );
     const s = await monitor.snapshot("batch", NOW);
-    assert.deepEqual(s, { pending: 3, scheduled: 2, inFlight: 2, oldestPendingAt: new Date("2026-12-11T11:58:00Z"), dispatchedLastMinute: 7, truncated: false });
+    assert.deepEqual(s, {
+      pending: 3,
+      scheduled: 2,
+      inFlight: 2,
+      oldestPendingAt: new Date("2026-12-11T11:58:00Z"),
+      dispatchedLastMinute: 7,
+      truncated: false,
+    });
     const [get, list] = server.requests;
     assert.equal(get.method, "GET");
     const getUrl = new URL(get.url, "http://x");
@@ -57,8 +76,24 @@ describe("contract: CloudTasksMonitor over REST", function () {
 
   it("an empty queue has no stats fields at all (proto3 omits zeros); a next page marks the count as capped", async function () {
     server.reply({ status: 200, body: { name: QUEUE, stats: {} } }, { status: 200, body: {} });
-    assert.deepEqual(await monitor.snapshot("batch", NOW), { pending: 0, scheduled: 0, inFlight: 0, oldestPendingAt: null, dispatchedLastMinute: 0, truncated: false });
-    server.reply({ status: 200, body: { name: QUEUE, stats: { tasksCount: "5000" } } }, { status: 200, body: { tasks: [{ name: `${QUEUE}/tasks/a`, scheduleTime: "2026-12-12T00:00:00Z" }], nextPageToken: "p2" } });
+    assert.deepEqual(await monitor.snapshot("batch", NOW), {
+      pending: 0,
+      scheduled: 0,
+      inFlight: 0,
+      oldestPendingAt: null,
+      dispatchedLastMinute: 0,
+      truncated: false,
+    });
+    server.reply(
+      { status: 200, body: { name: QUEUE, stats: { tasksCount: "5000" } } },
+      {
+        status: 200,
+        body: {
+          tasks: [{ name: `${QUEUE}/tasks/a`, scheduleTime: "2026-12-12T00:00:00Z" }],
+          nextPageToken: "p2",
+        },
+      },
+    );
     const capped = await monitor.snapshot("batch", NOW);
     assert.equal(capped.truncated, true);
     assert.equal(capped.scheduled, 1);
@@ -67,7 +102,16 @@ describe("contract: CloudTasksMonitor over REST", function () {
   });
 
   it("a Cloud Tasks error surfaces (the status request fails with its message)", async function () {
-    server.reply({ status: 403, body: { error: { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" } } });
+    server.reply({
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message: "The caller does not have permission",
+          status: "PERMISSION_DENIED",
+        },
+      },
+    });
     await assert.rejects(monitor.snapshot("batch", NOW), /permission/i);
   });
 });

@@ -17,7 +17,10 @@ import { clearFirestore, db } from "../helpers/firestore";
 import { SHARED_PHOTOS, sharedPhotosAvailable } from "../helpers/shared-fixtures";
 
 const metres = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
-  Math.hypot((a.lat - b.lat) * 111_320, (a.lng - b.lng) * 111_320 * Math.cos((a.lat * Math.PI) / 180));
+  Math.hypot(
+    (a.lat - b.lat) * 111_320,
+    (a.lng - b.lng) * 111_320 * Math.cos((a.lat * Math.PI) / 180),
+  );
 
 describe("local runtime end to end", function () {
   this.timeout(300_000);
@@ -37,7 +40,11 @@ describe("local runtime end to end", function () {
     manifest = await generateSamples(join(dir, "samples"));
     // Capped at 4 concurrent tasks: on 2 cores more only adds emulator lock contention
     // (the queue table's own limits are tested in test/local/task-queue.test.ts).
-    rt = await LocalRuntime.start({ root: join(dir, "bucket"), print: (l) => outbox.push(l), maxConcurrency: 4 });
+    rt = await LocalRuntime.start({
+      root: join(dir, "bucket"),
+      print: (l) => outbox.push(l),
+      maxConcurrency: 4,
+    });
     await seedSampleAsset();
     await seedLocalUser("local-user");
     outcome = await processPhotos(rt, {
@@ -58,9 +65,15 @@ describe("local runtime end to end", function () {
   it("takes every sample to a terminal state", () => {
     assert.deepEqual(outcome.unfinished, []);
     assert.equal(outcome.summaries.length, manifest.samples.length);
-    for (const s of outcome.summaries) assert.ok(["COMPLETED", "FAILED", "REJECTED"].includes(s.status), `${s.file}: ${s.status}`);
+    for (const s of outcome.summaries)
+      assert.ok(["COMPLETED", "FAILED", "REJECTED"].includes(s.status), `${s.file}: ${s.status}`);
     // The samples are all good photos: each one completes.
-    assert.deepEqual(outcome.summaries.filter((s) => s.status !== "COMPLETED").map((s) => `${s.file}: ${s.reason}`), []);
+    assert.deepEqual(
+      outcome.summaries
+        .filter((s) => s.status !== "COMPLETED")
+        .map((s) => `${s.file}: ${s.reason}`),
+      [],
+    );
   });
 
   it("reads the meter sample's digits", () => {
@@ -75,20 +88,40 @@ describe("local runtime end to end", function () {
   it("finds corrosion where the rust was painted", () => {
     const entry = manifest.samples.find((s) => s.kind === "corrosion")!;
     const r = entry.expect.region!;
-    const painted = { x0: r.x0 / entry.width, y0: r.y0 / entry.height, x1: r.x1 / entry.width, y1: r.y1 / entry.height };
-    const found = sample("corrosion").anomalies.filter((a) => a.type === "CORROSION" && a.localized);
-    assert.ok(found.some((a) => iou(a.box, painted) > 0.6), JSON.stringify(found));
+    const painted = {
+      x0: r.x0 / entry.width,
+      y0: r.y0 / entry.height,
+      x1: r.x1 / entry.width,
+      y1: r.y1 / entry.height,
+    };
+    const found = sample("corrosion").anomalies.filter(
+      (a) => a.type === "CORROSION" && a.localized,
+    );
+    assert.ok(
+      found.some((a) => iou(a.box, painted) > 0.6),
+      JSON.stringify(found),
+    );
   });
 
   it("finds the crack in the cracked sample", () => {
-    assert.ok(sample("crack").anomalies.some((a) => a.type === "CRACK"), JSON.stringify(sample("crack").anomalies));
+    assert.ok(
+      sample("crack").anomalies.some((a) => a.type === "CRACK"),
+      JSON.stringify(sample("crack").anomalies),
+    );
     assert.ok(sample("crack").damage, "a damage report for the crack");
   });
 
   it("flags the blurry and the dark samples, and only finds anomalies where some were painted", () => {
-    assert.ok(sample("blurry").qualityFlags.includes("BLURRY"), String(sample("blurry").qualityFlags));
-    assert.ok(sample("dark").qualityFlags.includes("UNDEREXPOSED"), String(sample("dark").qualityFlags));
-    for (const kind of ["meter", "blurry", "dark", "no-gps"]) assert.deepEqual(sample(kind).anomalies, [], kind);
+    assert.ok(
+      sample("blurry").qualityFlags.includes("BLURRY"),
+      String(sample("blurry").qualityFlags),
+    );
+    assert.ok(
+      sample("dark").qualityFlags.includes("UNDEREXPOSED"),
+      String(sample("dark").qualityFlags),
+    );
+    for (const kind of ["meter", "blurry", "dark", "no-gps"])
+      assert.deepEqual(sample(kind).anomalies, [], kind);
   });
 
   it("keeps capture time and place from EXIF, and none for the photo without GPS", () => {
@@ -124,12 +157,18 @@ describe("local runtime end to end", function () {
 
     it("takes every real camera photo to a terminal state", async () => {
       const files = await expandInputs([SHARED_PHOTOS]);
-      const real = await processPhotos(rt, { files, uid: "local-user", assetId: SAMPLE_ASSET.assetId, timeoutMs: 240_000 });
+      const real = await processPhotos(rt, {
+        files,
+        uid: "local-user",
+        assetId: SAMPLE_ASSET.assetId,
+        timeoutMs: 240_000,
+      });
       assert.deepEqual(real.unfinished, []);
       assert.equal(real.summaries.length, files.length);
       for (const s of real.summaries) {
         assert.ok(["COMPLETED", "FAILED", "REJECTED"].includes(s.status), `${s.file}: ${s.status}`);
-        if (s.status !== "COMPLETED") assert.ok(s.reason, `${s.file} ended ${s.status} without a reason`);
+        if (s.status !== "COMPLETED")
+          assert.ok(s.reason, `${s.file} ended ${s.status} without a reason`);
       }
     });
   });

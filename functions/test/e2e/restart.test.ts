@@ -25,10 +25,25 @@ interface Runtime {
 
 /** Starts `scripts/start.ts` as its own process and waits until it watches its inbox. */
 async function startRuntime(state: string): Promise<Runtime> {
-  const child = spawn(process.execPath, ["--import", TSX, START_SCRIPT, "--no-api", "--concurrency", "4", "--state", state, "--inbox", join(state, "inbox")], {
-    env: { ...process.env, FIELDLENS_LOG_LEVEL: "silent" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      TSX,
+      START_SCRIPT,
+      "--no-api",
+      "--concurrency",
+      "4",
+      "--state",
+      state,
+      "--inbox",
+      join(state, "inbox"),
+    ],
+    {
+      env: { ...process.env, FIELDLENS_LOG_LEVEL: "silent" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout?.on("data", (d) => (out += d.toString()));
   child.stderr?.on("data", (d) => (out += d.toString()));
@@ -83,7 +98,9 @@ describe("local runtime killed mid-run", function () {
     const ids: string[] = [];
     for (const f of files) {
       const name = `uploads/local-user/${SAMPLE_ASSET.assetId}/${f.split("/").pop()}`;
-      await store.write(bucket, name, await import("node:fs/promises").then((m) => m.readFile(f)), { contentType: "image/jpeg" });
+      await store.write(bucket, name, await import("node:fs/promises").then((m) => m.readFile(f)), {
+        contentType: "image/jpeg",
+      });
       ids.push(photoIdFor(bucket, name, (await store.stat(bucket, name))!.generation));
     }
 
@@ -97,7 +114,10 @@ describe("local runtime killed mid-run", function () {
     runtime.child.kill("SIGKILL");
     await runtime.exited;
     const atKill = await statuses(ids);
-    assert.ok(atKill.some((s) => !terminal(s)), "the runtime was killed with work in flight");
+    assert.ok(
+      atKill.some((s) => !terminal(s)),
+      "the runtime was killed with work in flight",
+    );
 
     runtime = await startRuntime(state);
     const deadline = Date.now() + 240_000;
@@ -110,10 +130,15 @@ describe("local runtime killed mid-run", function () {
     runtime.child.kill("SIGINT");
     await runtime.exited;
 
-    assert.deepEqual(st, ids.map(() => "COMPLETED"));
+    assert.deepEqual(
+      st,
+      ids.map(() => "COMPLETED"),
+    );
     // Each photo completed exactly once.
     for (const id of ids) {
-      const history = (await db().collection("photos").doc(id).get()).get("statusHistory") as { status: string }[];
+      const history = (await db().collection("photos").doc(id).get()).get("statusHistory") as {
+        status: string;
+      }[];
       assert.equal(history.filter((h) => h.status === "COMPLETED").length, 1, id);
     }
     // Findings: one analysis per photo; anomalies identical for the two copies of a sample
@@ -121,14 +146,25 @@ describe("local runtime killed mid-run", function () {
     const analyses = await db().collection("analyses").get();
     assert.equal(analyses.docs.filter((d) => ids.includes(d.id)).length, ids.length);
     const anomalies = (await db().collection("anomalies").get()).docs.map((d) => d.data());
-    const perPhoto = (id: string) => anomalies.filter((a) => a.photoId === id).map((a) => `${a.type}:${JSON.stringify(a.box)}`).sort();
-    for (let i = 0; i < ids.length; i += 2) assert.deepEqual(perPhoto(ids[i]), perPhoto(ids[i + 1]), files[i]);
+    const perPhoto = (id: string) =>
+      anomalies
+        .filter((a) => a.photoId === id)
+        .map((a) => `${a.type}:${JSON.stringify(a.box)}`)
+        .sort();
+    for (let i = 0; i < ids.length; i += 2)
+      assert.deepEqual(perPhoto(ids[i]), perPhoto(ids[i + 1]), files[i]);
     for (const id of ids) assert.equal(new Set(perPhoto(id)).size, perPhoto(id).length);
     const meters = await db().collection("meterReadings").get();
     assert.equal(meters.size, 2);
     // The queue drained, and the task in flight at the kill was delivered again.
     const queue = (await db().collection(LOCAL_QUEUE_COLLECTION).get()).docs.map((d) => d.data());
-    assert.deepEqual(queue.filter((q) => q.state !== "DONE"), []);
-    assert.ok(queue.some((q) => q.retryCount >= 1), "an interrupted task was retried");
+    assert.deepEqual(
+      queue.filter((q) => q.state !== "DONE"),
+      [],
+    );
+    assert.ok(
+      queue.some((q) => q.retryCount >= 1),
+      "an interrupted task was retried",
+    );
   });
 });

@@ -28,10 +28,12 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     auth = new AuthEmulator(e.hosts.auth, e.projectId);
     // Every seeded photo's Vision result is cached, so work the callables enqueue completes offline.
     const photos = await firestore().collection("photos").get();
-    await Promise.all(photos.docs.map(async (d) => {
-      await d.ref.update({ signals: SIGNALS });
-      await cacheVisionFor(String(d.get("sha256")));
-    }));
+    await Promise.all(
+      photos.docs.map(async (d) => {
+        await d.ref.update({ signals: SIGNALS });
+        await cacheVisionFor(String(d.get("sha256")));
+      }),
+    );
     for (const [uid, claims] of Object.entries(USERS)) {
       await auth.createUser(uid, claims);
       tokens[uid as User] = (await auth.signIn(uid)).idToken;
@@ -43,7 +45,11 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     else process.env.FIREBASE_AUTH_EMULATOR_HOST = savedAuthHost;
   });
 
-  const rest = async (method: "GET" | "POST", path: string, opts: { token?: string; json?: unknown } = {}): Promise<Reply> => {
+  const rest = async (
+    method: "GET" | "POST",
+    path: string,
+    opts: { token?: string; json?: unknown } = {},
+  ): Promise<Reply> => {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.json !== undefined) headers["content-type"] = "application/json";
@@ -60,7 +66,11 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
   const call = async (name: string, data: unknown, token?: string): Promise<Reply> => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(emulators.get().functionUrl(name), { method: "POST", headers, body: JSON.stringify({ data }) });
+    const res = await fetch(emulators.get().functionUrl(name), {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ data }),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   const result = (r: Reply) => {
@@ -83,11 +93,16 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
       assert.equal(r.status, 200, `${user}: ${JSON.stringify(r.body)}`);
       return r.body.count;
     };
-    const teamA = (await firestore().collection("photos").where("teamId", "==", "team-a").count().get()).data().count;
+    const teamA = (
+      await firestore().collection("photos").where("teamId", "==", "team-a").count().get()
+    ).data().count;
     assert.ok(teamA > TEAM_A_PHOTOS);
     assert.equal(await count("inspA"), teamA);
     assert.equal(await count("supB"), TEAM_B_PHOTOS);
-    assert.equal(await count("admin"), (await firestore().collection("photos").count().get()).data().count);
+    assert.equal(
+      await count("admin"),
+      (await firestore().collection("photos").count().get()).data().count,
+    );
     assert.equal((await rest("GET", "photos/")).status, 401);
     assert.equal((await rest("GET", "photos/", { token: tokens.noRole })).status, 403);
     assert.equal((await rest("GET", "photos/pb-1/", { token: tokens.inspA })).status, 404);
@@ -95,7 +110,10 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
 
   it("REST: reviews follow the roles (inspector 403, supervisor of the team 200)", async () => {
     const body = { is_confirmed: true, notes: "rust on flange" };
-    assert.equal((await rest("POST", "anomalies/an-a/confirm/", { token: tokens.inspA, json: body })).status, 403);
+    assert.equal(
+      (await rest("POST", "anomalies/an-a/confirm/", { token: tokens.inspA, json: body })).status,
+      403,
+    );
     const ok = await rest("POST", "anomalies/an-a/confirm/", { token: tokens.supA, json: body });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.status, "CONFIRMED");
@@ -123,8 +141,12 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
 
   it("callables: getStatistics is scoped to the caller's teams", async () => {
     const a = result(await call("getStatistics", {}, tokens.supA)) as { photos: { total: number } };
-    const admin = result(await call("getStatistics", {}, tokens.admin)) as { photos: { total: number } };
-    const teamA = (await firestore().collection("photos").where("teamId", "==", "team-a").count().get()).data().count;
+    const admin = result(await call("getStatistics", {}, tokens.admin)) as {
+      photos: { total: number };
+    };
+    const teamA = (
+      await firestore().collection("photos").where("teamId", "==", "team-a").count().get()
+    ).data().count;
     assert.equal(a.photos.total, teamA);
     assert.ok(admin.photos.total > a.photos.total);
     assert.equal(errorStatus(await call("getStatistics", {})), "UNAUTHENTICATED");
@@ -142,40 +164,113 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     assert.equal(status.state, "SUCCESS");
     assert.equal(status.ready, true);
     assert.equal(errorStatus(await call("getTaskStatus", { taskId }, tokens.inspB)), "NOT_FOUND");
-    assert.equal(errorStatus(await call("reprocessPhoto", { photoId: "pa-queued" }, tokens.inspA)), "FAILED_PRECONDITION");
+    assert.equal(
+      errorStatus(await call("reprocessPhoto", { photoId: "pa-queued" }, tokens.inspA)),
+      "FAILED_PRECONDITION",
+    );
   });
 
   it("callables: analyzeBatch is for supervisors and fans out to every photo", async () => {
-    assert.equal(errorStatus(await call("analyzeBatch", { photoIds: ["pa-2"] }, tokens.inspA)), "PERMISSION_DENIED");
-    assert.equal(errorStatus(await call("analyzeBatch", { photoIds: [] }, tokens.supA)), "INVALID_ARGUMENT");
-    const r = result(await call("analyzeBatch", { photoIds: ["pa-2", "pa-3", "pa-2"] }, tokens.supA));
+    assert.equal(
+      errorStatus(await call("analyzeBatch", { photoIds: ["pa-2"] }, tokens.inspA)),
+      "PERMISSION_DENIED",
+    );
+    assert.equal(
+      errorStatus(await call("analyzeBatch", { photoIds: [] }, tokens.supA)),
+      "INVALID_ARGUMENT",
+    );
+    const r = result(
+      await call("analyzeBatch", { photoIds: ["pa-2", "pa-3", "pa-2"] }, tokens.supA),
+    );
     assert.equal(r.photoCount, 2);
-    const parent = await waitForTask(String(r.taskId), (t) => t.state === "SUCCESS" || t.state === "FAILURE");
+    const parent = await waitForTask(
+      String(r.taskId),
+      (t) => t.state === "SUCCESS" || t.state === "FAILURE",
+    );
     assert.equal(parent.state, "SUCCESS", JSON.stringify(parent));
     assert.equal(parent.queue, "batch");
   });
 
   it("callables: confirmAnomaly, validateMeterReading and resolveDamageReport by role", async () => {
-    assert.equal(errorStatus(await call("confirmAnomaly", { anomalyId: "an-b", confirmed: true }, tokens.supA)), "NOT_FOUND");
-    assert.equal(errorStatus(await call("confirmAnomaly", { anomalyId: "an-b", confirmed: "yes" }, tokens.supB)), "INVALID_ARGUMENT");
-    assert.equal(result(await call("confirmAnomaly", { anomalyId: "an-b", confirmed: false, note: "paint" }, tokens.supB)).status, "REJECTED");
+    assert.equal(
+      errorStatus(
+        await call("confirmAnomaly", { anomalyId: "an-b", confirmed: true }, tokens.supA),
+      ),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      errorStatus(
+        await call("confirmAnomaly", { anomalyId: "an-b", confirmed: "yes" }, tokens.supB),
+      ),
+      "INVALID_ARGUMENT",
+    );
+    assert.equal(
+      result(
+        await call(
+          "confirmAnomaly",
+          { anomalyId: "an-b", confirmed: false, note: "paint" },
+          tokens.supB,
+        ),
+      ).status,
+      "REJECTED",
+    );
 
-    assert.equal(errorStatus(await call("validateMeterReading", { readingId: "mr-a", valid: true }, tokens.inspA)), "PERMISSION_DENIED");
-    const reading = result(await call("validateMeterReading", { readingId: "mr-a", valid: true, correctedValue: 123.5 }, tokens.supA));
+    assert.equal(
+      errorStatus(
+        await call("validateMeterReading", { readingId: "mr-a", valid: true }, tokens.inspA),
+      ),
+      "PERMISSION_DENIED",
+    );
+    const reading = result(
+      await call(
+        "validateMeterReading",
+        { readingId: "mr-a", valid: true, correctedValue: 123.5 },
+        tokens.supA,
+      ),
+    );
     assert.equal(reading.status, "CORRECTED");
 
-    assert.equal(result(await call("resolveDamageReport", { reportId: "dr-a", note: "flange replaced" }, tokens.admin)).status, "RESOLVED");
-    assert.equal(errorStatus(await call("resolveDamageReport", { reportId: "dr-a", note: "again" }, tokens.admin)), "FAILED_PRECONDITION");
+    assert.equal(
+      result(
+        await call(
+          "resolveDamageReport",
+          { reportId: "dr-a", note: "flange replaced" },
+          tokens.admin,
+        ),
+      ).status,
+      "RESOLVED",
+    );
+    assert.equal(
+      errorStatus(
+        await call("resolveDamageReport", { reportId: "dr-a", note: "again" }, tokens.admin),
+      ),
+      "FAILED_PRECONDITION",
+    );
   });
 
   it("callables: getImageUrl checks access before signing", async () => {
-    assert.equal(errorStatus(await call("getImageUrl", { photoId: "pa-1" }, tokens.supB)), "NOT_FOUND");
-    assert.equal(errorStatus(await call("getImageUrl", { photoId: "pa-other", variant: "original" }, tokens.inspA)), "PERMISSION_DENIED");
-    assert.equal(errorStatus(await call("getImageUrl", { photoId: "pa-1", variant: "raw" }, tokens.supA)), "INVALID_ARGUMENT");
+    assert.equal(
+      errorStatus(await call("getImageUrl", { photoId: "pa-1" }, tokens.supB)),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      errorStatus(
+        await call("getImageUrl", { photoId: "pa-other", variant: "original" }, tokens.inspA),
+      ),
+      "PERMISSION_DENIED",
+    );
+    assert.equal(
+      errorStatus(await call("getImageUrl", { photoId: "pa-1", variant: "raw" }, tokens.supA)),
+      "INVALID_ARGUMENT",
+    );
   });
 
   it("an unsigned FIELDLENS_LOCAL_AUTH-style token does not open the emulated API for a user the Auth emulator does not know", async () => {
-    const forged = mintLocalToken("intruder", { role: "admin", teamIds: [] }, { projectId: emulators.get().projectId });
+    const forged = mintLocalToken(
+      "intruder",
+      { role: "admin", teamIds: [] },
+      { projectId: emulators.get().projectId },
+    );
     assert.equal((await rest("GET", "photos/", { token: forged })).status, 401);
   });
 });

@@ -8,7 +8,13 @@ import { parseEnv } from "node:util";
 import { QUEUES } from "../../src/tasks/queues";
 import { SCHEDULES } from "../../src/maintenance/schedules";
 import { ConfigSchema } from "../../src/config";
-import { FUNCTIONS_DIR, REPO_ROOT, functionsManifest, type FunctionsManifest, type ManifestEndpoint } from "../helpers/functions-build";
+import {
+  FUNCTIONS_DIR,
+  REPO_ROOT,
+  functionsManifest,
+  type FunctionsManifest,
+  type ManifestEndpoint,
+} from "../helpers/functions-build";
 
 const MEMORY_MB = { "512MiB": 512, "1GiB": 1024, "2GiB": 2048, "4GiB": 4096 } as const;
 /** Cloud Scheduler accepts unix-cron (5 fields) or App Engine's "every N minutes|hours". */
@@ -16,11 +22,22 @@ const SCHEDULE_SYNTAX = /^(every \d+ (minutes|hours)|(\S+ ){4}\S+)$/;
 /** firebase-tools deploys a function without a region to us-central1. */
 const DEFAULT_REGION = "us-central1";
 
-const demoProject = (): string => (JSON.parse(readFileSync(join(REPO_ROOT, ".firebaserc"), "utf8")) as { projects: { default: string } }).projects.default;
-const demoEnv = (): Record<string, string | undefined> => parseEnv(readFileSync(join(FUNCTIONS_DIR, `.env.${demoProject()}`), "utf8"));
+const demoProject = (): string =>
+  (
+    JSON.parse(readFileSync(join(REPO_ROOT, ".firebaserc"), "utf8")) as {
+      projects: { default: string };
+    }
+  ).projects.default;
+const demoEnv = (): Record<string, string | undefined> =>
+  parseEnv(readFileSync(join(FUNCTIONS_DIR, `.env.${demoProject()}`), "utf8"));
 
-function endpointsWith(manifest: FunctionsManifest, trigger: "taskQueueTrigger" | "scheduleTrigger"): Record<string, ManifestEndpoint> {
-  return Object.fromEntries(Object.entries(manifest.endpoints).filter(([, e]) => e[trigger] !== undefined));
+function endpointsWith(
+  manifest: FunctionsManifest,
+  trigger: "taskQueueTrigger" | "scheduleTrigger",
+): Record<string, ManifestEndpoint> {
+  return Object.fromEntries(
+    Object.entries(manifest.endpoints).filter(([, e]) => e[trigger] !== undefined),
+  );
 }
 
 describe("functions manifest (firebase-functions discovery of the built lib/)", function () {
@@ -32,11 +49,22 @@ describe("functions manifest (firebase-functions discovery of the built lib/)", 
 
   it("has exactly one task-queue function per queue in the queue table, configured from it", () => {
     const queues = endpointsWith(manifest, "taskQueueTrigger");
-    assert.deepEqual(Object.keys(queues).sort(), Object.values(QUEUES).map((q) => q.functionName).sort());
+    assert.deepEqual(
+      Object.keys(queues).sort(),
+      Object.values(QUEUES)
+        .map((q) => q.functionName)
+        .sort(),
+    );
     for (const [name, q] of Object.entries(QUEUES)) {
       const e = queues[q.functionName];
-      const { maxRetrySeconds, ...retry } = e.taskQueueTrigger!.retryConfig as typeof q.retry & { maxRetrySeconds?: number | null };
-      assert.equal(maxRetrySeconds ?? null, null, `${name}: no retry time limit beyond maxAttempts`);
+      const { maxRetrySeconds, ...retry } = e.taskQueueTrigger!.retryConfig as typeof q.retry & {
+        maxRetrySeconds?: number | null;
+      };
+      assert.equal(
+        maxRetrySeconds ?? null,
+        null,
+        `${name}: no retry time limit beyond maxAttempts`,
+      );
       assert.deepEqual(retry, q.retry, `${name} retry config`);
       assert.deepEqual(e.taskQueueTrigger!.rateLimits, q.rateLimits, `${name} rate limits`);
       assert.equal(e.availableMemoryMb, MEMORY_MB[q.memory], `${name} memory`);
@@ -67,12 +95,18 @@ describe("functions manifest (firebase-functions discovery of the built lib/)", 
     const env = demoEnv();
     const params = manifest.params ?? [];
     assert.ok(params.length > 0, "the manifest lists the params");
-    assert.deepEqual(Object.keys(env).sort(), params.map((p) => p.name).sort(), "the file sets exactly the params");
+    assert.deepEqual(
+      Object.keys(env).sort(),
+      params.map((p) => p.name).sort(),
+      "the file sets exactly the params",
+    );
     for (const p of params) {
       if (p.type === "int") assert.match(env[p.name] ?? "", /^-?\d+$/, `${p.name} is an int param`);
-      if (p.type === "boolean") assert.match(env[p.name] ?? "", /^(true|false)$/, `${p.name} is a boolean param`);
+      if (p.type === "boolean")
+        assert.match(env[p.name] ?? "", /^(true|false)$/, `${p.name} is a boolean param`);
       // The demo project runs on the defaults: a changed default must be changed here too.
-      if (p.default !== undefined) assert.equal(env[p.name], String(p.default), `${p.name} repeats its default`);
+      if (p.default !== undefined)
+        assert.equal(env[p.name], String(p.default), `${p.name} repeats its default`);
     }
     assert.doesNotThrow(() => ConfigSchema.parse(env));
   });

@@ -51,7 +51,15 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
 
   const enqueuePhoto = async (photoId: string) => {
     const taskId = taskIdFor("process_inspection_photo", `${photoId}:emulated`);
-    assert.equal(await enqueueTask({ type: "process_inspection_photo", queue: "high_priority", taskId, args: { photoId } }), true);
+    assert.equal(
+      await enqueueTask({
+        type: "process_inspection_photo",
+        queue: "high_priority",
+        taskId,
+        args: { photoId },
+      }),
+      true,
+    );
     return taskId;
   };
 
@@ -61,11 +69,24 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
     const task = await waitForTask(taskId, (t) => t.state === "SUCCESS" || t.state === "FAILURE");
     assert.equal(task.state, "SUCCESS", JSON.stringify(task));
     assert.equal(task.attempts, 1);
-    assert.equal((await firestore().doc(`photos/${photo.photoId}`).get()).get("status"), "COMPLETED");
-    assert.ok((await firestore().doc(`analyses/${photo.photoId}`).get()).exists, "analysis written");
+    assert.equal(
+      (await firestore().doc(`photos/${photo.photoId}`).get()).get("status"),
+      "COMPLETED",
+    );
+    assert.ok(
+      (await firestore().doc(`analyses/${photo.photoId}`).get()).exists,
+      "analysis written",
+    );
     assert.match(emulators.get().log(), /Beginning execution of "us-central1-queueHighPriority"/);
     // The same work again is refused by Cloud Tasks (deterministic task name) and reported as such.
-    assert.equal(await new CloudTasksQueue().enqueue("high_priority", { taskId }, { id: taskId, dispatchDeadlineSeconds: 60 }), false);
+    assert.equal(
+      await new CloudTasksQueue().enqueue(
+        "high_priority",
+        { taskId },
+        { id: taskId, dispatchDeadlineSeconds: 60 },
+      ),
+      false,
+    );
   });
 
   it("retries a failing task after the queue's minimum backoff, and the retry succeeds", async () => {
@@ -85,7 +106,10 @@ describe("official emulators: Cloud Tasks through the production TaskQueue adapt
     assert.equal(done.state, "SUCCESS", JSON.stringify(done));
     assert.equal(done.attempts, 2);
     const waitedMs = millis(done.finishedAt ?? done.updatedAt) - millis(failed.updatedAt);
-    assert.ok(waitedMs >= minBackoffSeconds * 1000 - 1000, `second attempt ${waitedMs} ms after the failure, backoff ${minBackoffSeconds} s`);
+    assert.ok(
+      waitedMs >= minBackoffSeconds * 1000 - 1000,
+      `second attempt ${waitedMs} ms after the failure, backoff ${minBackoffSeconds} s`,
+    );
     assert.equal((await ref.get()).get("status"), "COMPLETED");
   });
 });

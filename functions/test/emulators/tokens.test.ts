@@ -10,7 +10,10 @@ describe("emulator tokens (npm run tokens)", function () {
 
   it("refuses anything but a loopback Auth emulator", async () => {
     assert.equal(await authEmulatorUp("identitytoolkit.googleapis.com:443"), false);
-    await assert.rejects(authEmulatorTokens("auth.example.com:9099", "demo-fieldlens", []), /refusing/);
+    await assert.rejects(
+      authEmulatorTokens("auth.example.com:9099", "demo-fieldlens", []),
+      /refusing/,
+    );
   });
 
   it("finds no Auth emulator on a closed port", async () => {
@@ -40,11 +43,16 @@ describe("emulator tokens (npm run tokens)", function () {
       assert.deepEqual(p.teamIds, ["team-t"]);
       const batch = await fetch(`${e.functionUrl("api")}/api/v1/images/photos/batch_analyze/`, {
         method: "POST",
-        headers: { authorization: `Bearer ${tokens["tok-inspector"]}`, "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${tokens["tok-inspector"]}`,
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ photo_ids: ["x"] }),
       });
       assert.equal(batch.status, 403, "an inspector may not batch-analyze");
-      const list = await fetch(`${e.functionUrl("api")}/api/v1/images/photos/`, { headers: { authorization: `Bearer ${tokens["tok-admin"]}` } });
+      const list = await fetch(`${e.functionUrl("api")}/api/v1/images/photos/`, {
+        headers: { authorization: `Bearer ${tokens["tok-admin"]}` },
+      });
       assert.equal(list.status, 200);
     });
   });

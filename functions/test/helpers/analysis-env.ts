@@ -33,7 +33,13 @@ export function useAnalysisEnv(prefix: string): AnalysisEnv {
     env.store = new DirectoryObjectStore(env.dir);
     env.queue = new RecordingTaskQueue();
     env.vision = new ReplayVisionProvider();
-    setDeps({ store: env.store, queue: env.queue, vision: env.vision, messenger: noMessenger, now: () => new Date() });
+    setDeps({
+      store: env.store,
+      queue: env.queue,
+      vision: env.vision,
+      messenger: noMessenger,
+      now: () => new Date(),
+    });
   });
   return env;
 }

@@ -16,7 +16,10 @@ export const SIGNALS: PixelSignals = { colors: [], text: { found: true, lines: 1
 
 /** Caches a Vision result under the key processing looks up for a photo with SIGNALS. */
 export async function cacheVisionFor(sha256: string): Promise<void> {
-  const features = planFeatures(configuredFeatures(), { assetHasMeters: false, textFound: SIGNALS.text.found }).buy;
+  const features = planFeatures(configuredFeatures(), {
+    assetHasMeters: false,
+    textFound: SIGNALS.text.found,
+  }).buy;
   const model = getConfig().VISION_MODEL;
   const key = cacheKey(sha256, features, model);
   const now = new Date();
@@ -34,18 +37,28 @@ export async function cacheVisionFor(sha256: string): Promise<void> {
     });
 }
 
-export type TaskDoc = Record<string, unknown> & { state?: string; attempts?: number; queue?: string };
+export type TaskDoc = Record<string, unknown> & {
+  state?: string;
+  attempts?: number;
+  queue?: string;
+};
 
 /** Polls tasks/{taskId} until `done` holds (the emulator dispatches asynchronously). */
-export async function waitForTask(taskId: string, done: (t: TaskDoc) => boolean, timeoutMs = 90_000): Promise<TaskDoc> {
+export async function waitForTask(
+  taskId: string,
+  done: (t: TaskDoc) => boolean,
+  timeoutMs = 90_000,
+): Promise<TaskDoc> {
   const ref = firestore().collection("tasks").doc(taskId);
   const deadline = Date.now() + timeoutMs;
   let last: TaskDoc | undefined;
   while (Date.now() < deadline) {
     const snap = await ref.get();
-    last = snap.exists ? (snap.data() as TaskDoc) : undefined;
+    last = snap.exists ? snap.data() : undefined;
     if (last && done(last)) return last;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`task ${taskId} did not reach the expected state in ${timeoutMs / 1000} s; last: ${JSON.stringify(last ?? null)}`);
+  throw new Error(
+    `task ${taskId} did not reach the expected state in ${timeoutMs / 1000} s; last: ${JSON.stringify(last ?? null)}`,
+  );
 }

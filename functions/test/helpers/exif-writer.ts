@@ -31,7 +31,11 @@ export interface ExifSpec {
 }
 
 const ascii = (tag: number, value: string): Tag => ({ tag, type: "ASCII", value });
-const rationals = (tag: number, value: [number, number][]): Tag => ({ tag, type: "RATIONAL", value });
+const rationals = (tag: number, value: [number, number][]): Tag => ({
+  tag,
+  type: "RATIONAL",
+  value,
+});
 
 export function buildTiff(spec: ExifSpec): Buffer {
   const exif: Tag[] = [];
@@ -47,8 +51,14 @@ export function buildTiff(spec: ExifSpec): Buffer {
   const g = spec.gps;
   if (g) {
     gps.push({ tag: 0x0000, type: "BYTE", value: [2, 3, 0, 0] });
-    gps.push(ascii(0x0001, g.latRef), rationals(0x0002, g.lat), ascii(0x0003, g.lngRef), rationals(0x0004, g.lng));
-    if (g.alt) gps.push({ tag: 0x0005, type: "BYTE", value: [g.altRef ?? 0] }, rationals(0x0006, [g.alt]));
+    gps.push(
+      ascii(0x0001, g.latRef),
+      rationals(0x0002, g.lat),
+      ascii(0x0003, g.lngRef),
+      rationals(0x0004, g.lng),
+    );
+    if (g.alt)
+      gps.push({ tag: 0x0005, type: "BYTE", value: [g.altRef ?? 0] }, rationals(0x0006, [g.alt]));
     if (g.timeStamp) gps.push(rationals(0x0007, g.timeStamp));
     if (g.dateStamp !== undefined) gps.push(ascii(0x001d, g.dateStamp));
   }
@@ -56,7 +66,8 @@ export function buildTiff(spec: ExifSpec): Buffer {
   const ifd0: Tag[] = [];
   if (spec.make !== undefined) ifd0.push(ascii(0x010f, spec.make));
   if (spec.model !== undefined) ifd0.push(ascii(0x0110, spec.model));
-  if (spec.orientation !== undefined) ifd0.push({ tag: 0x0112, type: "SHORT", value: [spec.orientation] });
+  if (spec.orientation !== undefined)
+    ifd0.push({ tag: 0x0112, type: "SHORT", value: [spec.orientation] });
   if (spec.software !== undefined) ifd0.push(ascii(0x0131, spec.software));
   return writeTiff(ifd0, exif, gps);
 }

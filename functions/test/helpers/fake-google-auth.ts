@@ -9,7 +9,15 @@ export function fakeAuthClient() {
     async getRequestHeaders() {
       return new Headers({ authorization: `Bearer ${FAKE_TOKEN}` });
     },
-    async fetch(url: string | URL, init: { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; body?: string | Buffer; signal?: AbortSignal } = {}) {
+    async fetch(
+      url: string | URL,
+      init: {
+        method?: string;
+        headers?: ConstructorParameters<typeof Headers>[0];
+        body?: string | Buffer;
+        signal?: AbortSignal;
+      } = {},
+    ) {
       const headers = new Headers(init.headers);
       headers.set("authorization", `Bearer ${FAKE_TOKEN}`);
       return fetch(url, { method: init.method, headers, body: init.body, signal: init.signal });

@@ -48,9 +48,15 @@ class Cli {
   private dir: string | undefined;
 
   async start(): Promise<FirebaseEmulators> {
-    if (!existsSync(CLI)) throw new CannotStart("firebase-tools is not installed (run npm install at the repository root)");
+    if (!existsSync(CLI))
+      throw new CannotStart(
+        "firebase-tools is not installed (run npm install at the repository root)",
+      );
     const fs = process.env.FIRESTORE_EMULATOR_HOST;
-    if (!fs) throw new CannotStart("no Firestore emulator (run under scripts/with-firestore-emulator.mjs)");
+    if (!fs)
+      throw new CannotStart(
+        "no Firestore emulator (run under scripts/with-firestore-emulator.mjs)",
+      );
     await buildFunctions();
     const ports: Record<string, number> = {};
     for (const name of [...EMULATED, ...EXTRA_PORTS]) ports[name] = await freePort();
@@ -58,18 +64,52 @@ class Cli {
     this.dir = await mkdtemp(join(tmpdir(), "fieldlens-firebase-"));
     const emulators: Record<string, unknown> = { ui: { enabled: false }, singleProjectMode: true };
     for (const [name, port] of Object.entries(ports)) emulators[name] = { host: "127.0.0.1", port };
-    const config = { functions: [{ source: relative(this.dir, FUNCTIONS_DIR), codebase: "default", runtime: "nodejs20" }], emulators };
+    const config = {
+      functions: [
+        { source: relative(this.dir, FUNCTIONS_DIR), codebase: "default", runtime: "nodejs20" },
+      ],
+      emulators,
+    };
     await writeFile(join(this.dir, "firebase.json"), JSON.stringify(config, null, 2));
 
-    const env: NodeJS.ProcessEnv = { ...process.env, FIRESTORE_EMULATOR_HOST: fs, GCLOUD_PROJECT: DEMO_PROJECT, GOOGLE_CLOUD_PROJECT: DEMO_PROJECT };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FIRESTORE_EMULATOR_HOST: fs,
+      GCLOUD_PROJECT: DEMO_PROJECT,
+      GOOGLE_CLOUD_PROJECT: DEMO_PROJECT,
+    };
     // The emulated functions must use the real token path and find emulators only where the CLI says.
-    for (const k of ["FIELDLENS_LOCAL_AUTH", "FIREBASE_AUTH_EMULATOR_HOST", "CLOUD_TASKS_EMULATOR_HOST", "FIREBASE_STORAGE_EMULATOR_HOST", "FIELDLENS_LOG_LEVEL"]) delete env[k];
-    const args = [CLI, "emulators:start", "--only", EMULATED.join(","), "--project", DEMO_PROJECT, "--config", join(this.dir, "firebase.json")];
-    const child = spawn(process.execPath, args, { cwd: this.dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    for (const k of [
+      "FIELDLENS_LOCAL_AUTH",
+      "FIREBASE_AUTH_EMULATOR_HOST",
+      "CLOUD_TASKS_EMULATOR_HOST",
+      "FIREBASE_STORAGE_EMULATOR_HOST",
+      "FIELDLENS_LOG_LEVEL",
+    ])
+      delete env[k];
+    const args = [
+      CLI,
+      "emulators:start",
+      "--only",
+      EMULATED.join(","),
+      "--project",
+      DEMO_PROJECT,
+      "--config",
+      join(this.dir, "firebase.json"),
+    ];
+    const child = spawn(process.execPath, args, {
+      cwd: this.dir,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
     process.once("exit", () => this.kill("SIGKILL"));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new CannotStart(`not ready after ${START_TIMEOUT_MS / 1000} s${this.tail()}`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new CannotStart(`not ready after ${START_TIMEOUT_MS / 1000} s${this.tail()}`)),
+        START_TIMEOUT_MS,
+      );
       const onData = (b: Buffer) => {
         this.output += b.toString("utf8");
         if (READY.test(this.output)) {
@@ -77,14 +117,16 @@ class Cli {
           resolve();
         }
       };
-      child.stdout!.on("data", onData);
-      child.stderr!.on("data", onData);
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
       child.once("exit", (code) => {
         clearTimeout(timer);
         reject(new CannotStart(`firebase emulators:start exited with ${code}${this.tail()}`));
       });
     });
-    const hosts = Object.fromEntries(EMULATED.map((n) => [n, `127.0.0.1:${ports[n]}`])) as FirebaseEmulators["hosts"];
+    const hosts = Object.fromEntries(
+      EMULATED.map((n) => [n, `127.0.0.1:${ports[n]}`]),
+    ) as FirebaseEmulators["hosts"];
     const region = "us-central1";
     return {
       projectId: DEMO_PROJECT,

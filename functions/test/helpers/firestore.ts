@@ -6,7 +6,10 @@ export async function clearFirestore(): Promise<void> {
   const host = process.env.FIRESTORE_EMULATOR_HOST;
   const project = process.env.GCLOUD_PROJECT ?? "demo-fieldlens";
   if (!host) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run tests through npm test");
-  const res = await fetch(`http://${host}/emulator/v1/projects/${project}/databases/(default)/documents`, { method: "DELETE" });
+  const res = await fetch(
+    `http://${host}/emulator/v1/projects/${project}/databases/(default)/documents`,
+    { method: "DELETE" },
+  );
   if (!res.ok) throw new Error(`clearing the emulator failed: ${res.status}`);
 }
 

@@ -15,7 +15,11 @@ let built: Promise<void> | undefined;
 
 /** Builds functions/lib once per process (every suite that needs it shares the build). */
 export function buildFunctions(): Promise<void> {
-  built ??= run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: FUNCTIONS_DIR }).then(
+  built ??= run(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    { cwd: FUNCTIONS_DIR },
+  ).then(
     () => undefined,
     (err: { stdout?: string; message: string }) => {
       throw new Error(`tsc -p tsconfig.build.json failed:\n${err.stdout || err.message}`);
@@ -30,10 +34,19 @@ export interface ManifestEndpoint {
   availableMemoryMb?: number | null;
   timeoutSeconds?: number | null;
   taskQueueTrigger?: {
-    retryConfig: { maxAttempts: number; minBackoffSeconds: number; maxBackoffSeconds: number; maxDoublings: number };
+    retryConfig: {
+      maxAttempts: number;
+      minBackoffSeconds: number;
+      maxBackoffSeconds: number;
+      maxDoublings: number;
+    };
     rateLimits: { maxConcurrentDispatches: number; maxDispatchesPerSecond: number };
   };
-  scheduleTrigger?: { schedule: string; timeZone: string | null; retryConfig: { retryCount?: number | null } };
+  scheduleTrigger?: {
+    schedule: string;
+    timeZone: string | null;
+    retryConfig: { retryCount?: number | null };
+  };
   [trigger: string]: unknown;
 }
 
@@ -53,10 +66,22 @@ export async function functionsManifest(projectId = "demo-fieldlens"): Promise<F
   const dir = await mkdtemp(join(tmpdir(), "fieldlens-manifest-"));
   try {
     const out = join(dir, "functions.json");
-    const bin = join(FUNCTIONS_DIR, "node_modules", "firebase-functions", "lib", "bin", "firebase-functions.js");
+    const bin = join(
+      FUNCTIONS_DIR,
+      "node_modules",
+      "firebase-functions",
+      "lib",
+      "bin",
+      "firebase-functions.js",
+    );
     await run(process.execPath, [bin, FUNCTIONS_DIR], {
       cwd: FUNCTIONS_DIR,
-      env: { PATH: process.env.PATH, GCLOUD_PROJECT: projectId, FUNCTIONS_CONTROL_API: "true", FUNCTIONS_MANIFEST_OUTPUT_PATH: out },
+      env: {
+        PATH: process.env.PATH,
+        GCLOUD_PROJECT: projectId,
+        FUNCTIONS_CONTROL_API: "true",
+        FUNCTIONS_MANIFEST_OUTPUT_PATH: out,
+      },
     });
     return JSON.parse(await readFile(out, "utf8")) as FunctionsManifest;
   } finally {

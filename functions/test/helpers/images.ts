@@ -1,8 +1,16 @@
 // Generated test images (sharp), so no binary fixtures live in the repo.
 import sharp from "sharp";
 
-export async function solidJpeg(width: number, height: number, rgb: [number, number, number] = [120, 140, 160]): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
+export async function solidJpeg(
+  width: number,
+  height: number,
+  rgb: [number, number, number] = [120, 140, 160],
+): Promise<Buffer> {
+  return sharp({
+    create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } },
+  })
+    .jpeg()
+    .toBuffer();
 }
 
 /** Deterministic pseudo-random noise: incompressible, so it stresses the byte limit. */
@@ -18,8 +26,15 @@ export function noiseRaw(width: number, height: number, seed = 1): Buffer {
   return buf;
 }
 
-export async function noiseJpeg(width: number, height: number, seed = 1, quality = 95): Promise<Buffer> {
-  return sharp(noiseRaw(width, height, seed), { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+export async function noiseJpeg(
+  width: number,
+  height: number,
+  seed = 1,
+  quality = 95,
+): Promise<Buffer> {
+  return sharp(noiseRaw(width, height, seed), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 export const QUADRANT_COLOURS: [number, number, number][] = [
@@ -46,7 +61,12 @@ export function quadrantsRaw(width: number, height: number): Buffer {
  * (so that applying the orientation shows the upright picture again). Pure pixel
  * mapping, independent of sharp's own rotate.
  */
-export function storeForOrientation(upright: Buffer, w: number, h: number, o: number): { data: Buffer; width: number; height: number } {
+export function storeForOrientation(
+  upright: Buffer,
+  w: number,
+  h: number,
+  o: number,
+): { data: Buffer; width: number; height: number } {
   const swap = o >= 5;
   const sw = swap ? h : w;
   const sh = swap ? w : h;
@@ -72,7 +92,14 @@ export function storeForOrientation(upright: Buffer, w: number, h: number, o: nu
 }
 
 /** Mean colour of a small window centred at fractional position (fx, fy) of an RGB raster. */
-export function meanAt(raw: Buffer, width: number, height: number, channels: number, fx: number, fy: number): [number, number, number] {
+export function meanAt(
+  raw: Buffer,
+  width: number,
+  height: number,
+  channels: number,
+  fx: number,
+  fy: number,
+): [number, number, number] {
   const cx = Math.floor(fx * width);
   const cy = Math.floor(fy * height);
   const r = Math.max(1, Math.floor(Math.min(width, height) / 10));
@@ -87,17 +114,31 @@ export function meanAt(raw: Buffer, width: number, height: number, channels: num
   return sum.map((s) => s / n) as [number, number, number];
 }
 
-export async function decodeRgb(jpeg: Buffer): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
-  const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+export async function decodeRgb(
+  jpeg: Buffer,
+): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+  const { data, info } = await sharp(jpeg)
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
-export function closeColour(a: [number, number, number], b: [number, number, number], tol = 40): boolean {
+export function closeColour(
+  a: [number, number, number],
+  b: [number, number, number],
+  tol = 40,
+): boolean {
   return a.every((v, i) => Math.abs(v - b[i]) <= tol);
 }
 
 /** A smooth synthetic "scene" (a few low-frequency waves per channel plus fine texture), seeded. */
-export async function sceneJpeg(width: number, height: number, seed = 1, quality = 90): Promise<Buffer> {
+export async function sceneJpeg(
+  width: number,
+  height: number,
+  seed = 1,
+  quality = 90,
+): Promise<Buffer> {
   let s = seed >>> 0 || 1;
   const rnd = () => {
     s ^= s << 13;
@@ -105,7 +146,12 @@ export async function sceneJpeg(width: number, height: number, seed = 1, quality
     s ^= s << 5;
     return (s >>> 0) / 0x100000000;
   };
-  const waves = Array.from({ length: 9 }, () => ({ fx: 1 + rnd() * 4, fy: 1 + rnd() * 4, ph: rnd() * 6.28, amp: 30 + rnd() * 40 }));
+  const waves = Array.from({ length: 9 }, () => ({
+    fx: 1 + rnd() * 4,
+    fy: 1 + rnd() * 4,
+    ph: rnd() * 6.28,
+    amp: 30 + rnd() * 40,
+  }));
   const buf = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
@@ -113,24 +159,40 @@ export async function sceneJpeg(width: number, height: number, seed = 1, quality
         let v = 128;
         for (let i = k * 3; i < k * 3 + 3; i += 1) {
           const w = waves[i];
-          v += w.amp * Math.sin((w.fx * x) / width * 6.28 + (w.fy * y) / height * 6.28 + w.ph);
+          v += w.amp * Math.sin(((w.fx * x) / width) * 6.28 + ((w.fy * y) / height) * 6.28 + w.ph);
         }
         v += ((x * 7 + y * 13) % 11) - 5;
         buf[(y * width + x) * 3 + k] = Math.max(0, Math.min(255, Math.round(v)));
       }
     }
   }
-  return sharp(buf, { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return sharp(buf, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** Printed words (Pango's default font) on a flat background, as a JPEG. */
 export async function printedJpeg(
   text: string,
-  opts: { width?: number; height?: number; dpi: number; bg?: [number, number, number]; ink?: string },
+  opts: {
+    width?: number;
+    height?: number;
+    dpi: number;
+    bg?: [number, number, number];
+    ink?: string;
+  },
 ): Promise<Buffer> {
   const W = opts.width ?? 1600;
   const H = opts.height ?? 1200;
-  const label = await sharp({ text: { text: `<span foreground="${opts.ink ?? "#202020"}">${text}</span>`, rgba: true, dpi: opts.dpi } }).png().toBuffer();
+  const label = await sharp({
+    text: {
+      text: `<span foreground="${opts.ink ?? "#202020"}">${text}</span>`,
+      rgba: true,
+      dpi: opts.dpi,
+    },
+  })
+    .png()
+    .toBuffer();
   const [r, g, b] = opts.bg ?? [205, 200, 190];
   return sharp({ create: { width: W, height: H, channels: 3, background: { r, g, b } } })
     .composite([{ input: label, left: Math.round(W * 0.1), top: Math.round(H * 0.45) }])

@@ -79,16 +79,31 @@ export async function seedUploader(name: string, teamId = "team-test"): Promise<
   if (!path) return;
   const db = firestore();
   const assetRef = db.collection("assets").doc(path.assetId);
-  await createIfAbsent(assetRef, { assetId: path.assetId, name: "test asset", kind: "pump", location: null, teamId, supervisors: [], meterIds: [] });
+  await createIfAbsent(assetRef, {
+    assetId: path.assetId,
+    name: "test asset",
+    kind: "pump",
+    location: null,
+    teamId,
+    supervisors: [],
+    meterIds: [],
+  });
   const team = ((await assetRef.get()).get("teamId") as string | null) ?? teamId;
-  await createIfAbsent(db.collection("users").doc(path.uid), { uid: path.uid, role: "inspector", teamIds: [team], fcmTokens: [] });
+  await createIfAbsent(db.collection("users").doc(path.uid), {
+    uid: path.uid,
+    role: "inspector",
+    teamIds: [team],
+    fcmTokens: [],
+  });
 }
 
 /** A google.cloud.storage.object.v1.finalized CloudEvent for an object in the store. */
 export async function finalizedEvent(store: DirectoryObjectStore, name: string, bucket = BUCKET) {
   const st = await store.stat(bucket, name);
   if (!st) throw new Error(`no such object ${name}`);
-  const md5Hash = createHash("md5").update(await store.read(bucket, name)).digest("base64");
+  const md5Hash = createHash("md5")
+    .update(await store.read(bucket, name))
+    .digest("base64");
   const path = encodeURIComponent(name);
   return {
     specversion: "1.0",

@@ -22,7 +22,12 @@ export class LoopbackServer {
   port = 0;
 
   /** Responses are used in order; `fallback` answers when none is left. */
-  constructor(private readonly fallback: (req: RecordedRequest) => ScriptedResponse = () => ({ status: 500, body: { error: "unscripted" } })) {}
+  constructor(
+    private readonly fallback: (req: RecordedRequest) => ScriptedResponse = () => ({
+      status: 500,
+      body: { error: "unscripted" },
+    }),
+  ) {}
 
   reply(...r: ScriptedResponse[]): this {
     this.responses.push(...r);
@@ -34,7 +39,12 @@ export class LoopbackServer {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const rec: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+        const rec: RecordedRequest = {
+          method: req.method ?? "",
+          url: req.url ?? "",
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+        };
         this.requests.push(rec);
         const r = this.responses.shift() ?? this.fallback(rec);
         res.writeHead(r.status, { "content-type": "application/json" });

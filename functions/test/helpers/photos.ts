@@ -11,7 +11,14 @@ export const TEST_BUCKET = "fieldlens-test";
 export async function queuedPhoto(
   store: ObjectStore,
   photoId: string,
-  opts: { assetId?: string; sha256?: string | null; critical?: boolean; takenAt?: string; teamId?: string | null; image?: Buffer } = {},
+  opts: {
+    assetId?: string;
+    sha256?: string | null;
+    critical?: boolean;
+    takenAt?: string;
+    teamId?: string | null;
+    image?: Buffer;
+  } = {},
 ): Promise<PhotoDoc> {
   const image = opts.image ?? (await solidJpeg(64, 48, [90, 100, 110]));
   const display = `photos/${photoId}/display.jpg`;
@@ -24,8 +31,14 @@ export async function queuedPhoto(
     teamId: opts.teamId ?? "team-1",
     fileName: `${photoId}.jpg`,
     generation: "1",
-    paths: { bucket: TEST_BUCKET, original: `uploads/uploader-1/asset-1/${photoId}.jpg`, display, thumbnail: null },
-    sha256: opts.sha256 === undefined ? createHash("sha256").update(photoId).digest("hex") : opts.sha256,
+    paths: {
+      bucket: TEST_BUCKET,
+      original: `uploads/uploader-1/asset-1/${photoId}.jpg`,
+      display,
+      thumbnail: null,
+    },
+    sha256:
+      opts.sha256 === undefined ? createHash("sha256").update(photoId).digest("hex") : opts.sha256,
     phash: null,
     nearDuplicateOf: null,
     bytes: image.length,
@@ -35,7 +48,17 @@ export async function queuedPhoto(
     display: { bytes: image.length, width: 64, height: 48 },
     thumbnail: null,
     exif: opts.takenAt
-      ? { takenAt: opts.takenAt, takenAtSource: "DateTimeOriginal", offset: "+00:00", gps: null, make: null, model: null, software: null, orientation: 1, flags: [] }
+      ? {
+          takenAt: opts.takenAt,
+          takenAtSource: "DateTimeOriginal",
+          offset: "+00:00",
+          gps: null,
+          make: null,
+          model: null,
+          software: null,
+          orientation: 1,
+          flags: [],
+        }
       : null,
     quality: null,
     status: "QUEUED",

@@ -13,7 +13,10 @@ export const VISION_FIXTURES = join(__dirname, "..", "fixtures", "vision");
 
 export interface VisionFixture {
   status: number;
-  body: { responses?: AnnotateImageResponse[]; error?: { code: number; message: string; status: string } };
+  body: {
+    responses?: AnnotateImageResponse[];
+    error?: { code: number; message: string; status: string };
+  };
 }
 
 export function loadVisionFixture(name: string): VisionFixture {
@@ -57,7 +60,8 @@ export class ReplayVisionProvider implements VisionProvider {
     const queue = entry[1];
     const name = queue.length > 1 ? queue.shift()! : queue[0];
     const fx = loadVisionFixture(name);
-    if (fx.status !== 200) throw visionError(fx.body.error?.status ?? fx.status, fx.body.error?.message ?? "");
+    if (fx.status !== 200)
+      throw visionError(fx.body.error?.status ?? fx.status, fx.body.error?.message ?? "");
     const recorded = structuredClone(fx.body.responses?.[0] ?? {});
     const asked = new Set(req.features.flatMap((f) => FIELDS[f]));
     for (const key of Object.values(FIELDS).flat()) if (!asked.has(key)) delete recorded[key];

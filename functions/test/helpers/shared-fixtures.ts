@@ -3,7 +3,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const SHARED_PHOTOS = resolve(__dirname, "..", "..", "..", "..", "shared", "fixtures", "photos");
+export const SHARED_PHOTOS = resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "shared",
+  "fixtures",
+  "photos",
+);
 
 export function sharedPhotosAvailable(): boolean {
   return existsSync(join(SHARED_PHOTOS, "truth.json"));
@@ -26,7 +35,9 @@ export interface TruthEntry {
 }
 
 export function loadTruth(): TruthEntry[] {
-  return (JSON.parse(readFileSync(join(SHARED_PHOTOS, "truth.json"), "utf8")) as TruthEntry[]).filter((t) => t.FileType);
+  return (
+    JSON.parse(readFileSync(join(SHARED_PHOTOS, "truth.json"), "utf8")) as TruthEntry[]
+  ).filter((t) => t.FileType);
 }
 
 export function sharedPhoto(relative: string): string {

@@ -16,7 +16,10 @@ export interface Dispatched {
 }
 
 /** Runs one task to its end (success, permanent failure or retries exhausted). */
-export async function runToEnd(payload: Record<string, unknown>, queue: QueueName): Promise<Dispatched> {
+export async function runToEnd(
+  payload: Record<string, unknown>,
+  queue: QueueName,
+): Promise<Dispatched> {
   const max = QUEUES[queue].retry.maxAttempts;
   let outcome: TaskOutcome | null = null;
   let threw = false;
@@ -31,7 +34,14 @@ export async function runToEnd(payload: Record<string, unknown>, queue: QueueNam
       threw = true;
     }
   }
-  return { queue, taskId: String(payload.taskId), type: String(payload.type), attempts, threw, outcome };
+  return {
+    queue,
+    taskId: String(payload.taskId),
+    type: String(payload.type),
+    attempts,
+    threw,
+    outcome,
+  };
 }
 
 /** Dispatches everything enqueued (including what the handlers enqueue) until empty. */

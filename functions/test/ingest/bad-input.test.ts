@@ -9,7 +9,15 @@ import { limitsFromConfig, processUpload, type RejectCode } from "../../src/inge
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseRaw, sceneJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
+import {
+  BUCKET,
+  finalizedEvent,
+  installIngestEnv,
+  seedUploader,
+  wrapUploadTrigger,
+  type IngestEnv,
+  type WrappedTrigger,
+} from "../helpers/ingest-env";
 
 const LIMITS = limitsFromConfig(getConfig());
 const UPLOAD = new Date("2026-02-03T04:05:06Z");
@@ -56,11 +64,18 @@ interface BadCase {
 
 const CASES: BadCase[] = [
   { label: "zero-byte file", make: async () => Buffer.alloc(0), code: "EMPTY", reason: /empty/ },
-  { label: "truncated JPEG", make: async () => (await sceneJpeg(400, 300, 1)).subarray(0, 6000), code: "TRUNCATED", reason: /truncated/ },
+  {
+    label: "truncated JPEG",
+    make: async () => (await sceneJpeg(400, 300, 1)).subarray(0, 6000),
+    code: "TRUNCATED",
+    reason: /truncated/,
+  },
   {
     label: "truncated PNG",
     make: async () => {
-      const png = await sharp(noiseRaw(300, 200), { raw: { width: 300, height: 200, channels: 3 } }).png().toBuffer();
+      const png = await sharp(noiseRaw(300, 200), { raw: { width: 300, height: 200, channels: 3 } })
+        .png()
+        .toBuffer();
       return png.subarray(0, Math.floor(png.length / 2));
     },
     code: "TRUNCATED",
@@ -74,25 +89,70 @@ const CASES: BadCase[] = [
   },
   {
     label: "corrupt HEIC",
-    make: async () => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1"), noiseRaw(50, 50, 9)]),
+    make: async () =>
+      Buffer.concat([
+        Buffer.from([0, 0, 0, 24]),
+        Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1"),
+        noiseRaw(50, 50, 9),
+      ]),
     code: "CORRUPT",
     reason: /corrupt|cannot be decoded/,
   },
-  { label: "text renamed .jpg", make: async () => Buffer.from("Meter reading: 1234 kWh\n".repeat(10)), code: "NOT_AN_IMAGE", reason: /not an image.*text/ },
-  { label: "PDF renamed .jpg", make: async () => Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n"), code: "NOT_AN_IMAGE", reason: /not an image.*PDF/ },
-  { label: "random bytes renamed .jpg", make: async () => noiseRaw(64, 64, 5), code: "NOT_AN_IMAGE", reason: /not an image/ },
+  {
+    label: "text renamed .jpg",
+    make: async () => Buffer.from("Meter reading: 1234 kWh\n".repeat(10)),
+    code: "NOT_AN_IMAGE",
+    reason: /not an image.*text/,
+  },
+  {
+    label: "PDF renamed .jpg",
+    make: async () => Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n"),
+    code: "NOT_AN_IMAGE",
+    reason: /not an image.*PDF/,
+  },
+  {
+    label: "random bytes renamed .jpg",
+    make: async () => noiseRaw(64, 64, 5),
+    code: "NOT_AN_IMAGE",
+    reason: /not an image/,
+  },
   {
     label: "SVG",
-    make: async () => Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'),
+    make: async () =>
+      Buffer.from(
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+      ),
     code: "SVG",
     reason: /SVG/,
   },
-  { label: "GIF", make: async () => sharp({ create: { width: 8, height: 8, channels: 3, background: "#f00" } }).gif().toBuffer(), code: "UNSUPPORTED_FORMAT", reason: /GIF.*accepted formats/ },
-  { label: "over the size limit", make: async () => sceneJpeg(400, 300, 2), code: "TOO_LARGE", reason: /over the .* upload limit/, limits: { maxUploadBytes: 5000 } },
-  { label: "decompression bomb (header claims 60000×60000)", make: async () => bombPng(60_000, 60_000), code: "TOO_MANY_PIXELS", reason: /decompression bomb/ },
+  {
+    label: "GIF",
+    make: async () =>
+      sharp({ create: { width: 8, height: 8, channels: 3, background: "#f00" } })
+        .gif()
+        .toBuffer(),
+    code: "UNSUPPORTED_FORMAT",
+    reason: /GIF.*accepted formats/,
+  },
+  {
+    label: "over the size limit",
+    make: async () => sceneJpeg(400, 300, 2),
+    code: "TOO_LARGE",
+    reason: /over the .* upload limit/,
+    limits: { maxUploadBytes: 5000 },
+  },
+  {
+    label: "decompression bomb (header claims 60000×60000)",
+    make: async () => bombPng(60_000, 60_000),
+    code: "TOO_MANY_PIXELS",
+    reason: /decompression bomb/,
+  },
   {
     label: "over the pixel limit (real 2000×2000 PNG, 1 MP limit)",
-    make: async () => sharp({ create: { width: 2000, height: 2000, channels: 3, background: "#888" } }).png().toBuffer(),
+    make: async () =>
+      sharp({ create: { width: 2000, height: 2000, channels: 3, background: "#888" } })
+        .png()
+        .toBuffer(),
     code: "TOO_MANY_PIXELS",
     reason: /over the 1\.0 MP limit/,
     limits: { maxPixels: 1_000_000 },
@@ -103,7 +163,10 @@ describe("ingest: bad input", () => {
   describe("pipeline", () => {
     for (const c of CASES) {
       it(`${c.label} → REJECTED ${c.code}`, async () => {
-        const r = await processUpload(await c.make(), { uploadTime: UPLOAD, limits: { ...LIMITS, ...c.limits } });
+        const r = await processUpload(await c.make(), {
+          uploadTime: UPLOAD,
+          limits: { ...LIMITS, ...c.limits },
+        });
         assert.equal(r.status, "REJECTED");
         if (r.status !== "REJECTED") return;
         assert.equal(r.code, c.code, r.reason);
@@ -117,9 +180,18 @@ describe("ingest: bad input", () => {
         fc.asyncProperty(
           fc.oneof(
             fc.uint8Array({ maxLength: 4096 }).map((a) => Buffer.from(a)),
-            fc.tuple(fc.integer({ min: 0, max: good.length }), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, junk]) =>
-              Buffer.concat([good.subarray(0, at), Buffer.from(junk), good.subarray(Math.min(good.length, at + junk.length))]),
-            ),
+            fc
+              .tuple(
+                fc.integer({ min: 0, max: good.length }),
+                fc.uint8Array({ minLength: 1, maxLength: 64 }),
+              )
+              .map(([at, junk]) =>
+                Buffer.concat([
+                  good.subarray(0, at),
+                  Buffer.from(junk),
+                  good.subarray(Math.min(good.length, at + junk.length)),
+                ]),
+              ),
           ),
           async (bytes) => {
             const r = await processUpload(bytes, { uploadTime: UPLOAD, limits: LIMITS });
@@ -153,7 +225,8 @@ describe("ingest: bad input", () => {
 
     for (const c of CASES) {
       it(`${c.label} → REJECTED record, quarantined, no task`, async () => {
-        if (c.limits?.maxUploadBytes) process.env.MAX_UPLOAD_BYTES = String(c.limits.maxUploadBytes);
+        if (c.limits?.maxUploadBytes)
+          process.env.MAX_UPLOAD_BYTES = String(c.limits.maxUploadBytes);
         if (c.limits?.maxPixels) process.env.MAX_PIXELS = String(c.limits.maxPixels);
         const assetId = uniq("bad");
         const name = `uploads/u1/${assetId}/photo.jpg`;
@@ -162,10 +235,18 @@ describe("ingest: bad input", () => {
         const event = await finalizedEvent(env.store, name);
         await wrapped(event);
         const photoId = photoIdFor(BUCKET, name, event.data.generation);
-        const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
+        const doc = PhotoDocSchema.parse(
+          (await db().collection("photos").doc(photoId).get()).data(),
+        );
         assert.equal(doc.status, "REJECTED");
         assert.match(doc.reason ?? "", c.reason);
-        assert.deepEqual(doc.statusHistory.map((h) => [h.status, h.note ?? null]), [["PENDING", null], ["REJECTED", doc.reason]]);
+        assert.deepEqual(
+          doc.statusHistory.map((h) => [h.status, h.note ?? null]),
+          [
+            ["PENDING", null],
+            ["REJECTED", doc.reason],
+          ],
+        );
         assert.equal(doc.paths.original, `quarantine/u1/${assetId}/photo.jpg`);
         assert.equal(await env.store.exists(BUCKET, name), false);
         const q = await env.store.stat(BUCKET, `quarantine/u1/${assetId}/photo.jpg`);

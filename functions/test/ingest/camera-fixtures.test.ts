@@ -8,15 +8,29 @@ import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";
 import { decodeRgb } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger } from "../helpers/ingest-env";
-import { loadTruth, sharedPhoto, sharedPhotosAvailable, type TruthEntry } from "../helpers/shared-fixtures";
+import {
+  BUCKET,
+  finalizedEvent,
+  installIngestEnv,
+  seedUploader,
+  wrapUploadTrigger,
+} from "../helpers/ingest-env";
+import {
+  loadTruth,
+  sharedPhoto,
+  sharedPhotosAvailable,
+  type TruthEntry,
+} from "../helpers/shared-fixtures";
 
 const UPLOAD = new Date("2026-05-06T07:08:09Z");
 
 async function ingest(t: TruthEntry): Promise<AcceptedUpload> {
-  const r = await processUpload(readFileSync(sharedPhoto(t.SourceFile)), { uploadTime: UPLOAD, limits: limitsFromConfig(getConfig()) });
+  const r = await processUpload(readFileSync(sharedPhoto(t.SourceFile)), {
+    uploadTime: UPLOAD,
+    limits: limitsFromConfig(getConfig()),
+  });
   assert.equal(r.status, "ACCEPTED", `${t.FileName}: ${r.status === "REJECTED" ? r.reason : ""}`);
-  return r as AcceptedUpload;
+  return r;
 }
 
 /** "2018:07:25 16:34:23[.sss][+hh:mm]" → "2018-07-25T16:34:23" */
@@ -63,14 +77,25 @@ describe("ingest: real camera files (truth.json)", function () {
       const r = await ingest(t);
       const where = t.FileName;
       const swap = (r.exif.orientation ?? 1) >= 5 && t.FileType !== "HEIC";
-      assert.deepEqual([r.width, r.height], swap ? [t.ImageHeight, t.ImageWidth] : [t.ImageWidth, t.ImageHeight], where);
+      assert.deepEqual(
+        [r.width, r.height],
+        swap ? [t.ImageHeight, t.ImageWidth] : [t.ImageWidth, t.ImageHeight],
+        where,
+      );
       assert.equal(r.exif.make, t.Make ?? null, where);
       assert.equal(r.exif.model, t.Model ?? null, where);
       if (typeof t.GPSLatitude === "number" && typeof t.GPSLongitude === "number") {
         assert.ok(r.exif.gps, `${where}: GPS expected`);
-        assert.ok(Math.abs(r.exif.gps.lat - t.GPSLatitude) < 1e-6, `${where}: lat ${r.exif.gps.lat} vs ${t.GPSLatitude}`);
-        assert.ok(Math.abs(r.exif.gps.lng - t.GPSLongitude) < 1e-6, `${where}: lng ${r.exif.gps.lng} vs ${t.GPSLongitude}`);
-        if (t.GPSAltitude !== undefined) assert.ok(Math.abs((r.exif.gps.alt ?? NaN) - t.GPSAltitude) < 1e-6, `${where}: alt`);
+        assert.ok(
+          Math.abs(r.exif.gps.lat - t.GPSLatitude) < 1e-6,
+          `${where}: lat ${r.exif.gps.lat} vs ${t.GPSLatitude}`,
+        );
+        assert.ok(
+          Math.abs(r.exif.gps.lng - t.GPSLongitude) < 1e-6,
+          `${where}: lng ${r.exif.gps.lng} vs ${t.GPSLongitude}`,
+        );
+        if (t.GPSAltitude !== undefined)
+          assert.ok(Math.abs((r.exif.gps.alt ?? NaN) - t.GPSAltitude) < 1e-6, `${where}: alt`);
       } else {
         assert.equal(r.exif.gps, null, where);
       }
@@ -84,14 +109,33 @@ describe("ingest: real camera files (truth.json)", function () {
           // What ingest reads instead, exactly, and how far that is from ExifTool's value.
           assert.equal(r.exif.takenAt, known.takenAt, where);
           assert.equal(r.exif.offset, known.offset, where);
-          assert.ok(tail.fraction !== null && Math.abs((fractionMs(r.exif.takenAt) ?? NaN) - Number(`0.${tail.fraction}`) * 1000) <= 1, where);
+          assert.ok(
+            tail.fraction !== null &&
+              Math.abs((fractionMs(r.exif.takenAt) ?? NaN) - Number(`0.${tail.fraction}`) * 1000) <=
+                1,
+            where,
+          );
         } else {
           // truth.json's plain DateTimeOriginal has no sub-second (ExifTool keeps SubSec*
           // apart), so ours may add one; the offset must be the file's own.
-          assert.equal(tail.fraction, null, `${where}: a fraction in truth.json needs an EXIF_DIFFERS entry`);
-          assert.equal(tail.offset, null, `${where}: an offset inside truth's DateTimeOriginal needs an EXIF_DIFFERS entry`);
+          assert.equal(
+            tail.fraction,
+            null,
+            `${where}: a fraction in truth.json needs an EXIF_DIFFERS entry`,
+          );
+          assert.equal(
+            tail.offset,
+            null,
+            `${where}: an offset inside truth's DateTimeOriginal needs an EXIF_DIFFERS entry`,
+          );
           assert.equal(r.exif.offset, t.OffsetTimeOriginal ?? null, where);
-          assert.match(r.exif.takenAt, new RegExp(`^${truthLocalSecond(t.DateTimeOriginal)}(\\.\\d+)?${(t.OffsetTimeOriginal ?? "").replace("+", "\\+")}$`), where);
+          assert.match(
+            r.exif.takenAt,
+            new RegExp(
+              `^${truthLocalSecond(t.DateTimeOriginal)}(\\.\\d+)?${(t.OffsetTimeOriginal ?? "").replace("+", "\\+")}$`,
+            ),
+            where,
+          );
         }
       } else {
         assert.equal(r.exif.takenAtSource, "UploadTime", where);
@@ -130,7 +174,10 @@ describe("ingest: real camera files (truth.json)", function () {
     for (const [o, px] of byO) {
       let diff = 0;
       for (let i = 0; i < ref.length; i += 1) diff += Math.abs(ref[i] - px[i]);
-      assert.ok(diff / ref.length < 12, `orientation ${o}: mean difference ${(diff / ref.length).toFixed(1)} from f1`);
+      assert.ok(
+        diff / ref.length < 12,
+        `orientation ${o}: mean difference ${(diff / ref.length).toFixed(1)} from f1`,
+      );
     }
   });
 
@@ -143,10 +190,19 @@ describe("ingest: real camera files (truth.json)", function () {
       const t = truth.find((x) => x.FileName === "IMG_20180725_163423.jpg") as TruthEntry;
       const name = "uploads/inspector1/pump-7/IMG_20180725_163423.jpg";
       await seedUploader(name);
-      await env.store.importFile(BUCKET, name, sharedPhoto(t.SourceFile), { contentType: "image/jpeg" });
+      await env.store.importFile(BUCKET, name, sharedPhoto(t.SourceFile), {
+        contentType: "image/jpeg",
+      });
       const event = await finalizedEvent(env.store, name);
       await trigger.wrapped(event);
-      const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoIdFor(BUCKET, name, event.data.generation)).get()).data());
+      const doc = PhotoDocSchema.parse(
+        (
+          await db()
+            .collection("photos")
+            .doc(photoIdFor(BUCKET, name, event.data.generation))
+            .get()
+        ).data(),
+      );
       assert.equal(doc.status, "QUEUED");
       assert.deepEqual([doc.width, doc.height], [t.ImageWidth, t.ImageHeight]);
       assert.equal(doc.exif?.make, t.Make);
@@ -158,15 +214,26 @@ describe("ingest: real camera files (truth.json)", function () {
       // The iPhone HEIC goes the same way and comes out as JPEG copies.
       const h = truth.find((x) => x.FileType === "HEIC") as TruthEntry;
       const heicName = "uploads/inspector1/pump-7/IMG_0001.HEIC";
-      await env.store.importFile(BUCKET, heicName, sharedPhoto(h.SourceFile), { contentType: "image/heic" });
+      await env.store.importFile(BUCKET, heicName, sharedPhoto(h.SourceFile), {
+        contentType: "image/heic",
+      });
       const heicEvent = await finalizedEvent(env.store, heicName);
       await trigger.wrapped(heicEvent);
-      const heic = PhotoDocSchema.parse((await db().collection("photos").doc(photoIdFor(BUCKET, heicName, heicEvent.data.generation)).get()).data());
+      const heic = PhotoDocSchema.parse(
+        (
+          await db()
+            .collection("photos")
+            .doc(photoIdFor(BUCKET, heicName, heicEvent.data.generation))
+            .get()
+        ).data(),
+      );
       assert.equal(heic.status, "QUEUED");
       assert.equal(heic.mime, "image/heic");
       assert.deepEqual([heic.width, heic.height], [h.ImageWidth, h.ImageHeight]);
       assert.equal(heic.exif?.offset, h.OffsetTimeOriginal);
-      const display = await sharp(await env.store.read(BUCKET, heic.paths.display as string)).metadata();
+      const display = await sharp(
+        await env.store.read(BUCKET, heic.paths.display as string),
+      ).metadata();
       assert.equal(display.format, "jpeg");
       assert.deepEqual([display.width, display.height], [2048, 1536]);
       assert.equal(display.exif, undefined);

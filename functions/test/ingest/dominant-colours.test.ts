@@ -18,16 +18,22 @@ describe("dominant colours", () => {
 
   it("for any pixels: at most ten colours, largest first, fractions that add up to at most 1", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 24 }), fc.integer({ min: 1, max: 24 }), fc.infiniteStream(fc.integer({ min: 0, max: 255 })), (w, h, values) => {
-        const rgb = Uint8Array.from({ length: w * h * 3 }, () => values.next().value as number);
-        const out = dominantColours(rgb, w, h);
-        assert.ok(out.length >= 1 && out.length <= MAX_COLOURS);
-        for (let i = 1; i < out.length; i++) assert.ok(out[i - 1].pixelFraction >= out[i].pixelFraction);
-        // Each share is rounded to 4 decimals.
-        assert.ok(out.reduce((s, c) => s + c.pixelFraction, 0) <= 1 + out.length * 0.00005);
-        assert.ok(Math.abs(out.reduce((s, c) => s + c.score, 0) - 1) <= out.length * 0.00005);
-        for (const c of out) assert.match(c.hex, /^#[0-9a-f]{6}$/);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.infiniteStream(fc.integer({ min: 0, max: 255 })),
+        (w, h, values) => {
+          const rgb = Uint8Array.from({ length: w * h * 3 }, () => values.next().value as number);
+          const out = dominantColours(rgb, w, h);
+          assert.ok(out.length >= 1 && out.length <= MAX_COLOURS);
+          for (let i = 1; i < out.length; i++)
+            assert.ok(out[i - 1].pixelFraction >= out[i].pixelFraction);
+          // Each share is rounded to 4 decimals.
+          assert.ok(out.reduce((s, c) => s + c.pixelFraction, 0) <= 1 + out.length * 0.00005);
+          assert.ok(Math.abs(out.reduce((s, c) => s + c.score, 0) - 1) <= out.length * 0.00005);
+          for (const c of out) assert.match(c.hex, /^#[0-9a-f]{6}$/);
+        },
+      ),
     );
   });
 });

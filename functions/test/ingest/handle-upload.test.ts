@@ -14,7 +14,15 @@ import { taskIdFor } from "../../src/tasks/task-ids";
 import { withExif } from "../helpers/exif-writer";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 import { noiseJpeg, sceneJpeg, solidJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
+import {
+  BUCKET,
+  finalizedEvent,
+  installIngestEnv,
+  seedUploader,
+  wrapUploadTrigger,
+  type IngestEnv,
+  type WrappedTrigger,
+} from "../helpers/ingest-env";
 
 let trigger: WrappedTrigger;
 let wrapped: WrappedTrigger["wrapped"];
@@ -28,7 +36,9 @@ async function upload(name: string, data: Buffer, metadata: Record<string, strin
 }
 
 async function photosOf(assetId: string) {
-  return (await db().collection("photos").where("assetId", "==", assetId).get()).docs.map((d) => PhotoDocSchema.parse(d.data()));
+  return (await db().collection("photos").where("assetId", "==", assetId).get()).docs.map((d) =>
+    PhotoDocSchema.parse(d.data()),
+  );
 }
 
 describe("ingest: onPhotoUploaded (Storage trigger)", () => {
@@ -54,13 +64,28 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
         async (w, h, orientation, make, withTeam) => {
           const uid = uniq("u");
           const assetId = uniq("a");
-          if (withTeam) await db().collection("assets").doc(assetId).set({ name: "pump", teamId: "team-7" });
+          if (withTeam)
+            await db().collection("assets").doc(assetId).set({ name: "pump", teamId: "team-7" });
           const bytes = withExif(await noiseJpeg(w, h, w + h), {
             make,
             orientation,
             dateTimeOriginal: "2024:05:06 07:08:09",
             offsetTimeOriginal: "-03:30",
-            gps: { lat: [[12, 1], [30, 1], [0, 1]], latRef: "S", lng: [[45, 1], [15, 1], [0, 1]], lngRef: "W", alt: [1234, 10] },
+            gps: {
+              lat: [
+                [12, 1],
+                [30, 1],
+                [0, 1],
+              ],
+              latRef: "S",
+              lng: [
+                [45, 1],
+                [15, 1],
+                [0, 1],
+              ],
+              lngRef: "W",
+              alt: [1234, 10],
+            },
           });
           const name = `uploads/${uid}/${assetId}/IMG_${w}x${h}.jpg`;
           const { event, photoId } = await upload(name, bytes);
@@ -68,10 +93,16 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
           const snap = await db().collection("photos").doc(photoId).get();
           const doc = PhotoDocSchema.parse(snap.data());
-          const expected = (await processUpload(bytes, { uploadTime: new Date(), limits: limitsFromConfig(getConfig()) })) as AcceptedUpload;
+          const expected = (await processUpload(bytes, {
+            uploadTime: new Date(),
+            limits: limitsFromConfig(getConfig()),
+          })) as AcceptedUpload;
           const taskId = taskIdFor("process_inspection_photo", photoId);
           assert.equal(doc.status, "QUEUED");
-          assert.deepEqual(doc.statusHistory.map((s) => s.status), ["PENDING", "QUEUED"]);
+          assert.deepEqual(
+            doc.statusHistory.map((s) => s.status),
+            ["PENDING", "QUEUED"],
+          );
           assert.equal(doc.assetId, assetId);
           assert.equal(doc.uploaderUid, uid);
           assert.equal(doc.teamId, withTeam ? "team-7" : "team-test");
@@ -86,19 +117,30 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
           assert.deepEqual(doc.exif?.gps, { lat: -12.5, lng: -45.25, alt: 123.4, accuracy: null });
           assert.equal(doc.exif?.make, make ?? null);
           assert.deepEqual(doc.quality, expected.quality);
-          assert.deepEqual(doc.display, { bytes: expected.display.bytes, width: expected.display.width, height: expected.display.height });
+          assert.deepEqual(doc.display, {
+            bytes: expected.display.bytes,
+            width: expected.display.width,
+            height: expected.display.height,
+          });
           assert.equal(doc.taskId, taskId);
-          assert.deepEqual(doc.paths, { bucket: BUCKET, original: name, display: `photos/${photoId}/display.jpg`, thumbnail: `photos/${photoId}/thumb.jpg` });
+          assert.deepEqual(doc.paths, {
+            bucket: BUCKET,
+            original: name,
+            display: `photos/${photoId}/display.jpg`,
+            thumbnail: `photos/${photoId}/thumb.jpg`,
+          });
 
-          for (const p of [doc.paths.display as string, doc.paths.thumbnail as string]) {
+          for (const p of [doc.paths.display, doc.paths.thumbnail]) {
             const st = await env.store.stat(BUCKET, p);
             assert.deepEqual(st?.metadata, { fieldlensDerived: "true", photoId });
             assert.equal(st?.contentType, "image/jpeg");
           }
-          const disp = await sharp(await env.store.read(BUCKET, doc.paths.display as string)).metadata();
+          const disp = await sharp(await env.store.read(BUCKET, doc.paths.display)).metadata();
           assert.deepEqual([disp.width, disp.height], [doc.display?.width, doc.display?.height]);
 
-          const task = TaskDocSchema.parse((await db().collection("tasks").doc(taskId).get()).data());
+          const task = TaskDocSchema.parse(
+            (await db().collection("tasks").doc(taskId).get()).data(),
+          );
           assert.equal(task.state, "PENDING");
           assert.equal(task.queue, "high_priority");
           assert.deepEqual(task.args, { photoId });
@@ -107,7 +149,12 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
           assert.equal(recorded[0].queue, "high_priority");
           // The 30-minute hard limit travels with every enqueue.
           assert.equal(recorded[0].opts.dispatchDeadlineSeconds, 1800);
-          assert.deepEqual(recorded[0].payload, { taskId, type: "process_inspection_photo", args: { photoId }, parentId: null });
+          assert.deepEqual(recorded[0].payload, {
+            taskId,
+            type: "process_inspection_photo",
+            args: { photoId },
+            parentId: null,
+          });
         },
       ),
       { numRuns: 6 },
@@ -116,30 +163,52 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
   it("the same finalize event delivered several times gives one document and one task", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.boolean(), async (deliveries, concurrent) => {
-        env.queue.clear();
-        const assetId = uniq("a");
-        const { event, photoId } = await upload(`uploads/u1/${assetId}/p.jpg`, await noiseJpeg(300, 200, deliveries));
-        if (concurrent) await Promise.all(Array.from({ length: deliveries }, () => wrapped(event)));
-        else for (let i = 0; i < deliveries; i += 1) await wrapped(event);
-        const photos = await photosOf(assetId);
-        assert.equal(photos.length, 1);
-        assert.equal(photos[0].photoId, photoId);
-        assert.deepEqual(photos[0].statusHistory.map((s) => s.status), ["PENDING", "QUEUED"]);
-        const tasks = await db().collection("tasks").where("args.photoId", "==", photoId).get();
-        assert.equal(tasks.size, 1);
-        assert.equal(env.queue.tasks.length, 1);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 4 }),
+        fc.boolean(),
+        async (deliveries, concurrent) => {
+          env.queue.clear();
+          const assetId = uniq("a");
+          const { event, photoId } = await upload(
+            `uploads/u1/${assetId}/p.jpg`,
+            await noiseJpeg(300, 200, deliveries),
+          );
+          if (concurrent)
+            await Promise.all(Array.from({ length: deliveries }, () => wrapped(event)));
+          else for (let i = 0; i < deliveries; i += 1) await wrapped(event);
+          const photos = await photosOf(assetId);
+          assert.equal(photos.length, 1);
+          assert.equal(photos[0].photoId, photoId);
+          assert.deepEqual(
+            photos[0].statusHistory.map((s) => s.status),
+            ["PENDING", "QUEUED"],
+          );
+          const tasks = await db().collection("tasks").where("args.photoId", "==", photoId).get();
+          assert.equal(tasks.size, 1);
+          assert.equal(env.queue.tasks.length, 1);
+        },
+      ),
       // The issue's case, three deliveries, always runs (serial and concurrent).
-      { numRuns: 4, examples: [[3, false], [3, true]] },
+      {
+        numRuns: 4,
+        examples: [
+          [3, false],
+          [3, true],
+        ],
+      },
     );
   });
 
   it("a repeated event finishes an enqueue that an earlier delivery lost", async () => {
     const assetId = uniq("a");
-    const { event, photoId } = await upload(`uploads/u1/${assetId}/crash.jpg`, await noiseJpeg(300, 200, 99));
+    const { event, photoId } = await upload(
+      `uploads/u1/${assetId}/crash.jpg`,
+      await noiseJpeg(300, 200, 99),
+    );
     const realQueue = env.queue;
-    const failing = { enqueue: async () => Promise.reject(Object.assign(new Error("UNAVAILABLE"), { code: 14 })) };
+    const failing = {
+      enqueue: async () => Promise.reject(Object.assign(new Error("UNAVAILABLE"), { code: 14 })),
+    };
     setDeps({ queue: failing });
     await assert.rejects(wrapped(event), /UNAVAILABLE/);
     const half = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
@@ -156,7 +225,10 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
   it("a photo without capture time takes the object's creation time as upload time", async () => {
     const assetId = uniq("a");
-    const { event, photoId } = await upload(`uploads/u1/${assetId}/plain.jpg`, await noiseJpeg(320, 240, 8));
+    const { event, photoId } = await upload(
+      `uploads/u1/${assetId}/plain.jpg`,
+      await noiseJpeg(320, 240, 8),
+    );
     await wrapped(event);
     const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
     assert.equal(doc.exif?.takenAtSource, "UploadTime");
@@ -167,7 +239,13 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
   it("ignores everything outside uploads/{uid}/{assetId}/{file}: derived and quarantined objects by their path", async () => {
     const jpeg = await solidJpeg(100, 100);
-    const names = ["photos/abc/display.jpg", "quarantine/u/a/x.jpg", "uploads/u/a/nested/x.jpg", "uploads/u/x.jpg", "other/u/a/x.jpg"];
+    const names = [
+      "photos/abc/display.jpg",
+      "quarantine/u/a/x.jpg",
+      "uploads/u/a/nested/x.jpg",
+      "uploads/u/x.jpg",
+      "other/u/a/x.jpg",
+    ];
     for (const name of names) {
       const { event, photoId } = await upload(name, jpeg);
       await wrapped(event);
@@ -178,7 +256,10 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
   it("its own derived objects never re-trigger ingest", async () => {
     const assetId = uniq("a");
-    const { event, photoId } = await upload(`uploads/u1/${assetId}/p.jpg`, await noiseJpeg(200, 200, 5));
+    const { event, photoId } = await upload(
+      `uploads/u1/${assetId}/p.jpg`,
+      await noiseJpeg(200, 200, 5),
+    );
     await wrapped(event);
     const before = (await db().collection("photos").doc(photoId).get()).data();
     for (const p of [`photos/${photoId}/display.jpg`, `photos/${photoId}/thumb.jpg`]) {
@@ -186,14 +267,31 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
       const derived = await finalizedEvent(env.store, p);
       assert.equal(derived.data.metadata?.fieldlensDerived, "true");
       await wrapped(derived);
-      assert.equal((await db().collection("photos").doc(photoIdFor(BUCKET, p, derived.data.generation)).get()).exists, false, p);
-      assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, p))!), { action: "ignored", reason: "derived object" });
+      assert.equal(
+        (
+          await db()
+            .collection("photos")
+            .doc(photoIdFor(BUCKET, p, derived.data.generation))
+            .get()
+        ).exists,
+        false,
+        p,
+      );
+      assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, p))!), {
+        action: "ignored",
+        reason: "derived object",
+      });
     }
     // The mark is not trusted: a copy carrying it under uploads/ is an upload like any other.
-    await env.store.write(BUCKET, `uploads/u1/${assetId}/copy.jpg`, await env.store.read(BUCKET, `photos/${photoId}/display.jpg`), {
-      contentType: "image/jpeg",
-      metadata: { fieldlensDerived: "true", photoId },
-    });
+    await env.store.write(
+      BUCKET,
+      `uploads/u1/${assetId}/copy.jpg`,
+      await env.store.read(BUCKET, `photos/${photoId}/display.jpg`),
+      {
+        contentType: "image/jpeg",
+        metadata: { fieldlensDerived: "true", photoId },
+      },
+    );
     await wrapped(await finalizedEvent(env.store, `uploads/u1/${assetId}/copy.jpg`));
     assert.equal((await photosOf(assetId)).length, 2);
     assert.deepEqual((await db().collection("photos").doc(photoId).get()).data(), before);
@@ -203,12 +301,18 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
   it("rejects a bad file: REJECTED record with the reason, original moved to quarantine/", async () => {
     const assetId = uniq("a");
     const name = `uploads/u9/${assetId}/notes.jpg`;
-    const { event, photoId } = await upload(name, Buffer.from("these are my notes, not a photo\n".repeat(20)));
+    const { event, photoId } = await upload(
+      name,
+      Buffer.from("these are my notes, not a photo\n".repeat(20)),
+    );
     await wrapped(event);
     const doc = PhotoDocSchema.parse((await db().collection("photos").doc(photoId).get()).data());
     assert.equal(doc.status, "REJECTED");
     assert.match(doc.reason ?? "", /not an image/);
-    assert.deepEqual(doc.statusHistory.map((s) => s.status), ["PENDING", "REJECTED"]);
+    assert.deepEqual(
+      doc.statusHistory.map((s) => s.status),
+      ["PENDING", "REJECTED"],
+    );
     assert.equal(doc.paths.original, `quarantine/u9/${assetId}/notes.jpg`);
     assert.equal(doc.taskId, null);
     assert.equal(await env.store.exists(BUCKET, name), false);
@@ -241,7 +345,11 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     const { event, photoId } = await upload(name, Buffer.from("plain text, renamed ".repeat(10)));
     const realStore = env.store;
     // The first delivery records the rejection, then the move fails (storage unavailable).
-    setDeps({ store: Object.assign(Object.create(realStore) as typeof realStore, { move: async () => Promise.reject(new Error("503 backend error")) }) });
+    setDeps({
+      store: Object.assign(Object.create(realStore) as typeof realStore, {
+        move: async () => Promise.reject(new Error("503 backend error")),
+      }),
+    });
     await assert.rejects(wrapped(event), /503/);
     assert.equal((await db().collection("photos").doc(photoId).get()).get("status"), "REJECTED");
     assert.equal(await realStore.exists(BUCKET, name), true);
@@ -257,14 +365,18 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
     const original = await sceneJpeg(800, 600, 42);
     const first = await upload(`uploads/u1/${assetId}/a.jpg`, original);
     await wrapped(first.event);
-    const again = await upload(`uploads/u1/${assetId}/b.jpg`, await sharp(original).jpeg({ quality: 70 }).toBuffer());
+    const again = await upload(
+      `uploads/u1/${assetId}/b.jpg`,
+      await sharp(original).jpeg({ quality: 70 }).toBuffer(),
+    );
     await wrapped(again.event);
     const elsewhere = await upload(`uploads/u1/${uniq("other")}/c.jpg`, original);
     await wrapped(elsewhere.event);
     // Same asset, another picture: not a near-duplicate.
     const different = await upload(`uploads/u1/${assetId}/d.jpg`, await sceneJpeg(800, 600, 43));
     await wrapped(different.event);
-    const get = async (id: string) => PhotoDocSchema.parse((await db().collection("photos").doc(id).get()).data());
+    const get = async (id: string) =>
+      PhotoDocSchema.parse((await db().collection("photos").doc(id).get()).data());
     assert.equal((await get(first.photoId)).nearDuplicateOf, null);
     assert.ok(!(await get(first.photoId)).quality?.flags.includes("NEAR_DUPLICATE"));
     const dup = await get(again.photoId);
@@ -278,24 +390,43 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
 
   it("drops GPS out of range from the stored record and flags it, keeping the rest", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.integer({ min: 91, max: 179 }), fc.integer({ min: 181, max: 359 }), async (badLat, lat, lng) => {
-        const assetId = uniq("a");
-        const bytes = withExif(await noiseJpeg(200, 150, lat + lng), {
-          make: "Acme",
-          dateTimeOriginal: "2025:01:02 03:04:05",
-          gps: { lat: [[badLat ? lat : 45, 1], [0, 1], [0, 1]], latRef: "N", lng: [[badLat ? 10 : lng, 1], [0, 1], [0, 1]], lngRef: "E", alt: [50, 1] },
-        });
-        const { event, photoId } = await upload(`uploads/u1/${assetId}/gps.jpg`, bytes);
-        await wrapped(event);
-        const snap = await db().collection("photos").doc(photoId).get();
-        const doc = PhotoDocSchema.parse(snap.data());
-        assert.equal(doc.status, "QUEUED");
-        assert.equal(doc.exif?.gps, null);
-        assert.equal(snap.get("exif.gps"), null);
-        assert.deepEqual(doc.exif?.flags, ["GPS_OUT_OF_RANGE"]);
-        assert.equal(doc.exif?.make, "Acme");
-        assert.equal(doc.exif?.takenAt, "2025-01-02T03:04:05");
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.integer({ min: 91, max: 179 }),
+        fc.integer({ min: 181, max: 359 }),
+        async (badLat, lat, lng) => {
+          const assetId = uniq("a");
+          const bytes = withExif(await noiseJpeg(200, 150, lat + lng), {
+            make: "Acme",
+            dateTimeOriginal: "2025:01:02 03:04:05",
+            gps: {
+              lat: [
+                [badLat ? lat : 45, 1],
+                [0, 1],
+                [0, 1],
+              ],
+              latRef: "N",
+              lng: [
+                [badLat ? 10 : lng, 1],
+                [0, 1],
+                [0, 1],
+              ],
+              lngRef: "E",
+              alt: [50, 1],
+            },
+          });
+          const { event, photoId } = await upload(`uploads/u1/${assetId}/gps.jpg`, bytes);
+          await wrapped(event);
+          const snap = await db().collection("photos").doc(photoId).get();
+          const doc = PhotoDocSchema.parse(snap.data());
+          assert.equal(doc.status, "QUEUED");
+          assert.equal(doc.exif?.gps, null);
+          assert.equal(snap.get("exif.gps"), null);
+          assert.deepEqual(doc.exif?.flags, ["GPS_OUT_OF_RANGE"]);
+          assert.equal(doc.exif?.make, "Acme");
+          assert.equal(doc.exif?.takenAt, "2025-01-02T03:04:05");
+        },
+      ),
       { numRuns: 4 },
     );
   });

@@ -5,7 +5,9 @@ import { dHashFromGrey9x8, hamming } from "../../src/ingest/hashes";
 import { exposureStats, laplacianVariance } from "../../src/ingest/quality";
 import { sniff } from "../../src/ingest/sniff";
 
-const hash = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((b) => b.toString(16).padStart(16, "0"));
+const hash = fc
+  .bigInt({ min: 0n, max: (1n << 64n) - 1n })
+  .map((b) => b.toString(16).padStart(16, "0"));
 
 describe("ingest: hashes and quality primitives", () => {
   it("hamming is a metric on 64-bit hashes", () => {
@@ -36,23 +38,32 @@ describe("ingest: hashes and quality primitives", () => {
 
   it("dHash ignores uniform brightness shifts that do not clip", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 72, maxLength: 72 }).map((a) => a.map((v) => 50 + (v % 150))), fc.integer({ min: -50, max: 50 }), (grey, d) => {
-        assert.equal(dHashFromGrey9x8(grey.map((v) => v + d)), dHashFromGrey9x8(grey));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 72, maxLength: 72 }).map((a) => a.map((v) => 50 + (v % 150))),
+        fc.integer({ min: -50, max: 50 }),
+        (grey, d) => {
+          assert.equal(dHashFromGrey9x8(grey.map((v) => v + d)), dHashFromGrey9x8(grey));
+        },
+      ),
     );
   });
 
   it("Laplacian variance is zero for flat and linear ramps, positive for any texture", () => {
     // At least 4×3: a 3×3 raster has one interior pixel, and one value has no variance.
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 40 }), fc.integer({ min: 3, max: 40 }), fc.integer({ min: 0, max: 255 }), (w, h, v) => {
-        assert.equal(laplacianVariance(new Uint8Array(w * h).fill(v), w, h), 0);
-        const ramp = new Uint8Array(w * h).map((_, i) => (i % w) * Math.floor(200 / w));
-        assert.equal(laplacianVariance(ramp, w, h), 0);
-        const spike = new Uint8Array(w * h).fill(v);
-        spike[Math.floor(h / 2) * w + Math.floor(w / 2)] = v > 127 ? 0 : 255;
-        assert.ok(laplacianVariance(spike, w, h) > 0);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 40 }),
+        fc.integer({ min: 3, max: 40 }),
+        fc.integer({ min: 0, max: 255 }),
+        (w, h, v) => {
+          assert.equal(laplacianVariance(new Uint8Array(w * h).fill(v), w, h), 0);
+          const ramp = new Uint8Array(w * h).map((_, i) => (i % w) * Math.floor(200 / w));
+          assert.equal(laplacianVariance(ramp, w, h), 0);
+          const spike = new Uint8Array(w * h).fill(v);
+          spike[Math.floor(h / 2) * w + Math.floor(w / 2)] = v > 127 ? 0 : 255;
+          assert.ok(laplacianVariance(spike, w, h) > 0);
+        },
+      ),
     );
   });
 
@@ -71,10 +82,23 @@ describe("ingest: hashes and quality primitives", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         const s = sniff(Buffer.from(bytes));
-        if (s.ok) assert.ok(["image/jpeg", "image/png", "image/webp", "image/tiff", "image/heic", "image/heif"].includes(s.mime));
+        if (s.ok)
+          assert.ok(
+            [
+              "image/jpeg",
+              "image/png",
+              "image/webp",
+              "image/tiff",
+              "image/heic",
+              "image/heif",
+            ].includes(s.mime),
+          );
       }),
     );
     assert.equal(sniff(Buffer.from("\uFEFF  <svg xmlns='http://www.w3.org/2000/svg'/>")).ok, false);
-    assert.equal(sniff(Buffer.from([0, 0, 0, 0x1c, ...Buffer.from("ftypavif\0\0\0\0avifmif1")])).mime, "image/avif");
+    assert.equal(
+      sniff(Buffer.from([0, 0, 0, 0x1c, ...Buffer.from("ftypavif\0\0\0\0avifmif1")])).mime,
+      "image/avif",
+    );
   });
 });

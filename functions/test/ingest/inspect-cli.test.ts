@@ -15,9 +15,14 @@ const ROOT = resolve(__dirname, "..", "..", "..");
 
 function inspect(...args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((done) => {
-    execFile("npm", ["run", "--silent", "inspect", "--", ...args], { cwd: ROOT, maxBuffer: 1 << 20 }, (err, stdout) => {
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout });
-    });
+    execFile(
+      "npm",
+      ["run", "--silent", "inspect", "--", ...args],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+      (err, stdout) => {
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout });
+      },
+    );
   });
 }
 
@@ -38,14 +43,38 @@ describe("ingest: inspect CLI", function () {
       orientation: 6,
       dateTimeOriginal: "2025:06:07 08:09:10",
       offsetTimeOriginal: "+05:30",
-      gps: { lat: [[12, 1], [30, 1], [0, 1]], latRef: "S", lng: [[45, 1], [15, 1], [0, 1]], lngRef: "W", alt: [1234, 10] },
+      gps: {
+        lat: [
+          [12, 1],
+          [30, 1],
+          [0, 1],
+        ],
+        latRef: "S",
+        lng: [
+          [45, 1],
+          [15, 1],
+          [0, 1],
+        ],
+        lngRef: "W",
+        alt: [1234, 10],
+      },
     });
     const file = join(dir, "photo.jpg");
     writeFileSync(file, bytes);
     const { code, stdout } = await inspect(file);
     assert.equal(code, 0);
     const out = JSON.parse(stdout) as Record<string, never>;
-    assert.deepEqual(sortedKeys(out), ["display", "exif", "height", "mime", "quality", "signals", "status", "thumbnail", "width"]);
+    assert.deepEqual(sortedKeys(out), [
+      "display",
+      "exif",
+      "height",
+      "mime",
+      "quality",
+      "signals",
+      "status",
+      "thumbnail",
+      "width",
+    ]);
     assert.equal(out.status, "ACCEPTED");
     assert.equal(out.mime, "image/jpeg");
     assert.deepEqual([out.width, out.height], [400, 640]);
@@ -60,7 +89,10 @@ describe("ingest: inspect CLI", function () {
     assert.deepEqual(sortedKeys(out.display), ["bytes", "height", "width"]);
     assert.deepEqual(sortedKeys(out.thumbnail), ["bytes", "height", "width"]);
     // Exactly what the trigger's pipeline says about the same bytes.
-    const same = await processUpload(bytes, { uploadTime: new Date(), limits: limitsFromConfig(getConfig()) });
+    const same = await processUpload(bytes, {
+      uploadTime: new Date(),
+      limits: limitsFromConfig(getConfig()),
+    });
     assert.deepEqual(out, JSON.parse(JSON.stringify(inspectView(same))));
   });
 
@@ -80,8 +112,21 @@ describe("ingest: inspect CLI", function () {
       assert.equal(out.status, "REJECTED", file);
       assert.match(String(out.reason), reason);
       // The same shape, with a reason and nulls for what an unusable file cannot have.
-      assert.deepEqual(sortedKeys(out), ["display", "exif", "height", "mime", "quality", "reason", "status", "thumbnail", "width"]);
-      assert.deepEqual([out.width, out.height, out.exif, out.quality, out.display, out.thumbnail], [null, null, null, null, null, null]);
+      assert.deepEqual(sortedKeys(out), [
+        "display",
+        "exif",
+        "height",
+        "mime",
+        "quality",
+        "reason",
+        "status",
+        "thumbnail",
+        "width",
+      ]);
+      assert.deepEqual(
+        [out.width, out.height, out.exif, out.quality, out.display, out.thumbnail],
+        [null, null, null, null, null, null],
+      );
     }
   });
 

@@ -35,28 +35,52 @@ describe("local runtime parts", function () {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it("delivers Firestore changes through a function's entry point with the written data", async () => {
-    let received: { before: unknown; after: Record<string, unknown> | undefined; params: Record<string, string> } | null = null;
+    let received: {
+      before: unknown;
+      after: Record<string, unknown> | undefined;
+      params: Record<string, string>;
+    } | null = null;
     const fn = onDocumentWritten("propDocs/{docId}", (event) => {
-      received = { before: event.data?.before.data(), after: event.data?.after.data(), params: event.params };
+      received = {
+        before: event.data?.before.data(),
+        after: event.data?.after.data(),
+        params: event.params,
+      };
     });
-    assert.deepEqual(firestoreTriggers({ fn }).map((t) => [t.pattern, t.eventType]), [["propDocs/{docId}", FIRESTORE_EVENT.written]]);
+    assert.deepEqual(
+      firestoreTriggers({ fn }).map((t) => [t.pattern, t.eventType]),
+      [["propDocs/{docId}", FIRESTORE_EVENT.written]],
+    );
     const scalar = fc.oneof(
       fc.string(),
       fc.boolean(),
       fc.constant(null),
       fc.integer(),
       fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
-      fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => Timestamp.fromDate(d)),
+      fc
+        .date({
+          min: new Date("1970-01-01T00:00:00Z"),
+          max: new Date("2100-01-01T00:00:00Z"),
+          noInvalidDate: true,
+        })
+        .map((d) => Timestamp.fromDate(d)),
     );
     const value = fc.letrec((tie) => ({
-      v: fc.oneof({ depthSize: "small" }, scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(segment, tie("v"), { maxKeys: 3 })),
+      v: fc.oneof(
+        { depthSize: "small" },
+        scalar,
+        fc.array(scalar, { maxLength: 4 }),
+        fc.dictionary(segment, tie("v"), { maxKeys: 3 }),
+      ),
     })).v;
     await fc.assert(
       fc.asyncProperty(fc.dictionary(segment, value, { maxKeys: 6 }), async (data) => {
         const ref = db().collection("propDocs").doc(uniq("d"));
         await ref.set(data);
         const snap = await ref.get();
-        await (fn as unknown as (raw: unknown) => Promise<void>)(firestoreEvent(FIRESTORE_EVENT.written, ref.path, null, snap));
+        await (fn as unknown as (raw: unknown) => Promise<void>)(
+          firestoreEvent(FIRESTORE_EVENT.written, ref.path, null, snap),
+        );
         assert.ok(received);
         assert.equal(received.before, undefined);
         assert.deepEqual(received.params, { docId: ref.id });
@@ -80,7 +104,13 @@ describe("local runtime parts", function () {
   });
 
   it("sends tasks as Cloud Tasks does: POST, JSON {data}, retry headers", () => {
-    const req = taskRequest("high_priority", "queueHighPriority", { taskId: "t-1", payload: { a: [1, "b"] }, retryCount: 2, executionCount: 1, scheduledTime: new Date(0) });
+    const req = taskRequest("high_priority", "queueHighPriority", {
+      taskId: "t-1",
+      payload: { a: [1, "b"] },
+      retryCount: 2,
+      executionCount: 1,
+      scheduledTime: new Date(0),
+    });
     assert.equal(req.method, "POST");
     assert.deepEqual(req.body, { data: { a: [1, "b"] } });
     assert.equal(req.header("x-cloudtasks-taskretrycount"), "2");
@@ -103,7 +133,10 @@ describe("local runtime parts", function () {
           delivered.push(o);
         },
       });
-    await store.write("b", "uploads/u/a/one.jpg", Buffer.from("x"), { contentType: "image/jpeg", metadata: { k: "v" } });
+    await store.write("b", "uploads/u/a/one.jpg", Buffer.from("x"), {
+      contentType: "image/jpeg",
+      metadata: { k: "v" },
+    });
     await store.write("b", "photos/p/display.jpg", Buffer.from("y"), { contentType: "image/jpeg" });
     const w1 = make();
     await w1.start();
@@ -112,7 +145,10 @@ describe("local runtime parts", function () {
     assert.equal(delivered.length, 1);
     assert.equal(delivered[0].name, "uploads/u/a/one.jpg");
     assert.deepEqual(delivered[0].metadata, { k: "v" });
-    const ev = await db().collection(LOCAL_EVENTS_COLLECTION).doc(eventIdFor("b", delivered[0].name, delivered[0].generation)).get();
+    const ev = await db()
+      .collection(LOCAL_EVENTS_COLLECTION)
+      .doc(eventIdFor("b", delivered[0].name, delivered[0].generation))
+      .get();
     assert.equal(ev.get("state"), "DELIVERED");
     assert.equal(ev.get("attempts"), 2);
     // A restarted watcher finds it delivered; a new generation of the same name is new.
@@ -129,7 +165,13 @@ describe("local runtime parts", function () {
   it("delivers a file copied in by hand only once it has stopped growing, in full", async () => {
     const store = new DirectoryObjectStore(join(dir, "hand"));
     const delivered: StoredObject[] = [];
-    const w = new BucketWatcher({ store, bucket: "b", settleMs: 300, rescanMs: 60_000, deliver: async (o) => void delivered.push(o) });
+    const w = new BucketWatcher({
+      store,
+      bucket: "b",
+      settleMs: 300,
+      rescanMs: 60_000,
+      deliver: async (o) => void delivered.push(o),
+    });
     await w.start();
     const target = join(dir, "hand", "b", "uploads", "u", "a", "slow.jpg");
     await mkdir(join(target, ".."), { recursive: true });
@@ -157,7 +199,10 @@ describe("local runtime parts", function () {
           assert.ok(n >= 1 && n <= QUEUES[q].rateLimits.maxConcurrentDispatches);
           assert.ok(n <= big[q].rateLimits.maxConcurrentDispatches);
           // Everything but concurrency is the deployed table's.
-          assert.deepEqual({ ...small[q], rateLimits: { ...small[q].rateLimits, maxConcurrentDispatches: 0 } }, { ...QUEUES[q], rateLimits: { ...QUEUES[q].rateLimits, maxConcurrentDispatches: 0 } });
+          assert.deepEqual(
+            { ...small[q], rateLimits: { ...small[q].rateLimits, maxConcurrentDispatches: 0 } },
+            { ...QUEUES[q], rateLimits: { ...QUEUES[q].rateLimits, maxConcurrentDispatches: 0 } },
+          );
         }
       }),
     );
@@ -171,7 +216,11 @@ describe("local runtime parts", function () {
     await writeFile(join(inboxDir, "asset-9", "b.JPG"), "b");
     await writeFile(join(inboxDir, "notes.txt"), "n");
     const seen: string[] = [];
-    const inbox = new Inbox({ dir: inboxDir, defaultAssetId: "dflt", upload: async (i) => void seen.push(`${i.assetId}/${i.name}`) });
+    const inbox = new Inbox({
+      dir: inboxDir,
+      defaultAssetId: "dflt",
+      upload: async (i) => void seen.push(`${i.assetId}/${i.name}`),
+    });
     for (let i = 0; i < 3; i++) await inbox.scan();
     assert.deepEqual(seen.sort(), ["asset-9/b.JPG", "dflt/a.jpg"]);
     assert.deepEqual((await readdir(inboxDir)).sort(), [".uploaded", "asset-9", "notes.txt"]);
@@ -180,14 +229,26 @@ describe("local runtime parts", function () {
   it("prints what the outbox would have sent, and records it", async () => {
     const lines: string[] = [];
     const outbox = new OutboxMessenger((l) => lines.push(l));
-    const res = await outbox.send({ tokens: ["t1", "t2"], title: "Hi", body: "there", data: { photoId: "p" } });
+    const res = await outbox.send({
+      tokens: ["t1", "t2"],
+      title: "Hi",
+      body: "there",
+      data: { photoId: "p" },
+    });
     assert.deepEqual(res, { sent: 2, invalidTokens: [] });
     assert.equal(outbox.sent.length, 1);
     assert.match(lines[0], /^\[outbox\] to 2 device\(s\): Hi — there \(photoId=p\)$/);
   });
 
   it("reads 'every N minutes/hours' schedules and leaves cron ones alone", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), (n) => intervalOf(`every ${n} minutes`) === n * 60_000 && intervalOf(`every ${n} hours`) === n * 3_600_000));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        (n) =>
+          intervalOf(`every ${n} minutes`) === n * 60_000 &&
+          intervalOf(`every ${n} hours`) === n * 3_600_000,
+      ),
+    );
     assert.equal(intervalOf("10 0 * * *"), null);
     assert.equal(intervalOf("every day 00:00"), null);
   });
@@ -198,15 +259,42 @@ describe("local runtime parts", function () {
 
   it("draws each anomaly's box over its photo in the report, and lists every photo in the table", async () => {
     const store = new DirectoryObjectStore(join(dir, "rbucket"));
-    await store.write("b", "photos/p1/display.jpg", Buffer.from("jpeg"), { contentType: "image/jpeg" });
+    await store.write("b", "photos/p1/display.jpg", Buffer.from("jpeg"), {
+      contentType: "image/jpeg",
+    });
     const summary: PhotoSummary = {
-      file: "<x>.jpg", photoId: "p1", status: "COMPLETED", reason: null, takenAt: "2026-01-01T10:00:00+01:00", takenAtSource: "DateTimeOriginal",
-      gps: { lat: 1, lng: 2 }, qualityFlags: ["BLURRY"], width: 10, height: 10,
-      anomalies: [{ id: "a", type: "CORROSION", severity: "HIGH", confidence: 0.9, box: { x0: 0.1, y0: 0.2, x1: 0.5, y1: 0.6 }, localized: true }],
-      bySeverity: { LOW: 0, MEDIUM: 0, HIGH: 1, CRITICAL: 0 }, meter: null, damage: { category: "corrosion", severity: "HIGH" }, seconds: 1.5,
+      file: "<x>.jpg",
+      photoId: "p1",
+      status: "COMPLETED",
+      reason: null,
+      takenAt: "2026-01-01T10:00:00+01:00",
+      takenAtSource: "DateTimeOriginal",
+      gps: { lat: 1, lng: 2 },
+      qualityFlags: ["BLURRY"],
+      width: 10,
+      height: 10,
+      anomalies: [
+        {
+          id: "a",
+          type: "CORROSION",
+          severity: "HIGH",
+          confidence: 0.9,
+          box: { x0: 0.1, y0: 0.2, x1: 0.5, y1: 0.6 },
+          localized: true,
+        },
+      ],
+      bySeverity: { LOW: 0, MEDIUM: 0, HIGH: 1, CRITICAL: 0 },
+      meter: null,
+      damage: { category: "corrosion", severity: "HIGH" },
+      seconds: 1.5,
       paths: { bucket: "b", display: "photos/p1/display.jpg", thumbnail: null },
     };
-    const index = await writeReport(join(dir, "report"), [summary], store, { title: "t", generatedAt: new Date(0), elapsedSeconds: 2, unfinished: [] });
+    const index = await writeReport(join(dir, "report"), [summary], store, {
+      title: "t",
+      generatedAt: new Date(0),
+      elapsedSeconds: 2,
+      unfinished: [],
+    });
     const html = await readFile(index, "utf8");
     assert.ok(html.includes("left:10.00%;top:20.00%;width:40.00%;height:40.00%"));
     assert.ok(html.includes("&lt;x&gt;.jpg") && !html.includes("<x>.jpg"));
@@ -215,7 +303,17 @@ describe("local runtime parts", function () {
     assert.equal(table.length, 3);
     assert.match(table[2], /COMPLETED \[BLURRY\].*1H \(CORROSION 90%\).*corrosion\/HIGH.*1\.5s/);
     assert.ok(html.includes("CORROSION HIGH 90%"), "the report shows the engine's confidence");
-    const meter = { value: 1234, unit: "kWh", rawText: "01234", confidence: 0.42, flags: ["LOW_CONFIDENCE"], needsReview: true };
-    assert.match(formatTable([{ ...summary, meter }]).split("\n")[2], /1234 kWh 42% \(review LOW_CONFIDENCE\)/);
+    const meter = {
+      value: 1234,
+      unit: "kWh",
+      rawText: "01234",
+      confidence: 0.42,
+      flags: ["LOW_CONFIDENCE"],
+      needsReview: true,
+    };
+    assert.match(
+      formatTable([{ ...summary, meter }]).split("\n")[2],
+      /1234 kWh 42% \(review LOW_CONFIDENCE\)/,
+    );
   });
 });

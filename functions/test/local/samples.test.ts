@@ -8,17 +8,27 @@ import exifr from "exifr";
 import fc from "fast-check";
 import sharp from "sharp";
 import { cameraTiff, insertExif } from "../../src/local/samples/exif-writer";
-import { generateSamples, readManifest, SAMPLE_ASSET, seedSampleAsset } from "../../src/local/samples/generate";
+import {
+  generateSamples,
+  readManifest,
+  SAMPLE_ASSET,
+  seedSampleAsset,
+} from "../../src/local/samples/generate";
 import { AssetDocSchema } from "../../src/schema/people";
 import { clearFirestore, db } from "../helpers/firestore";
 
 const metres = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) =>
-  Math.hypot((a.lat - b.lat) * 111_320, (a.lng - b.lng) * 111_320 * Math.cos((a.lat * Math.PI) / 180));
+  Math.hypot(
+    (a.lat - b.lat) * 111_320,
+    (a.lng - b.lng) * 111_320 * Math.cos((a.lat * Math.PI) / 180),
+  );
 
 describe("EXIF writer", () => {
   let jpeg: Buffer;
   before(async () => {
-    jpeg = await sharp({ create: { width: 32, height: 24, channels: 3, background: "#888" } }).jpeg().toBuffer();
+    jpeg = await sharp({ create: { width: 32, height: 24, channels: 3, background: "#888" } })
+      .jpeg()
+      .toBuffer();
   });
 
   it("writes GPS, time, device and orientation that exifr reads back", async () => {
@@ -28,10 +38,23 @@ describe("EXIF writer", () => {
         fc.double({ min: -179.9, max: 179.9, noNaN: true }),
         fc.double({ min: -400, max: 8000, noNaN: true }),
         fc.integer({ min: 1, max: 8 }),
-        fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2090-01-01T00:00:00Z"), noInvalidDate: true }),
+        fc.date({
+          min: new Date("2000-01-01T00:00:00Z"),
+          max: new Date("2090-01-01T00:00:00Z"),
+          noInvalidDate: true,
+        }),
         async (lat, lng, alt, orientation, utc) => {
           const stamp = utc.toISOString().slice(0, 19).replace("T", " ").replace(/-/g, ":");
-          const tiff = cameraTiff({ make: "Google", model: "Pixel 7", dateTimeOriginal: stamp, offset: "+00:00", orientation, width: 32, height: 24, gps: { lat, lng, alt, utc } });
+          const tiff = cameraTiff({
+            make: "Google",
+            model: "Pixel 7",
+            dateTimeOriginal: stamp,
+            offset: "+00:00",
+            orientation,
+            width: 32,
+            height: 24,
+            gps: { lat, lng, alt, utc },
+          });
           const out = insertExif(jpeg, tiff);
           const tags = await exifr.parse(out, { gps: true, translateValues: false });
           assert.ok(Math.abs(tags.latitude - lat) < 1e-6, `${tags.latitude} vs ${lat}`);
@@ -52,14 +75,43 @@ describe("EXIF writer", () => {
   });
 
   it("replaces an existing Exif segment instead of adding a second", async () => {
-    const once = insertExif(jpeg, cameraTiff({ make: "A", model: "One", dateTimeOriginal: "2020:01:01 00:00:00", width: 1, height: 1 }));
-    const twice = insertExif(once, cameraTiff({ make: "B", model: "Two", dateTimeOriginal: "2021:01:01 00:00:00", width: 1, height: 1 }));
+    const once = insertExif(
+      jpeg,
+      cameraTiff({
+        make: "A",
+        model: "One",
+        dateTimeOriginal: "2020:01:01 00:00:00",
+        width: 1,
+        height: 1,
+      }),
+    );
+    const twice = insertExif(
+      once,
+      cameraTiff({
+        make: "B",
+        model: "Two",
+        dateTimeOriginal: "2021:01:01 00:00:00",
+        width: 1,
+        height: 1,
+      }),
+    );
     assert.equal(twice.toString("latin1").split("Exif\0\0").length - 1, 1);
     assert.equal((await exifr.parse(twice)).Make, "B");
   });
 
   it("refuses a file that is not a JPEG", () => {
-    assert.throws(() => insertExif(Buffer.from("not a jpeg"), cameraTiff({ make: "A", model: "B", dateTimeOriginal: "2020:01:01 00:00:00", width: 1, height: 1 })));
+    assert.throws(() =>
+      insertExif(
+        Buffer.from("not a jpeg"),
+        cameraTiff({
+          make: "A",
+          model: "B",
+          dateTimeOriginal: "2020:01:01 00:00:00",
+          width: 1,
+          height: 1,
+        }),
+      ),
+    );
   });
 });
 
@@ -73,7 +125,14 @@ describe("sample generator", function () {
 
   it("writes every kind of sample with a manifest and realistic EXIF", async () => {
     const manifest = await generateSamples(dir);
-    assert.deepEqual(manifest.samples.map((s) => s.kind).sort(), ["blurry", "corrosion", "crack", "dark", "meter", "no-gps"]);
+    assert.deepEqual(manifest.samples.map((s) => s.kind).sort(), [
+      "blurry",
+      "corrosion",
+      "crack",
+      "dark",
+      "meter",
+      "no-gps",
+    ]);
     assert.deepEqual(await readManifest(dir), manifest);
     for (const s of manifest.samples) {
       const bytes = await readFile(join(dir, s.file));
@@ -93,7 +152,8 @@ describe("sample generator", function () {
     }
     const meter = manifest.samples.find((s) => s.kind === "meter");
     assert.match(meter?.expect.meterDigits ?? "", /^\d+$/);
-    for (const kind of ["corrosion", "crack"]) assert.ok(manifest.samples.find((s) => s.kind === kind)?.expect.region);
+    for (const kind of ["corrosion", "crack"])
+      assert.ok(manifest.samples.find((s) => s.kind === kind)?.expect.region);
   });
 
   it("is deterministic: a second run writes the same bytes", async () => {

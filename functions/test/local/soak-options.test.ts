@@ -7,13 +7,62 @@ describe("local/soak/options", () => {
   it("gives the CI-sized defaults with no arguments", () => {
     const r = parseSoakArgs([]);
     assert.ok(r.ok);
-    assert.deepEqual(r.options, { photos: 30, killEvery: 20, maxKills: 1000, visionFaults: 0.2, duplicateEvents: 3, taskRedelivery: 0.1, firestoreFaults: 0.02, seed: 1, badShare: 0.1, concurrency: 2, timeout: 900, keep: false });
+    assert.deepEqual(r.options, {
+      photos: 30,
+      killEvery: 20,
+      maxKills: 1000,
+      visionFaults: 0.2,
+      duplicateEvents: 3,
+      taskRedelivery: 0.1,
+      firestoreFaults: 0.02,
+      seed: 1,
+      badShare: 0.1,
+      concurrency: 2,
+      timeout: 900,
+      keep: false,
+    });
   });
 
   it("reads every option", () => {
-    const r = parseSoakArgs(["--photos", "1000", "--kill-every", "45", "--max-kills", "3", "--vision-faults", "0.3", "--duplicate-events", "4", "--task-redelivery", "0.25", "--firestore-faults", "0.05", "--seed=-7", "--bad-share", "0", "--concurrency", "3", "--timeout", "3600", "--keep"]);
+    const r = parseSoakArgs([
+      "--photos",
+      "1000",
+      "--kill-every",
+      "45",
+      "--max-kills",
+      "3",
+      "--vision-faults",
+      "0.3",
+      "--duplicate-events",
+      "4",
+      "--task-redelivery",
+      "0.25",
+      "--firestore-faults",
+      "0.05",
+      "--seed=-7",
+      "--bad-share",
+      "0",
+      "--concurrency",
+      "3",
+      "--timeout",
+      "3600",
+      "--keep",
+    ]);
     assert.ok(r.ok);
-    assert.deepEqual(r.options, { photos: 1000, killEvery: 45, maxKills: 3, visionFaults: 0.3, duplicateEvents: 4, taskRedelivery: 0.25, firestoreFaults: 0.05, seed: -7, badShare: 0, concurrency: 3, timeout: 3600, keep: true });
+    assert.deepEqual(r.options, {
+      photos: 1000,
+      killEvery: 45,
+      maxKills: 3,
+      visionFaults: 0.3,
+      duplicateEvents: 4,
+      taskRedelivery: 0.25,
+      firestoreFaults: 0.05,
+      seed: -7,
+      badShare: 0,
+      concurrency: 3,
+      timeout: 3600,
+      keep: true,
+    });
     const eq = parseSoakArgs(["--photos=5"]);
     assert.ok(eq.ok && eq.options.photos === 5);
   });

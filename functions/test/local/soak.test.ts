@@ -18,7 +18,24 @@ describe("local/soak (short, as in CI)", function () {
   });
 
   it("loses nothing and does nothing twice under faults and kills", async () => {
-    const parsed = parseSoakArgs(["--photos", "30", "--kill-every", "20", "--max-kills", "2", "--vision-faults", "0.2", "--duplicate-events", "3", "--task-redelivery", "0.1", "--firestore-faults", "0.02", "--seed", "7"]);
+    const parsed = parseSoakArgs([
+      "--photos",
+      "30",
+      "--kill-every",
+      "20",
+      "--max-kills",
+      "2",
+      "--vision-faults",
+      "0.2",
+      "--duplicate-events",
+      "3",
+      "--task-redelivery",
+      "0.1",
+      "--firestore-faults",
+      "0.02",
+      "--seed",
+      "7",
+    ]);
     assert.ok(parsed.ok);
     // As in the full suite: this process's firestore() already talks to the suite's emulator.
     await db().collection("photos").limit(1).get();

@@ -6,7 +6,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { acquireStateLock, LOCK_FILE, pidAlive, StateLockedError } from "../../src/local/state-lock";
+import {
+  acquireStateLock,
+  LOCK_FILE,
+  pidAlive,
+  StateLockedError,
+} from "../../src/local/state-lock";
 
 const START_SCRIPT = resolve(__dirname, "..", "..", "..", "scripts", "start.ts");
 const TSX = pathToFileURL(require.resolve("tsx")).href;
@@ -29,7 +34,10 @@ describe("local/state-lock", () => {
       await assert.rejects(acquireStateLock(dir), (err: unknown) => {
         assert.ok(err instanceof StateLockedError);
         assert.equal(err.pid, child.pid);
-        assert.match(err.message, new RegExp(`pid ${child.pid}.*${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+        assert.match(
+          err.message,
+          new RegExp(`pid ${child.pid}.*${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+        );
         return true;
       });
     } finally {
@@ -54,8 +62,17 @@ describe("local/state-lock", () => {
 
   it("npm start refuses to run on a state folder another live runtime holds", async () => {
     await acquireStateLock(dir);
-    const r = spawnSync(process.execPath, ["--import", TSX, START_SCRIPT, "--no-api", "--state", dir, "--inbox", join(dir, "inbox")], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", TSX, START_SCRIPT, "--no-api", "--state", dir, "--inbox", join(dir, "inbox")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`another fieldlens runtime \\(pid ${process.pid}\\) is already running on the state folder`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `another fieldlens runtime \\(pid ${process.pid}\\) is already running on the state folder`,
+      ),
+    );
   });
 });

@@ -9,10 +9,17 @@ import { QUEUES, type QueueSettings } from "../../src/tasks/queues";
 import { clearFirestore, db, uniq } from "../helpers/firestore";
 
 /** The production table with millisecond backoff, so retries happen within a test. */
-function fastTable(over: Partial<QueueSettings["rateLimits"]> = {}, maxAttempts = 4): Record<QueueName, QueueSettings> {
+function fastTable(
+  over: Partial<QueueSettings["rateLimits"]> = {},
+  maxAttempts = 4,
+): Record<QueueName, QueueSettings> {
   const t = {} as Record<QueueName, QueueSettings>;
   for (const [k, v] of Object.entries(QUEUES) as [QueueName, QueueSettings][]) {
-    t[k] = { ...v, retry: { ...v.retry, maxAttempts, minBackoffSeconds: 0.01, maxBackoffSeconds: 0.05 }, rateLimits: { ...v.rateLimits, maxDispatchesPerSecond: 1000, ...over } };
+    t[k] = {
+      ...v,
+      retry: { ...v.retry, maxAttempts, minBackoffSeconds: 0.01, maxBackoffSeconds: 0.05 },
+      rateLimits: { ...v.rateLimits, maxDispatchesPerSecond: 1000, ...over },
+    };
   }
   return t;
 }
@@ -42,23 +49,32 @@ describe("local task queue", function () {
     await q.idle();
     assert.equal(seen.length, 1);
     assert.deepEqual(seen[0].payload, { taskId: id, n: 1 });
-    assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "DONE");
+    assert.equal(
+      (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"),
+      "DONE",
+    );
   });
 
   it("retries non-2xx answers with increasing retry counts until one succeeds", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 3 }), fc.constantFrom(429, 500, 503), async (failures, status) => {
-        const counts: number[] = [];
-        const q = make(async (d) => (counts.push(d.retryCount), counts.length <= failures ? status : 204));
-        await q.start();
-        const id = uniq("retry");
-        await q.enqueue("normal", {}, opts(id));
-        await q.idle();
-        await q.stop();
-        assert.deepEqual(counts, [...Array(failures + 1).keys()]);
-        const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
-        assert.equal(doc?.state, "DONE");
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom(429, 500, 503),
+        async (failures, status) => {
+          const counts: number[] = [];
+          const q = make(
+            async (d) => (counts.push(d.retryCount), counts.length <= failures ? status : 204),
+          );
+          await q.start();
+          const id = uniq("retry");
+          await q.enqueue("normal", {}, opts(id));
+          await q.idle();
+          await q.stop();
+          assert.deepEqual(counts, [...Array(failures + 1).keys()]);
+          const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+          assert.equal(doc?.state, "DONE");
+        },
+      ),
       { numRuns: 8 },
     );
   });
@@ -94,19 +110,25 @@ describe("local task queue", function () {
     await q.enqueue("normal", {}, opts(id, 0.05));
     await q.idle();
     assert.deepEqual(statuses, [504, 504]);
-    assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "GAVE_UP");
+    assert.equal(
+      (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"),
+      "GAVE_UP",
+    );
   });
 
   it("never runs more tasks at once than the queue's maxConcurrentDispatches", async () => {
     let running = 0;
     let peak = 0;
-    const q = make(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 30));
-      running--;
-      return 204;
-    }, fastTable({ maxConcurrentDispatches: 3 }));
+    const q = make(
+      async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 30));
+        running--;
+        return 204;
+      },
+      fastTable({ maxConcurrentDispatches: 3 }),
+    );
     await q.start();
     for (let i = 0; i < 10; i++) {
       const id = uniq("conc");
@@ -120,7 +142,10 @@ describe("local task queue", function () {
   it("dispatches no faster than maxDispatchesPerSecond allows (after a one-second burst)", async () => {
     const rate = 20;
     const times: number[] = [];
-    const q = make(async () => (times.push(Date.now()), 204), fastTable({ maxDispatchesPerSecond: rate, maxConcurrentDispatches: 50 }));
+    const q = make(
+      async () => (times.push(Date.now()), 204),
+      fastTable({ maxDispatchesPerSecond: rate, maxConcurrentDispatches: 50 }),
+    );
     const ids = Array.from({ length: 30 }, () => uniq("rate"));
     for (const id of ids) await q.enqueue("batch", {}, opts(id));
     const start = Date.now();
@@ -128,7 +153,14 @@ describe("local task queue", function () {
     await q.idle();
     assert.equal(times.length, ids.length);
     // Token bucket: by time t at most burst + rate * t dispatches can have started.
-    times.sort((a, b) => a - b).forEach((t, i) => assert.ok(i + 1 <= rate + (rate * (t - start)) / 1000 + 1, `dispatch ${i + 1} at ${t - start} ms`));
+    times
+      .sort((a, b) => a - b)
+      .forEach((t, i) =>
+        assert.ok(
+          i + 1 <= rate + (rate * (t - start)) / 1000 + 1,
+          `dispatch ${i + 1} at ${t - start} ms`,
+        ),
+      );
   });
 
   it("keeps a scheduled delay as the task's notBefore", async () => {
@@ -146,7 +178,10 @@ describe("local task queue", function () {
     // A task the previous runtime had dispatched when it died.
     const runningId = uniq("running");
     await first.enqueue("high_priority", { which: "running" }, opts(runningId));
-    await db().collection(LOCAL_QUEUE_COLLECTION).doc(runningId).update({ state: "RUNNING", executions: 1 });
+    await db()
+      .collection(LOCAL_QUEUE_COLLECTION)
+      .doc(runningId)
+      .update({ state: "RUNNING", executions: 1 });
 
     const seen = new Map<string, number>();
     const second = make(async (d) => (seen.set(String(d.payload.which), d.retryCount), 204));
@@ -154,6 +189,10 @@ describe("local task queue", function () {
     await second.idle();
     assert.equal(seen.get("pending"), 0);
     assert.equal(seen.get("running"), 1);
-    for (const id of [pendingId, runningId]) assert.equal((await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"), "DONE");
+    for (const id of [pendingId, runningId])
+      assert.equal(
+        (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"),
+        "DONE",
+      );
   });
 });

@@ -5,7 +5,10 @@ import { strict as assert } from "node:assert";
 import { utimes } from "node:fs/promises";
 import { handleUpload } from "../../src/ingest/handle-upload";
 import { photoIdFor } from "../../src/ingest/photo-id";
-import { reconcileBucket, type BucketReconcileReport } from "../../src/maintenance/reconcile-bucket";
+import {
+  reconcileBucket,
+  type BucketReconcileReport,
+} from "../../src/maintenance/reconcile-bucket";
 import { enqueueScheduled } from "../../src/maintenance/scheduled";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";
@@ -23,7 +26,9 @@ async function put(name: string, data: Buffer) {
 }
 
 async function allPhotos() {
-  return new Map((await db().collection("photos").get()).docs.map((d) => [d.id, PhotoDocSchema.parse(d.data())]));
+  return new Map(
+    (await db().collection("photos").get()).docs.map((d) => [d.id, PhotoDocSchema.parse(d.data())]),
+  );
 }
 
 describe("maintenance/reconcile-bucket", function () {
@@ -36,13 +41,29 @@ describe("maintenance/reconcile-bucket", function () {
 
   it("re-creates every missing record through ingest, bounded per run, and resumes from its cursor", async () => {
     // Ingested normally: three good photos and two bad files (quarantined).
-    const good = await Promise.all([1, 2, 3].map(async (i) => put(`uploads/u1/asset-1/good-${i}.jpg`, await noiseJpeg(320, 240, i))));
-    const bad = await Promise.all([1, 2].map((i) => put(`uploads/u1/asset-1/bad-${i}.jpg`, Buffer.from(`not an image ${i}`))));
+    const good = await Promise.all(
+      [1, 2, 3].map(async (i) =>
+        put(`uploads/u1/asset-1/good-${i}.jpg`, await noiseJpeg(320, 240, i)),
+      ),
+    );
+    const bad = await Promise.all(
+      [1, 2].map((i) => put(`uploads/u1/asset-1/bad-${i}.jpg`, Buffer.from(`not an image ${i}`))),
+    );
     for (const p of [...good, ...bad]) await handleUpload(p.obj);
     const before = await allPhotos();
-    assert.deepEqual([...before.values()].map((p) => p.status).sort(), ["QUEUED", "QUEUED", "QUEUED", "REJECTED", "REJECTED"]);
+    assert.deepEqual([...before.values()].map((p) => p.status).sort(), [
+      "QUEUED",
+      "QUEUED",
+      "QUEUED",
+      "REJECTED",
+      "REJECTED",
+    ]);
     // Two uploads whose events never arrived.
-    const lost = await Promise.all([4, 5].map(async (i) => put(`uploads/u2/asset-1/lost-${i}.jpg`, await noiseJpeg(320, 240, i))));
+    const lost = await Promise.all(
+      [4, 5].map(async (i) =>
+        put(`uploads/u2/asset-1/lost-${i}.jpg`, await noiseJpeg(320, 240, i)),
+      ),
+    );
     // A restore that brings back the registry (assets, users) but no photo records.
     await clearFirestore();
     for (const p of [...good, ...bad, ...lost]) await seedUploader(p.obj.name);
@@ -54,16 +75,27 @@ describe("maintenance/reconcile-bucket", function () {
       assert.ok(r.scanned <= 3, `run ${i} looked at ${r.scanned} objects, over its bound`);
       if (r.complete) break;
     }
-    const total = (k: "queued" | "rejected" | "failed") => runs.reduce((n, r) => n + r.repaired[k], 0);
+    const total = (k: "queued" | "rejected" | "failed") =>
+      runs.reduce((n, r) => n + r.repaired[k], 0);
     assert.equal(runs.at(-1)?.complete, true);
-    assert.equal(runs.reduce((n, r) => n + r.scanned, 0), 7, "five uploads and two quarantined objects");
+    assert.equal(
+      runs.reduce((n, r) => n + r.scanned, 0),
+      7,
+      "five uploads and two quarantined objects",
+    );
     assert.equal(total("queued"), 5);
     assert.equal(total("rejected"), 2);
     assert.equal(total("failed"), 0);
-    assert.deepEqual(runs.flatMap((r) => r.errors), []);
+    assert.deepEqual(
+      runs.flatMap((r) => r.errors),
+      [],
+    );
 
     const after = await allPhotos();
-    assert.deepEqual([...after.keys()].sort(), [...good, ...bad, ...lost].map((p) => p.photoId).sort());
+    assert.deepEqual(
+      [...after.keys()].sort(),
+      [...good, ...bad, ...lost].map((p) => p.photoId).sort(),
+    );
     for (const b of bad) {
       const was = before.get(b.photoId)!;
       const now = after.get(b.photoId)!;
@@ -72,7 +104,10 @@ describe("maintenance/reconcile-bucket", function () {
       assert.equal(now.reason, was.reason);
       assert.equal(now.generation, b.obj.generation);
       assert.equal(now.paths.original, was.paths.original);
-      assert.ok(await env.store.exists(BUCKET, now.paths.original), "the quarantined object stays where it is");
+      assert.ok(
+        await env.store.exists(BUCKET, now.paths.original),
+        "the quarantined object stays where it is",
+      );
     }
     for (const g of [...good, ...lost]) assert.equal(after.get(g.photoId)?.status, "QUEUED");
 

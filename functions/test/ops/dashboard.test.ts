@@ -21,7 +21,14 @@ describe("ops dashboard: static files", function () {
   it("serves only what is inside hosting/", function () {
     assert.equal(staticPath(HOSTING, "/"), join(HOSTING, "index.html"));
     assert.equal(staticPath(HOSTING, "/app.js?x=1"), join(HOSTING, "app.js"));
-    for (const bad of ["/../package.json", "/%2e%2e/package.json", "/..%2fpackage.json", "/%00", "/%E0%A4%A"]) assert.equal(staticPath(HOSTING, bad), null, bad);
+    for (const bad of [
+      "/../package.json",
+      "/%2e%2e/package.json",
+      "/..%2fpackage.json",
+      "/%00",
+      "/%E0%A4%A",
+    ])
+      assert.equal(staticPath(HOSTING, bad), null, bad);
   });
 });
 
@@ -44,10 +51,46 @@ describe("ops dashboard in headless Chromium", function () {
     const now = Date.now();
     const db = firestore();
     await Promise.all([
-      db.doc("photos/p-live").set({ photoId: "p-live", status: "PROCESSING", fileName: "pump-flange.jpg", assetId: "pump-7", createdAt: new Date(now - 20_000), updatedAt: new Date(now - 5_000) }),
-      db.doc("photos/p-done").set({ photoId: "p-done", status: "COMPLETED", fileName: "done.jpg", assetId: "pump-7", createdAt: new Date(now - 90_000), updatedAt: new Date(now - 60_000) }),
-      db.doc("tasks/t-broken").set({ taskId: "t-broken", type: "process_inspection_photo", queue: "high_priority", args: {}, state: "FAILURE", attempts: 4, result: null, error: "vision: quota exceeded", parentId: null, createdAt: new Date(now - 400_000), updatedAt: new Date(now - 300_000), startedAt: null, finishedAt: new Date(now - 300_000) }),
-      db.doc(`budget/${new Date().toISOString().slice(0, 7)}`).set({ month: new Date().toISOString().slice(0, 7), units: {}, estimatedUsd: 850, limitUsd: 1000, state: "WARN", carried: { units: {}, estimatedUsd: 850 }, updatedAt: new Date() }),
+      db.doc("photos/p-live").set({
+        photoId: "p-live",
+        status: "PROCESSING",
+        fileName: "pump-flange.jpg",
+        assetId: "pump-7",
+        createdAt: new Date(now - 20_000),
+        updatedAt: new Date(now - 5_000),
+      }),
+      db.doc("photos/p-done").set({
+        photoId: "p-done",
+        status: "COMPLETED",
+        fileName: "done.jpg",
+        assetId: "pump-7",
+        createdAt: new Date(now - 90_000),
+        updatedAt: new Date(now - 60_000),
+      }),
+      db.doc("tasks/t-broken").set({
+        taskId: "t-broken",
+        type: "process_inspection_photo",
+        queue: "high_priority",
+        args: {},
+        state: "FAILURE",
+        attempts: 4,
+        result: null,
+        error: "vision: quota exceeded",
+        parentId: null,
+        createdAt: new Date(now - 400_000),
+        updatedAt: new Date(now - 300_000),
+        startedAt: null,
+        finishedAt: new Date(now - 300_000),
+      }),
+      db.doc(`budget/${new Date().toISOString().slice(0, 7)}`).set({
+        month: new Date().toISOString().slice(0, 7),
+        units: {},
+        estimatedUsd: 850,
+        limitUsd: 1000,
+        state: "WARN",
+        carried: { units: {}, estimatedUsd: 850 },
+        updatedAt: new Date(),
+      }),
     ]);
     site = await serveApi(0, { staticDir: HOSTING });
     profile = mkdtempSync(join(tmpdir(), "fieldlens-chromium-"));
@@ -79,11 +122,23 @@ describe("ops dashboard in headless Chromium", function () {
     assert.equal(await page.locator("#queues tbody tr").count(), 4);
     const queues = api.body.queues as { name: string; pending: number; failed24h: number }[];
     for (const q of queues) {
-      assert.equal(await page.textContent(`tr[data-queue="${q.name}"] td[data-field="pending"]`), String(q.pending));
-      assert.equal(await page.textContent(`tr[data-queue="${q.name}"] td[data-field="failed24h"]`), String(q.failed24h));
+      assert.equal(
+        await page.textContent(`tr[data-queue="${q.name}"] td[data-field="pending"]`),
+        String(q.pending),
+      );
+      assert.equal(
+        await page.textContent(`tr[data-queue="${q.name}"] td[data-field="failed24h"]`),
+        String(q.failed24h),
+      );
     }
-    assert.match((await page.textContent(`tr[data-queue="high_priority"] td[data-field="failed24h"]`)) ?? "", /^1$/);
-    assert.match((await page.textContent("#inflight")) ?? "", /pump-flange\.jpg · pump-7 · PROCESSING/);
+    assert.match(
+      (await page.textContent(`tr[data-queue="high_priority"] td[data-field="failed24h"]`)) ?? "",
+      /^1$/,
+    );
+    assert.match(
+      (await page.textContent("#inflight")) ?? "",
+      /pump-flange\.jpg · pump-7 · PROCESSING/,
+    );
     assert.match((await page.textContent("#failures")) ?? "", /t-broken: vision: quota exceeded/);
     assert.equal(await page.getAttribute("#photo-counts", "data-completed"), "1");
     assert.equal(await page.locator("#forecast-actual").count(), 1);
@@ -93,7 +148,11 @@ describe("ops dashboard in headless Chromium", function () {
   it("updates when a photo completes", async function () {
     await firestore().doc("photos/p-live").update({ status: "COMPLETED", updatedAt: new Date() });
     // The predicate runs in the page; written as a string so this file needs no DOM typings.
-    await page.waitForFunction(`document.querySelector("#photo-counts")?.getAttribute("data-completed") === "2" && !document.querySelector('li[data-photo="p-live"]')`, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      `document.querySelector("#photo-counts")?.getAttribute("data-completed") === "2" && !document.querySelector('li[data-photo="p-live"]')`,
+      undefined,
+      { timeout: 30_000 },
+    );
     assert.equal(await page.textContent("#inflight-count"), "0");
     await page.close();
   });
@@ -104,10 +163,15 @@ describe("ops dashboard in headless Chromium", function () {
     const logs: string[] = [];
     other.on("console", (m) => logs.push(m.text()));
     other.on("pageerror", (e) => logs.push(String(e)));
-    await other.waitForSelector("#token-form:not([hidden])", { timeout: 10_000 }).catch(async (e) => {
-      throw new Error(`${String(e)}\n${logs.join("\n")}\n${await other.content()}`);
-    });
-    assert.match((await other.textContent("#error")) ?? "", /refused the token \(403\).*requires role admin/);
+    await other
+      .waitForSelector("#token-form:not([hidden])", { timeout: 10_000 })
+      .catch(async (e) => {
+        throw new Error(`${String(e)}\n${logs.join("\n")}\n${await other.content()}`);
+      });
+    assert.match(
+      (await other.textContent("#error")) ?? "",
+      /refused the token \(403\).*requires role admin/,
+    );
     await other.close();
   });
 });

@@ -17,12 +17,26 @@ describe("budget forecast", function () {
         [100, "EXHAUSTED", false, null], // 25 days: after the month ends
       ],
     );
-    assert.deepEqual(f.series.map((p) => [p.usd, p.kind]), [[0, "actual"], [500, "actual"], [920, "forecast"]]);
+    assert.deepEqual(
+      f.series.map((p) => [p.usd, p.kind]),
+      [
+        [0, "actual"],
+        [500, "actual"],
+        [920, "forecast"],
+      ],
+    );
   });
 
   it("marks thresholds already crossed and dates none at a zero rate", function () {
     const f = forecastBudget({ spentUsd: 850, limitUsd: 1000, ratePerDayUsd: 0, now });
-    assert.deepEqual(f.crossings.map((c) => [c.crossed, c.at]), [[true, null], [false, null], [false, null]]);
+    assert.deepEqual(
+      f.crossings.map((c) => [c.crossed, c.at]),
+      [
+        [true, null],
+        [false, null],
+        [false, null],
+      ],
+    );
     assert.equal(f.monthEndUsd, 850);
   });
 
@@ -31,9 +45,18 @@ describe("budget forecast", function () {
       fc.property(
         fc.double({ min: 0, max: 2000, noNaN: true }),
         fc.double({ min: 0, max: 200, noNaN: true }),
-        fc.date({ min: new Date("2025-01-01T00:00:00Z"), max: new Date("2030-01-01T00:00:00Z"), noInvalidDate: true }),
+        fc.date({
+          min: new Date("2025-01-01T00:00:00Z"),
+          max: new Date("2030-01-01T00:00:00Z"),
+          noInvalidDate: true,
+        }),
         (spent, rate, d) => {
-          const f = forecastBudget({ spentUsd: spent, limitUsd: 1000, ratePerDayUsd: rate, now: d });
+          const f = forecastBudget({
+            spentUsd: spent,
+            limitUsd: 1000,
+            ratePerDayUsd: rate,
+            now: d,
+          });
           const { end } = monthBounds(d);
           let last = d.getTime();
           for (const c of f.crossings) {

@@ -12,14 +12,17 @@ describe("percentiles", function () {
 
   it("for any sample: an observed value, between min and max, p50 ≤ p95", function () {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }), (v) => {
-        const s = summarize(v);
-        assert.ok(v.includes(s.p50!) && v.includes(s.p95!));
-        assert.ok(s.p50! <= s.p95!);
-        assert.ok(s.p95! <= Math.max(...v) && s.p50! >= Math.min(...v));
-        // At least half of the sample is ≤ p50.
-        assert.ok(v.filter((x) => x <= s.p50!).length * 2 >= v.length);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        (v) => {
+          const s = summarize(v);
+          assert.ok(v.includes(s.p50!) && v.includes(s.p95!));
+          assert.ok(s.p50! <= s.p95!);
+          assert.ok(s.p95! <= Math.max(...v) && s.p50! >= Math.min(...v));
+          // At least half of the sample is ≤ p50.
+          assert.ok(v.filter((x) => x <= s.p50!).length * 2 >= v.length);
+        },
+      ),
     );
   });
 });

@@ -14,7 +14,7 @@ describe("photo lifecycle (pure)", () => {
       assert.equal(canTransition(s, s), false, `${s} → ${s} is not a transition`);
     }
     const seen = new Set<PhotoStatus>(["PENDING"]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const a of [...seen]) {
         for (const b of statuses) {
@@ -46,28 +46,34 @@ describe("photo lifecycle (Firestore emulator)", () => {
 
   it("applies legal transitions once, records each in statusHistory and ignores replays", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...statuses), { maxLength: 8 }), async (targets) => {
-        const id = `p-${Math.random().toString(36).slice(2)}`;
-        const ref = db().collection("photos").doc(id);
-        await ref.set({ status: "QUEUED", statusHistory: [{ status: "QUEUED", at: new Date() }] });
-        let expected: PhotoStatus = "QUEUED";
-        let history = 1;
-        for (const t of targets) {
-          const r = await transitionPhoto(id, t, { note: `to ${t}` });
-          assert.equal(r.changed, canTransition(expected, t));
-          assert.equal(r.from, expected);
-          if (r.changed) {
-            expected = t;
-            history += 1;
-            // The same event delivered again changes nothing.
-            assert.equal((await transitionPhoto(id, t)).changed, canTransition(t, t));
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...statuses), { maxLength: 8 }),
+        async (targets) => {
+          const id = `p-${Math.random().toString(36).slice(2)}`;
+          const ref = db().collection("photos").doc(id);
+          await ref.set({
+            status: "QUEUED",
+            statusHistory: [{ status: "QUEUED", at: new Date() }],
+          });
+          let expected: PhotoStatus = "QUEUED";
+          let history = 1;
+          for (const t of targets) {
+            const r = await transitionPhoto(id, t, { note: `to ${t}` });
+            assert.equal(r.changed, canTransition(expected, t));
+            assert.equal(r.from, expected);
+            if (r.changed) {
+              expected = t;
+              history += 1;
+              // The same event delivered again changes nothing.
+              assert.equal((await transitionPhoto(id, t)).changed, canTransition(t, t));
+            }
           }
-        }
-        const doc = (await ref.get()).data()!;
-        assert.equal(doc.status, expected);
-        assert.equal(doc.statusHistory.length, history);
-        assert.equal(doc.statusHistory.at(-1).status, expected);
-      }),
+          const doc = (await ref.get()).data()!;
+          assert.equal(doc.status, expected);
+          assert.equal(doc.statusHistory.length, history);
+          assert.equal(doc.statusHistory.at(-1).status, expected);
+        },
+      ),
       { numRuns: 15 },
     );
   });

@@ -13,7 +13,10 @@ import { clearFirestore } from "../helpers/firestore";
 
 const T = Date.parse("2026-11-20T10:00:00Z");
 let now = T;
-const beat = (who: User | null, data: unknown) => (heartbeatFn as unknown as { run: (r: never) => Promise<Record<string, unknown>> }).run(callAs(who, data));
+const beat = (who: User | null, data: unknown) =>
+  (heartbeatFn as unknown as { run: (r: never) => Promise<Record<string, unknown>> }).run(
+    callAs(who, data),
+  );
 const presence = async (uid: string) => (await firestore().doc(`presence/${uid}`).get()).data();
 
 describe("presence heartbeat and sweep", function () {
@@ -26,7 +29,9 @@ describe("presence heartbeat and sweep", function () {
     now = T;
     delete process.env.PRESENCE_OFFLINE_AFTER_SECONDS;
     await clearFirestore();
-    await firestore().doc("users/inspA").set({ uid: "inspA", role: "inspector", teamIds: ["team-a"], fcmTokens: [] });
+    await firestore()
+      .doc("users/inspA")
+      .set({ uid: "inspA", role: "inspector", teamIds: ["team-a"], fcmTokens: [] });
   });
 
   it("the heartbeat callable: signed-in users with a role, their own presence only", async function () {
@@ -35,10 +40,20 @@ describe("presence heartbeat and sweep", function () {
     assert.equal(r.lastSeen, new Date(T).toISOString());
     assert.deepEqual(r.teamIds, ["team-a"]);
     assert.equal((await beat("inspA", { state: "away" })).state, "away");
-    for (const [who, code] of [[null, "unauthenticated"], ["noRole", "permission-denied"]] as const) {
-      await assert.rejects(beat(who, {}), (e: unknown) => e instanceof HttpsError && e.code === code);
+    for (const [who, code] of [
+      [null, "unauthenticated"],
+      ["noRole", "permission-denied"],
+    ] as const) {
+      await assert.rejects(
+        beat(who, {}),
+        (e: unknown) => e instanceof HttpsError && e.code === code,
+      );
     }
-    await assert.rejects(beat("inspA", { state: "offline" }), (e: unknown) => e instanceof HttpsError && e.code === "invalid-argument" && /state/.test(e.message));
+    await assert.rejects(
+      beat("inspA", { state: "offline" }),
+      (e: unknown) =>
+        e instanceof HttpsError && e.code === "invalid-argument" && /state/.test(e.message),
+    );
     assert.equal((await firestore().collection("presence").get()).size, 1);
   });
 
@@ -55,7 +70,11 @@ describe("presence heartbeat and sweep", function () {
     assert.equal(p.state, "offline");
     assert.equal(p.source, "sweep");
     assert.equal(p.lastChanged.toDate().getTime(), T + 120_000);
-    assert.equal((await presence("rtdbUser"))?.state, "online", "RTDB users go offline through onDisconnect, not the sweep");
+    assert.equal(
+      (await presence("rtdbUser"))?.state,
+      "online",
+      "RTDB users go offline through onDisconnect, not the sweep",
+    );
     assert.deepEqual(await sweepPresence(), { markedOffline: 0 }, "a second sweep changes nothing");
     // A heartbeat after the sweep brings the user back.
     assert.equal((await beat("inspA", {})).state, "online");

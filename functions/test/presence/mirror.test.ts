@@ -20,12 +20,18 @@ describe("presence mirror (RTDB status/{uid} → Firestore presence/{uid})", fun
   before(function () {
     // Pinned to the emulator's project (offline mode would switch GCLOUD_PROJECT); the
     // database URL is only what makeDataSnapshot's refs are built against.
-    fft = firebaseFunctionsTest({ projectId: process.env.GCLOUD_PROJECT, databaseURL: `https://${process.env.GCLOUD_PROJECT}-default-rtdb.firebaseio.com` });
+    fft = firebaseFunctionsTest({
+      projectId: process.env.GCLOUD_PROJECT,
+      databaseURL: `https://${process.env.GCLOUD_PROJECT}-default-rtdb.firebaseio.com`,
+    });
     const wrapped = fft.wrap(onPresenceStatusWrittenFn);
     status = async (uid, before, after, time = new Date(T)) => {
       const path = `status/${uid}`;
-      const data = fft.makeChange(fft.database.makeDataSnapshot(before as object, path), fft.database.makeDataSnapshot(after as object, path));
-      await wrapped({ data, params: { uid }, time: time.toISOString() } as never);
+      const data = fft.makeChange(
+        fft.database.makeDataSnapshot(before as object, path),
+        fft.database.makeDataSnapshot(after as object, path),
+      );
+      await wrapped({ data, params: { uid }, time: time.toISOString() });
     };
     setDeps({ now: () => new Date(T) });
   });
@@ -35,7 +41,9 @@ describe("presence mirror (RTDB status/{uid} → Firestore presence/{uid})", fun
   });
   beforeEach(async () => {
     await clearFirestore();
-    await firestore().doc("users/u1").set({ uid: "u1", role: "inspector", teamIds: ["team-a"], fcmTokens: [] });
+    await firestore()
+      .doc("users/u1")
+      .set({ uid: "u1", role: "inspector", teamIds: ["team-a"], fcmTokens: [] });
   });
 
   const presence = async (uid: string) => {
@@ -46,7 +54,14 @@ describe("presence mirror (RTDB status/{uid} → Firestore presence/{uid})", fun
   it("mirrors a status with its time and the user's teams", async function () {
     await status("u1", null, { state: "online", last_changed: T + 5 });
     const p = await presence("u1");
-    assert.deepEqual(p, { uid: "u1", state: "online", lastChanged: new Date(T + 5), lastSeen: new Date(T + 5), source: "rtdb", teamIds: ["team-a"] });
+    assert.deepEqual(p, {
+      uid: "u1",
+      state: "online",
+      lastChanged: new Date(T + 5),
+      lastSeen: new Date(T + 5),
+      source: "rtdb",
+      teamIds: ["team-a"],
+    });
   });
 
   it("ignores an older event that arrives after a newer one, and a duplicate", async function () {
@@ -79,7 +94,9 @@ describe("presence mirror (RTDB status/{uid} → Firestore presence/{uid})", fun
     const ref = firestore().doc("users/u1");
     const before = await ref.get();
     await ref.update({ teamIds: ["team-b"] });
-    await (onUserTeamsChangedFn as unknown as (raw: unknown) => Promise<void>)(firestoreEvent(FIRESTORE_EVENT.written, ref.path, before, await ref.get()));
+    await (onUserTeamsChangedFn as unknown as (raw: unknown) => Promise<void>)(
+      firestoreEvent(FIRESTORE_EVENT.written, ref.path, before, await ref.get()),
+    );
     assert.deepEqual((await presence("u1"))?.teamIds, ["team-b"]);
   });
 });

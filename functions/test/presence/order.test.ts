@@ -22,20 +22,27 @@ const reports = fc.array(report, { minLength: 1, maxLength: 12 });
 
 /** The newest report: latest time, and on a tie the state that wins ties. */
 function newest(rs: PresenceReport[]): PresenceReport {
-  return rs.reduce((a, b) => (b.at > a.at || (b.at.getTime() === a.at.getTime() && RANK[b.state] > RANK[a.state]) ? b : a));
+  return rs.reduce((a, b) =>
+    b.at > a.at || (b.at.getTime() === a.at.getTime() && RANK[b.state] > RANK[a.state]) ? b : a,
+  );
 }
 
 describe("presence ordering", function () {
   it("pure: every order of the same reports ends in the newest state and time", function () {
     fc.assert(
-      fc.property(reports.chain((rs) => fc.tuple(fc.constant(rs), fc.shuffledSubarray(rs, { minLength: rs.length }))), ([rs, shuffled]) => {
-        let s: StoredPresence | null = null;
-        for (const r of shuffled) s = applyReport(s, r) ?? s;
-        const n = newest(rs);
-        assert.equal(s?.state, n.state);
-        assert.equal(s?.lastSeen.getTime(), n.at.getTime());
-        assert.ok(s!.lastChanged <= s!.lastSeen);
-      }),
+      fc.property(
+        reports.chain((rs) =>
+          fc.tuple(fc.constant(rs), fc.shuffledSubarray(rs, { minLength: rs.length })),
+        ),
+        ([rs, shuffled]) => {
+          let s: StoredPresence | null = null;
+          for (const r of shuffled) s = applyReport(s, r) ?? s;
+          const n = newest(rs);
+          assert.equal(s?.state, n.state);
+          assert.equal(s?.lastSeen.getTime(), n.at.getTime());
+          assert.ok(s.lastChanged <= s.lastSeen);
+        },
+      ),
       { numRuns: 300 },
     );
   });

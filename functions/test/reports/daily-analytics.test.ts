@@ -6,12 +6,17 @@ import { percentile, rollup, dayBounds, yesterday } from "../../src/reports/dail
 describe("daily analytics roll-up", () => {
   it("percentile picks an element of the data and is monotone in p", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 100 }), (xs, p1, p2) => {
-        const s = [...xs].sort((a, b) => a - b);
-        const [lo, hi] = p1 <= p2 ? [p1, p2] : [p2, p1];
-        assert.ok(s.includes(percentile(s, lo)!));
-        assert.ok(percentile(s, lo)! <= percentile(s, hi)!);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 100 }),
+        (xs, p1, p2) => {
+          const s = [...xs].sort((a, b) => a - b);
+          const [lo, hi] = p1 <= p2 ? [p1, p2] : [p2, p1];
+          assert.ok(s.includes(percentile(s, lo)!));
+          assert.ok(percentile(s, lo)! <= percentile(s, hi)!);
+        },
+      ),
     );
     assert.equal(percentile([], 50), null);
   });
@@ -25,7 +30,11 @@ describe("daily analytics roll-up", () => {
         { status: "FAILED", createdAt: t0, updatedAt: at(30) },
         { status: "QUEUED", createdAt: t0, updatedAt: at(999) },
       ],
-      [{ type: "CRACK", severity: "HIGH" }, { type: "CRACK", severity: "LOW" }, { type: "CORROSION", severity: "HIGH" }],
+      [
+        { type: "CRACK", severity: "HIGH" },
+        { type: "CRACK", severity: "LOW" },
+        { type: "CORROSION", severity: "HIGH" },
+      ],
       1.234,
     );
     assert.deepEqual(r.photos.byStatus, { COMPLETED: 1, FAILED: 1, QUEUED: 1 });

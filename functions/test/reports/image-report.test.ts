@@ -7,7 +7,9 @@ import { SEVERITY_ORDER, SeveritySchema } from "../../src/schema/common";
 
 describe("report helpers", () => {
   it("hash distance is a metric on 64-bit hashes", () => {
-    const hex = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((b) => b.toString(16).padStart(16, "0"));
+    const hex = fc
+      .bigInt({ min: 0n, max: (1n << 64n) - 1n })
+      .map((b) => b.toString(16).padStart(16, "0"));
     fc.assert(
       fc.property(hex, hex, hex, (a, b, c) => {
         assert.equal(hashDistance(a, a), 0);
@@ -20,18 +22,35 @@ describe("report helpers", () => {
   });
   it("comparison splits types into appeared, resolved and persisted", () => {
     const r = compareFindings(
-      [{ type: "CRACK", severity: "LOW" }, { type: "LEAK", severity: "HIGH" }],
-      [{ type: "CRACK", severity: "CRITICAL" }, { type: "CORROSION", severity: "MEDIUM" }],
+      [
+        { type: "CRACK", severity: "LOW" },
+        { type: "LEAK", severity: "HIGH" },
+      ],
+      [
+        { type: "CRACK", severity: "CRITICAL" },
+        { type: "CORROSION", severity: "MEDIUM" },
+      ],
     );
-    assert.deepEqual(r, { appeared: ["CORROSION"], resolved: ["LEAK"], persisted: ["CRACK"], worstBefore: "HIGH", worstAfter: "CRITICAL" });
-    fc.assert(fc.property(fc.array(fc.record({ severity: fc.constantFrom(...SeveritySchema.options) })), (xs) => {
-      const w = worstSeverity(xs);
-      assert.equal(w === null, xs.length === 0);
-      if (w === null) return;
-      // The result is one of the inputs and no input is more severe than it.
-      const rank = (s: string) => SEVERITY_ORDER.indexOf(s as (typeof SEVERITY_ORDER)[number]);
-      assert.ok(xs.some((x) => x.severity === w));
-      for (const x of xs) assert.ok(rank(x.severity) <= rank(w), `${x.severity} > ${w}`);
-    }));
+    assert.deepEqual(r, {
+      appeared: ["CORROSION"],
+      resolved: ["LEAK"],
+      persisted: ["CRACK"],
+      worstBefore: "HIGH",
+      worstAfter: "CRITICAL",
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ severity: fc.constantFrom(...SeveritySchema.options) })),
+        (xs) => {
+          const w = worstSeverity(xs);
+          assert.equal(w === null, xs.length === 0);
+          if (w === null) return;
+          // The result is one of the inputs and no input is more severe than it.
+          const rank = (s: string) => SEVERITY_ORDER.indexOf(s as (typeof SEVERITY_ORDER)[number]);
+          assert.ok(xs.some((x) => x.severity === w));
+          for (const x of xs) assert.ok(rank(x.severity) <= rank(w), `${x.severity} > ${w}`);
+        },
+      ),
+    );
   });
 });

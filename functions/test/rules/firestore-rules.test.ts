@@ -1,14 +1,11 @@
 // firestore.rules as a role × collection × action matrix. Every row asserts either
 // assertSucceeds or assertFails, so a denial that starts to pass fails the suite too.
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
 import {
-  deleteDoc,
-  doc,
-  getDoc,
-  setDoc,
-  updateDoc,
-  type Firestore,
-} from "firebase/firestore";
+  assertFails,
+  assertSucceeds,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
+import { deleteDoc, doc, getDoc, setDoc, updateDoc, type Firestore } from "firebase/firestore";
 import { EVERYONE, contextFor, firestoreRulesEnv, type Who } from "./rules-env";
 
 interface Case {
@@ -18,7 +15,14 @@ interface Case {
   run: (db: Firestore) => Promise<unknown>;
 }
 
-const TEAM_SCOPED = ["assets", "photos", "analyses", "anomalies", "meterReadings", "damageReports"] as const;
+const TEAM_SCOPED = [
+  "assets",
+  "photos",
+  "analyses",
+  "anomalies",
+  "meterReadings",
+  "damageReports",
+] as const;
 const TEAM_OF_DOC = { a1: "team-a", b1: "team-b", n1: null } as const;
 const ROLE_TEAMS: Record<Who, string[] | "all"> = {
   inspA: ["team-a"],
@@ -37,7 +41,12 @@ function canSee(who: Who, teamId: string | null): boolean {
   return teams === "all" || (teamId !== null && teams.includes(teamId));
 }
 
-function write(op: WriteOp, db: Firestore, path: string, data: Record<string, unknown>): Promise<unknown> {
+function write(
+  op: WriteOp,
+  db: Firestore,
+  path: string,
+  data: Record<string, unknown>,
+): Promise<unknown> {
   if (op === "create") return setDoc(doc(db, path), data);
   if (op === "update") return updateDoc(doc(db, path), data);
   return deleteDoc(doc(db, path));
@@ -51,7 +60,12 @@ for (const col of TEAM_SCOPED) {
   for (const [id, teamId] of Object.entries(TEAM_OF_DOC)) {
     seed[`${col}/${id}`] = { teamId, status: "OPEN", assetId: "asset-1" };
     for (const who of EVERYONE) {
-      cases.push({ who, what: `read ${col} of ${teamId ?? "no team"}`, allow: canSee(who, teamId), run: (db) => getDoc(doc(db, `${col}/${id}`)) });
+      cases.push({
+        who,
+        what: `read ${col} of ${teamId ?? "no team"}`,
+        allow: canSee(who, teamId),
+        run: (db) => getDoc(doc(db, `${col}/${id}`)),
+      });
     }
   }
   for (const op of WRITE_OPS) {
@@ -77,7 +91,12 @@ for (const [path, data] of [
   ["photos/a1", { teamId: "team-b" }],
 ] as const) {
   for (const who of ["inspA", "supA"] as const) {
-    cases.push({ who, what: `set server-owned ${Object.keys(data).join(",")} on ${path}`, allow: false, run: (db) => updateDoc(doc(db, path), data) });
+    cases.push({
+      who,
+      what: `set server-owned ${Object.keys(data).join(",")} on ${path}`,
+      allow: false,
+      run: (db) => updateDoc(doc(db, path), data),
+    });
   }
 }
 
@@ -97,39 +116,121 @@ seed["notifications/n1"] = { target: { uids: ["inspA"], topic: null }, status: "
 for (const [path, canRead] of Object.entries(BACKEND)) {
   seed[path] ??= { state: "OK" };
   for (const who of EVERYONE) {
-    cases.push({ who, what: `read ${path}`, allow: canRead(who), run: (db) => getDoc(doc(db, path)) });
-    cases.push({ who, what: `update ${path}`, allow: false, run: (db) => updateDoc(doc(db, path), { state: "X" }) });
-    cases.push({ who, what: `create under ${path.split("/")[0]}`, allow: false, run: (db) => setDoc(doc(db, `${path}-new-${who}`), { state: "X" }) });
-    cases.push({ who, what: `delete ${path}`, allow: false, run: (db) => deleteDoc(doc(db, path)) });
+    cases.push({
+      who,
+      what: `read ${path}`,
+      allow: canRead(who),
+      run: (db) => getDoc(doc(db, path)),
+    });
+    cases.push({
+      who,
+      what: `update ${path}`,
+      allow: false,
+      run: (db) => updateDoc(doc(db, path), { state: "X" }),
+    });
+    cases.push({
+      who,
+      what: `create under ${path.split("/")[0]}`,
+      allow: false,
+      run: (db) => setDoc(doc(db, `${path}-new-${who}`), { state: "X" }),
+    });
+    cases.push({
+      who,
+      what: `delete ${path}`,
+      allow: false,
+      run: (db) => deleteDoc(doc(db, path)),
+    });
   }
 }
 
 // Profiles: own (and, for supervisors, their team's) readable; only own fcmTokens writable.
 for (const uid of ["inspA", "supA", "inspB", "supB", "admin"]) {
-  seed[`users/${uid}`] = { uid, role: "x", teamIds: (ROLE_TEAMS[uid as Who] as string[] | "all") === "all" ? [] : ROLE_TEAMS[uid as Who], fcmTokens: [] };
+  seed[`users/${uid}`] = {
+    uid,
+    role: "x",
+    teamIds: ROLE_TEAMS[uid as Who] === "all" ? [] : ROLE_TEAMS[uid as Who],
+    fcmTokens: [],
+  };
 }
 for (const who of EVERYONE) {
-  cases.push({ who, what: "read users/inspA", allow: who === "inspA" || who === "supA" || who === "admin", run: (db) => getDoc(doc(db, "users/inspA")) });
-  cases.push({ who, what: "read users/inspB", allow: who === "inspB" || who === "supB" || who === "admin", run: (db) => getDoc(doc(db, "users/inspB")) });
-  cases.push({ who, what: "set fcmTokens of users/inspB", allow: who === "inspB", run: (db) => updateDoc(doc(db, "users/inspB"), { fcmTokens: ["tok-1"] }) });
+  cases.push({
+    who,
+    what: "read users/inspA",
+    allow: who === "inspA" || who === "supA" || who === "admin",
+    run: (db) => getDoc(doc(db, "users/inspA")),
+  });
+  cases.push({
+    who,
+    what: "read users/inspB",
+    allow: who === "inspB" || who === "supB" || who === "admin",
+    run: (db) => getDoc(doc(db, "users/inspB")),
+  });
+  cases.push({
+    who,
+    what: "set fcmTokens of users/inspB",
+    allow: who === "inspB",
+    run: (db) => updateDoc(doc(db, "users/inspB"), { fcmTokens: ["tok-1"] }),
+  });
   if (who !== "anon") {
     const own = `users/${who}`;
-    cases.push({ who, what: "raise own role", allow: false, run: (db) => updateDoc(doc(db, own), { role: "admin" }) });
-    cases.push({ who, what: "widen own teamIds", allow: false, run: (db) => updateDoc(doc(db, own), { teamIds: ["team-a", "team-b"] }) });
-    cases.push({ who, what: "create own profile", allow: false, run: (db) => setDoc(doc(db, `users/${who}-2`), { uid: who, role: "admin", teamIds: [], fcmTokens: [] }) });
-    cases.push({ who, what: "delete own profile", allow: false, run: (db) => deleteDoc(doc(db, own)) });
+    cases.push({
+      who,
+      what: "raise own role",
+      allow: false,
+      run: (db) => updateDoc(doc(db, own), { role: "admin" }),
+    });
+    cases.push({
+      who,
+      what: "widen own teamIds",
+      allow: false,
+      run: (db) => updateDoc(doc(db, own), { teamIds: ["team-a", "team-b"] }),
+    });
+    cases.push({
+      who,
+      what: "create own profile",
+      allow: false,
+      run: (db) =>
+        setDoc(doc(db, `users/${who}-2`), { uid: who, role: "admin", teamIds: [], fcmTokens: [] }),
+    });
+    cases.push({
+      who,
+      what: "delete own profile",
+      allow: false,
+      run: (db) => deleteDoc(doc(db, own)),
+    });
   }
 }
-cases.push({ who: "inspA", what: "too many fcmTokens", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: Array.from({ length: 21 }, (_, i) => `t${i}`) }) });
-cases.push({ who: "inspA", what: "fcmTokens not a list", allow: false, run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: "tok" }) });
+cases.push({
+  who: "inspA",
+  what: "too many fcmTokens",
+  allow: false,
+  run: (db) =>
+    updateDoc(doc(db, "users/inspA"), { fcmTokens: Array.from({ length: 21 }, (_, i) => `t${i}`) }),
+});
+cases.push({
+  who: "inspA",
+  what: "fcmTokens not a list",
+  allow: false,
+  run: (db) => updateDoc(doc(db, "users/inspA"), { fcmTokens: "tok" }),
+});
 
 // Presence: test/rules/presence-rules.test.ts.
 // Chat rooms and messages: test/rules/chat-rules.test.ts.
 
 // Anything unlisted is closed.
 for (const who of EVERYONE) {
-  cases.push({ who, what: "read an unknown collection", allow: false, run: (db) => getDoc(doc(db, "secrets/s1")) });
-  cases.push({ who, what: "write an unknown collection", allow: false, run: (db) => setDoc(doc(db, `secrets/${who}`), { x: 1 }) });
+  cases.push({
+    who,
+    what: "read an unknown collection",
+    allow: false,
+    run: (db) => getDoc(doc(db, "secrets/s1")),
+  });
+  cases.push({
+    who,
+    what: "write an unknown collection",
+    allow: false,
+    run: (db) => setDoc(doc(db, `secrets/${who}`), { x: 1 }),
+  });
 }
 
 describe("firestore.rules: role × collection × action", function () {
@@ -155,7 +256,8 @@ describe("firestore.rules: role × collection × action", function () {
         if (!rows.some((c) => !c.allow)) throw new Error(`no denial asserted for ${who} on ${col}`);
       }
     }
-    if (!cases.some((c) => c.allow) || !cases.some((c) => !c.allow)) throw new Error("matrix lost one side");
+    if (!cases.some((c) => c.allow) || !cases.some((c) => !c.allow))
+      throw new Error("matrix lost one side");
   });
 
   for (const c of cases) {

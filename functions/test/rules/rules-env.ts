@@ -18,7 +18,10 @@ export function hostPort(envVar: string): { host: string; port: number } | undef
 
 export async function firestoreRulesEnv(): Promise<RulesTestEnvironment> {
   const hp = hostPort("FIRESTORE_EMULATOR_HOST");
-  if (!hp) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run through scripts/with-firestore-emulator.mjs");
+  if (!hp)
+    throw new Error(
+      "FIRESTORE_EMULATOR_HOST is not set: run through scripts/with-firestore-emulator.mjs",
+    );
   // Denials are the point of these tests; the SDK would log each one as an error.
   setLogLevel("silent");
   return initializeTestEnvironment({
@@ -37,8 +40,16 @@ export const PEOPLE = {
   noRole: {} as Record<string, unknown>,
 } as const;
 export type Who = keyof typeof PEOPLE | "anon";
-export const EVERYONE: readonly Who[] = ["inspA", "supA", "inspB", "supB", "admin", "noRole", "anon"];
+export const EVERYONE: readonly Who[] = [
+  "inspA",
+  "supA",
+  "inspB",
+  "supB",
+  "admin",
+  "noRole",
+  "anon",
+];
 
 export function contextFor(env: RulesTestEnvironment, who: Who) {
-  return who === "anon" ? env.unauthenticatedContext() : env.authenticatedContext(who, PEOPLE[who] as Record<string, unknown>);
+  return who === "anon" ? env.unauthenticatedContext() : env.authenticatedContext(who, PEOPLE[who]);
 }

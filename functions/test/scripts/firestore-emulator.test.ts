@@ -8,13 +8,21 @@ import { pidAlive } from "../../src/local/state-lock";
 const LAUNCHER = resolve(__dirname, "..", "..", "..", "scripts", "with-firestore-emulator.mjs");
 
 /** Starts the launcher around a command that prints the emulator's pid and waits until its parent is gone (so it never outlives the test as an orphan). */
-async function launch(): Promise<{ launcher: ChildProcess; emulatorPid: number; watchdogPid: number }> {
+async function launch(): Promise<{
+  launcher: ChildProcess;
+  emulatorPid: number;
+  watchdogPid: number;
+}> {
   const env = { ...process.env };
   // The suite's own emulator would be reused: this test needs a fresh one.
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIRESTORE_EMULATOR_PID;
-  const script = 'const { execSync } = require("node:child_process"); const pid = process.env.FIRESTORE_EMULATOR_PID; console.log(`emulator=${pid} watchdog=${execSync(`ps -o ppid= -p ${pid}`).toString().trim()}`); const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 200);';
-  const launcher = spawn(process.execPath, [LAUNCHER, "--", process.execPath, "-e", script], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const script =
+    'const { execSync } = require("node:child_process"); const pid = process.env.FIRESTORE_EMULATOR_PID; console.log(`emulator=${pid} watchdog=${execSync(`ps -o ppid= -p ${pid}`).toString().trim()}`); const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 200);';
+  const launcher = spawn(process.execPath, [LAUNCHER, "--", process.execPath, "-e", script], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   launcher.stdout?.on("data", (d) => (out += d.toString()));
   launcher.stderr?.on("data", (d) => (out += d.toString()));
@@ -22,7 +30,8 @@ async function launch(): Promise<{ launcher: ChildProcess; emulatorPid: number; 
   for (;;) {
     const m = /emulator=(\d+) watchdog=(\d+)/.exec(out);
     if (m) return { launcher, emulatorPid: Number(m[1]), watchdogPid: Number(m[2]) };
-    if (launcher.exitCode !== null || Date.now() > deadline) throw new Error(`launcher did not start the command:\n${out}`);
+    if (launcher.exitCode !== null || Date.now() > deadline)
+      throw new Error(`launcher did not start the command:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -49,10 +58,19 @@ describe("scripts/firestore-emulator.mjs: no orphaned emulators", function () {
     const { launcher, emulatorPid, watchdogPid } = await launch();
     cleanup.push(emulatorPid, watchdogPid);
     assert.ok(pidAlive(emulatorPid), "the emulator runs while the launcher does");
-    const command = Number((await import("node:child_process")).execSync(`ps -o pid= --ppid ${launcher.pid}`).toString().trim().split(/\s+/)[0]);
+    const command = Number(
+      (await import("node:child_process"))
+        .execSync(`ps -o pid= --ppid ${launcher.pid}`)
+        .toString()
+        .trim()
+        .split(/\s+/)[0],
+    );
     if (command) cleanup.push(command);
     launcher.kill("SIGKILL");
-    assert.ok(await goneWithin(emulatorPid, 30_000), `emulator pid ${emulatorPid} outlived its SIGKILLed launcher`);
+    assert.ok(
+      await goneWithin(emulatorPid, 30_000),
+      `emulator pid ${emulatorPid} outlived its SIGKILLed launcher`,
+    );
     assert.ok(await goneWithin(watchdogPid, 10_000), "the watchdog exits with its emulator");
   });
 
@@ -60,9 +78,14 @@ describe("scripts/firestore-emulator.mjs: no orphaned emulators", function () {
     const { launcher, emulatorPid, watchdogPid } = await launch();
     cleanup.push(emulatorPid, watchdogPid);
     process.kill(watchdogPid, "SIGKILL");
-    assert.ok(await goneWithin(emulatorPid, 30_000), `emulator pid ${emulatorPid} outlived its SIGKILLed watchdog`);
+    assert.ok(
+      await goneWithin(emulatorPid, 30_000),
+      `emulator pid ${emulatorPid} outlived its SIGKILLed watchdog`,
+    );
     // The launcher notices and ends its command with a failure.
-    const code = await new Promise<number | null>((r) => (launcher.exitCode !== null ? r(launcher.exitCode) : launcher.once("exit", (c) => r(c))));
+    const code = await new Promise<number | null>((r) =>
+      launcher.exitCode !== null ? r(launcher.exitCode) : launcher.once("exit", (c) => r(c)),
+    );
     assert.equal(code, 1);
   });
 });

@@ -7,9 +7,19 @@ import { photoIdFor } from "../../src/ingest/photo-id";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";
 import { noiseJpeg } from "../helpers/images";
-import { BUCKET, finalizedEvent, installIngestEnv, seedUploader, wrapUploadTrigger, type IngestEnv, type WrappedTrigger } from "../helpers/ingest-env";
+import {
+  BUCKET,
+  finalizedEvent,
+  installIngestEnv,
+  seedUploader,
+  wrapUploadTrigger,
+  type IngestEnv,
+  type WrappedTrigger,
+} from "../helpers/ingest-env";
 
-const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>');
+const SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
+);
 
 describe("security: the backend's metadata marks are not trusted on uploads", function () {
   let trigger: WrappedTrigger;
@@ -27,10 +37,19 @@ describe("security: the backend's metadata marks are not trusted on uploads", fu
   it("an SVG marked fieldlensDerived=true under uploads/ is validated, REJECTED and quarantined", async function () {
     const name = "uploads/inspA/asset-m/evil.jpg";
     await seedUploader(name);
-    await env.store.write(BUCKET, name, SVG, { contentType: "image/jpeg", metadata: { fieldlensDerived: "true", photoId: "x" } });
+    await env.store.write(BUCKET, name, SVG, {
+      contentType: "image/jpeg",
+      metadata: { fieldlensDerived: "true", photoId: "x" },
+    });
     const event = await finalizedEvent(env.store, name);
     await trigger.wrapped(event);
-    const doc = PhotoDocSchema.parse((await db().doc(`photos/${photoIdFor(BUCKET, name, event.data.generation)}`).get()).data());
+    const doc = PhotoDocSchema.parse(
+      (
+        await db()
+          .doc(`photos/${photoIdFor(BUCKET, name, event.data.generation)}`)
+          .get()
+      ).data(),
+    );
     assert.equal(doc.status, "REJECTED");
     assert.equal(doc.reason, "SVG (vector) images are not accepted: upload a camera photo");
     assert.equal(await env.store.exists(BUCKET, name), false, "nothing left under uploads/");
@@ -43,7 +62,10 @@ describe("security: the backend's metadata marks are not trusted on uploads", fu
   it("a real photo marked as derived is ingested like any upload", async function () {
     const name = "uploads/inspA/asset-m/marked.jpg";
     await seedUploader(name);
-    await env.store.write(BUCKET, name, await noiseJpeg(80, 60, 1), { contentType: "image/jpeg", metadata: { fieldlensDerived: "true" } });
+    await env.store.write(BUCKET, name, await noiseJpeg(80, 60, 1), {
+      contentType: "image/jpeg",
+      metadata: { fieldlensDerived: "true" },
+    });
     const outcome = await handleUpload((await env.store.stat(BUCKET, name))!);
     assert.equal(outcome.action, "queued");
   });
@@ -53,8 +75,13 @@ describe("security: the backend's metadata marks are not trusted on uploads", fu
       ["photos/p1/display.jpg", "derived object"],
       ["quarantine/inspA/asset-m/x.jpg", "quarantined object"],
     ] as const) {
-      await env.store.write(BUCKET, name, await noiseJpeg(16, 16, 2), { contentType: "image/jpeg" });
-      assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, name))!), { action: "ignored", reason });
+      await env.store.write(BUCKET, name, await noiseJpeg(16, 16, 2), {
+        contentType: "image/jpeg",
+      });
+      assert.deepEqual(await handleUpload((await env.store.stat(BUCKET, name))!), {
+        action: "ignored",
+        reason,
+      });
     }
   });
 });

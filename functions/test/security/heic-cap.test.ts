@@ -21,11 +21,15 @@ describe("security: HEIC decodes are capped by the memory they need", function (
 
   it("property: the cap grows with the budget and never admits more than the budget holds", function () {
     fc.assert(
-      fc.property(fc.integer({ min: 64, max: 8192 }), fc.integer({ min: 0, max: 1024 }), (mb, more) => {
-        const cap = heicMaxPixels(mb * 2 ** 20);
-        assert.ok(HEIC_BASE_BYTES + cap * HEIC_BYTES_PER_PIXEL <= mb * 2 ** 20);
-        assert.ok(heicMaxPixels((mb + more) * 2 ** 20) >= cap);
-      }),
+      fc.property(
+        fc.integer({ min: 64, max: 8192 }),
+        fc.integer({ min: 0, max: 1024 }),
+        (mb, more) => {
+          const cap = heicMaxPixels(mb * 2 ** 20);
+          assert.ok(HEIC_BASE_BYTES + cap * HEIC_BYTES_PER_PIXEL <= mb * 2 ** 20);
+          assert.ok(heicMaxPixels((mb + more) * 2 ** 20) >= cap);
+        },
+      ),
     );
   });
 
@@ -39,9 +43,15 @@ describe("security: HEIC decodes are capped by the memory they need", function (
     assert.equal(r.status, "REJECTED");
     if (r.status !== "REJECTED") return;
     assert.equal(r.code, "TOO_MANY_PIXELS");
-    assert.equal(r.reason, "the HEIC image is 4032×3024 = 12.2 MP; decoding it would need about 148 MiB, over the HEIC limit of 3.4 MP");
+    assert.equal(
+      r.reason,
+      "the HEIC image is 4032×3024 = 12.2 MP; decoding it would need about 148 MiB, over the HEIC limit of 3.4 MP",
+    );
     assert.equal(r.mime, "image/heic");
-    const ok = await processUpload(heic, { uploadTime: new Date(), limits: limitsFromConfig(getConfig()) });
+    const ok = await processUpload(heic, {
+      uploadTime: new Date(),
+      limits: limitsFromConfig(getConfig()),
+    });
     assert.equal(ok.status, "ACCEPTED");
   });
 });

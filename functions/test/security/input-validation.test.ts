@@ -6,7 +6,15 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { HttpsError } from "firebase-functions/v2/https";
 import { zId } from "../../src/schema/common";
-import { analyzeBatchFn, confirmAnomalyFn, getImageUrlFn, getTaskStatusFn, reprocessPhotoFn, resolveDamageReportFn, validateMeterReadingFn } from "../../src/triggers/https";
+import {
+  analyzeBatchFn,
+  confirmAnomalyFn,
+  getImageUrlFn,
+  getTaskStatusFn,
+  reprocessPhotoFn,
+  resolveDamageReportFn,
+  validateMeterReadingFn,
+} from "../../src/triggers/https";
 import { firestore } from "../../src/firestore";
 import { BUCKET, callAs, http, seedWorld, startApiEnv, type ApiEnv } from "../api/api-env";
 import { multipart, BOUNDARY, rawRequest, storedObjects } from "./security-env";
@@ -16,7 +24,10 @@ const LONE = "note \ud800 here";
 /** Every document the API could have written on a hostile request. */
 async function writtenDocs(): Promise<number> {
   const db = firestore();
-  const [audit, tasks] = await Promise.all([db.collection("auditLog").count().get(), db.collection("tasks").count().get()]);
+  const [audit, tasks] = await Promise.all([
+    db.collection("auditLog").count().get(),
+    db.collection("tasks").count().get(),
+  ]);
   return audit.data().count + tasks.data().count;
 }
 
@@ -42,9 +53,20 @@ describe("security: ids and values are validated at the boundary (400, never 500
     ] as const) {
       const r = zId.safeParse(bad);
       assert.equal(r.success, false, JSON.stringify(bad));
-      assert.deepEqual(r.error?.issues.map((i) => i.message), [message], JSON.stringify(bad));
+      assert.deepEqual(
+        r.error?.issues.map((i) => i.message),
+        [message],
+        JSON.stringify(bad),
+      );
     }
-    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/).filter((s) => !/^__.*__$/.test(s) && s !== "." && s !== ".."), (id) => zId.safeParse(id).success));
+    fc.assert(
+      fc.property(
+        fc
+          .stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/)
+          .filter((s) => !/^__.*__$/.test(s) && s !== "." && s !== ".."),
+        (id) => zId.safeParse(id).success,
+      ),
+    );
   });
 
   const paths: Array<[string, "GET" | "POST", string, unknown?]> = [
@@ -62,7 +84,10 @@ describe("security: ids and values are validated at the boundary (400, never 500
       const before = await writtenDocs();
       const r = await http(env, method, path, { as: "supA", ...(json ? { json } : {}) });
       assert.equal(r.status, 400, JSON.stringify(r.body));
-      assert.match(String(r.body.detail), /^invalid (id|task_id): ids of the form __x__ are reserved$/);
+      assert.match(
+        String(r.body.detail),
+        /^invalid (id|task_id): ids of the form __x__ are reserved$/,
+      );
       assert.equal(await writtenDocs(), before);
     });
   }
@@ -71,13 +96,20 @@ describe("security: ids and values are validated at the boundary (400, never 500
     const before = await writtenDocs();
     // A literal or percent-encoded '..' segment is resolved away by URL parsing before
     // routing; an encoded '/' inside one segment reaches the id check.
-    const get = await rawRequest(env, { method: "GET", path: "photos/task-status/..%2Fetc/", as: "supA" });
+    const get = await rawRequest(env, {
+      method: "GET",
+      path: "photos/task-status/..%2Fetc/",
+      as: "supA",
+    });
     assert.equal(get.status, 400, JSON.stringify(get.body));
     assert.equal(get.body.detail, "invalid task_id: ids cannot contain '/'");
     const list = await http(env, "GET", "photos/?asset_id=..", { as: "supA" });
     assert.equal(list.status, 400);
     assert.deepEqual(list.body.errors, { asset_id: ["ids cannot be '.' or '..'"] });
-    const batch = await http(env, "POST", "photos/batch_analyze/", { as: "supA", json: { photo_ids: ["pa-1", ".."] } });
+    const batch = await http(env, "POST", "photos/batch_analyze/", {
+      as: "supA",
+      json: { photo_ids: ["pa-1", ".."] },
+    });
     assert.equal(batch.status, 400);
     assert.deepEqual(batch.body.errors, { "photo_ids.1": ["ids cannot be '.' or '..'"] });
     const upload = await rawRequest(env, {
@@ -88,25 +120,43 @@ describe("security: ids and values are validated at the boundary (400, never 500
     });
     assert.equal(upload.status, 400);
     assert.equal(upload.body.detail, "invalid asset_id: ids cannot be '.' or '..'");
-    assert.deepEqual(storedObjects(env).filter((n) => n.startsWith(BUCKET)), []);
+    assert.deepEqual(
+      storedObjects(env).filter((n) => n.startsWith(BUCKET)),
+      [],
+    );
     assert.equal(await writtenDocs(), before);
   });
 
   it("REST: dates outside Firestore's range (year 1 to 9999) are a 400", async function () {
     for (const d of ["+275760-09-13", "-000001-01-01", "10000-01-01"]) {
-      const r = await http(env, "GET", `photos/?date_from=${encodeURIComponent(d)}`, { as: "supA" });
+      const r = await http(env, "GET", `photos/?date_from=${encodeURIComponent(d)}`, {
+        as: "supA",
+      });
       assert.equal(r.status, 400, `${d}: ${JSON.stringify(r.body)}`);
-      assert.deepEqual(r.body.errors, { date_from: ["must be an ISO 8601 date between 0001-01-01 and 9999-12-31"] });
+      assert.deepEqual(r.body.errors, {
+        date_from: ["must be an ISO 8601 date between 0001-01-01 and 9999-12-31"],
+      });
     }
-    assert.equal((await http(env, "GET", "photos/?date_to=9999-12-31", { as: "supA" })).status, 200);
+    assert.equal(
+      (await http(env, "GET", "photos/?date_to=9999-12-31", { as: "supA" })).status,
+      200,
+    );
   });
 
   it("REST: unpaired surrogates in notes are a 400 and the finding is unchanged", async function () {
     const before = (await firestore().doc("anomalies/an-a").get()).data();
-    const r = await http(env, "POST", "anomalies/an-a/confirm/", { as: "supA", json: { is_confirmed: true, notes: LONE } });
+    const r = await http(env, "POST", "anomalies/an-a/confirm/", {
+      as: "supA",
+      json: { is_confirmed: true, notes: LONE },
+    });
     assert.equal(r.status, 400);
-    assert.deepEqual(r.body.errors, { notes: ["text must be well-formed Unicode (no unpaired surrogates)"] });
-    const r2 = await http(env, "POST", "damage-reports/dr-a/resolve/", { as: "supA", json: { resolution_notes: LONE } });
+    assert.deepEqual(r.body.errors, {
+      notes: ["text must be well-formed Unicode (no unpaired surrogates)"],
+    });
+    const r2 = await http(env, "POST", "damage-reports/dr-a/resolve/", {
+      as: "supA",
+      json: { resolution_notes: LONE },
+    });
     assert.equal(r2.status, 400);
     assert.deepEqual((await firestore().doc("anomalies/an-a").get()).data(), before);
     assert.equal((await firestore().doc("damageReports/dr-a").get()).get("status"), "OPEN");
@@ -114,19 +164,44 @@ describe("security: ids and values are validated at the boundary (400, never 500
 
   it("callables: the same ids and values are invalid-argument with the reason", async function () {
     const cases: Array<[{ run: (r: never) => unknown }, unknown, RegExp]> = [
-      [reprocessPhotoFn, { photoId: "__x__" }, /^invalid request: photoId: ids of the form __x__ are reserved$/],
+      [
+        reprocessPhotoFn,
+        { photoId: "__x__" },
+        /^invalid request: photoId: ids of the form __x__ are reserved$/,
+      ],
       [getTaskStatusFn, { taskId: ".." }, /^invalid request: taskId: ids cannot be '.' or '..'$/],
-      [getImageUrlFn, { photoId: "__x__" }, /^invalid request: photoId: ids of the form __x__ are reserved$/],
-      [analyzeBatchFn, { photoIds: ["pa-1", "__x__"] }, /^invalid request: photoIds\.1: ids of the form __x__ are reserved$/],
-      [confirmAnomalyFn, { anomalyId: "an-a", confirmed: true, note: LONE }, /^invalid request: note: text must be well-formed Unicode/],
-      [validateMeterReadingFn, { readingId: "__x__", valid: true }, /^invalid request: readingId: ids of the form __x__ are reserved$/],
-      [resolveDamageReportFn, { reportId: "dr-a", note: LONE }, /^invalid request: note: text must be well-formed Unicode/],
+      [
+        getImageUrlFn,
+        { photoId: "__x__" },
+        /^invalid request: photoId: ids of the form __x__ are reserved$/,
+      ],
+      [
+        analyzeBatchFn,
+        { photoIds: ["pa-1", "__x__"] },
+        /^invalid request: photoIds\.1: ids of the form __x__ are reserved$/,
+      ],
+      [
+        confirmAnomalyFn,
+        { anomalyId: "an-a", confirmed: true, note: LONE },
+        /^invalid request: note: text must be well-formed Unicode/,
+      ],
+      [
+        validateMeterReadingFn,
+        { readingId: "__x__", valid: true },
+        /^invalid request: readingId: ids of the form __x__ are reserved$/,
+      ],
+      [
+        resolveDamageReportFn,
+        { reportId: "dr-a", note: LONE },
+        /^invalid request: note: text must be well-formed Unicode/,
+      ],
     ];
     const before = await writtenDocs();
     for (const [fn, data, message] of cases) {
       await assert.rejects(
         async () => fn.run(callAs("supA", data)),
-        (err: unknown) => err instanceof HttpsError && err.code === "invalid-argument" && message.test(err.message),
+        (err: unknown) =>
+          err instanceof HttpsError && err.code === "invalid-argument" && message.test(err.message),
         JSON.stringify(data),
       );
     }

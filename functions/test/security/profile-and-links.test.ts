@@ -1,7 +1,11 @@
 // Abuse suite, item 8 (part): users/{uid}.fcmTokens took maps, numbers, 500 KB strings
 // and any count under 20; pagination links reflected X-Forwarded-Host/-Proto verbatim.
 import { strict as assert } from "node:assert";
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
+import {
+  assertFails,
+  assertSucceeds,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
 import { doc, getDoc, setDoc, updateDoc } from "firebase/firestore";
 import { contextFor, firestoreRulesEnv } from "../rules/rules-env";
 import { http, seedWorld, startApiEnv, type ApiEnv } from "../api/api-env";
@@ -12,7 +16,12 @@ describe("security: bounded device tokens (firestore.rules)", function () {
     env = await firestoreRulesEnv();
     await env.clearFirestore();
     await env.withSecurityRulesDisabled(async (ctx) => {
-      await setDoc(doc(ctx.firestore(), "users/inspA"), { uid: "inspA", role: "inspector", teamIds: ["team-a"], fcmTokens: ["tok-0"] });
+      await setDoc(doc(ctx.firestore(), "users/inspA"), {
+        uid: "inspA",
+        role: "inspector",
+        teamIds: ["team-a"],
+        fcmTokens: ["tok-0"],
+      });
     });
   });
   after(async () => env.cleanup());
@@ -24,7 +33,10 @@ describe("security: bounded device tokens (firestore.rules)", function () {
     ["a 500 KB token", ["x".repeat(500_000)]],
     ["an empty token", [""]],
     ["11 tokens", Array.from({ length: 11 }, (_, i) => `tok-${i}`)],
-    ["a token in the 10th place that is not a string", [...Array.from({ length: 9 }, (_, i) => `tok-${i}`), true]],
+    [
+      "a token in the 10th place that is not a string",
+      [...Array.from({ length: 9 }, (_, i) => `tok-${i}`), true],
+    ],
   ];
   for (const [what, value] of refused) {
     it(`refuses ${what}, and the profile is unchanged`, async function () {
@@ -36,7 +48,11 @@ describe("security: bounded device tokens (firestore.rules)", function () {
 
   it("accepts up to 10 tokens of up to 4096 characters", async function () {
     const db = contextFor(env, "inspA").firestore();
-    await assertSucceeds(updateDoc(doc(db, "users/inspA"), { fcmTokens: [...Array.from({ length: 9 }, (_, i) => `tok-${i}`), "t".repeat(4096)] }));
+    await assertSucceeds(
+      updateDoc(doc(db, "users/inspA"), {
+        fcmTokens: [...Array.from({ length: 9 }, (_, i) => `tok-${i}`), "t".repeat(4096)],
+      }),
+    );
     await assertSucceeds(updateDoc(doc(db, "users/inspA"), { fcmTokens: [] }));
   });
 });
@@ -74,7 +90,10 @@ describe("security: pagination links do not reflect unchecked proxy headers", fu
   });
 
   it("well-formed proxy headers are used (the deployed function sits behind Google's front end)", async function () {
-    const link = await nextLink({ "x-forwarded-host": "api.fieldlens.example", "x-forwarded-proto": "https, http" });
+    const link = await nextLink({
+      "x-forwarded-host": "api.fieldlens.example",
+      "x-forwarded-proto": "https, http",
+    });
     assert.equal(link.origin, "https://api.fieldlens.example");
     assert.equal(link.pathname, "/api/v1/images/photos/");
   });

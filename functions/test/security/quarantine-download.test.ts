@@ -6,9 +6,20 @@ import { strict as assert } from "node:assert";
 import { HttpsError } from "firebase-functions/v2/https";
 import { firestore } from "../../src/firestore";
 import { getImageUrlFn } from "../../src/triggers/https";
-import { BUCKET, auditEntries, callAs, http, photoDoc, seedWorld, startApiEnv, type ApiEnv } from "../api/api-env";
+import {
+  BUCKET,
+  auditEntries,
+  callAs,
+  http,
+  photoDoc,
+  seedWorld,
+  startApiEnv,
+  type ApiEnv,
+} from "../api/api-env";
 
-const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>');
+const SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>',
+);
 const Q_PATH = "quarantine/inspA/asset-a/evil.svg";
 
 describe("security: quarantined files are served only to reviewers, only as downloads", function () {
@@ -16,17 +27,36 @@ describe("security: quarantined files are served only to reviewers, only as down
   before(async function () {
     env = await startApiEnv();
     await seedWorld();
-    const doc = photoDoc("pq-1", { teamId: "team-a", assetId: "asset-a", status: "REJECTED", i: 300, display: false });
-    await firestore().doc("photos/pq-1").set({ ...doc, mime: "image/svg+xml", reason: "SVG (vector) images are not accepted", paths: { ...doc.paths, original: Q_PATH } });
+    const doc = photoDoc("pq-1", {
+      teamId: "team-a",
+      assetId: "asset-a",
+      status: "REJECTED",
+      i: 300,
+      display: false,
+    });
+    await firestore()
+      .doc("photos/pq-1")
+      .set({
+        ...doc,
+        mime: "image/svg+xml",
+        reason: "SVG (vector) images are not accepted",
+        paths: { ...doc.paths, original: Q_PATH },
+      });
     // As an older quarantine left it: still typed image/svg+xml.
-    await env.store.write(BUCKET, Q_PATH, SVG, { contentType: "image/svg+xml", metadata: { fieldlensRejected: "true" } });
+    await env.store.write(BUCKET, Q_PATH, SVG, {
+      contentType: "image/svg+xml",
+      metadata: { fieldlensRejected: "true" },
+    });
   });
   after(async () => env.dispose());
 
   it("the uploader and other inspectors of the team: 403 with the reason, nothing audited", async function () {
     const r = await http(env, "GET", "photos/pq-1/download/?variant=original", { as: "inspA" });
     assert.equal(r.status, 403);
-    assert.equal(r.body.detail, "a quarantined file is served only to the team's supervisors and admins");
+    assert.equal(
+      r.body.detail,
+      "a quarantined file is served only to the team's supervisors and admins",
+    );
     const display = await http(env, "GET", "photos/pq-1/download/", { as: "inspA" });
     assert.equal(display.status, 403);
     assert.deepEqual(await auditEntries("photos/pq-1"), []);
@@ -45,7 +75,10 @@ describe("security: quarantined files are served only to reviewers, only as down
       assert.equal(r.body.quarantined, true);
       const url = new URL(String(r.body.url));
       assert.equal(url.searchParams.get("response-content-type"), "application/octet-stream");
-      assert.equal(url.searchParams.get("response-content-disposition"), 'attachment; filename="evil.svg"');
+      assert.equal(
+        url.searchParams.get("response-content-disposition"),
+        'attachment; filename="evil.svg"',
+      );
     }
     const audit = await auditEntries("photos/pq-1");
     assert.equal(audit.length, 2);
@@ -55,11 +88,19 @@ describe("security: quarantined files are served only to reviewers, only as down
   it("the callable applies the same rule", async function () {
     await assert.rejects(
       async () => getImageUrlFn.run(callAs("inspA", { photoId: "pq-1", variant: "original" })),
-      (err: unknown) => err instanceof HttpsError && err.code === "permission-denied" && /quarantined file/.test(err.message),
+      (err: unknown) =>
+        err instanceof HttpsError &&
+        err.code === "permission-denied" &&
+        /quarantined file/.test(err.message),
     );
-    const ok = (await getImageUrlFn.run(callAs("supA", { photoId: "pq-1", variant: "original" }))) as { url: string; quarantined: boolean };
+    const ok = (await getImageUrlFn.run(
+      callAs("supA", { photoId: "pq-1", variant: "original" }),
+    )) as { url: string; quarantined: boolean };
     assert.equal(ok.quarantined, true);
-    assert.equal(new URL(ok.url).searchParams.get("response-content-type"), "application/octet-stream");
+    assert.equal(
+      new URL(ok.url).searchParams.get("response-content-type"),
+      "application/octet-stream",
+    );
   });
 
   it("ordinary photos keep ordinary URLs", async function () {

@@ -8,7 +8,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpsError } from "firebase-functions/v2/https";
 import { firestore } from "../../src/firestore";
-import { confirmAnomalyFn, getImageUrlFn, getStatisticsFn, resolveDamageReportFn } from "../../src/triggers/https";
+import {
+  confirmAnomalyFn,
+  getImageUrlFn,
+  getStatisticsFn,
+  resolveDamageReportFn,
+} from "../../src/triggers/https";
 import { auditEntries, callAs, seedWorld, startApiEnv, type ApiEnv } from "../api/api-env";
 
 interface AuthUser {
@@ -29,9 +34,15 @@ describe("security: revoked and disabled users are stopped at once where it matt
       let raw = "";
       req.on("data", (c) => (raw += c));
       req.on("end", () => {
-        const ids = ((JSON.parse(raw || "{}") as { localId?: string[] }).localId ?? []) as string[];
+        const ids = (JSON.parse(raw || "{}") as { localId?: string[] }).localId ?? [];
         lookups.push(...ids);
-        const found = ids.filter((id) => users.has(id)).map((id) => ({ localId: id, validSince: String(users.get(id)!.validSinceSeconds), disabled: users.get(id)!.disabled }));
+        const found = ids
+          .filter((id) => users.has(id))
+          .map((id) => ({
+            localId: id,
+            validSince: String(users.get(id)!.validSinceSeconds),
+            disabled: users.get(id)!.disabled,
+          }));
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ kind: "identitytoolkit#GetAccountInfoResponse", users: found }));
       });
@@ -52,18 +63,31 @@ describe("security: revoked and disabled users are stopped at once where it matt
     lookups.length = 0;
   });
 
-  async function refused(fn: { run: (r: never) => unknown }, data: unknown, message: string): Promise<void> {
+  async function refused(
+    fn: { run: (r: never) => unknown },
+    data: unknown,
+    message: string,
+  ): Promise<void> {
     await assert.rejects(
       async () => fn.run(callAs("supA", data)),
-      (err: unknown) => err instanceof HttpsError && err.code === "unauthenticated" && err.message === message,
+      (err: unknown) =>
+        err instanceof HttpsError && err.code === "unauthenticated" && err.message === message,
     );
   }
 
   it("a supervisor whose sessions were revoked after the token was issued cannot review or fetch URLs; nothing is written", async function () {
     users.set("supA", { validSinceSeconds: Math.floor(Date.now() / 1000) + 60, disabled: false });
     const before = (await firestore().doc("anomalies/an-a").get()).data();
-    await refused(confirmAnomalyFn, { anomalyId: "an-a", confirmed: true }, "ID token revoked: sign in again");
-    await refused(resolveDamageReportFn, { reportId: "dr-a", note: "fixed" }, "ID token revoked: sign in again");
+    await refused(
+      confirmAnomalyFn,
+      { anomalyId: "an-a", confirmed: true },
+      "ID token revoked: sign in again",
+    );
+    await refused(
+      resolveDamageReportFn,
+      { reportId: "dr-a", note: "fixed" },
+      "ID token revoked: sign in again",
+    );
     await refused(getImageUrlFn, { photoId: "pa-1" }, "ID token revoked: sign in again");
     assert.deepEqual((await firestore().doc("anomalies/an-a").get()).data(), before);
     assert.equal((await firestore().doc("damageReports/dr-a").get()).get("status"), "OPEN");
@@ -74,7 +98,11 @@ describe("security: revoked and disabled users are stopped at once where it matt
 
   it("a disabled account is refused the same way", async function () {
     users.set("supA", { validSinceSeconds: 0, disabled: true });
-    await refused(confirmAnomalyFn, { anomalyId: "an-a", confirmed: true }, "this account is disabled");
+    await refused(
+      confirmAnomalyFn,
+      { anomalyId: "an-a", confirmed: true },
+      "this account is disabled",
+    );
   });
 
   it("an unrevoked supervisor reviews and gets URLs as before; plain reads do not ask Auth", async function () {

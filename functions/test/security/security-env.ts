@@ -33,7 +33,13 @@ export interface RawResult {
 /** Sends exactly `body` (no re-encoding) and reads the JSON answer. */
 export function rawRequest(
   env: ApiEnv,
-  opts: { method?: string; path: string; as?: User; headers?: Record<string, string>; body?: Buffer },
+  opts: {
+    method?: string;
+    path: string;
+    as?: User;
+    headers?: Record<string, string>;
+    body?: Buffer;
+  },
 ): Promise<RawResult> {
   const url = new URL(opts.path, env.api.baseUrl);
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -45,7 +51,10 @@ export function rawRequest(
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+        });
       });
       res.on("error", reject);
     });
@@ -57,9 +66,18 @@ export function rawRequest(
 export const BOUNDARY = "----fieldlensabuse";
 
 /** A multipart body: the asset field, then a file part whose content is `file`, closed or not. */
-export function multipart(o: { assetId: string; file: Buffer; closed: boolean; mime?: string }): Buffer {
+export function multipart(o: {
+  assetId: string;
+  file: Buffer;
+  closed: boolean;
+  mime?: string;
+}): Buffer {
   const head =
     `--${BOUNDARY}\r\nContent-Disposition: form-data; name="asset_id"\r\n\r\n${o.assetId}\r\n` +
     `--${BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="a.jpg"\r\nContent-Type: ${o.mime ?? "image/jpeg"}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head), o.file, Buffer.from(o.closed ? `\r\n--${BOUNDARY}--\r\n` : "")]);
+  return Buffer.concat([
+    Buffer.from(head),
+    o.file,
+    Buffer.from(o.closed ? `\r\n--${BOUNDARY}--\r\n` : ""),
+  ]);
 }

@@ -7,7 +7,11 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { assertFails, assertSucceeds, type RulesTestEnvironment } from "@firebase/rules-unit-testing";
+import {
+  assertFails,
+  assertSucceeds,
+  type RulesTestEnvironment,
+} from "@firebase/rules-unit-testing";
 import { doc, getDoc, setDoc } from "firebase/firestore";
 import { decideMembership } from "../../src/ingest/membership";
 import { BACKEND_METADATA_KEYS } from "../../src/ingest/photo-id";
@@ -42,37 +46,64 @@ describe("security: storage.rules upload checks (structure, and their logic on t
   it("every rule that lets a client write under uploads/ checks uid, team membership and backend metadata", function () {
     const uploads = block(STORAGE, "match /uploads/{uid}/{assetId}/{fileName}");
     const rules = allows(uploads);
-    const writing = rules.filter((r) => r.ops.some((o) => ["write", "create", "update", "delete"].includes(o)));
+    const writing = rules.filter((r) =>
+      r.ops.some((o) => ["write", "create", "update", "delete"].includes(o)),
+    );
     assert.ok(writing.length > 0, "uploads/ has write rules");
     for (const r of writing) {
       if (r.condition === "false") continue;
       assert.match(r.condition, /request\.auth\.uid == uid/, `${r.ops.join(",")}: own uid`);
-      assert.match(r.condition, /mayUploadTo\(assetId\)/, `${r.ops.join(",")}: membership of the asset's team`);
-      assert.match(r.condition, /noBackendMetadata\(\)/, `${r.ops.join(",")}: refuses the backend's metadata keys`);
+      assert.match(
+        r.condition,
+        /mayUploadTo\(assetId\)/,
+        `${r.ops.join(",")}: membership of the asset's team`,
+      );
+      assert.match(
+        r.condition,
+        /noBackendMetadata\(\)/,
+        `${r.ops.join(",")}: refuses the backend's metadata keys`,
+      );
     }
     // No other match block opens writes to clients.
-    for (const other of STORAGE.split(/\n(?=\s*match )/).filter((b) => !b.includes("match /uploads/"))) {
-      for (const r of allows(other)) if (r.ops.some((o) => ["write", "create", "update"].includes(o))) assert.equal(r.condition, "false", squash(other).slice(0, 80));
+    for (const other of STORAGE.split(/\n(?=\s*match )/).filter(
+      (b) => !b.includes("match /uploads/"),
+    )) {
+      for (const r of allows(other))
+        if (r.ops.some((o) => ["write", "create", "update"].includes(o)))
+          assert.equal(r.condition, "false", squash(other).slice(0, 80));
     }
   });
 
   it("the membership check reads the asset through cross-service rules and the caller's claims", function () {
     const fn = block(STORAGE, "function mayUploadTo(assetId)");
-    assert.match(fn, /firestore\.exists\(\/databases\/\(default\)\/documents\/assets\/\$\(assetId\)\)/);
-    assert.match(fn, /firestore\.get\(\/databases\/\(default\)\/documents\/assets\/\$\(assetId\)\)\.data\.get\('teamId', null\)/);
+    assert.match(
+      fn,
+      /firestore\.exists\(\/databases\/\(default\)\/documents\/assets\/\$\(assetId\)\)/,
+    );
+    assert.match(
+      fn,
+      /firestore\.get\(\/databases\/\(default\)\/documents\/assets\/\$\(assetId\)\)\.data\.get\('teamId', null\)/,
+    );
     assert.match(fn, /request\.auth\.token\.get\('teamIds', \[\]\)/);
-    assert.match(fn, /request\.auth\.token\.get\('role', ''\) in \['inspector', 'supervisor', 'admin'\]/);
+    assert.match(
+      fn,
+      /request\.auth\.token\.get\('role', ''\) in \['inspector', 'supervisor', 'admin'\]/,
+    );
   });
 
   it("firestore.rules' mayUploadTo() is storage.rules' one, word for word but for the cross-service prefix", function () {
-    const storageFn = squash(block(STORAGE, "function mayUploadTo(assetId)"))
-      .replace(/firestore\.(exists|get)\(\/databases\/\(default\)\/documents\//g, "$1(/databases/$$(database)/documents/");
+    const storageFn = squash(block(STORAGE, "function mayUploadTo(assetId)")).replace(
+      /firestore\.(exists|get)\(\/databases\/\(default\)\/documents\//g,
+      "$1(/databases/$$(database)/documents/",
+    );
     assert.equal(squash(block(FIRESTORE, "function mayUploadTo(assetId)")), storageFn);
   });
 
   it("refuses exactly the custom metadata keys the backend writes", function () {
     const fn = squash(block(STORAGE, "function noBackendMetadata()"));
-    const listed = [...(/hasAny\(\s*\[([^\]]*)\]/.exec(fn)?.[1] ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    const listed = [...(/hasAny\(\s*\[([^\]]*)\]/.exec(fn)?.[1] ?? "").matchAll(/'([^']+)'/g)].map(
+      (m) => m[1],
+    );
     assert.deepEqual([...listed].sort(), [...BACKEND_METADATA_KEYS].sort());
   });
 
@@ -89,7 +120,8 @@ describe("security: storage.rules upload checks (structure, and their logic on t
       env = await firestoreRulesEnv();
       await env.clearFirestore();
       await env.withSecurityRulesDisabled(async (ctx) => {
-        for (const [id, data] of Object.entries(ASSETS)) if (data) await setDoc(doc(ctx.firestore(), `assets/${id}`), data);
+        for (const [id, data] of Object.entries(ASSETS))
+          if (data) await setDoc(doc(ctx.firestore(), `assets/${id}`), data);
       });
     });
     after(async () => env.cleanup());

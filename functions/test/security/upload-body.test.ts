@@ -24,7 +24,12 @@ describe("security: hostile multipart bodies on POST photos/", function () {
   }
 
   it("400 for a body that ends inside the file part (boundary, part headers, 3 bytes, EOF); nothing written", async function () {
-    const r = await rawRequest(env, { path: "photos/", as: "inspA", headers: TYPE, body: multipart({ assetId: "asset-a", file: JPEG_START, closed: false }) });
+    const r = await rawRequest(env, {
+      path: "photos/",
+      as: "inspA",
+      headers: TYPE,
+      body: multipart({ assetId: "asset-a", file: JPEG_START, closed: false }),
+    });
     assert.equal(r.status, 400);
     assert.equal(r.body.detail, "malformed multipart body: Unexpected end of form");
     assert.deepEqual(storedObjects(env), []);
@@ -46,10 +51,20 @@ describe("security: hostile multipart bodies on POST photos/", function () {
   });
 
   it("400 when the content type has no boundary; 415 when it is not multipart", async function () {
-    const noBoundary = await rawRequest(env, { path: "photos/", as: "inspA", headers: { "content-type": "multipart/form-data" }, body: JPEG_START });
+    const noBoundary = await rawRequest(env, {
+      path: "photos/",
+      as: "inspA",
+      headers: { "content-type": "multipart/form-data" },
+      body: JPEG_START,
+    });
     assert.equal(noBoundary.status, 400);
     assert.equal(noBoundary.body.detail, "expected multipart/form-data with a boundary");
-    const text = await rawRequest(env, { path: "photos/", as: "inspA", headers: { "content-type": "text/plain" }, body: JPEG_START });
+    const text = await rawRequest(env, {
+      path: "photos/",
+      as: "inspA",
+      headers: { "content-type": "text/plain" },
+      body: JPEG_START,
+    });
     assert.equal(text.status, 415);
     assert.deepEqual(storedObjects(env), []);
   });
@@ -68,7 +83,11 @@ describe("security: hostile multipart bodies on POST photos/", function () {
   });
 
   it("a client that hangs up mid-body leaves the server serving and nothing stored", async function () {
-    const body = multipart({ assetId: "asset-a", file: Buffer.alloc(64 * 1024, 0xd8), closed: false });
+    const body = multipart({
+      assetId: "asset-a",
+      file: Buffer.alloc(64 * 1024, 0xd8),
+      closed: false,
+    });
     const url = new URL(env.api.baseUrl);
     await new Promise<void>((resolve) => {
       const s = connect(Number(url.port), url.hostname, () => {
@@ -87,18 +106,33 @@ describe("security: hostile multipart bodies on POST photos/", function () {
 
   it("property: every prefix of a valid upload is a 202 (complete) or a 400 that stores nothing, never a 500 or a crash", async function () {
     this.timeout(120_000);
-    const full = multipart({ assetId: "asset-a", file: Buffer.concat([JPEG_START, Buffer.alloc(200, 7)]), closed: true });
+    const full = multipart({
+      assetId: "asset-a",
+      file: Buffer.concat([JPEG_START, Buffer.alloc(200, 7)]),
+      closed: true,
+    });
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: full.length }), async (n) => {
         const before = storedObjects(env);
-        const r = await rawRequest(env, { path: "photos/", as: "inspA", headers: TYPE, body: full.subarray(0, n) });
-        assert.ok(r.status === 202 || r.status === 400, `prefix ${n}: ${r.status} ${JSON.stringify(r.body)}`);
-        if (r.status === 400) assert.deepEqual(storedObjects(env), before, `prefix ${n} stored something`);
+        const r = await rawRequest(env, {
+          path: "photos/",
+          as: "inspA",
+          headers: TYPE,
+          body: full.subarray(0, n),
+        });
+        assert.ok(
+          r.status === 202 || r.status === 400,
+          `prefix ${n}: ${r.status} ${JSON.stringify(r.body)}`,
+        );
+        if (r.status === 400)
+          assert.deepEqual(storedObjects(env), before, `prefix ${n} stored something`);
       }),
       { numRuns: 60 },
     );
     await stillServing();
     // Tidy the accepted ones so later cases start from an empty bucket.
-    for (const name of storedObjects(env)) if (name.startsWith(`${BUCKET}/`)) await env.store.delete(BUCKET, name.slice(BUCKET.length + 1));
+    for (const name of storedObjects(env))
+      if (name.startsWith(`${BUCKET}/`))
+        await env.store.delete(BUCKET, name.slice(BUCKET.length + 1));
   });
 });

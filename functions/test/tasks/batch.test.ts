@@ -12,8 +12,10 @@ import { useAnalysisEnv } from "../helpers/analysis-env";
 import { processEnvelope, queuedPhoto } from "../helpers/photos";
 import { drain, runToEnd } from "../helpers/tasks";
 
-const task = async (id: string) => TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
-const photoStatus = async (id: string) => (await db().collection("photos").doc(id).get()).get("status") as string;
+const task = async (id: string) =>
+  TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
+const photoStatus = async (id: string) =>
+  (await db().collection("photos").doc(id).get()).get("status") as string;
 
 describe("batch_process_images", () => {
   const env = useAnalysisEnv("batch");
@@ -39,7 +41,12 @@ describe("batch_process_images", () => {
 
     const parentId = uniq("batch");
     const photoIds = [...good, flaky, bad, missing, done];
-    await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds } });
+    await enqueueTask({
+      type: "batch_process_images",
+      queue: "batch",
+      taskId: parentId,
+      args: { photoIds },
+    });
 
     // Run the parent alone first: it fans out and waits.
     const parentRun = await runToEnd(queue.tasks[0].payload, "batch");
@@ -49,7 +56,14 @@ describe("batch_process_images", () => {
     assert.deepEqual(parent.children, { total: 7, succeeded: 0, failed: 0 });
     const children = queue.tasks.slice(1);
     assert.equal(children.length, 7);
-    assert.ok(children.every((c) => c.queue === "batch" && c.payload.parentId === parentId && c.payload.type === "process_inspection_photo"));
+    assert.ok(
+      children.every(
+        (c) =>
+          c.queue === "batch" &&
+          c.payload.parentId === parentId &&
+          c.payload.type === "process_inspection_photo",
+      ),
+    );
     assert.equal(await photoStatus(done), "QUEUED");
 
     // Children run (with Cloud Tasks-style retries); the parent finishes with the last one.
@@ -64,7 +78,9 @@ describe("batch_process_images", () => {
     assert.equal(await photoStatus(bad), "FAILED");
 
     // A duplicate delivery of a finished child does not count twice.
-    const childOfGood = children.find((c) => (c.payload.args as { photoId: string }).photoId === good[0])!;
+    const childOfGood = children.find(
+      (c) => (c.payload.args as { photoId: string }).photoId === good[0],
+    )!;
     await runToEnd(childOfGood.payload, "batch");
     assert.deepEqual((await task(parentId)).children, { total: 7, succeeded: 5, failed: 2 });
   });
@@ -76,14 +92,22 @@ describe("batch_process_images", () => {
       vision.script(id, "clean-wall");
     }
     const parentId = uniq("batch");
-    await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds: ids } });
+    await enqueueTask({
+      type: "batch_process_images",
+      queue: "batch",
+      taskId: parentId,
+      args: { photoIds: ids },
+    });
     await drain(queue);
     const parent = await task(parentId);
     assert.equal(parent.state, "SUCCESS");
     assert.deepEqual(parent.result, { total: 2, succeeded: 2, failed: 0 });
     assert.equal(parent.error, null);
     // Cloud Tasks redelivers the parent after it finished: nothing changes.
-    const again = await runToEnd({ taskId: parentId, type: "batch_process_images", args: { photoIds: ids } }, "batch");
+    const again = await runToEnd(
+      { taskId: parentId, type: "batch_process_images", args: { photoIds: ids } },
+      "batch",
+    );
     assert.equal(again.outcome?.duplicate, true);
     for (const id of ids) assert.equal(await photoStatus(id), "COMPLETED");
   });
@@ -99,7 +123,10 @@ describe("batch_process_images", () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom<Kind>("good", "bad", "flaky", "exhausted", "missing"), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.constantFrom<Kind>("good", "bad", "flaky", "exhausted", "missing"), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.boolean(),
         fc.boolean(),
         async (kinds, reverse, repeatFirst) => {
@@ -115,22 +142,43 @@ describe("batch_process_images", () => {
           const parentId = uniq("batch");
           // A photo listed twice is one child.
           const photoIds = [...photos.map((p) => p.id), ...(repeatFirst ? [photos[0].id] : [])];
-          await enqueueTask({ type: "batch_process_images", queue: "batch", taskId: parentId, args: { photoIds } });
+          await enqueueTask({
+            type: "batch_process_images",
+            queue: "batch",
+            taskId: parentId,
+            args: { photoIds },
+          });
           await runToEnd(q.tasks[0].payload, "batch");
           const children = q.tasks.slice(1);
           assert.equal(children.length, photos.length);
           for (const c of reverse ? [...children].reverse() : children) {
-            assert.equal((await task(parentId)).state, "STARTED", "the parent waits for every child");
+            assert.equal(
+              (await task(parentId)).state,
+              "STARTED",
+              "the parent waits for every child",
+            );
             await runToEnd(c.payload, c.queue);
           }
           const ok = kinds.filter((k) => k === "good" || k === "flaky").length;
           const parent = await task(parentId);
-          assert.deepEqual(parent.children, { total: photos.length, succeeded: ok, failed: photos.length - ok });
-          assert.deepEqual(parent.result, { total: photos.length, succeeded: ok, failed: photos.length - ok });
+          assert.deepEqual(parent.children, {
+            total: photos.length,
+            succeeded: ok,
+            failed: photos.length - ok,
+          });
+          assert.deepEqual(parent.result, {
+            total: photos.length,
+            succeeded: ok,
+            failed: photos.length - ok,
+          });
           assert.equal(parent.state, ok === photos.length ? "SUCCESS" : "FAILURE");
           for (const p of photos) {
             if (p.kind === "missing") continue;
-            assert.equal(await photoStatus(p.id), p.kind === "good" || p.kind === "flaky" ? "COMPLETED" : "FAILED", p.kind);
+            assert.equal(
+              await photoStatus(p.id),
+              p.kind === "good" || p.kind === "flaky" ? "COMPLETED" : "FAILED",
+              p.kind,
+            );
           }
         },
       ),
@@ -139,7 +187,10 @@ describe("batch_process_images", () => {
   });
 
   it("rejects an empty batch as bad args", async () => {
-    const out = await runToEnd({ taskId: "t-empty", type: "batch_process_images", args: { photoIds: [] } }, "batch");
+    const out = await runToEnd(
+      { taskId: "t-empty", type: "batch_process_images", args: { photoIds: [] } },
+      "batch",
+    );
     assert.equal(out.outcome?.state, "FAILURE");
     assert.equal(out.threw, false);
   });

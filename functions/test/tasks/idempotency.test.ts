@@ -45,7 +45,13 @@ describe("retries and duplicate deliveries (property)", () => {
         async (transientFailures, redeliveries, fixture, concurrentDuplicate) => {
           store = new DirectoryObjectStore(dir);
           const vision = new ReplayVisionProvider();
-          setDeps({ store, queue: new RecordingTaskQueue(), vision, messenger: noMessenger, now: () => new Date() });
+          setDeps({
+            store,
+            queue: new RecordingTaskQueue(),
+            vision,
+            messenger: noMessenger,
+            now: () => new Date(),
+          });
           const id = uniq("prop");
           await queuedPhoto(store, id);
           vision.script(id, ...Array<string>(transientFailures).fill("quota-exceeded"), fixture);
@@ -55,27 +61,49 @@ describe("retries and duplicate deliveries (property)", () => {
           // The succeeding attempt may arrive twice at once (at-least-once delivery).
           for (let retry = 0; retry <= transientFailures; retry += 1) {
             const deliveries = concurrentDuplicate && retry === transientFailures ? 2 : 1;
-            const results = await Promise.allSettled(Array.from({ length: deliveries }, () => handleTask(env, { queue: "high_priority", retryCount: retry })));
-            for (const r of results) if (r.status === "rejected") assert.ok(retry < transientFailures, "only the scripted failures may throw");
+            const results = await Promise.allSettled(
+              Array.from({ length: deliveries }, () =>
+                handleTask(env, { queue: "high_priority", retryCount: retry }),
+              ),
+            );
+            for (const r of results)
+              if (r.status === "rejected")
+                assert.ok(retry < transientFailures, "only the scripted failures may throw");
           }
           // Then stray redeliveries, with any retry count.
-          for (const retry of redeliveries) await handleTask(env, { queue: "high_priority", retryCount: retry });
+          for (const retry of redeliveries)
+            await handleTask(env, { queue: "high_priority", retryCount: retry });
 
           const photo = await db().collection("photos").doc(id).get();
           assert.equal(photo.get("status"), "COMPLETED");
-          assert.deepEqual((photo.get("statusHistory") as { status: string }[]).map((h) => h.status), ["QUEUED", "PROCESSING", "COMPLETED"]);
+          assert.deepEqual(
+            (photo.get("statusHistory") as { status: string }[]).map((h) => h.status),
+            ["QUEUED", "PROCESSING", "COMPLETED"],
+          );
           const anomalies = await db().collection("anomalies").where("photoId", "==", id).get();
           assert.equal(anomalies.size, 1);
-          assert.equal((await db().collection("damageReports").where("photoId", "==", id).get()).size, 1);
+          assert.equal(
+            (await db().collection("damageReports").where("photoId", "==", id).get()).size,
+            1,
+          );
           // A plain photo buys two features (labels, objects), each charged once.
           assert.equal((await unitsTotal()) - unitsBefore, 2);
-          const charges = await db().collection("budget").doc(monthKey(new Date())).collection("charges").where("photoId", "==", id).get();
+          const charges = await db()
+            .collection("budget")
+            .doc(monthKey(new Date()))
+            .collection("charges")
+            .where("photoId", "==", id)
+            .get();
           assert.equal(charges.size, 2);
           const t = await db().collection("tasks").doc(`t-${id}`).get();
           assert.equal(t.get("state"), "SUCCESS");
           assert.equal(t.get("attempts"), transientFailures + 1);
           // Two deliveries at once may both call Vision; the ledger still counts the photo once.
-          if (concurrentDuplicate) assert.ok(vision.calls.length >= transientFailures + 1 && vision.calls.length <= transientFailures + 2);
+          if (concurrentDuplicate)
+            assert.ok(
+              vision.calls.length >= transientFailures + 1 &&
+                vision.calls.length <= transientFailures + 2,
+            );
           else assert.equal(vision.calls.length, transientFailures + 1);
         },
       ),

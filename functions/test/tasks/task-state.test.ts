@@ -1,20 +1,31 @@
 // The tasks/{taskId} state machine, for every sequence of events.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { attemptNumber, isTerminalTask, parentOutcome, stepTask, type TaskEvent } from "../../src/tasks/task-state";
+import {
+  attemptNumber,
+  isTerminalTask,
+  parentOutcome,
+  stepTask,
+  type TaskEvent,
+} from "../../src/tasks/task-state";
 import { QueueNameSchema, type TaskState } from "../../src/schema/task";
 import { backoffSeconds, QUEUES } from "../../src/tasks/queues";
 
 const event: fc.Arbitrary<TaskEvent> = fc.oneof(
   fc.record({ kind: fc.constant("start" as const), attempt: fc.integer({ min: 1, max: 6 }) }),
   fc.record({ kind: fc.constant("succeeded" as const), waitingForChildren: fc.boolean() }),
-  fc.record({ kind: fc.constant("failed" as const), permanent: fc.boolean(), lastAttempt: fc.boolean() }),
+  fc.record({
+    kind: fc.constant("failed" as const),
+    permanent: fc.boolean(),
+    lastAttempt: fc.boolean(),
+  }),
 );
 
 function replay(events: TaskEvent[]) {
   let state: TaskState = "PENDING";
   let attempts = 0;
-  const trace: { state: TaskState; attempts: number; throwToRetry: boolean; ignored: boolean }[] = [];
+  const trace: { state: TaskState; attempts: number; throwToRetry: boolean; ignored: boolean }[] =
+    [];
   for (const ev of events) {
     const step = stepTask(state, attempts, ev);
     if (step.next !== null) {
@@ -46,7 +57,8 @@ describe("task state machine", () => {
     fc.assert(
       fc.property(fc.array(event, { maxLength: 30 }), (events) => {
         const trace = replay(events);
-        for (let i = 1; i < trace.length; i += 1) assert.ok(trace[i].attempts >= trace[i - 1].attempts);
+        for (let i = 1; i < trace.length; i += 1)
+          assert.ok(trace[i].attempts >= trace[i - 1].attempts);
       }),
     );
   });
@@ -68,19 +80,29 @@ describe("task state machine", () => {
       { kind: "start", attempt: 2 },
       { kind: "succeeded", waitingForChildren: false },
     ]);
-    assert.deepEqual(trace.map((t) => t.state), ["STARTED", "RETRY", "STARTED", "SUCCESS"]);
+    assert.deepEqual(
+      trace.map((t) => t.state),
+      ["STARTED", "RETRY", "STARTED", "SUCCESS"],
+    );
     assert.equal(trace[3].attempts, 2);
   });
 
   it("a fan-out parent stays STARTED while it waits for children", () => {
-    assert.equal(stepTask("STARTED", 1, { kind: "succeeded", waitingForChildren: true }).next, "STARTED");
+    assert.equal(
+      stepTask("STARTED", 1, { kind: "succeeded", waitingForChildren: true }).next,
+      "STARTED",
+    );
   });
 
   it("takes the attempt number from the Cloud Tasks retry count", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100 }), fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }), (retry, exec) => {
-        assert.equal(attemptNumber(retry, exec), retry + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+        (retry, exec) => {
+          assert.equal(attemptNumber(retry, exec), retry + 1);
+        },
+      ),
     );
     assert.equal(attemptNumber(undefined, 2), 3);
     assert.equal(attemptNumber(undefined, undefined), 1);
@@ -108,7 +130,10 @@ describe("task state machine", () => {
           const b = backoffSeconds(retry, r);
           assert.ok(b >= r.minBackoffSeconds && b <= 600);
           assert.ok(backoffSeconds(retry + 1, r) >= b);
-          assert.equal(b, Math.min(r.minBackoffSeconds * 2 ** Math.min(retry - 1, r.maxDoublings), 600));
+          assert.equal(
+            b,
+            Math.min(r.minBackoffSeconds * 2 ** Math.min(retry - 1, r.maxDoublings), 600),
+          );
         }),
       );
     }

@@ -10,13 +10,24 @@ import { fitPayload } from "../../notify/fcm-payload";
  * messaging/invalid-argument: that is FCM refusing the message (too large, a bad key),
  * and treating it as a dead token once erased every recipient's devices.
  */
-const DEAD_TOKEN_CODES = new Set(["messaging/registration-token-not-registered", "messaging/invalid-registration-token"]);
+const DEAD_TOKEN_CODES = new Set([
+  "messaging/registration-token-not-registered",
+  "messaging/invalid-registration-token",
+]);
 /** Codes worth retrying the whole send for. */
-const TRANSIENT_CODES = new Set(["messaging/server-unavailable", "messaging/internal-error", "messaging/quota-exceeded", "messaging/unavailable"]);
+const TRANSIENT_CODES = new Set([
+  "messaging/server-unavailable",
+  "messaging/internal-error",
+  "messaging/quota-exceeded",
+  "messaging/unavailable",
+]);
 const FCM_MAX_TOKENS = 500;
 
 /** Pure: what a batch response means for the caller. */
-export function interpretBatch(tokens: string[], res: Pick<BatchResponse, "responses">): { sent: number; invalidTokens: string[]; transient: number } {
+export function interpretBatch(
+  tokens: string[],
+  res: Pick<BatchResponse, "responses">,
+): { sent: number; invalidTokens: string[]; transient: number } {
   let sent = 0;
   let transient = 0;
   const invalidTokens: string[] = [];
@@ -53,7 +64,8 @@ export class FcmMessenger implements Messenger {
       transient += r.transient;
       invalidTokens.push(...r.invalidTokens);
     }
-    if (sent === 0 && transient > 0) throw new TransientError(`FCM unavailable for ${transient} device(s)`);
+    if (sent === 0 && transient > 0)
+      throw new TransientError(`FCM unavailable for ${transient} device(s)`);
     return { sent, invalidTokens };
   }
 }

@@ -54,10 +54,13 @@ export class CloudTasksMonitor implements QueueMonitor {
     const name = this.queuePath(queue);
     const [q] = await this.client.getQueue({ name, readMask: { paths: ["stats"] } });
     const stats = q.stats ?? {};
-    const [tasks, next] = await this.client.listTasks({ parent: name, pageSize: MAX_LISTED_TASKS, responseView: "BASIC" }, { autoPaginate: false });
+    const [tasks, next] = await this.client.listTasks(
+      { parent: name, pageSize: MAX_LISTED_TASKS, responseView: "BASIC" },
+      { autoPaginate: false },
+    );
     let scheduled = 0;
     for (const t of tasks) {
-      const at = toDate(t.scheduleTime as ProtoTimestamp | null | undefined);
+      const at = toDate(t.scheduleTime);
       if (at && at.getTime() > now.getTime()) scheduled++;
     }
     const pending = num(stats.tasksCount);
@@ -65,7 +68,7 @@ export class CloudTasksMonitor implements QueueMonitor {
       pending,
       scheduled: Math.min(scheduled, pending || scheduled),
       inFlight: num(stats.concurrentDispatchesCount),
-      oldestPendingAt: toDate(stats.oldestEstimatedArrivalTime as ProtoTimestamp | null | undefined),
+      oldestPendingAt: toDate(stats.oldestEstimatedArrivalTime),
       dispatchedLastMinute: num(stats.executedLastMinuteCount),
       truncated: !!next,
     };

@@ -13,7 +13,13 @@ import { getConfig, projectId as configuredProjectId } from "../../config";
 import { PermanentError, TransientError, errorMessage } from "../../errors";
 
 /** firebase-admin error codes that retrying cannot fix. */
-const PERMANENT = new Set(["functions/invalid-argument", "functions/permission-denied", "functions/not-found", "functions/failed-precondition", "functions/unauthenticated"]);
+const PERMANENT = new Set([
+  "functions/invalid-argument",
+  "functions/permission-denied",
+  "functions/not-found",
+  "functions/failed-precondition",
+  "functions/unauthenticated",
+]);
 
 export interface CloudTasksQueueOptions {
   app?: App;
@@ -35,11 +41,19 @@ export class CloudTasksQueue implements TaskQueue {
     return getApps().length === 0 ? initializeApp() : getApp();
   }
 
-  async enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean> {
+  async enqueue(
+    queue: QueueName,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions,
+  ): Promise<boolean> {
     const app = this.app();
     const location = this.options.location ?? getConfig().TASKS_LOCATION;
     const fn = QUEUES[queue].functionName;
-    const uri = this.options.functionUrl?.(fn, location, app.options.projectId ?? configuredProjectId());
+    const uri = this.options.functionUrl?.(
+      fn,
+      location,
+      app.options.projectId ?? configuredProjectId(),
+    );
     try {
       await getFunctions(app)
         .taskQueue(`locations/${location}/functions/${fn}`)
@@ -54,7 +68,9 @@ export class CloudTasksQueue implements TaskQueue {
       const code = (err as { code?: string }).code ?? "";
       if (code === "functions/task-already-exists") return false;
       const msg = `enqueue ${opts.id} on ${queue}: ${errorMessage(err)}`;
-      throw PERMANENT.has(code) ? new PermanentError(msg, { cause: err }) : new TransientError(msg, { cause: err });
+      throw PERMANENT.has(code)
+        ? new PermanentError(msg, { cause: err })
+        : new TransientError(msg, { cause: err });
     }
   }
 }

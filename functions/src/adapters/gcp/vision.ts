@@ -42,7 +42,11 @@ export class GcpVisionProvider implements VisionProvider {
           requests: [
             {
               image: { source: { imageUri: req.imageUri } },
-              features: req.features.map((type) => ({ type, model: req.model, maxResults: MAX_RESULTS })),
+              features: req.features.map((type) => ({
+                type,
+                model: req.model,
+                maxResults: MAX_RESULTS,
+              })),
             },
           ],
         },
@@ -54,7 +58,8 @@ export class GcpVisionProvider implements VisionProvider {
     const first = res.responses?.[0];
     if (!first) throw new TransientError("vision: empty response");
     const body = plain(first) as AnnotateImageResponse;
-    if (body.error && (body.error.code ?? 0) !== 0) throw visionError(body.error.code, body.error.message ?? "");
+    if (body.error && (body.error.code ?? 0) !== 0)
+      throw visionError(body.error.code, body.error.message ?? "");
     return AnnotateImageResponseSchema.parse(body);
   }
 }

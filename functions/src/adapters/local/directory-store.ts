@@ -38,7 +38,8 @@ export class DirectoryObjectStore implements ObjectStore {
 
   /** The folder holding a bucket's objects (what a watcher should watch). */
   bucketDir(bucket: string): string {
-    if (!bucket || bucket.includes("/") || bucket.startsWith(".")) throw new Error(`invalid bucket name: ${bucket}`);
+    if (!bucket || bucket.includes("/") || bucket.startsWith("."))
+      throw new Error(`invalid bucket name: ${bucket}`);
     return join(this.root, bucket);
   }
 
@@ -55,8 +56,13 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   private safeJoin(base: string, name: string, bucket: string): string {
-    if (!bucket || bucket.includes("/") || bucket.startsWith(".")) throw new Error(`invalid bucket name: ${bucket}`);
-    if (!name || name.startsWith("/") || name.split("/").some((p) => p === ".." || p === "." || p === "")) {
+    if (!bucket || bucket.includes("/") || bucket.startsWith("."))
+      throw new Error(`invalid bucket name: ${bucket}`);
+    if (
+      !name ||
+      name.startsWith("/") ||
+      name.split("/").some((p) => p === ".." || p === "." || p === "")
+    ) {
       throw new Error(`invalid object name: ${name}`);
     }
     const full = resolve(base, name);
@@ -74,10 +80,19 @@ export class DirectoryObjectStore implements ObjectStore {
     return readFile(this.pathOf(bucket, name));
   }
 
-  async write(bucket: string, name: string, data: Buffer, opts: { contentType: string; metadata?: Record<string, string> }): Promise<void> {
+  async write(
+    bucket: string,
+    name: string,
+    data: Buffer,
+    opts: { contentType: string; metadata?: Record<string, string> },
+  ): Promise<void> {
     const file = this.pathOf(bucket, name);
     const meta = this.metaPathOf(bucket, name);
-    const sidecar: Sidecar = { contentType: opts.contentType, metadata: { ...(opts.metadata ?? {}) }, generation: this.nextGeneration() };
+    const sidecar: Sidecar = {
+      contentType: opts.contentType,
+      metadata: { ...(opts.metadata ?? {}) },
+      generation: this.nextGeneration(),
+    };
     await mkdir(dirname(meta), { recursive: true });
     await writeFile(meta, JSON.stringify(sidecar));
     const tmpDir = join(this.root, META_DIR, ".tmp");
@@ -117,7 +132,13 @@ export class DirectoryObjectStore implements ObjectStore {
     }
   }
 
-  async move(bucket: string, from: string, to: string, metadata?: Record<string, string>, contentType?: string): Promise<void> {
+  async move(
+    bucket: string,
+    from: string,
+    to: string,
+    metadata?: Record<string, string>,
+    contentType?: string,
+  ): Promise<void> {
     const src = this.pathOf(bucket, from);
     let data: Buffer;
     try {
@@ -144,7 +165,11 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /** Name order, like GCS; the page token is the last name of the previous page. */
-  async list(bucket: string, prefix: string, opts: { maxResults: number; pageToken?: string | null }): Promise<{ objects: StoredObject[]; nextPageToken: string | null }> {
+  async list(
+    bucket: string,
+    prefix: string,
+    opts: { maxResults: number; pageToken?: string | null },
+  ): Promise<{ objects: StoredObject[]; nextPageToken: string | null }> {
     const base = this.bucketDir(bucket);
     // Only the folder the prefix names needs walking ("uploads/a" walks uploads/).
     const dir = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
@@ -162,7 +187,12 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /** Locally there is nothing to sign: a file URL, with the expiry noted for parity. */
-  async signedUrl(bucket: string, name: string, expiresInSeconds: number, opts: { download?: { fileName: string } } = {}): Promise<string> {
+  async signedUrl(
+    bucket: string,
+    name: string,
+    expiresInSeconds: number,
+    opts: { download?: { fileName: string } } = {},
+  ): Promise<string> {
     const url = pathToFileURL(this.pathOf(bucket, name));
     url.searchParams.set("expires", String(Math.floor(Date.now() / 1000) + expiresInSeconds));
     // The same overrides a GCS signed URL carries, so callers and tests see what production hands out.
@@ -178,7 +208,12 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /** Copies a local file in as an object (a convenience for scripts and tests). */
-  async importFile(bucket: string, name: string, file: string, opts: { contentType: string; metadata?: Record<string, string> }): Promise<void> {
+  async importFile(
+    bucket: string,
+    name: string,
+    file: string,
+    opts: { contentType: string; metadata?: Record<string, string> },
+  ): Promise<void> {
     await this.write(bucket, name, await readFile(file), opts);
   }
 }

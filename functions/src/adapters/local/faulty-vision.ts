@@ -28,12 +28,16 @@ export class FaultyVision implements VisionProvider {
     this.faults.count("vision");
     const kind = this.faults.pick(["429", "503", "timeout", "malformed"] as const);
     if (kind === "429") throw visionError(429, "RESOURCE_EXHAUSTED: quota exceeded (injected)");
-    if (kind === "503") throw visionError(503, "UNAVAILABLE: the service is unavailable (injected)");
+    if (kind === "503")
+      throw visionError(503, "UNAVAILABLE: the service is unavailable (injected)");
     if (kind === "timeout") {
       await new Promise((r) => setTimeout(r, 200));
       throw visionError("DEADLINE_EXCEEDED", "deadline exceeded (injected)");
     }
     // Wrong shapes where lists belong: the response schema must refuse it.
-    return { labelAnnotations: "not a list", textAnnotations: 42 } as unknown as AnnotateImageResponse;
+    return {
+      labelAnnotations: "not a list",
+      textAnnotations: 42,
+    } as unknown as AnnotateImageResponse;
   }
 }

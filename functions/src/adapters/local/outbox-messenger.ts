@@ -61,9 +61,21 @@ export class OutboxMessenger implements Messenger {
   async send(msg: PushMessage): Promise<{ sent: number; invalidTokens: string[] }> {
     // Delivered before: report it as FCM reported it then, deliver nothing.
     if (msg.id && this.delivered.has(msg.id)) return { sent: msg.tokens.length, invalidTokens: [] };
-    const entry: OutboxEntry = { ...msg, tokens: [...msg.tokens], data: { ...msg.data }, at: this.now() };
+    const entry: OutboxEntry = {
+      ...msg,
+      tokens: [...msg.tokens],
+      data: { ...msg.data },
+      at: this.now(),
+    };
     if (this.journal) {
-      const line: JournalLine = { id: msg.id ?? null, at: entry.at.toISOString(), tokens: msg.tokens.length, title: msg.title, body: msg.body, data: entry.data };
+      const line: JournalLine = {
+        id: msg.id ?? null,
+        at: entry.at.toISOString(),
+        tokens: msg.tokens.length,
+        title: msg.title,
+        body: msg.body,
+        data: entry.data,
+      };
       // Synchronous: the line is in the file before anything else can happen.
       appendFileSync(this.journal, `${JSON.stringify(line)}\n`);
     }
@@ -72,7 +84,9 @@ export class OutboxMessenger implements Messenger {
     const data = Object.entries(msg.data)
       .map(([k, v]) => `${k}=${v}`)
       .join(" ");
-    this.print(`[outbox] to ${msg.tokens.length} device(s): ${msg.title} — ${msg.body}${data ? ` (${data})` : ""}`);
+    this.print(
+      `[outbox] to ${msg.tokens.length} device(s): ${msg.title} — ${msg.body}${data ? ` (${data})` : ""}`,
+    );
     return { sent: msg.tokens.length, invalidTokens: [] };
   }
 }

@@ -11,7 +11,8 @@ export class LocalQueueMonitor implements QueueMonitor {
 
   async snapshot(queue: QueueName, now: Date): Promise<QueueSnapshot> {
     const col = firestore().collection(LOCAL_QUEUE_COLLECTION).where("queue", "==", queue);
-    const count = async (q: FirebaseFirestore.Query) => (await q.aggregate({ n: AggregateField.count() }).get()).data().n;
+    const count = async (q: FirebaseFirestore.Query) =>
+      (await q.aggregate({ n: AggregateField.count() }).get()).data().n;
     const minuteAgo = new Date(now.getTime() - 60_000);
     const [pending, scheduled, inFlight, dispatched, oldest] = await Promise.all([
       count(col.where("state", "==", "PENDING")),
@@ -21,6 +22,13 @@ export class LocalQueueMonitor implements QueueMonitor {
       col.where("state", "==", "PENDING").orderBy("createdAt").limit(1).select("createdAt").get(),
     ]);
     const first = oldest.docs[0]?.get("createdAt") as FirebaseFirestore.Timestamp | undefined;
-    return { pending, scheduled, inFlight, oldestPendingAt: first ? first.toDate() : null, dispatchedLastMinute: dispatched, truncated: false };
+    return {
+      pending,
+      scheduled,
+      inFlight,
+      oldestPendingAt: first ? first.toDate() : null,
+      dispatchedLastMinute: dispatched,
+      truncated: false,
+    };
   }
 }

@@ -14,7 +14,11 @@ export class RecordingTaskQueue implements TaskQueue {
   readonly tasks: RecordedTask[] = [];
   private readonly ids = new Set<string>();
 
-  async enqueue(queue: QueueName, payload: Record<string, unknown>, opts: EnqueueOptions): Promise<boolean> {
+  async enqueue(
+    queue: QueueName,
+    payload: Record<string, unknown>,
+    opts: EnqueueOptions,
+  ): Promise<boolean> {
     if (this.ids.has(opts.id)) return false;
     this.ids.add(opts.id);
     this.tasks.push({ queue, payload, opts });

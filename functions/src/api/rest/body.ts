@@ -8,7 +8,8 @@ export type ApiRequest = IncomingMessage & { rawBody?: Buffer; body?: unknown };
 
 export async function readBody(req: ApiRequest, limit: number): Promise<Buffer> {
   if (Buffer.isBuffer(req.rawBody)) {
-    if (req.rawBody.length > limit) throw new ApiError(413, `request body larger than ${limit} bytes`);
+    if (req.rawBody.length > limit)
+      throw new ApiError(413, `request body larger than ${limit} bytes`);
     return req.rawBody;
   }
   const declared = Number(req.headers["content-length"] ?? NaN);
@@ -36,7 +37,8 @@ export async function readJson(req: ApiRequest): Promise<unknown> {
   const type = String(req.headers["content-type"] ?? "");
   const raw = await readBody(req, JSON_LIMIT);
   if (raw.length === 0) return {};
-  if (type && !/^application\/json\b/i.test(type)) throw new ApiError(415, "expected Content-Type: application/json");
+  if (type && !/^application\/json\b/i.test(type))
+    throw new ApiError(415, "expected Content-Type: application/json");
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch {

@@ -12,10 +12,16 @@ import { readJson } from "./body";
 import type { RouteContext, Route } from "./routes";
 
 const pageSize = z.coerce.number().int().min(1).max(100).default(20);
-const RoomsQuery = z.object({ page_size: pageSize, asset_id: zId.optional(), after: zId.optional() });
+const RoomsQuery = z.object({
+  page_size: pageSize,
+  asset_id: zId.optional(),
+  after: zId.optional(),
+});
 const MessagesQuery = z.object({ page_size: pageSize, before: zId.optional() });
 // snake_case on the wire; MessageInputSchema checks the values (error keys come back snake_cased).
-const PostBody = z.strictObject({ text: z.unknown(), photo_ids: z.unknown(), reply_to: z.unknown() }).partial();
+const PostBody = z
+  .strictObject({ text: z.unknown(), photo_ids: z.unknown(), reply_to: z.unknown() })
+  .partial();
 const postInput = (raw: unknown) => {
   const b = PostBody.parse(raw);
   return MessageInputSchema.parse({ text: b.text, photoIds: b.photo_ids, replyTo: b.reply_to });
@@ -39,31 +45,65 @@ export const CHAT_ROUTES: readonly Route[] = [
     pattern: "rooms",
     handler: async (ctx) => {
       const q = RoomsQuery.parse(query(ctx));
-      const page = await listRooms(ctx.caller, { pageSize: q.page_size, assetId: q.asset_id, after: q.after });
+      const page = await listRooms(ctx.caller, {
+        pageSize: q.page_size,
+        assetId: q.asset_id,
+        after: q.after,
+      });
       return { body: { next: nextUrl(ctx, "after", page.nextAfter), results: page.results } };
     },
   },
-  { method: "GET", pattern: "rooms/:roomId", handler: async (ctx) => ({ body: await getRoom(ctx.caller, ctx.params.roomId) }) },
+  {
+    method: "GET",
+    pattern: "rooms/:roomId",
+    handler: async (ctx) => ({ body: await getRoom(ctx.caller, ctx.params.roomId) }),
+  },
   {
     method: "GET",
     pattern: "rooms/:roomId/messages",
     handler: async (ctx) => {
       const q = MessagesQuery.parse(query(ctx));
-      const page = await listMessages(ctx.caller, ctx.params.roomId, { pageSize: q.page_size, before: q.before });
+      const page = await listMessages(ctx.caller, ctx.params.roomId, {
+        pageSize: q.page_size,
+        before: q.before,
+      });
       return { body: { next: nextUrl(ctx, "before", page.nextBefore), results: page.results } };
     },
   },
   {
     method: "POST",
     pattern: "rooms/:roomId/messages",
-    handler: async (ctx) => ({ status: 201, body: await postMessage(ctx.caller, ctx.params.roomId, postInput(await readJson(ctx.req))) }),
+    handler: async (ctx) => ({
+      status: 201,
+      body: await postMessage(ctx.caller, ctx.params.roomId, postInput(await readJson(ctx.req))),
+    }),
   },
-  { method: "POST", pattern: "rooms/:roomId/read", handler: async (ctx) => ({ body: await markRead(ctx.caller, ctx.params.roomId) }) },
+  {
+    method: "POST",
+    pattern: "rooms/:roomId/read",
+    handler: async (ctx) => ({ body: await markRead(ctx.caller, ctx.params.roomId) }),
+  },
   {
     method: "POST",
     pattern: "rooms/:roomId/mute",
-    handler: async (ctx) => ({ body: await muteRoom(ctx.caller, ctx.params.roomId, MuteBody.parse(await readJson(ctx.req)).muted) }),
+    handler: async (ctx) => ({
+      body: await muteRoom(
+        ctx.caller,
+        ctx.params.roomId,
+        MuteBody.parse(await readJson(ctx.req)).muted,
+      ),
+    }),
   },
-  { method: "GET", pattern: "presence", handler: async (ctx) => ({ body: { results: await teamPresence(ctx.caller, PresenceQuery.parse(query(ctx)).team_id) } }) },
-  { method: "GET", pattern: "presence/:uid", handler: async (ctx) => ({ body: await getPresence(ctx.caller, ctx.params.uid) }) },
+  {
+    method: "GET",
+    pattern: "presence",
+    handler: async (ctx) => ({
+      body: { results: await teamPresence(ctx.caller, PresenceQuery.parse(query(ctx)).team_id) },
+    }),
+  },
+  {
+    method: "GET",
+    pattern: "presence/:uid",
+    handler: async (ctx) => ({ body: await getPresence(ctx.caller, ctx.params.uid) }),
+  },
 ];

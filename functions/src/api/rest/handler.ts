@@ -38,7 +38,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function zodErrorBody(err: ZodError): Record<string, unknown> {
   const errors: Record<string, string[]> = {};
   for (const issue of err.issues) {
-    const key = issue.path.map((p) => (typeof p === "string" ? snakeKey(p) : String(p))).join(".") || "non_field_errors";
+    const key =
+      issue.path.map((p) => (typeof p === "string" ? snakeKey(p) : String(p))).join(".") ||
+      "non_field_errors";
     (errors[key] ??= []).push(issue.message);
   }
   const summary = Object.entries(errors)
@@ -71,7 +73,11 @@ export async function handleApiRequest(req: ApiRequest, res: ServerResponse): Pr
     } else if (err instanceof ZodError) {
       send(res, 400, zodErrorBody(err));
     } else {
-      log.error("api request failed", { url: req.url, method: req.method, error: errorMessage(err) });
+      log.error("api request failed", {
+        url: req.url,
+        method: req.method,
+        error: errorMessage(err),
+      });
       send(res, 500, { detail: "internal error" });
     }
   }

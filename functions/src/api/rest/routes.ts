@@ -33,14 +33,25 @@ export interface Route {
   handler: (ctx: RouteContext) => Promise<Reply>;
 }
 
-const notes = zText(5000).nullish().transform((v) => v ?? null);
+const notes = zText(5000)
+  .nullish()
+  .transform((v) => v ?? null);
 const ConfirmBody = z.object({ is_confirmed: z.boolean(), notes });
 // A corrected_value makes the reading CORRECTED whatever is_valid says: the supervisor
 // has read the meter and supplied the right number.
-const ValidateBody = z.object({ is_valid: z.boolean(), corrected_value: z.number().nullish(), notes });
-const ResolveBody = z.object({ resolution_notes: zText(5000).trim().min(1, "resolution_notes must not be empty") });
+const ValidateBody = z.object({
+  is_valid: z.boolean(),
+  corrected_value: z.number().nullish(),
+  notes,
+});
+const ResolveBody = z.object({
+  resolution_notes: zText(5000).trim().min(1, "resolution_notes must not be empty"),
+});
 // urgent: false schedules the batch into the off-peak window (unless a photo is critical).
-const BatchBody = z.object({ photo_ids: z.array(zId).min(1).max(MAX_BATCH_PHOTOS), urgent: z.boolean().default(true) });
+const BatchBody = z.object({
+  photo_ids: z.array(zId).min(1).max(MAX_BATCH_PHOTOS),
+  urgent: z.boolean().default(true),
+});
 const DownloadQuery = z.object({ variant: ImageVariantSchema.default("display") });
 
 function query(url: URL): Record<string, string> {
@@ -48,10 +59,14 @@ function query(url: URL): Record<string, string> {
 }
 
 /** A bare host name or address with an optional port: nothing a link could be bent with. */
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The first value of a proxy header, if it passes `valid`. */
-function forwarded(value: string | string[] | undefined, valid: (v: string) => boolean): string | null {
+function forwarded(
+  value: string | string[] | undefined,
+  valid: (v: string) => boolean,
+): string | null {
   const first = (Array.isArray(value) ? value[0] : value)?.split(",")[0].trim();
   return first && first.length <= 255 && valid(first) ? first : null;
 }
@@ -62,9 +77,13 @@ function forwarded(value: string | string[] | undefined, valid: (v: string) => b
  * the Host header (itself checked), then localhost.
  */
 function pageUrl(ctx: RouteContext, page: number): string {
-  const proto = forwarded(ctx.req.headers["x-forwarded-proto"], (v) => v === "http" || v === "https") ?? "http";
+  const proto =
+    forwarded(ctx.req.headers["x-forwarded-proto"], (v) => v === "http" || v === "https") ?? "http";
   const isHost = (v: string) => HOST.test(v);
-  const host = forwarded(ctx.req.headers["x-forwarded-host"], isHost) ?? forwarded(ctx.req.headers.host, isHost) ?? "localhost";
+  const host =
+    forwarded(ctx.req.headers["x-forwarded-host"], isHost) ??
+    forwarded(ctx.req.headers.host, isHost) ??
+    "localhost";
   const u = new URL(ctx.url.pathname + ctx.url.search, `${proto}://${host}`);
   u.searchParams.set("page", String(page));
   return u.toString();
@@ -72,7 +91,10 @@ function pageUrl(ctx: RouteContext, page: number): string {
 
 function list(collection: TeamScopedCollection) {
   return async (ctx: RouteContext): Promise<Reply> => {
-    const page = await listPage(ctx.caller, { spec: LIST_SPECS[collection], params: query(ctx.url) });
+    const page = await listPage(ctx.caller, {
+      spec: LIST_SPECS[collection],
+      params: query(ctx.url),
+    });
     return {
       body: {
         count: page.count,
@@ -85,14 +107,28 @@ function list(collection: TeamScopedCollection) {
 }
 
 function get(collection: TeamScopedCollection) {
-  return async (ctx: RouteContext): Promise<Reply> => ({ body: docToPlain(await getVisible(ctx.caller, collection, ctx.params.id)) });
+  return async (ctx: RouteContext): Promise<Reply> => ({
+    body: docToPlain(await getVisible(ctx.caller, collection, ctx.params.id)),
+  });
 }
 
 export const ROUTES: readonly Route[] = [
   { method: "GET", pattern: "photos", handler: list("photos") },
-  { method: "POST", pattern: "photos", handler: async (ctx) => ({ status: 202, body: await uploadPhoto(ctx.caller, ctx.req) }) },
-  { method: "POST", pattern: "photos/upload", handler: async (ctx) => ({ status: 201, body: await legacyUpload(ctx.caller, ctx.req) }) },
-  { method: "GET", pattern: "photos/statistics", handler: async (ctx) => ({ body: await statistics(ctx.caller) }) },
+  {
+    method: "POST",
+    pattern: "photos",
+    handler: async (ctx) => ({ status: 202, body: await uploadPhoto(ctx.caller, ctx.req) }),
+  },
+  {
+    method: "POST",
+    pattern: "photos/upload",
+    handler: async (ctx) => ({ status: 201, body: await legacyUpload(ctx.caller, ctx.req) }),
+  },
+  {
+    method: "GET",
+    pattern: "photos/statistics",
+    handler: async (ctx) => ({ body: await statistics(ctx.caller) }),
+  },
   {
     method: "POST",
     pattern: "photos/batch_analyze",
@@ -100,13 +136,34 @@ export const ROUTES: readonly Route[] = [
       const body = BatchBody.parse(await readJson(ctx.req));
       const r = await analyzeBatch(ctx.caller, body.photo_ids, { urgent: body.urgent });
       // The old API's answer (status "batch_queued", total_photos, message) plus photo_count.
-      const when = r.scheduledFor ? `scheduled for the off-peak window at ${r.scheduledFor}` : "queued";
-      return { status: 202, body: { ...r, totalPhotos: r.photoCount, status: "batch_queued", message: `Batch analysis of ${r.photoCount} photo(s) ${when}` } };
+      const when = r.scheduledFor
+        ? `scheduled for the off-peak window at ${r.scheduledFor}`
+        : "queued";
+      return {
+        status: 202,
+        body: {
+          ...r,
+          totalPhotos: r.photoCount,
+          status: "batch_queued",
+          message: `Batch analysis of ${r.photoCount} photo(s) ${when}`,
+        },
+      };
     },
   },
-  { method: "GET", pattern: "photos/task-status/:taskId", handler: async (ctx) => ({ body: await taskStatus(ctx.caller, ctx.params.taskId) }) },
+  {
+    method: "GET",
+    pattern: "photos/task-status/:taskId",
+    handler: async (ctx) => ({ body: await taskStatus(ctx.caller, ctx.params.taskId) }),
+  },
   { method: "GET", pattern: "photos/:id", handler: get("photos") },
-  { method: "POST", pattern: "photos/:id/reprocess", handler: async (ctx) => ({ status: 202, body: await reprocessPhoto(ctx.caller, ctx.params.id) }) },
+  {
+    method: "POST",
+    pattern: "photos/:id/reprocess",
+    handler: async (ctx) => ({
+      status: 202,
+      body: await reprocessPhoto(ctx.caller, ctx.params.id),
+    }),
+  },
   {
     method: "GET",
     pattern: "photos/:id/download",
@@ -124,7 +181,12 @@ export const ROUTES: readonly Route[] = [
     pattern: "anomalies/:id/confirm",
     handler: async (ctx) => {
       const b = ConfirmBody.parse(await readJson(ctx.req));
-      return { body: await confirmAnomaly(ctx.caller, ctx.params.id, { confirmed: b.is_confirmed, note: b.notes }) };
+      return {
+        body: await confirmAnomaly(ctx.caller, ctx.params.id, {
+          confirmed: b.is_confirmed,
+          note: b.notes,
+        }),
+      };
     },
   },
   { method: "GET", pattern: "meter-readings", handler: list("meterReadings") },
@@ -135,7 +197,11 @@ export const ROUTES: readonly Route[] = [
     handler: async (ctx) => {
       const b = ValidateBody.parse(await readJson(ctx.req));
       return {
-        body: await validateMeterReading(ctx.caller, ctx.params.id, { valid: b.is_valid, correctedValue: b.corrected_value ?? null, note: b.notes }),
+        body: await validateMeterReading(ctx.caller, ctx.params.id, {
+          valid: b.is_valid,
+          correctedValue: b.corrected_value ?? null,
+          note: b.notes,
+        }),
       };
     },
   },
@@ -146,7 +212,9 @@ export const ROUTES: readonly Route[] = [
     pattern: "damage-reports/:id/resolve",
     handler: async (ctx) => {
       const b = ResolveBody.parse(await readJson(ctx.req));
-      return { body: await resolveDamageReport(ctx.caller, ctx.params.id, { note: b.resolution_notes }) };
+      return {
+        body: await resolveDamageReport(ctx.caller, ctx.params.id, { note: b.resolution_notes }),
+      };
     },
   },
 ];
@@ -155,7 +223,8 @@ export const ROUTES: readonly Route[] = [
 function validIds(params: Record<string, string>): Record<string, string> {
   for (const [name, value] of Object.entries(params)) {
     const r = zId.safeParse(value);
-    if (!r.success) throw new ApiError(400, `invalid ${snakeKey(name)}: ${r.error.issues[0].message}`);
+    if (!r.success)
+      throw new ApiError(400, `invalid ${snakeKey(name)}: ${r.error.issues[0].message}`);
   }
   return params;
 }
@@ -172,7 +241,11 @@ export function matchRoute(
     const parts = route.pattern.split("/");
     if (parts.length !== segments.length) continue;
     const params: Record<string, string> = {};
-    const ok = parts.every((p, i) => (p.startsWith(":") ? ((params[p.slice(1)] = segments[i]), segments[i].length > 0) : p === segments[i]));
+    const ok = parts.every((p, i) =>
+      p.startsWith(":")
+        ? ((params[p.slice(1)] = segments[i]), segments[i].length > 0)
+        : p === segments[i],
+    );
     if (!ok) continue;
     pathMatched = true;
     if (route.method === method) return { route, params: validIds(params) };

@@ -20,7 +20,11 @@ interface Parsed {
   file?: { field: string; name: string; mime: string; data: Buffer };
 }
 
-function parseMultipart(headers: ApiRequest["headers"], body: Buffer, maxFileBytes: number): Promise<Parsed> {
+function parseMultipart(
+  headers: ApiRequest["headers"],
+  body: Buffer,
+  maxFileBytes: number,
+): Promise<Parsed> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -37,7 +41,12 @@ function parseMultipart(headers: ApiRequest["headers"], body: Buffer, maxFileByt
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
-      reject(new ApiError(400, `malformed multipart body: ${err instanceof Error ? err.message : String(err)}`));
+      reject(
+        new ApiError(
+          400,
+          `malformed multipart body: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
     };
     bb.on("field", (name, value) => {
       out.fields[name] = value;
@@ -50,7 +59,13 @@ function parseMultipart(headers: ApiRequest["headers"], body: Buffer, maxFileByt
         tooBig = true;
       });
       stream.on("end", () => {
-        if (!out.file) out.file = { field, name: info.filename ?? "upload", mime: info.mimeType, data: Buffer.concat(chunks) };
+        if (!out.file)
+          out.file = {
+            field,
+            name: info.filename ?? "upload",
+            mime: info.mimeType,
+            data: Buffer.concat(chunks),
+          };
       });
     });
     bb.on("error", fail);
@@ -67,7 +82,10 @@ function parseMultipart(headers: ApiRequest["headers"], body: Buffer, maxFileByt
 /** A storage-safe file name: the client's base name, or a fresh one. */
 function safeFileName(name: string, mime: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const clean = base.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "").slice(0, 100);
+  const clean = base
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .replace(/^\.+/, "")
+    .slice(0, 100);
   const ext = mime.split("/")[1]?.replace(/[^a-z0-9]/g, "") || "bin";
   return clean.length > 0 ? `${Date.now()}-${clean}` : `${randomUUID()}.${ext}`;
 }
@@ -83,22 +101,28 @@ export interface ReceivedUpload {
 /** Validates a multipart upload and writes it to uploads/{uid}/{assetId}/{file}. */
 export async function receivePhoto(caller: Caller, req: ApiRequest): Promise<ReceivedUpload> {
   const type = String(req.headers["content-type"] ?? "");
-  if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, "upload photos as multipart/form-data with fields asset_id and image");
+  if (!/^multipart\/form-data\b/i.test(type))
+    throw new ApiError(415, "upload photos as multipart/form-data with fields asset_id and image");
   const maxBytes = getConfig().MAX_UPLOAD_BYTES;
   const body = await readBody(req, maxBytes + 64 * 1024);
   const parsed = await parseMultipart(req.headers, body, maxBytes);
   const assetId = parsed.fields.asset_id;
   if (!assetId) throw new ApiError(400, "asset_id is required");
   const validId = zId.safeParse(assetId);
-  if (!validId.success) throw new ApiError(400, `invalid asset_id: ${validId.error.issues[0].message}`);
-  if (!ASSET_ID.test(assetId)) throw new ApiError(400, "asset_id may hold only letters, digits, '.', '_' and '-' (1-128)");
-  if (!parsed.file || !FILE_FIELDS.has(parsed.file.field)) throw new ApiError(400, "an image file is required in field 'image'");
+  if (!validId.success)
+    throw new ApiError(400, `invalid asset_id: ${validId.error.issues[0].message}`);
+  if (!ASSET_ID.test(assetId))
+    throw new ApiError(400, "asset_id may hold only letters, digits, '.', '_' and '-' (1-128)");
+  if (!parsed.file || !FILE_FIELDS.has(parsed.file.field))
+    throw new ApiError(400, "an image file is required in field 'image'");
   if (parsed.file.data.length === 0) throw new ApiError(400, "the uploaded file is empty");
-  if (!/^image\/[a-z0-9.+-]+$/i.test(parsed.file.mime)) throw new ApiError(415, `only images are accepted, not ${parsed.file.mime}`);
+  if (!/^image\/[a-z0-9.+-]+$/i.test(parsed.file.mime))
+    throw new ApiError(415, `only images are accepted, not ${parsed.file.mime}`);
   // Only an asset the caller's team owns (admins: any); a missing asset would yield a photo
   // nobody but admins could see.
   const asset = await firestore().collection("assets").doc(assetId).get();
-  if (!asset.exists || !canSeeTeam(caller, asset.get("teamId") as string | null)) throw new ApiError(404, `asset ${assetId} not found`);
+  if (!asset.exists || !canSeeTeam(caller, asset.get("teamId") as string | null))
+    throw new ApiError(404, `asset ${assetId} not found`);
   const bucket = uploadBucket();
   const path = `uploads/${caller.uid}/${assetId}/${safeFileName(parsed.file.name, parsed.file.mime)}`;
   await deps().store.write(bucket, path, parsed.file.data, {
@@ -108,6 +132,9 @@ export async function receivePhoto(caller: Caller, req: ApiRequest): Promise<Rec
   return { bucket, path, assetId, bytes: parsed.file.data.length, contentType: parsed.file.mime };
 }
 
-export async function uploadPhoto(caller: Caller, req: ApiRequest): Promise<Record<string, unknown>> {
+export async function uploadPhoto(
+  caller: Caller,
+  req: ApiRequest,
+): Promise<Record<string, unknown>> {
   return { ...(await receivePhoto(caller, req)), status: "UPLOADED" };
 }

@@ -11,8 +11,22 @@ export interface Tag {
   value: string | number[] | [number, number][];
 }
 
-const TYPE_CODE: Record<TagType, number> = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, UNDEFINED: 7 };
-const UNIT_SIZE: Record<TagType, number> = { BYTE: 1, ASCII: 1, SHORT: 2, LONG: 4, RATIONAL: 8, UNDEFINED: 1 };
+const TYPE_CODE: Record<TagType, number> = {
+  BYTE: 1,
+  ASCII: 2,
+  SHORT: 3,
+  LONG: 4,
+  RATIONAL: 5,
+  UNDEFINED: 7,
+};
+const UNIT_SIZE: Record<TagType, number> = {
+  BYTE: 1,
+  ASCII: 1,
+  SHORT: 2,
+  LONG: 4,
+  RATIONAL: 8,
+  UNDEFINED: 1,
+};
 
 function count(t: Tag): number {
   if (t.type === "ASCII") return Buffer.byteLength(t.value as string, "latin1") + 1;
@@ -28,6 +42,8 @@ function valueBytes(t: Tag): Buffer {
   }
   (t.value as (number | [number, number])[]).forEach((v, i) => {
     switch (t.type) {
+      case "ASCII": // written whole above; the closure does not see that narrowing
+        break;
       case "BYTE":
       case "UNDEFINED":
         buf.writeUInt8(v as number, i);
@@ -97,7 +113,12 @@ export function buildTiff(ifd0: Tag[], exif: Tag[] = [], gps: Tag[] = []): Buffe
   const gpsStart = exifStart + (exif.length ? ifdSize(exif) : 0);
   for (const p of pointers) p.value = [p.tag === EXIF_POINTER ? exifStart : gpsStart];
   const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00]);
-  return Buffer.concat([header, writeIfd(first, ifd0Start), exif.length ? writeIfd(exif, exifStart) : Buffer.alloc(0), gps.length ? writeIfd(gps, gpsStart) : Buffer.alloc(0)]);
+  return Buffer.concat([
+    header,
+    writeIfd(first, ifd0Start),
+    exif.length ? writeIfd(exif, exifStart) : Buffer.alloc(0),
+    gps.length ? writeIfd(gps, gpsStart) : Buffer.alloc(0),
+  ]);
 }
 
 /** Inserts an Exif APP1 segment right after the JPEG's SOI marker, dropping any existing one. */
@@ -113,7 +134,8 @@ export function insertExif(jpeg: Buffer, tiff: Buffer): Buffer {
   // Copy the marker segments before the image data, except an existing Exif APP1.
   while (pos + 4 <= jpeg.length && jpeg[pos] === 0xff && jpeg[pos + 1] !== 0xda) {
     const len = jpeg.readUInt16BE(pos + 2);
-    const isExif = jpeg[pos + 1] === 0xe1 && jpeg.subarray(pos + 4, pos + 10).toString("latin1") === "Exif\0\0";
+    const isExif =
+      jpeg[pos + 1] === 0xe1 && jpeg.subarray(pos + 4, pos + 10).toString("latin1") === "Exif\0\0";
     if (!isExif) rest.push(jpeg.subarray(pos, pos + 2 + len));
     pos += 2 + len;
   }
@@ -128,7 +150,11 @@ export function toDms(deg: number): [number, number][] {
   const mFloat = (a - d) * 60;
   const m = Math.floor(mFloat);
   const s = Math.round((mFloat - m) * 60 * 10_000);
-  return [[d, 1], [m, 1], [s, 10_000]];
+  return [
+    [d, 1],
+    [m, 1],
+    [s, 10_000],
+  ];
 }
 
 export interface CameraExif {
@@ -173,7 +199,10 @@ export function cameraTiff(c: CameraExif): Buffer {
     { tag: 0xa003, type: "LONG", value: [c.height] },
   ];
   if (c.offset) {
-    exif.push({ tag: 0x9010, type: "ASCII", value: c.offset }, { tag: 0x9011, type: "ASCII", value: c.offset });
+    exif.push(
+      { tag: 0x9010, type: "ASCII", value: c.offset },
+      { tag: 0x9011, type: "ASCII", value: c.offset },
+    );
   }
   const gps: Tag[] = [];
   if (c.gps) {
@@ -188,10 +217,23 @@ export function cameraTiff(c: CameraExif): Buffer {
       { tag: 0x0004, type: "RATIONAL", value: toDms(g.lng) },
       { tag: 0x0005, type: "BYTE", value: [g.alt >= 0 ? 0 : 1] },
       { tag: 0x0006, type: "RATIONAL", value: [[Math.round(Math.abs(g.alt) * 100), 100]] },
-      { tag: 0x0007, type: "RATIONAL", value: [[u.getUTCHours(), 1], [u.getUTCMinutes(), 1], [u.getUTCSeconds(), 1]] },
-      { tag: 0x001d, type: "ASCII", value: `${u.getUTCFullYear()}:${pad(u.getUTCMonth() + 1)}:${pad(u.getUTCDate())}` },
+      {
+        tag: 0x0007,
+        type: "RATIONAL",
+        value: [
+          [u.getUTCHours(), 1],
+          [u.getUTCMinutes(), 1],
+          [u.getUTCSeconds(), 1],
+        ],
+      },
+      {
+        tag: 0x001d,
+        type: "ASCII",
+        value: `${u.getUTCFullYear()}:${pad(u.getUTCMonth() + 1)}:${pad(u.getUTCDate())}`,
+      },
     );
-    if (g.accuracyM !== undefined) gps.push({ tag: 0x001f, type: "RATIONAL", value: [[Math.round(g.accuracyM * 100), 100]] });
+    if (g.accuracyM !== undefined)
+      gps.push({ tag: 0x001f, type: "RATIONAL", value: [[Math.round(g.accuracyM * 100), 100]] });
   }
   return buildTiff(ifd0, exif, gps);
 }

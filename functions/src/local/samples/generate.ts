@@ -6,7 +6,17 @@ import { createIfAbsent, firestore } from "../../firestore";
 import { AssetDocSchema, type AssetDoc } from "../../schema/people";
 import { SampleManifestSchema, type SampleEntry, type SampleManifest } from "../../schema/samples";
 import { cameraTiff, insertExif } from "./exif-writer";
-import { blurry, corrodedPlate, crackedSlab, dark, meter, plain, SCENE_HEIGHT, SCENE_WIDTH, type Scene } from "./scenes";
+import {
+  blurry,
+  corrodedPlate,
+  crackedSlab,
+  dark,
+  meter,
+  plain,
+  SCENE_HEIGHT,
+  SCENE_WIDTH,
+  type Scene,
+} from "./scenes";
 
 export const SAMPLE_ASSET: AssetDoc = AssetDocSchema.parse({
   assetId: "sample-substation-1",
@@ -31,12 +41,54 @@ interface Spec {
 }
 
 const SPECS: Spec[] = [
-  { file: "meter-004817.jpg", kind: "meter", scene: () => meter(METER_DIGITS), offsetM: [4, -3], minutes: 0, expect: { meterDigits: METER_DIGITS } },
-  { file: "corroded-plate.jpg", kind: "corrosion", scene: () => corrodedPlate(), offsetM: [12, 8], minutes: 3, expect: {} },
-  { file: "cracked-slab.jpg", kind: "crack", scene: () => crackedSlab(), offsetM: [-9, 15], minutes: 6, expect: {} },
-  { file: "blurry-cabinet.jpg", kind: "blurry", scene: () => blurry(), offsetM: [2, 2], minutes: 8, expect: { qualityFlags: ["BLURRY"] } },
-  { file: "dark-cabinet.jpg", kind: "dark", scene: () => dark(), offsetM: [3, 1], minutes: 9, expect: { qualityFlags: ["UNDEREXPOSED"] } },
-  { file: "no-gps-cabinet.jpg", kind: "no-gps", scene: () => plain(), offsetM: null, minutes: 11, expect: {} },
+  {
+    file: "meter-004817.jpg",
+    kind: "meter",
+    scene: () => meter(METER_DIGITS),
+    offsetM: [4, -3],
+    minutes: 0,
+    expect: { meterDigits: METER_DIGITS },
+  },
+  {
+    file: "corroded-plate.jpg",
+    kind: "corrosion",
+    scene: () => corrodedPlate(),
+    offsetM: [12, 8],
+    minutes: 3,
+    expect: {},
+  },
+  {
+    file: "cracked-slab.jpg",
+    kind: "crack",
+    scene: () => crackedSlab(),
+    offsetM: [-9, 15],
+    minutes: 6,
+    expect: {},
+  },
+  {
+    file: "blurry-cabinet.jpg",
+    kind: "blurry",
+    scene: () => blurry(),
+    offsetM: [2, 2],
+    minutes: 8,
+    expect: { qualityFlags: ["BLURRY"] },
+  },
+  {
+    file: "dark-cabinet.jpg",
+    kind: "dark",
+    scene: () => dark(),
+    offsetM: [3, 1],
+    minutes: 9,
+    expect: { qualityFlags: ["UNDEREXPOSED"] },
+  },
+  {
+    file: "no-gps-cabinet.jpg",
+    kind: "no-gps",
+    scene: () => plain(),
+    offsetM: null,
+    minutes: 11,
+    expect: {},
+  },
 ];
 
 /** Capture times are fixed (camera-local, UTC+1) so samples are byte-identical across runs. */
@@ -49,7 +101,12 @@ function localExifTime(utcMs: number): string {
   return `${d.getUTCFullYear()}:${p(d.getUTCMonth() + 1)}:${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-function moveBy(lat: number, lng: number, eastM: number, northM: number): { lat: number; lng: number } {
+function moveBy(
+  lat: number,
+  lng: number,
+  eastM: number,
+  northM: number,
+): { lat: number; lng: number } {
   const dLat = northM / 111_320;
   const dLng = eastM / (111_320 * Math.cos((lat * Math.PI) / 180));
   return { lat: Math.round((lat + dLat) * 1e6) / 1e6, lng: Math.round((lng + dLng) * 1e6) / 1e6 };
@@ -64,7 +121,9 @@ export async function generateSamples(outDir: string): Promise<SampleManifest> {
     const jpeg = await scene.image.jpeg({ quality: 88, mozjpeg: true }).toBuffer();
     const utc = START_UTC + spec.minutes * 60_000;
     const takenAt = localExifTime(utc);
-    const gps = spec.offsetM ? { ...moveBy(loc.lat, loc.lng, spec.offsetM[0], spec.offsetM[1]), alt: 412.3 } : null;
+    const gps = spec.offsetM
+      ? { ...moveBy(loc.lat, loc.lng, spec.offsetM[0], spec.offsetM[1]), alt: 412.3 }
+      : null;
     const tiff = cameraTiff({
       make: "Google",
       model: "Pixel 7",
@@ -88,7 +147,11 @@ export async function generateSamples(outDir: string): Promise<SampleManifest> {
       expect: { ...spec.expect, ...(scene.region ? { region: scene.region } : {}) },
     });
   }
-  const manifest = SampleManifestSchema.parse({ version: 1, assetId: SAMPLE_ASSET.assetId, samples });
+  const manifest = SampleManifestSchema.parse({
+    version: 1,
+    assetId: SAMPLE_ASSET.assetId,
+    samples,
+  });
   await writeFile(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
@@ -96,7 +159,9 @@ export async function generateSamples(outDir: string): Promise<SampleManifest> {
 /** The manifest if the samples exist and are complete, else null. */
 export async function readManifest(outDir: string): Promise<SampleManifest | null> {
   try {
-    const m = SampleManifestSchema.parse(JSON.parse(await readFile(join(outDir, "manifest.json"), "utf8")));
+    const m = SampleManifestSchema.parse(
+      JSON.parse(await readFile(join(outDir, "manifest.json"), "utf8")),
+    );
     for (const s of m.samples) await readFile(join(outDir, s.file));
     return m.samples.length === SPECS.length ? m : null;
   } catch {

@@ -23,7 +23,14 @@ const GLYPHS: Record<string, string> = {
 const ADVANCE = 78;
 
 /** SVG for `text` with its top-left at (x, y), glyphs `height` pixels tall. */
-export function strokeText(text: string, x: number, y: number, height: number, colour: string, strokeWidth = 11): string {
+export function strokeText(
+  text: string,
+  x: number,
+  y: number,
+  height: number,
+  colour: string,
+  strokeWidth = 11,
+): string {
   const scale = height / 100;
   return [...text]
     .map((c, i) => {

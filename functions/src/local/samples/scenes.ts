@@ -39,7 +39,8 @@ const H = SCENE_HEIGHT;
 function surface(base: [number, number, number], grain: number, seed: number): Buffer {
   const rand = rng(seed);
   const buf = Buffer.alloc(W * H * 3);
-  const p1 = rand() * 6, p2 = rand() * 6;
+  const p1 = rand() * 6,
+    p2 = rand() * 6;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const shade = 10 * Math.sin(x / 310 + p1) + 8 * Math.cos(y / 270 + p2) - (y / H) * 12;
@@ -60,12 +61,18 @@ function raw(buf: Buffer): Sharp {
 }
 
 function svg(body: string): Buffer {
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${body}</svg>`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${body}</svg>`,
+  );
 }
 
 /** Flattens raw pixels plus SVG overlays into one image (sharp applies composite last). */
 async function compose(base: Buffer, overlay: string): Promise<Buffer> {
-  const { data } = await raw(base).composite([{ input: svg(overlay), top: 0, left: 0 }]).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data } = await raw(base)
+    .composite([{ input: svg(overlay), top: 0, left: 0 }])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return data;
 }
 
@@ -73,16 +80,30 @@ async function compose(base: Buffer, overlay: string): Promise<Buffer> {
 export function corrodedPlate(seed = 11): Scene {
   const buf = surface([118, 124, 130], 9, seed);
   const rand = rng(seed + 1);
-  const cx = W * 0.55, cy = H * 0.45, r0 = H * 0.2;
+  const cx = W * 0.55,
+    cy = H * 0.45,
+    r0 = H * 0.2;
   const ph = [rand() * 6, rand() * 6, rand() * 6];
   // Real rust is red-brown (hue about 6–17°, eval/rust), not the yellower sienna of wood.
-  const palette: [number, number, number][] = [[139, 58, 30], [150, 64, 36], [120, 50, 28], [165, 75, 40], [110, 48, 30]];
+  const palette: [number, number, number][] = [
+    [139, 58, 30],
+    [150, 64, 36],
+    [120, 50, 28],
+    [165, 75, 40],
+    [110, 48, 30],
+  ];
   const box = { x0: W, y0: H, x1: 0, y1: 0 };
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
-      const dx = x - cx, dy = y - cy;
+      const dx = x - cx,
+        dy = y - cy;
       const th = Math.atan2(dy, dx);
-      const r = r0 * (1 + 0.22 * Math.sin(3 * th + ph[0]) + 0.12 * Math.sin(7 * th + ph[1]) + 0.06 * Math.sin(13 * th + ph[2]));
+      const r =
+        r0 *
+        (1 +
+          0.22 * Math.sin(3 * th + ph[0]) +
+          0.12 * Math.sin(7 * th + ph[1]) +
+          0.06 * Math.sin(13 * th + ph[2]));
       const d = Math.hypot(dx, dy);
       // A ragged rim: some pixels just outside the outline are rusty too.
       if (d > r * (1 + 0.08 * rand())) continue;
@@ -92,12 +113,16 @@ export function corrodedPlate(seed = 11): Scene {
       buf[i] = clampByte(c[0] + n);
       buf[i + 1] = clampByte(c[1] + n * 0.6);
       buf[i + 2] = clampByte(c[2] + n * 0.4);
-      box.x0 = Math.min(box.x0, x); box.y0 = Math.min(box.y0, y); box.x1 = Math.max(box.x1, x); box.y1 = Math.max(box.y1, y);
+      box.x0 = Math.min(box.x0, x);
+      box.y0 = Math.min(box.y0, y);
+      box.x1 = Math.max(box.x1, x);
+      box.y1 = Math.max(box.y1, y);
     }
   }
   // Pits and flakes: rust is rough, and a smooth patch would read as out of focus.
   for (let k = 0; k < 900; k++) {
-    const px = box.x0 + rand() * (box.x1 - box.x0), py = box.y0 + rand() * (box.y1 - box.y0);
+    const px = box.x0 + rand() * (box.x1 - box.x0),
+      py = box.y0 + rand() * (box.y1 - box.y0);
     const i0 = (Math.round(py) * W + Math.round(px)) * 3;
     if (!(buf[i0] > buf[i0 + 2] + 40)) continue; // only on rust, not on bare plate
     const rad = 2 + rand() * 6;
@@ -106,12 +131,30 @@ export function corrodedPlate(seed = 11): Scene {
       for (let x = Math.floor(px - rad); x <= px + rad; x++) {
         if (x < 0 || y < 0 || x >= W || y >= H || Math.hypot(x - px, y - py) > rad) continue;
         const i = (y * W + x) * 3;
-        if (dark) { buf[i] = 78; buf[i + 1] = 38; buf[i + 2] = 18; } else { buf[i] = 196; buf[i + 1] = 112; buf[i + 2] = 52; }
+        if (dark) {
+          buf[i] = 78;
+          buf[i + 1] = 38;
+          buf[i + 2] = 18;
+        } else {
+          buf[i] = 196;
+          buf[i + 1] = 112;
+          buf[i + 2] = 52;
+        }
       }
     }
   }
   // Bolt heads on the plate, so the scene is not just a patch on a blank.
-  const bolts = [[0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]].map(([bx, by]) => `<circle cx="${bx * W}" cy="${by * H}" r="26" fill="#8d9399" stroke="#5b6166" stroke-width="6"/>`).join("");
+  const bolts = [
+    [0.1, 0.1],
+    [0.9, 0.1],
+    [0.1, 0.9],
+    [0.9, 0.9],
+  ]
+    .map(
+      ([bx, by]) =>
+        `<circle cx="${bx * W}" cy="${by * H}" r="26" fill="#8d9399" stroke="#5b6166" stroke-width="6"/>`,
+    )
+    .join("");
   return { image: raw(buf).composite([{ input: svg(bolts), top: 0, left: 0 }]), region: box };
 }
 
@@ -120,8 +163,10 @@ export function crackedSlab(seed = 23): Scene {
   const buf = surface([158, 156, 150], 10, seed);
   const rand = rng(seed + 1);
   const pts: [number, number][] = [];
-  let x = W * 0.14, y = H * 0.18;
-  const tx = W * 0.84, ty = H * 0.86;
+  let x = W * 0.14,
+    y = H * 0.18;
+  const tx = W * 0.84,
+    ty = H * 0.86;
   const steps = 38;
   for (let i = 0; i <= steps; i++) {
     pts.push([x, y]);
@@ -131,17 +176,21 @@ export function crackedSlab(seed = 23): Scene {
   }
   const branchStart = pts[18];
   const branch: [number, number][] = [branchStart];
-  let bx = branchStart[0], by = branchStart[1];
+  let bx = branchStart[0],
+    by = branchStart[1];
   for (let i = 0; i < 12; i++) {
     bx += 18 + rand() * 14;
     by -= 10 + rand() * 12;
     branch.push([bx, by]);
   }
-  const path = (p: [number, number][]) => `M${p.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" L")}`;
+  const path = (p: [number, number][]) =>
+    `M${p.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" L")}`;
   const all = [...pts, ...branch];
   const region = {
-    x0: Math.min(...all.map((p) => p[0])) - 4, y0: Math.min(...all.map((p) => p[1])) - 4,
-    x1: Math.max(...all.map((p) => p[0])) + 4, y1: Math.max(...all.map((p) => p[1])) + 4,
+    x0: Math.min(...all.map((p) => p[0])) - 4,
+    y0: Math.min(...all.map((p) => p[1])) - 4,
+    x1: Math.max(...all.map((p) => p[0])) + 4,
+    y1: Math.max(...all.map((p) => p[1])) + 4,
   };
   const overlay =
     `<path d="${path(pts)}" fill="none" stroke="#2b2a28" stroke-width="7" stroke-linejoin="round" stroke-linecap="round"/>` +
@@ -159,8 +208,10 @@ export function meter(digits: string, seed = 31): Scene {
   const textW = strokeTextWidth(digits, h);
   const unitH = 120;
   const unitW = strokeTextWidth("kWh", unitH);
-  const winX = (W - textW - unitW - 150) / 2, winY = 430;
-  const winW = textW + unitW + 150, winH = h + 100;
+  const winX = (W - textW - unitW - 150) / 2,
+    winY = 430;
+  const winW = textW + unitW + 150,
+    winH = h + 100;
   const region = { x0: winX + 30, y0: winY + 50, x1: winX + 30 + textW, y1: winY + 50 + h };
   const overlay =
     `<rect x="${winX - 120}" y="${winY - 230}" width="${winW + 240}" height="${winH + 520}" rx="40" fill="#e4e2dc" stroke="#777" stroke-width="6"/>` +

@@ -20,7 +20,14 @@ import { contentTypeOf, DEFAULT_PROJECT } from "../runtime";
 import { SAMPLE_ASSET } from "../samples/generate";
 import { LOCAL_QUEUE_COLLECTION } from "../task-queue";
 import type { SoakOptions } from "./options";
-import { failures, figuresOf, formatFigures, readFacts, type SoakFigures, type UploadFact } from "./tally";
+import {
+  failures,
+  figuresOf,
+  formatFigures,
+  readFacts,
+  type SoakFigures,
+  type UploadFact,
+} from "./tally";
 import { planUploads } from "./uploads";
 
 const START_SCRIPT = resolve(__dirname, "..", "..", "..", "..", "scripts", "start.ts");
@@ -69,7 +76,10 @@ async function waitGone(pid: number, ms: number): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await sleep(100);
 }
 
-export async function runSoak(o: SoakOptions, say: (line: string) => void = console.log): Promise<SoakResult> {
+export async function runSoak(
+  o: SoakOptions,
+  say: (line: string) => void = console.log,
+): Promise<SoakResult> {
   const stateDir = await mkdtemp(join(tmpdir(), "fieldlens-soak-"));
   const port = await freePort();
   process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
@@ -82,7 +92,13 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
   else process.env.FIRESTORE_EMULATOR_HOST = savedHost;
   const bucket = `${process.env.GCLOUD_PROJECT}.appspot.com`;
   const store = new DirectoryObjectStore(join(stateDir, "bucket"));
-  const plan: FaultPlan = { visionRate: o.visionFaults, duplicateEvents: o.duplicateEvents, taskRedeliveryRate: o.taskRedelivery, firestoreRate: o.firestoreFaults, seed: o.seed };
+  const plan: FaultPlan = {
+    visionRate: o.visionFaults,
+    duplicateEvents: o.duplicateEvents,
+    taskRedeliveryRate: o.taskRedelivery,
+    firestoreRate: o.firestoreFaults,
+    seed: o.seed,
+  };
   const log = createWriteStream(join(stateDir, "runtime.log"));
   const tsx = pathToFileURL(require.resolve("tsx")).href;
   // Export often: the emulator kill loses what came after the last one, and the reconcile
@@ -92,8 +108,29 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
   const start = async (): Promise<Runtime> => {
     const env: NodeJS.ProcessEnv = { ...process.env, FIELDLENS_LOG_LEVEL: "silent" };
     delete env.FIRESTORE_EMULATOR_HOST;
-    const args = ["--import", tsx, START_SCRIPT, "--no-api", "--state", stateDir, "--inbox", join(stateDir, "inbox"), "--concurrency", String(o.concurrency), "--firestore-port", String(port), "--export-every", String(exportEvery), "--faults", JSON.stringify(plan)];
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const args = [
+      "--import",
+      tsx,
+      START_SCRIPT,
+      "--no-api",
+      "--state",
+      stateDir,
+      "--inbox",
+      join(stateDir, "inbox"),
+      "--concurrency",
+      String(o.concurrency),
+      "--firestore-port",
+      String(port),
+      "--export-every",
+      String(exportEvery),
+      "--faults",
+      JSON.stringify(plan),
+    ];
+    const child = spawn(process.execPath, args, {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let out = "";
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -108,7 +145,8 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     for (;;) {
       const m = /Firestore emulator at [^ ]+ \(pid (\d+)\)/.exec(out);
       if (m && out.includes("watching")) return { child, emulatorPid: Number(m[1]), exited };
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the runtime did not start:\n${out.slice(-3000)}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the runtime did not start:\n${out.slice(-3000)}`);
       await sleep(100);
     }
   };
@@ -133,7 +171,9 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
       process.exit(130);
     });
   }
-  say(`soak: state in ${stateDir}; faults ${JSON.stringify(plan)}; kill every ${o.killEvery || "-"} s`);
+  say(
+    `soak: state in ${stateDir}; faults ${JSON.stringify(plan)}; kill every ${o.killEvery || "-"} s`,
+  );
   const planned = await planUploads(stateDir, o.photos, o.badShare, o.seed);
   let rt = await start();
   const uploads: UploadFact[] = [];
@@ -149,7 +189,13 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
         const name = `uploads/${UID}/${SAMPLE_ASSET.assetId}/${p.name}`;
         await store.write(bucket, name, p.data, { contentType: contentTypeOf(p.name) });
         const obj = await store.stat(bucket, name);
-        if (obj) uploads.push({ photoId: photoIdFor(bucket, name, obj.generation), name: p.name, expect: p.expect, uploadedAt: Date.now() });
+        if (obj)
+          uploads.push({
+            photoId: photoIdFor(bucket, name, obj.generation),
+            name: p.name,
+            expect: p.expect,
+            uploadedAt: Date.now(),
+          });
       }
     })();
   }, 1000);
@@ -158,11 +204,26 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
     if (uploads.length < planned.length) return false;
     try {
       for (let i = 0; i < uploads.length; i += 300) {
-        const snaps = await db.getAll(...uploads.slice(i, i + 300).map((u) => db.collection("photos").doc(u.photoId)));
-        if (snaps.some((s) => !s.exists || !["COMPLETED", "FAILED", "REJECTED"].includes(s.get("status")))) return false;
+        const snaps = await db.getAll(
+          ...uploads.slice(i, i + 300).map((u) => db.collection("photos").doc(u.photoId)),
+        );
+        if (
+          snaps.some(
+            (s) => !s.exists || !["COMPLETED", "FAILED", "REJECTED"].includes(s.get("status")),
+          )
+        )
+          return false;
       }
-      const busy = await db.collection(LOCAL_QUEUE_COLLECTION).where("state", "in", ["PENDING", "RUNNING"]).limit(1).get();
-      const unsent = await db.collection("notifications").where("status", "==", "PENDING").limit(1).get();
+      const busy = await db
+        .collection(LOCAL_QUEUE_COLLECTION)
+        .where("state", "in", ["PENDING", "RUNNING"])
+        .limit(1)
+        .get();
+      const unsent = await db
+        .collection("notifications")
+        .where("status", "==", "PENDING")
+        .limit(1)
+        .get();
       return busy.empty && unsent.empty;
     } catch {
       return false; // the emulator is down between a kill and the restart
@@ -176,10 +237,16 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
         done = true;
         break;
       }
-      if (o.killEvery > 0 && kills.length < o.maxKills && Date.now() - lastKill >= o.killEvery * 1000) {
+      if (
+        o.killEvery > 0 &&
+        kills.length < o.maxKills &&
+        Date.now() - lastKill >= o.killEvery * 1000
+      ) {
         const mode = KILL_MODES[kills.length % KILL_MODES.length];
         kills.push(mode);
-        say(`soak: ${((Date.now() - began) / 1000).toFixed(0)} s: kill -9 (${mode}); ${uploads.length}/${planned.length} uploaded`);
+        say(
+          `soak: ${((Date.now() - began) / 1000).toFixed(0)} s: kill -9 (${mode}); ${uploads.length}/${planned.length} uploaded`,
+        );
         await kill(rt, mode);
         rt = await start();
         lastKill = Date.now();
@@ -200,7 +267,10 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = cons
   const figures = figuresOf(facts);
   const injected = await injectedFaults(stateDir);
   const table = formatFigures(figures, [
-    ["kills", `${kills.length} (${KILL_MODES.map((m) => `${m} ${kills.filter((k) => k === m).length}`).join(" · ")})`],
+    [
+      "kills",
+      `${kills.length} (${KILL_MODES.map((m) => `${m} ${kills.filter((k) => k === m).length}`).join(" · ")})`,
+    ],
     ["faults injected", injected],
     ["wall time", `${((Date.now() - began) / 1000).toFixed(0)} s`],
   ]);
@@ -216,10 +286,17 @@ async function injectedFaults(stateDir: string): Promise<string> {
   for (const f of await readdir(stateDir)) {
     if (!/^faults-\d+\.json$/.test(f)) continue;
     try {
-      for (const [k, v] of Object.entries(JSON.parse(await readFile(join(stateDir, f), "utf8")) as Record<string, number>)) total[k] = (total[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(
+        JSON.parse(await readFile(join(stateDir, f), "utf8")) as Record<string, number>,
+      ))
+        total[k] = (total[k] ?? 0) + v;
     } catch {
       /* torn by a kill */
     }
   }
-  return Object.entries(total).map(([k, v]) => `${k} ${v}`).join(" · ") || "none recorded";
+  return (
+    Object.entries(total)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(" · ") || "none recorded"
+  );
 }

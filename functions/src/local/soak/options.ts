@@ -41,7 +41,20 @@ export const SOAK_USAGE = `usage: npm run soak -- [--photos N] [--kill-every S] 
 
 export type ParsedSoak = { ok: true; options: SoakOptions } | { ok: false; error: string };
 
-const DEFAULTS: SoakOptions = { photos: 30, killEvery: 20, maxKills: 1000, visionFaults: 0.2, duplicateEvents: 3, taskRedelivery: 0.1, firestoreFaults: 0.02, seed: 1, badShare: 0.1, concurrency: 2, timeout: 900, keep: false };
+const DEFAULTS: SoakOptions = {
+  photos: 30,
+  killEvery: 20,
+  maxKills: 1000,
+  visionFaults: 0.2,
+  duplicateEvents: 3,
+  taskRedelivery: 0.1,
+  firestoreFaults: 0.02,
+  seed: 1,
+  badShare: 0.1,
+  concurrency: 2,
+  timeout: 900,
+  keep: false,
+};
 
 type Rule = { key: keyof SoakOptions; flag: string; min: number; max: number; integer: boolean };
 const RULES: Rule[] = [
@@ -61,8 +74,12 @@ const RULES: Rule[] = [
 export function parseSoakArgs(argv: string[]): ParsedSoak {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...RULES.map((r) => [r.flag, { type: "string" as const }]), ["keep", { type: "boolean" as const }]]);
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    const options = Object.fromEntries([
+      ...RULES.map((r) => [r.flag, { type: "string" as const }]),
+      ["keep", { type: "boolean" as const }],
+    ]);
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+      .values as Record<string, string | boolean | undefined>;
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
@@ -72,9 +89,12 @@ export function parseSoakArgs(argv: string[]): ParsedSoak {
     if (raw === undefined) continue;
     const text = String(raw).trim();
     const n = Number(text);
-    if (text === "" || !Number.isFinite(n)) return { ok: false, error: `--${r.flag} must be a number, got "${raw}"` };
-    if (r.integer && !Number.isInteger(n)) return { ok: false, error: `--${r.flag} must be a whole number, got "${raw}"` };
-    if (n < r.min || n > r.max) return { ok: false, error: `--${r.flag} must be between ${r.min} and ${r.max}, got ${n}` };
+    if (text === "" || !Number.isFinite(n))
+      return { ok: false, error: `--${r.flag} must be a number, got "${raw}"` };
+    if (r.integer && !Number.isInteger(n))
+      return { ok: false, error: `--${r.flag} must be a whole number, got "${raw}"` };
+    if (n < r.min || n > r.max)
+      return { ok: false, error: `--${r.flag} must be between ${r.min} and ${r.max}, got ${n}` };
     (out[r.key] as number) = n;
   }
   return { ok: true, options: out };

@@ -78,7 +78,11 @@ export function figuresOf(f: Facts): SoakFigures {
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (!TERMINAL.has(status)) continue;
     terminal += 1;
-    if ((u.expect === "REJECTED" && status !== "REJECTED") || (u.expect === "ACCEPTED" && status === "REJECTED")) wrongOutcome += 1;
+    if (
+      (u.expect === "REJECTED" && status !== "REJECTED") ||
+      (u.expect === "ACCEPTED" && status === "REJECTED")
+    )
+      wrongOutcome += 1;
     if (p?.terminalAt) latencies.push((p.terminalAt - u.uploadedAt) / 1000);
   }
   latencies.sort((a, b) => a - b);
@@ -88,7 +92,8 @@ export function figuresOf(f: Facts): SoakFigures {
   const markers = new Map<string, number>();
   for (const m of f.chargeMarkers) markers.set(m, (markers.get(m) ?? 0) + 1);
   const chargedPhotos = new Set(f.chargeMarkers.map((m) => m.slice(0, m.indexOf("_"))));
-  for (const u of f.uploads) if (f.photos.get(u.photoId)?.status === "COMPLETED") chargedPhotos.add(u.photoId);
+  for (const u of f.uploads)
+    if (f.photos.get(u.photoId)?.status === "COMPLETED") chargedPhotos.add(u.photoId);
   let missingPushes = 0;
   for (const id of f.owedPushes) if (!f.pushes.has(id)) missingPushes += 1;
   return {
@@ -126,7 +131,8 @@ export function failures(s: SoakFigures): string[] {
   if (s.duplicatedPushes) out.push(`${s.duplicatedPushes} push(es) sent twice`);
   if (s.missingPushes) out.push(`${s.missingPushes} owed push(es) never sent`);
   if (s.duplicatedCharges) out.push(`${s.duplicatedCharges} duplicated budget charge(s)`);
-  if (s.budgetUnits !== s.budgetExpected) out.push(`budget units ${s.budgetUnits} ≠ expected ${s.budgetExpected}`);
+  if (s.budgetUnits !== s.budgetExpected)
+    out.push(`budget units ${s.budgetUnits} ≠ expected ${s.budgetExpected}`);
   return out;
 }
 
@@ -135,11 +141,22 @@ export function formatFigures(s: SoakFigures, extra: [string, string][] = []): s
   const sec = (v: number | null) => (v === null ? "-" : `${v.toFixed(1)} s`);
   const rows: [string, string][] = [
     ["photos uploaded", `${s.uploaded} (${s.good} good or real, ${s.bad} bad files)`],
-    ["photos terminal", `${s.terminal}/${s.uploaded} (${pct} %): ${Object.entries(s.byStatus).map(([k, v]) => `${k} ${v}`).join(" · ")}`],
-    ["lost", `${s.lost} (bucket objects without a record: ${s.orphanObjects}; wrong outcome: ${s.wrongOutcome})`],
+    [
+      "photos terminal",
+      `${s.terminal}/${s.uploaded} (${pct} %): ${Object.entries(s.byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(" · ")}`,
+    ],
+    [
+      "lost",
+      `${s.lost} (bucket objects without a record: ${s.orphanObjects}; wrong outcome: ${s.wrongOutcome})`,
+    ],
     ["duplicated findings", String(s.duplicatedFindings)],
     ["duplicated tasks", String(s.duplicatedTasks)],
-    ["duplicated notifications", `${s.duplicatedPushes} (owed pushes never sent: ${s.missingPushes})`],
+    [
+      "duplicated notifications",
+      `${s.duplicatedPushes} (owed pushes never sent: ${s.missingPushes})`,
+    ],
     ["duplicated budget charges", String(s.duplicatedCharges)],
     ["budget units", `${s.budgetUnits} charged vs ${s.budgetExpected} expected`],
     ["retries", `tasks ${s.taskRetries} · events ${s.eventRetries}`],
@@ -151,28 +168,50 @@ export function formatFigures(s: SoakFigures, extra: [string, string][] = []): s
 }
 
 /** Reads the facts from Firestore, the bucket and the journal. */
-export async function readFacts(db: Firestore, uploads: UploadFact[], store: DirectoryObjectStore, bucket: string, journalFile: string): Promise<Facts> {
+export async function readFacts(
+  db: Firestore,
+  uploads: UploadFact[],
+  store: DirectoryObjectStore,
+  bucket: string,
+  journalFile: string,
+): Promise<Facts> {
   const ids = new Set(uploads.map((u) => u.photoId));
   const photos = new Map<string, { status: string; terminalAt: number | null }>();
   for (let i = 0; i < uploads.length; i += 300) {
-    const snaps = await db.getAll(...uploads.slice(i, i + 300).map((u) => db.collection("photos").doc(u.photoId)));
+    const snaps = await db.getAll(
+      ...uploads.slice(i, i + 300).map((u) => db.collection("photos").doc(u.photoId)),
+    );
     for (const s of snaps) {
       if (!s.exists) continue;
       const status = String(s.get("status"));
-      const history = (s.get("statusHistory") as { status: string; at: { toDate(): Date } }[] | undefined) ?? [];
+      const history =
+        (s.get("statusHistory") as { status: string; at: { toDate(): Date } }[] | undefined) ?? [];
       const entry = [...history].reverse().find((h) => h.status === status);
-      photos.set(s.id, { status, terminalAt: TERMINAL.has(status) && entry ? entry.at.toDate().getTime() : null });
+      photos.set(s.id, {
+        status,
+        terminalAt: TERMINAL.has(status) && entry ? entry.at.toDate().getTime() : null,
+      });
     }
   }
   const findingKeys: string[] = [];
   for (const c of ["analyses", "meterReadings", "damageReports"]) {
-    for (const d of (await db.collection(c).select("photoId").get()).docs) if (ids.has(d.get("photoId") ?? d.id)) findingKeys.push(`${c}:${d.get("photoId") ?? d.id}`);
+    for (const d of (await db.collection(c).select("photoId").get()).docs)
+      if (ids.has(d.get("photoId") ?? d.id)) findingKeys.push(`${c}:${d.get("photoId") ?? d.id}`);
   }
   for (const d of (await db.collection("anomalies").select("photoId", "type", "box").get()).docs) {
-    if (ids.has(d.get("photoId"))) findingKeys.push(`anomalies:${d.get("photoId")}:${d.get("type")}:${JSON.stringify(d.get("box") ?? null)}`);
+    if (ids.has(d.get("photoId")))
+      findingKeys.push(
+        `anomalies:${d.get("photoId")}:${d.get("type")}:${JSON.stringify(d.get("box") ?? null)}`,
+      );
   }
   const photoTasks = new Map<string, number>();
-  for (const d of (await db.collection("tasks").where("type", "==", "process_inspection_photo").select("args").get()).docs) {
+  for (const d of (
+    await db
+      .collection("tasks")
+      .where("type", "==", "process_inspection_photo")
+      .select("args")
+      .get()
+  ).docs) {
     const pid = (d.get("args") as { photoId?: string } | undefined)?.photoId;
     if (pid && ids.has(pid)) photoTasks.set(pid, (photoTasks.get(pid) ?? 0) + 1);
   }
@@ -181,29 +220,59 @@ export async function readFacts(db: Firestore, uploads: UploadFact[], store: Dir
   const owedPushes = new Set<string>();
   for (const u of uploads) {
     const st = photos.get(u.photoId)?.status;
-    if (st === "REJECTED" || st === "FAILED") owedPushes.add(`photo-${u.photoId}-${st.toLowerCase()}`);
+    if (st === "REJECTED" || st === "FAILED")
+      owedPushes.add(`photo-${u.photoId}-${st.toLowerCase()}`);
   }
-  const serious = await db.collection("anomalies").where("severity", "in", ["HIGH", "CRITICAL"]).select("photoId").get();
-  for (const d of serious.docs) if (photos.get(d.get("photoId"))?.status === "COMPLETED") owedPushes.add(`photo-${d.get("photoId")}-completed`);
-  const chargeMarkers = (await db.collectionGroup("charges").get()).docs.map((d) => d.id).filter((id) => ids.has(id.slice(0, id.indexOf("_"))));
+  const serious = await db
+    .collection("anomalies")
+    .where("severity", "in", ["HIGH", "CRITICAL"])
+    .select("photoId")
+    .get();
+  for (const d of serious.docs)
+    if (photos.get(d.get("photoId"))?.status === "COMPLETED")
+      owedPushes.add(`photo-${d.get("photoId")}-completed`);
+  const chargeMarkers = (await db.collectionGroup("charges").get()).docs
+    .map((d) => d.id)
+    .filter((id) => ids.has(id.slice(0, id.indexOf("_"))));
   let shardUnits = 0;
   for (const s of (await db.collectionGroup("shards").get()).docs) {
     if (s.ref.parent.parent?.parent.id !== "budget") continue;
-    for (const n of Object.values((s.get("units") as Record<string, number> | undefined) ?? {})) if (typeof n === "number") shardUnits += n;
+    for (const n of Object.values((s.get("units") as Record<string, number> | undefined) ?? {}))
+      if (typeof n === "number") shardUnits += n;
   }
   let taskRetries = 0;
-  for (const d of (await db.collection(LOCAL_QUEUE_COLLECTION).select("executions").get()).docs) taskRetries += Math.max(0, Number(d.get("executions") ?? 0) - 1);
+  for (const d of (await db.collection(LOCAL_QUEUE_COLLECTION).select("executions").get()).docs)
+    taskRetries += Math.max(0, Number(d.get("executions") ?? 0) - 1);
   let eventRetries = 0;
-  for (const d of (await db.collection(LOCAL_EVENTS_COLLECTION).select("attempts").get()).docs) eventRetries += Math.max(0, Number(d.get("attempts") ?? 0) - 1);
+  for (const d of (await db.collection(LOCAL_EVENTS_COLLECTION).select("attempts").get()).docs)
+    eventRetries += Math.max(0, Number(d.get("attempts") ?? 0) - 1);
   const recorded = new Set(uploads.filter((u) => photos.has(u.photoId)).map((u) => u.name));
   let orphanObjects = 0;
   for (const prefix of ["uploads/", "quarantine/"]) {
     let token: string | null = null;
     do {
-      const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await store.list(bucket, prefix, { maxResults: 500, pageToken: token });
-      for (const o of page.objects) if (!recorded.has(o.name.slice(o.name.lastIndexOf("/") + 1))) orphanObjects += 1;
+      const page: Awaited<ReturnType<DirectoryObjectStore["list"]>> = await store.list(
+        bucket,
+        prefix,
+        { maxResults: 500, pageToken: token },
+      );
+      for (const o of page.objects)
+        if (!recorded.has(o.name.slice(o.name.lastIndexOf("/") + 1))) orphanObjects += 1;
       token = page.nextPageToken;
     } while (token);
   }
-  return { uploads, photos, findingKeys, photoTasks, pushes, owedPushes, chargeMarkers, shardUnits, featuresPerPhoto: configuredFeatures().length, taskRetries, eventRetries, orphanObjects };
+  return {
+    uploads,
+    photos,
+    findingKeys,
+    photoTasks,
+    pushes,
+    owedPushes,
+    chargeMarkers,
+    shardUnits,
+    featuresPerPhoto: configuredFeatures().length,
+    taskRetries,
+    eventRetries,
+    orphanObjects,
+  };
 }

@@ -17,7 +17,17 @@ export interface PlannedUpload {
 }
 
 /** Real photos live beside the repository (never in it); absent: generated ones only. */
-export const SHARED_PHOTOS = resolve(__dirname, "..", "..", "..", "..", "..", "shared", "fixtures", "photos");
+export const SHARED_PHOTOS = resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "..",
+  "shared",
+  "fixtures",
+  "photos",
+);
 
 /** Inserts a COM segment after SOI: same pixels, different bytes. */
 export function uniqueJpeg(jpeg: Buffer, tag: string): Buffer {
@@ -44,22 +54,48 @@ function badFile(i: number, sample: Buffer, random: () => number): Buffer {
   }
 }
 
-export async function planUploads(dir: string, count: number, badShare: number, seed: number): Promise<PlannedUpload[]> {
+export async function planUploads(
+  dir: string,
+  count: number,
+  badShare: number,
+  seed: number,
+): Promise<PlannedUpload[]> {
   const random = seededRandom(seed ^ 0x5eed);
   const manifest = await generateSamples(join(dir, "samples"));
-  const samples = await Promise.all(manifest.samples.map((s) => readFile(join(dir, "samples", s.file))));
+  const samples = await Promise.all(
+    manifest.samples.map((s) => readFile(join(dir, "samples", s.file))),
+  );
   const real: Buffer[] = [];
   if (existsSync(SHARED_PHOTOS)) {
     for (const f of (await readdir(SHARED_PHOTOS)).sort()) {
-      if ([".jpg", ".jpeg"].includes(extname(f).toLowerCase()) && !f.startsWith("broken")) real.push(await readFile(join(SHARED_PHOTOS, f)));
+      if ([".jpg", ".jpeg"].includes(extname(f).toLowerCase()) && !f.startsWith("broken"))
+        real.push(await readFile(join(SHARED_PHOTOS, f)));
     }
   }
   const out: PlannedUpload[] = [];
   for (let i = 0; i < count; i++) {
     const r = random();
-    if (r < badShare) out.push({ name: `soak-${i}-bad.jpg`, data: badFile(i, samples[0], random), expect: "REJECTED", kind: "bad" });
-    else if (real.length && r > 1 - 0.05) out.push({ name: `soak-${i}-real.jpg`, data: uniqueJpeg(real[i % real.length], `soak-${seed}-${i}`), expect: "ANY", kind: "real" });
-    else out.push({ name: `soak-${i}.jpg`, data: uniqueJpeg(samples[i % samples.length], `soak-${seed}-${i}`), expect: "ACCEPTED", kind: "sample" });
+    if (r < badShare)
+      out.push({
+        name: `soak-${i}-bad.jpg`,
+        data: badFile(i, samples[0], random),
+        expect: "REJECTED",
+        kind: "bad",
+      });
+    else if (real.length && r > 1 - 0.05)
+      out.push({
+        name: `soak-${i}-real.jpg`,
+        data: uniqueJpeg(real[i % real.length], `soak-${seed}-${i}`),
+        expect: "ANY",
+        kind: "real",
+      });
+    else
+      out.push({
+        name: `soak-${i}.jpg`,
+        data: uniqueJpeg(samples[i % samples.length], `soak-${seed}-${i}`),
+        expect: "ACCEPTED",
+        kind: "sample",
+      });
   }
   return out;
 }

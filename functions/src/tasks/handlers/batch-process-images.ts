@@ -24,10 +24,23 @@ export const batchProcessImagesTask = defineTask({
       // A retried parent must not re-queue a photo whose child already ran.
       const childSeen = (await firestore().collection("tasks").doc(childId).get()).exists;
       const snap = await firestore().collection("photos").doc(photoId).get();
-      if (!childSeen && snap.exists && (snap.get("status") === "COMPLETED" || snap.get("status") === "FAILED")) {
-        await transitionPhoto(photoId, "QUEUED", { note: `batch ${ctx.taskId}`, fields: { taskId: childId, reason: null } });
+      if (
+        !childSeen &&
+        snap.exists &&
+        (snap.get("status") === "COMPLETED" || snap.get("status") === "FAILED")
+      ) {
+        await transitionPhoto(photoId, "QUEUED", {
+          note: `batch ${ctx.taskId}`,
+          fields: { taskId: childId, reason: null },
+        });
       }
-      await enqueueTask({ type: "process_inspection_photo", queue: "batch", taskId: childId, args: { photoId }, parentId: ctx.taskId });
+      await enqueueTask({
+        type: "process_inspection_photo",
+        queue: "batch",
+        taskId: childId,
+        args: { photoId },
+        parentId: ctx.taskId,
+      });
     }
     return awaitChildren(ids.length);
   },

@@ -15,16 +15,31 @@ const none = z.object({}).strict();
 
 export const checkBudgetUsageTask = defineTask({ args: none, run: () => checkBudgetUsage() });
 export const generateDailyAnalyticsTask = defineTask({
-  args: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict(),
+  args: z
+    .object({
+      date: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    })
+    .strict(),
   run: (a) => generateDailyAnalytics(a.date ?? yesterday(deps().now())),
 });
 export const cleanupOldImagesTask = defineTask({ args: none, run: () => cleanupOldImages() });
 export const archiveOldMessagesTask = defineTask({ args: none, run: () => archiveOldMessages() });
-export const generateImageReportTask = defineTask({ args: PhotoTaskArgsSchema, run: (a) => generateImageReport(a.photoId) });
+export const generateImageReportTask = defineTask({
+  args: PhotoTaskArgsSchema,
+  run: (a) => generateImageReport(a.photoId),
+});
 export const generateComparisonReportTask = defineTask({
-  args: z.object({ photoIdA: zId, photoIdB: zId }).refine((a) => a.photoIdA !== a.photoIdB, "compare two different photos"),
+  args: z
+    .object({ photoIdA: zId, photoIdB: zId })
+    .refine((a) => a.photoIdA !== a.photoIdB, "compare two different photos"),
   run: (a) => generateComparisonReport(a.photoIdA, a.photoIdB),
 });
-export const retrainAnomalyModelTask = defineTask({ args: none, run: () => retrainModel("anomaly") });
+export const retrainAnomalyModelTask = defineTask({
+  args: none,
+  run: () => retrainModel("anomaly"),
+});
 export const retrainDamageModelTask = defineTask({ args: none, run: () => retrainModel("damage") });
 export const evaluateModelPerformanceTask = defineTask({ args: none, run: () => evaluateModels() });

@@ -7,12 +7,22 @@ describe("FCM batch interpretation (recorded BatchResponse shapes)", () => {
     const res = {
       responses: [
         { success: true, messageId: "projects/p/messages/0:1" },
-        { success: false, error: { code: "messaging/registration-token-not-registered", message: "Requested entity was not found." } },
+        {
+          success: false,
+          error: {
+            code: "messaging/registration-token-not-registered",
+            message: "Requested entity was not found.",
+          },
+        },
         { success: false, error: { code: "messaging/server-unavailable", message: "unavailable" } },
         { success: false, error: { code: "messaging/invalid-registration-token", message: "bad" } },
       ],
     };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    assert.deepEqual(interpretBatch(["a", "b", "c", "d"], res as any), { sent: 1, invalidTokens: ["b", "d"], transient: 1 });
+    assert.deepEqual(interpretBatch(["a", "b", "c", "d"], res as any), {
+      sent: 1,
+      invalidTokens: ["b", "d"],
+      transient: 1,
+    });
   });
 });

@@ -26,13 +26,16 @@ const MAX_DETECTIONS = 8;
 
 export function isRustColour(r: number, g: number, b: number): boolean {
   const [h, s, v] = rgbToHsv(r, g, b);
-  return h >= RUST.hueMin && h <= RUST.hueMax && s >= RUST.satMin && v >= RUST.valMin && v <= RUST.valMax;
+  return (
+    h >= RUST.hueMin && h <= RUST.hueMax && s >= RUST.satMin && v >= RUST.valMin && v <= RUST.valMax
+  );
 }
 
 export function rustMask(img: RgbImage): Uint8Array {
   const n = img.width * img.height;
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = isRustColour(img.data[i * 3], img.data[i * 3 + 1], img.data[i * 3 + 2]) ? 1 : 0;
+  for (let i = 0; i < n; i++)
+    mask[i] = isRustColour(img.data[i * 3], img.data[i * 3 + 1], img.data[i * 3 + 2]) ? 1 : 0;
   return mask;
 }
 
@@ -55,7 +58,12 @@ export function detectCorrosion(img: RgbImage): Detection[] {
       // Dense, sizeable patches are the confident ones.
       const density = hits / boxPixels;
       const size = Math.min(1, c.area / total / 0.05);
-      return { name: "Corrosion", label: "Rust", score: round(clamp01(0.45 + 0.3 * density + 0.2 * size)), box: boxOf(c, width, height) };
+      return {
+        name: "Corrosion",
+        label: "Rust",
+        score: round(clamp01(0.45 + 0.3 * density + 0.2 * size)),
+        box: boxOf(c, width, height),
+      };
     });
 }
 
@@ -66,16 +74,26 @@ export interface RegionStats {
 }
 
 /** Means over the region's rust-coloured pixels (away from the image border). */
-export function regionStats(img: RgbImage, raw: Uint8Array, c: Pick<Component, "pixels">): RegionStats {
+export function regionStats(
+  img: RgbImage,
+  raw: Uint8Array,
+  c: Pick<Component, "pixels">,
+): RegionStats {
   const { width, height, data } = img;
-  const luma = (p: number) => 0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
-  let n = 0, hue = 0, value = 0, rough = 0;
+  const luma = (p: number) =>
+    0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+  let n = 0,
+    hue = 0,
+    value = 0,
+    rough = 0;
   for (const p of c.pixels) {
     if (!raw[p]) continue;
-    const x = p % width, y = (p - x) / width;
+    const x = p % width,
+      y = (p - x) / width;
     if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
     let m = 0;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m += luma(p + dy * width + dx);
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) m += luma(p + dy * width + dx);
     rough += Math.abs(luma(p) - m / 9);
     const [h, , v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
     hue += h;
@@ -87,7 +105,11 @@ export function regionStats(img: RgbImage, raw: Uint8Array, c: Pick<Component, "
 }
 
 export function looksLikeRust(s: RegionStats): boolean {
-  return s.meanHue <= RUST_REGION.maxMeanHue && s.meanValue <= RUST_REGION.maxMeanValue && s.roughness >= RUST_REGION.minRoughness;
+  return (
+    s.meanHue <= RUST_REGION.maxMeanHue &&
+    s.meanValue <= RUST_REGION.maxMeanValue &&
+    s.roughness >= RUST_REGION.minRoughness
+  );
 }
 
 function round(v: number): number {

@@ -58,8 +58,16 @@ export function detectCracks(grey: GreyImage): Detection[] {
     if (elongation < CRACK.minElongation || meander < CRACK.minMeander) continue;
     if (surroundCv(data, raw, width, height, c, 2 * r) > CRACK.maxSurroundCv) continue;
     const contrast = c.weight / c.area;
-    const score = clamp01(0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100));
-    found.push({ name: "Crack", label: "Crack", score: Math.round(score * 1000) / 1000, box: boxOf(c, width, height), angle: 0.5 * Math.atan2(2 * c.cxy, c.cxx - c.cyy) });
+    const score = clamp01(
+      0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100),
+    );
+    found.push({
+      name: "Crack",
+      label: "Crack",
+      score: Math.round(score * 1000) / 1000,
+      box: boxOf(c, width, height),
+      angle: 0.5 * Math.atan2(2 * c.cxy, c.cxx - c.cyy),
+    });
   }
   if (found.length >= CRACK.patternCount) {
     const cx = found.reduce((s, f) => s + Math.cos(2 * f.angle), 0) / found.length;
@@ -73,10 +81,21 @@ export function detectCracks(grey: GreyImage): Detection[] {
 }
 
 /** Coefficient of variation of the grey level around a component, its own (lit) pixels left out. */
-export function surroundCv(grey: Float32Array, lit: Uint8Array, width: number, height: number, c: Pick<Component, "x0" | "y0" | "x1" | "y1">, pad: number): number {
-  const x0 = Math.max(0, c.x0 - pad), x1 = Math.min(width - 1, c.x1 + pad);
-  const y0 = Math.max(0, c.y0 - pad), y1 = Math.min(height - 1, c.y1 + pad);
-  let n = 0, s = 0, ss = 0;
+export function surroundCv(
+  grey: Float32Array,
+  lit: Uint8Array,
+  width: number,
+  height: number,
+  c: Pick<Component, "x0" | "y0" | "x1" | "y1">,
+  pad: number,
+): number {
+  const x0 = Math.max(0, c.x0 - pad),
+    x1 = Math.min(width - 1, c.x1 + pad);
+  const y0 = Math.max(0, c.y0 - pad),
+    y1 = Math.min(height - 1, c.y1 + pad);
+  let n = 0,
+    s = 0,
+    ss = 0;
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const p = y * width + x;

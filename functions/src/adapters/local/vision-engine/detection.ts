@@ -22,9 +22,18 @@ export function clamp01(v: number): number {
 }
 
 /** The component's pixel bounds as a normalized box (pixel edges, not centres). */
-export function boxOf(c: Pick<Component, "x0" | "y0" | "x1" | "y1">, width: number, height: number): NormalizedBox {
+export function boxOf(
+  c: Pick<Component, "x0" | "y0" | "x1" | "y1">,
+  width: number,
+  height: number,
+): NormalizedBox {
   const r = (v: number) => Math.round(v * 10_000) / 10_000;
-  return { x0: r(clamp01(c.x0 / width)), y0: r(clamp01(c.y0 / height)), x1: r(clamp01((c.x1 + 1) / width)), y1: r(clamp01((c.y1 + 1) / height)) };
+  return {
+    x0: r(clamp01(c.x0 / width)),
+    y0: r(clamp01(c.y0 / height)),
+    x1: r(clamp01((c.x1 + 1) / width)),
+    y1: r(clamp01((c.y1 + 1) / height)),
+  };
 }
 
 export function boxArea(b: NormalizedBox): number {
@@ -32,7 +41,12 @@ export function boxArea(b: NormalizedBox): number {
 }
 
 export function intersection(a: NormalizedBox, b: NormalizedBox): number {
-  return boxArea({ x0: Math.max(a.x0, b.x0), y0: Math.max(a.y0, b.y0), x1: Math.min(a.x1, b.x1), y1: Math.min(a.y1, b.y1) });
+  return boxArea({
+    x0: Math.max(a.x0, b.x0),
+    y0: Math.max(a.y0, b.y0),
+    x1: Math.min(a.x1, b.x1),
+    y1: Math.min(a.y1, b.y1),
+  });
 }
 
 export function iou(a: NormalizedBox, b: NormalizedBox): number {

@@ -32,14 +32,20 @@ export class LocalVisionEngine implements VisionProvider {
   readonly imageInput = "bytes";
 
   async annotate(req: VisionRequest): Promise<AnnotateImageResponse> {
-    if (!req.content) throw new Error("the local vision engine needs the image bytes (VisionRequest.content)");
+    if (!req.content)
+      throw new Error("the local vision engine needs the image bytes (VisionRequest.content)");
     const want = new Set<VisionFeature>(req.features);
     let img;
     try {
       img = await loadRgb(req.content, DETECTOR_EDGE);
     } catch (err) {
       // Vision reports undecodable images per image, with INVALID_ARGUMENT.
-      return { error: { code: 3, message: `Bad image data: ${err instanceof Error ? err.message : String(err)}` } };
+      return {
+        error: {
+          code: 3,
+          message: `Bad image data: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      };
     }
     const needDetectors = want.has("OBJECT_LOCALIZATION") || want.has("LABEL_DETECTION");
     const detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(toGrey(img))] : [];
@@ -52,11 +58,19 @@ export class LocalVisionEngine implements VisionProvider {
       Object.assign(res, textAnnotations(words, ocr.scale));
     }
     if (want.has("LABEL_DETECTION")) res.labelAnnotations = labels(detections, words, stats);
-    if (want.has("OBJECT_LOCALIZATION")) res.localizedObjectAnnotations = detections.map(objectAnnotation);
-    if (want.has("IMAGE_PROPERTIES")) res.imagePropertiesAnnotation = { dominantColors: { colors: dominantColours(img) } };
+    if (want.has("OBJECT_LOCALIZATION"))
+      res.localizedObjectAnnotations = detections.map(objectAnnotation);
+    if (want.has("IMAGE_PROPERTIES"))
+      res.imagePropertiesAnnotation = { dominantColors: { colors: dominantColours(img) } };
     if (want.has("SAFE_SEARCH_DETECTION")) {
       // Nothing here judges content; say so rather than guess.
-      res.safeSearchAnnotation = { adult: "UNKNOWN", spoof: "UNKNOWN", medical: "UNKNOWN", violence: "UNKNOWN", racy: "UNKNOWN" };
+      res.safeSearchAnnotation = {
+        adult: "UNKNOWN",
+        spoof: "UNKNOWN",
+        medical: "UNKNOWN",
+        violence: "UNKNOWN",
+        racy: "UNKNOWN",
+      };
     }
     return res;
   }
@@ -67,14 +81,20 @@ export class LocalVisionEngine implements VisionProvider {
   }
 
   private async ocr(content: Buffer): Promise<{ words: OcrWord[]; scale: number }> {
-    const oriented = sharp(content, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS }).rotate();
+    const oriented = sharp(content, {
+      failOn: "error",
+      limitInputPixels: MAX_INPUT_PIXELS,
+    }).rotate();
     const { data, info } = await oriented
       .resize({ width: OCR_EDGE, height: OCR_EDGE, fit: "inside", withoutEnlargement: true })
       .png({ compressionLevel: 1 })
       .toBuffer({ resolveWithObject: true });
     const meta = await sharp(content, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     const swapped = (meta.orientation ?? 1) >= 5;
-    const fullLong = Math.max(swapped ? (meta.height ?? info.height) : (meta.width ?? info.width), swapped ? (meta.width ?? 0) : (meta.height ?? 0));
+    const fullLong = Math.max(
+      swapped ? (meta.height ?? info.height) : (meta.width ?? info.width),
+      swapped ? (meta.width ?? 0) : (meta.height ?? 0),
+    );
     let words: OcrWord[] = [];
     try {
       ({ words } = await recognize(data));
@@ -87,7 +107,10 @@ export class LocalVisionEngine implements VisionProvider {
   }
 }
 
-function textAnnotations(words: OcrWord[], scale: number): Pick<AnnotateImageResponse, "textAnnotations" | "fullTextAnnotation"> {
+function textAnnotations(
+  words: OcrWord[],
+  scale: number,
+): Pick<AnnotateImageResponse, "textAnnotations" | "fullTextAnnotation"> {
   if (words.length === 0) return { textAnnotations: [], fullTextAnnotation: null };
   const lines: string[] = [];
   let current = -1;
@@ -108,13 +131,22 @@ function textAnnotations(words: OcrWord[], scale: number): Pick<AnnotateImageRes
     ],
   });
   const all = words.reduce(
-    (u, w) => ({ x0: Math.min(u.x0, w.bbox.x0), y0: Math.min(u.y0, w.bbox.y0), x1: Math.max(u.x1, w.bbox.x1), y1: Math.max(u.y1, w.bbox.y1) }),
+    (u, w) => ({
+      x0: Math.min(u.x0, w.bbox.x0),
+      y0: Math.min(u.y0, w.bbox.y0),
+      x1: Math.max(u.x1, w.bbox.x1),
+      y1: Math.max(u.y1, w.bbox.y1),
+    }),
     { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity },
   );
   return {
     textAnnotations: [
       { locale: "en", description: text, boundingPoly: poly(all) },
-      ...words.map((w) => ({ description: w.text, score: round(w.confidence), boundingPoly: poly(w.bbox) })),
+      ...words.map((w) => ({
+        description: w.text,
+        score: round(w.confidence),
+        boundingPoly: poly(w.bbox),
+      })),
     ],
     fullTextAnnotation: { text },
   };
@@ -122,7 +154,8 @@ function textAnnotations(words: OcrWord[], scale: number): Pick<AnnotateImageRes
 
 function labels(detections: Detection[], words: OcrWord[], stats: PixelStats): Entity[] {
   const best = new Map<string, number>();
-  const add = (label: string, score: number) => best.set(label, Math.max(best.get(label) ?? 0, score));
+  const add = (label: string, score: number) =>
+    best.set(label, Math.max(best.get(label) ?? 0, score));
   for (const d of detections) {
     add(d.label, d.score);
     if (d.label === "Rust") add("Corrosion", d.score * 0.95);
@@ -130,10 +163,15 @@ function labels(detections: Detection[], words: OcrWord[], stats: PixelStats): E
   if (words.length > 0) add("Text", Math.max(...words.map((w) => w.confidence)) * 0.9);
   const digitWords = words.filter((w) => /\d{3,}/.test(w.text));
   if (digitWords.length > 0) add("Number", Math.max(...digitWords.map((w) => w.confidence)) * 0.9);
-  if (stats.brightness < DARK_BRIGHTNESS) add("Darkness", round(0.6 + (DARK_BRIGHTNESS - stats.brightness) * 2));
+  if (stats.brightness < DARK_BRIGHTNESS)
+    add("Darkness", round(0.6 + (DARK_BRIGHTNESS - stats.brightness) * 2));
   return [...best.entries()]
     .sort((a, b) => b[1] - a[1])
-    .map(([description, score]) => ({ description, score: round(Math.min(0.99, score)), topicality: round(Math.min(0.99, score)) }));
+    .map(([description, score]) => ({
+      description,
+      score: round(Math.min(0.99, score)),
+      topicality: round(Math.min(0.99, score)),
+    }));
 }
 
 function objectAnnotation(d: Detection) {
@@ -141,7 +179,14 @@ function objectAnnotation(d: Detection) {
   return {
     name: d.name,
     score: d.score,
-    boundingPoly: { normalizedVertices: [{ x: x0, y: y0 }, { x: x1, y: y0 }, { x: x1, y: y1 }, { x: x0, y: y1 }] },
+    boundingPoly: {
+      normalizedVertices: [
+        { x: x0, y: y0 },
+        { x: x1, y: y0 },
+        { x: x1, y: y1 },
+        { x: x0, y: y1 },
+      ],
+    },
   };
 }
 

