@@ -15,17 +15,19 @@ process.env.FIELDLENS_LOG_LEVEL ??= "warn";
 const ROOT = resolve(__dirname, "..");
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
-  };
+  const { parseStartArgs, START_USAGE } = await import("../functions/src/local/start-options");
+  const parsed = parseStartArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(`npm start: ${parsed.error}\n${START_USAGE}`);
+    process.exit(2);
+  }
+  const o = parsed.options;
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const inboxDir = resolve(cwd, opt("--inbox", resolve(ROOT, "inbox")));
+  const inboxDir = resolve(cwd, o.inbox ?? resolve(ROOT, "inbox"));
   // --state is for tests and side-by-side runs; `npm start` keeps its state in .local/.
-  const stateDir = resolve(cwd, opt("--state", resolve(ROOT, ".local")));
-  const assetId = opt("--asset", "sample-substation-1");
-  const uid = opt("--uid", "local-user");
+  const stateDir = resolve(cwd, o.state ?? resolve(ROOT, ".local"));
+  const assetId = o.asset;
+  const uid = o.uid;
   const { acquireStateLock, StateLockedError } = await import("../functions/src/local/state-lock");
   let lock;
   try {
@@ -46,9 +48,7 @@ async function main(): Promise<void> {
   } | null = null;
   if (!process.env.FIRESTORE_EMULATOR_HOST) {
     const { startEmulator } = await import("./firestore-emulator.mjs");
-    const firestorePort = argv.includes("--firestore-port")
-      ? Number(opt("--firestore-port", "0"))
-      : undefined;
+    const firestorePort = o.firestorePort;
     try {
       emulator = await startEmulator({
         importDir: firestoreDir,
@@ -65,18 +65,14 @@ async function main(): Promise<void> {
   }
   const { apiPort } = await import("../functions/src/local/serve-api");
   // One default for the docs' curl examples: FIELDLENS_API_PORT, else 8787.
-  const port = Number(opt("--port", String(apiPort())));
-  const verbose = argv.includes("--verbose") || argv.includes("-v");
-  const concurrency = argv.includes("--concurrency")
-    ? Math.max(1, Number(opt("--concurrency", "1")))
-    : undefined;
+  const port = o.port ?? apiPort();
+  const verbose = o.verbose;
+  const concurrency = o.concurrency;
 
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { FaultPlanSchema } = await import("../functions/src/schema/local");
   // Fault injection is for npm run soak: off unless asked for, and loud when on.
-  const faults = argv.includes("--faults")
-    ? FaultPlanSchema.parse(JSON.parse(opt("--faults", "{}")))
-    : undefined;
+  const faults = o.faults !== undefined ? FaultPlanSchema.parse(JSON.parse(o.faults)) : undefined;
   const { Inbox } = await import("../functions/src/local/inbox");
   const { exportFirestore } = await import("../functions/src/local/persistence");
   const { seedSampleAsset } = await import("../functions/src/local/samples/generate");
@@ -135,7 +131,7 @@ async function main(): Promise<void> {
   say(
     `  storage: ${hosted.storage.join(", ")} · queues: ${hosted.queues.join(", ")} · firestore: ${hosted.firestore.join(", ")}`,
   );
-  if (argv.includes("--schedules")) {
+  if (o.schedules) {
     const every = rt.startSchedules((name, status) => say(`schedule: ${name} ran (${status})`));
     say(
       `  scheduled on an interval: ${every.map((e) => `${e.name} every ${e.everyMs / 60_000} min`).join(", ") || "none"}; cron schedules are not run`,
@@ -146,7 +142,7 @@ async function main(): Promise<void> {
     );
 
   let api: { baseUrl: string; close(): Promise<void> } | null = null;
-  if (!argv.includes("--no-api")) {
+  if (!o.noApi) {
     const { serveApi } = await import("../functions/src/local/serve-api");
     api = await serveApi(port, { staticDir: resolve(ROOT, "hosting") });
     say(`  REST API: ${api.baseUrl}`);
@@ -218,7 +214,7 @@ async function main(): Promise<void> {
       return false;
     }
   };
-  const exportEvery = Math.max(1, Number(opt("--export-every", "60")) || 60);
+  const exportEvery = o.exportEvery;
   const periodic = setInterval(() => void snapshot(), exportEvery * 1000);
   // Without its emulator the runtime can do nothing: end now; the next start reconciles.
   void emulator?.exited.then(async () => {
