@@ -24,8 +24,8 @@ import type { DirectoryObjectStore } from "../adapters/local/directory-store";
 import type { PhotoStatus } from "../schema/photo";
 import { TaskEnvelopeSchema, type QueueName } from "../schema/task";
 import { QUEUES } from "../tasks/queues";
-import type { LocalTaskQueue } from "./task-queue";
-import { LOCAL_QUEUE_COLLECTION } from "./task-queue";
+import type { LocalTaskQueue } from "../adapters/local/task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "../adapters/local/task-queue";
 import { eventIdFor, LOCAL_EVENTS_COLLECTION } from "./bucket-watcher";
 
 export interface StartReconcileReport {

@@ -29,7 +29,7 @@ import { FirestoreTriggerRunner, firestoreTriggers, type TriggerEvent } from "./
 import type { FaultPlan } from "../schema/local";
 import { FaultInjector } from "./faults";
 import { reconcileOnStart, type StartReconcileReport } from "./reconcile-on-start";
-import { LocalTaskQueue, type Delivery, type QueueEvent } from "./task-queue";
+import { LocalTaskQueue, type Delivery, type QueueEvent } from "../adapters/local/task-queue";
 
 export type RuntimeEvent =
   | ({ source: "bucket" } & BucketEvent)

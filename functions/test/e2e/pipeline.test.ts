@@ -39,7 +39,7 @@ describe("local runtime end to end", function () {
     dir = await mkdtemp(join(tmpdir(), "fieldlens-e2e-"));
     manifest = await generateSamples(join(dir, "samples"));
     // Capped at 4 concurrent tasks: on 2 cores more only adds emulator lock contention
-    // (the queue table's own limits are tested in test/local/task-queue.test.ts).
+    // (the queue table's own limits are tested in test/adapters/local/task-queue.test.ts).
     rt = await LocalRuntime.start({
       root: join(dir, "bucket"),
       print: (l) => outbox.push(l),

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
 import { photoIdFor } from "../../src/ingest/photo-id";
-import { LOCAL_QUEUE_COLLECTION } from "../../src/local/task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "../../src/adapters/local/task-queue";
 import { generateSamples, SAMPLE_ASSET } from "../../src/local/samples/generate";
 import { TERMINAL_PHOTO_STATUSES, type PhotoStatus } from "../../src/schema/photo";
 import { clearFirestore, db } from "../helpers/firestore";

@@ -7,7 +7,7 @@ import { LocalQueueMonitor } from "../../src/adapters/local/queue-monitor";
 import { chargeVision } from "../../src/budget/ledger";
 import { resetDeps, setDeps } from "../../src/deps";
 import { firestore } from "../../src/firestore";
-import { LOCAL_QUEUE_COLLECTION } from "../../src/local/task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "../../src/adapters/local/task-queue";
 import { opsStatus } from "../../src/ops/status-model";
 import { ALL_FEATURES } from "../../src/schema/vision";
 import { clearFirestore } from "../helpers/firestore";

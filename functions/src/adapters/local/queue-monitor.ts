@@ -2,7 +2,7 @@
 // they keep in Firestore (_localQueue), with count() aggregations and one bounded read.
 import { AggregateField } from "firebase-admin/firestore";
 import { firestore } from "../../firestore";
-import { LOCAL_QUEUE_COLLECTION } from "../../local/task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "./task-queue";
 import type { QueueMonitor, QueueSnapshot } from "../../ports";
 import type { QueueName } from "../../schema/task";
 

@@ -1,6 +1,6 @@
 // A TaskQueue that records what was enqueued, honouring deterministic ids the way Cloud
-// Tasks does (a second task with the same id is refused). Used by tests and by
-// `inspect`; the local runtime wraps it with real in-process dispatch.
+// Tasks does (a second task with the same id is refused), and dispatches nothing: tests
+// drive the tasks themselves. The local runtime uses LocalTaskQueue (task-queue.ts).
 import type { EnqueueOptions, TaskQueue } from "../../ports";
 import type { QueueName } from "../../schema/task";
 

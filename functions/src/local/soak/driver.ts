@@ -18,7 +18,7 @@ import { photoIdFor } from "../../ingest/photo-id";
 import type { FaultPlan } from "../../schema/local";
 import { contentTypeOf, DEFAULT_PROJECT } from "../runtime";
 import { SAMPLE_ASSET } from "../samples/generate";
-import { LOCAL_QUEUE_COLLECTION } from "../task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "../../adapters/local/task-queue";
 import type { SoakOptions } from "./options";
 import {
   failures,

@@ -5,7 +5,7 @@ import { readJournal } from "../../adapters/local/outbox-messenger";
 import type { DirectoryObjectStore } from "../../adapters/local/directory-store";
 import { configuredFeatures } from "../../analysis/vision-call";
 import type { Firestore } from "firebase-admin/firestore";
-import { LOCAL_QUEUE_COLLECTION } from "../task-queue";
+import { LOCAL_QUEUE_COLLECTION } from "../../adapters/local/task-queue";
 import { LOCAL_EVENTS_COLLECTION } from "../bucket-watcher";
 
 export interface UploadFact {

@@ -2,12 +2,12 @@
 // way Cloud Tasks does (concurrency, dispatch rate, retries with exponential backoff up to
 // maxAttempts, a dispatch deadline) and keeps every task in Firestore (_localQueue), so a
 // runtime that stops or dies resumes pending and retrying work when it starts again.
-import { createIfAbsent, firestore } from "../firestore";
-import { errorMessage } from "../errors";
-import type { EnqueueOptions, TaskQueue } from "../ports";
-import { LocalQueueDocSchema, type LocalQueueDoc } from "../schema/local";
-import type { QueueName } from "../schema/task";
-import { backoffSeconds, QUEUES, type QueueSettings } from "../tasks/queues";
+import { createIfAbsent, firestore } from "../../firestore";
+import { errorMessage } from "../../errors";
+import type { EnqueueOptions, TaskQueue } from "../../ports";
+import { LocalQueueDocSchema, type LocalQueueDoc } from "../../schema/local";
+import type { QueueName } from "../../schema/task";
+import { backoffSeconds, QUEUES, type QueueSettings } from "../../tasks/queues";
 
 export const LOCAL_QUEUE_COLLECTION = "_localQueue";
 

@@ -3,10 +3,14 @@
 // queue table, and resuming pending and interrupted work from Firestore.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { LOCAL_QUEUE_COLLECTION, LocalTaskQueue, type Delivery } from "../../src/local/task-queue";
-import type { QueueName } from "../../src/schema/task";
-import { QUEUES, type QueueSettings } from "../../src/tasks/queues";
-import { clearFirestore, db, uniq } from "../helpers/firestore";
+import {
+  LOCAL_QUEUE_COLLECTION,
+  LocalTaskQueue,
+  type Delivery,
+} from "../../../src/adapters/local/task-queue";
+import type { QueueName } from "../../../src/schema/task";
+import { QUEUES, type QueueSettings } from "../../../src/tasks/queues";
+import { clearFirestore, db, uniq } from "../../helpers/firestore";
 
 /** The production table with millisecond backoff, so retries happen within a test. */
 function fastTable(
