@@ -121,8 +121,13 @@ describe("local runtime killed mid-run", function () {
 
     runtime = await startRuntime(state);
     const deadline = Date.now() + 240_000;
+    // Done means every photo terminal and the queue drained: a COMPLETED photo's critical
+    // finding still enqueues analyze_critical_anomaly after the photo's own task.
+    const queueBusy = async () =>
+      (await db().collection(LOCAL_QUEUE_COLLECTION).where("state", "!=", "DONE").limit(1).get())
+        .size > 0;
     let st = await statuses(ids);
-    while (!st.every(terminal)) {
+    while (!st.every(terminal) || (await queueBusy())) {
       assert.ok(Date.now() < deadline, `unfinished: ${JSON.stringify(st)}\n${runtime.output()}`);
       await new Promise((r) => setTimeout(r, 250));
       st = await statuses(ids);
