@@ -9,9 +9,9 @@
 // backoff.
 import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import type { DirectoryObjectStore } from "../adapters/local/directory-store";
+import { listFiles, type DirectoryObjectStore } from "../adapters/local/directory-store";
 import { errorMessage } from "../errors";
 import { firestore } from "../firestore";
 import type { StoredObject } from "../ports";
@@ -245,22 +245,6 @@ async function fileState(file: string): Promise<FileState | null> {
   } catch {
     return null;
   }
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full)));
-    else if (e.isFile() && !e.name.startsWith(".")) out.push(full);
-  }
-  return out.sort();
 }
 
 async function sleepUnlessStopped(ms: number, stopped: () => boolean): Promise<void> {

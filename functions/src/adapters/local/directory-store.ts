@@ -219,7 +219,8 @@ export class DirectoryObjectStore implements ObjectStore {
 }
 
 /** Every file below `dir` (hidden files, like partial copies, excluded). */
-async function listFiles(dir: string): Promise<string[]> {
+/** Every file below `dir` (hidden files left out), sorted; none when `dir` is absent. */
+export async function listFiles(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -232,5 +233,5 @@ async function listFiles(dir: string): Promise<string[]> {
     if (e.isDirectory()) out.push(...(await listFiles(full)));
     else if (e.isFile() && !e.name.startsWith(".")) out.push(full);
   }
-  return out;
+  return out.sort();
 }
