@@ -13,6 +13,7 @@
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { BENCH_RUNTIME_USAGE, parseBenchRuntimeArgs } from "./bench-runtime-options";
 import { countFirestoreOps, type FirestoreOps } from "./firestore-ops";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
@@ -60,19 +61,15 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const rounds = Math.max(1, Number(arg(argv, "--rounds") ?? 3));
-  const big = Math.max(0, Number(arg(argv, "--big") ?? 200));
-  const only = new Set((arg(argv, "--only") ?? "burst,big,single").split(","));
-  const conc = arg(argv, "--concurrency");
-  const maxConcurrency =
-    conc === undefined ? undefined : conc === "deployed" ? "deployed" : Math.max(1, Number(conc));
+  const parsed = parseBenchRuntimeArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(`npm run bench:runtime: ${parsed.error}\n${BENCH_RUNTIME_USAGE}`);
+    process.exit(2);
+  }
+  const { rounds, big, json: out } = parsed.options;
+  const only = new Set<string>(parsed.options.only);
+  const maxConcurrency = parsed.options.concurrency;
   const { LocalRuntime } = await import("../functions/src/local/runtime");
   const { processPhotos } = await import("../functions/src/local/session");
   const { ensureSamples, seedSampleAsset } =
@@ -180,7 +177,7 @@ async function main(): Promise<void> {
 
   const fmt = (n: number) => n.toFixed(1);
   console.log(
-    `cores ${availableParallelism()}, node ${process.version}, concurrency ${conc ?? "default"}\n`,
+    `cores ${availableParallelism()}, node ${process.version}, concurrency ${maxConcurrency ?? "default"}\n`,
   );
   console.log(
     "| run | completed | wall s | photos/min | upload→COMPLETED p50 s | p95 s | load (1 min) | CPU s / photo |\n|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -193,7 +190,6 @@ async function main(): Promise<void> {
     console.log(
       `\nFirestore per photo (one at a time, runtime included): ${JSON.stringify(perPhoto)}`,
     );
-  const out = arg(argv, "--json");
   if (out)
     await writeFile(
       resolve(process.env.INIT_CWD ?? process.cwd(), out),

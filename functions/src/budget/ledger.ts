@@ -17,7 +17,7 @@ import { firestore } from "../firestore";
 import { deps } from "../deps";
 import { getConfig } from "../config";
 import { PermanentError } from "../errors";
-import { log } from "../log";
+import { budgetLogs } from "./logs";
 import type { BudgetState } from "../schema/budget";
 import type { VisionFeature } from "../schema/vision";
 import { budgetState, costUsd, monthKey } from "./state";
@@ -30,7 +30,7 @@ export const BUDGET_EXHAUSTED = "budget exhausted";
 export const BUDGET_SHARDS = 16;
 
 /** A charge refreshes the summary when the state changed or the summary is this old. */
-export const SUMMARY_REFRESH_MS = 60_000;
+const SUMMARY_REFRESH_MS = 60_000;
 
 export interface ChargeResult {
   month: string;
@@ -232,7 +232,7 @@ export async function chargeVision(
   if (toCharge.length > 0 && summaryIsStale(before.summary, stateAfter, now)) {
     // Best effort: the charge is committed; the summary is only a view of the shards.
     await refreshBudgetSummary(month).catch((err: unknown) =>
-      log.warn("budget summary refresh failed", { month, error: String(err) }),
+      budgetLogs.summaryRefreshFailed(month, String(err)),
     );
   }
   return { month, charged: toCharge.length, stateBefore, stateAfter };

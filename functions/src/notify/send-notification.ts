@@ -4,9 +4,9 @@
 import { FieldValue } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { firestore } from "../firestore";
-import { log } from "../log";
+import { notifyLogs } from "./logs";
 import { errorMessage } from "../errors";
-import { NotificationDocSchema } from "../schema/people";
+import { DeviceTokenSchema, MAX_DEVICE_TOKENS, NotificationDocSchema } from "../schema/people";
 
 const MAX_ATTEMPTS = 3;
 
@@ -25,7 +25,7 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
   const users = uids.length
     ? await db.getAll(...uids.map((u) => db.collection("users").doc(u)))
     : [];
-  const tokens = users.flatMap((u) => (u.get("fcmTokens") as string[] | undefined) ?? []);
+  const tokens = [...new Set(users.flatMap((u) => deviceTokens(u.get("fcmTokens"))))];
   try {
     if (tokens.length === 0) {
       await ref.update({ status: "SENT", sentCount: 0, error: "no registered devices" });
@@ -41,7 +41,7 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
   } catch (err) {
     const attempts = claimed.attempts + 1;
     const retry = attempts < MAX_ATTEMPTS;
-    log.warn("notification delivery failed", { id, attempts, error: errorMessage(err) });
+    notifyLogs.deliveryFailed(id, attempts, errorMessage(err));
     // Release the claim so a retried trigger can try again; give up after MAX_ATTEMPTS.
     await ref.update({
       status: retry ? "PENDING" : "FAILED",
@@ -51,6 +51,19 @@ export async function sendNotification(id: string): Promise<"SENT" | "FAILED" | 
     if (retry) throw err;
     return "FAILED";
   }
+}
+
+/**
+ * The tokens of one profile worth sending to. Profiles written before the rules bounded
+ * fcmTokens may hold maps, numbers or huge strings: not tokens, so not sent (FCM would
+ * refuse each one) and not pruned either (the owner's to fix). The caller sends a token
+ * that several recipients hold (a shared or copied device) once.
+ */
+export function deviceTokens(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((t): t is string => DeviceTokenSchema.safeParse(t).success)
+    .slice(0, MAX_DEVICE_TOKENS);
 }
 
 async function pruneTokens(uids: string[], invalid: string[]): Promise<void> {

@@ -2,6 +2,9 @@
 // offline case, Firebase's documented presence pattern) mirrored into Firestore. The
 // report's time is the status's own last_changed (a server timestamp), so an event that
 // arrives after a newer one loses; a deleted status means offline as of the event.
+// last_changed is never taken as later than the write itself: a status stamped ahead
+// would otherwise outrank the onDisconnect() offline that follows it and leave the user
+// online for good (RTDB users are not swept).
 import { log } from "../log";
 import { RtdbStatusSchema } from "../schema/presence";
 import type { PresenceReport } from "./order";
@@ -20,7 +23,8 @@ export function reportFromStatus(
         .map((i) => `${i.path.join(".") || "status"}: ${i.message}`)
         .join(", "),
     };
-  return { state: parsed.data.state, at: new Date(parsed.data.last_changed), source: "rtdb" };
+  const at = Math.min(parsed.data.last_changed, eventTime.getTime());
+  return { state: parsed.data.state, at: new Date(at), source: "rtdb" };
 }
 
 export async function mirrorStatus(

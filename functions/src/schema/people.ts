@@ -18,12 +18,17 @@ export const AssetDocSchema = z.object({
 });
 export type AssetDoc = z.infer<typeof AssetDocSchema>;
 
+/** Device tokens per profile and characters per token; firestore.rules holds the same bounds. */
+export const MAX_DEVICE_TOKENS = 10;
+export const MAX_DEVICE_TOKEN_CHARS = 4096;
+export const DeviceTokenSchema = z.string().min(1).max(MAX_DEVICE_TOKEN_CHARS);
+
 export const UserDocSchema = z.object({
   uid: zId,
   role: RoleSchema,
   teamIds: z.array(z.string()),
   displayName: z.string().nullable().optional(),
-  fcmTokens: z.array(z.string()),
+  fcmTokens: z.array(DeviceTokenSchema).max(MAX_DEVICE_TOKENS),
 });
 export type UserDoc = z.infer<typeof UserDocSchema>;
 

@@ -5,7 +5,7 @@
 import type { Transaction } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { firestore } from "../firestore";
-import { log } from "../log";
+import { taskLogs } from "./logs";
 import type { ChildCounts, TaskState } from "../schema/task";
 import { parentOutcome } from "./task-state";
 
@@ -46,7 +46,7 @@ export async function countOnParent(
   if (!psnap.exists) return undefined;
   const prev = (psnap.get("children") as ChildCounts | undefined) ?? null;
   if (!prev) {
-    log.warn("child finished before its parent set its total", { parentId });
+    taskLogs.childBeforeParentTotal(parentId);
     return undefined;
   }
   const c: ChildCounts = {

@@ -6,7 +6,6 @@ import type { DocumentReference } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { errorMessage, isPermanent } from "../errors";
 import { firestore } from "../firestore";
-import { log } from "../log";
 import {
   TaskEnvelopeSchema,
   type ChildCounts,
@@ -14,6 +13,7 @@ import {
   type TaskState,
 } from "../schema/task";
 import { countOnParent, parentFinish } from "./fan-out";
+import { taskLogs } from "./logs";
 import { QUEUES } from "./queues";
 import { lookupTask } from "./registry";
 import { isAwaitChildren, type TaskRunContext } from "./task-definition";
@@ -57,7 +57,7 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
         ? (raw as { taskId: string }).taskId
         : null;
     const error = `invalid task envelope: ${parsed.error.issues.map((i) => i.message).join("; ")}`;
-    log.error("task envelope rejected", { taskId, error });
+    taskLogs.envelopeRejected(taskId, error);
     if (taskId && /^[^/]{1,200}$/.test(taskId))
       await recordRejected(taskId, "unknown", delivery.queue, {}, null, error, attempt);
     return { taskId, state: "FAILURE", duplicate: false, error };
@@ -111,7 +111,7 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
         await def.onFailure(args.data, error, ctx);
       } catch (hookErr) {
         // The failure hook (e.g. marking the photo FAILED) must happen; retry if we still can.
-        log.error("task failure hook failed", { taskId: env.taskId, error: errorMessage(hookErr) });
+        taskLogs.failureHookFailed(env.taskId, errorMessage(hookErr));
         if (!lastAttempt) {
           await applyEvent(
             ref,
@@ -127,7 +127,7 @@ export async function handleTask(raw: unknown, delivery: TaskDelivery): Promise<
       { kind: "failed", permanent, lastAttempt },
       { fields: { error }, parentId },
     );
-    log.warn("task failed", { taskId: env.taskId, type: env.type, attempt, permanent, error });
+    taskLogs.failed({ taskId: env.taskId, type: env.type, attempt, permanent, error });
     if (step.throwToRetry) throw err;
     return { taskId: env.taskId, state: step.next, duplicate: false, error };
   }
@@ -233,7 +233,7 @@ async function recordRejected(
   error: string,
   attempt: number,
 ): Promise<TaskOutcome> {
-  log.error("task rejected", { taskId, type, error });
+  taskLogs.rejected(taskId, type, error);
   const ref = tasksCol().doc(taskId);
   await applyEvent(ref, { kind: "start", attempt }, { init: { type, queue, args, parentId } });
   const state = await applyEvent(

@@ -95,7 +95,10 @@ describe("contract: the old API documentation's examples", function () {
       new Blob([new Uint8Array(await sceneJpeg(640, 480, 7))], { type: "image/jpeg" }),
       "IMG_0001.jpg",
     );
-    const up = await http(env, "POST", "photos/upload/", { as: "supA", body: form });
+    const up = await http(env, "POST", "/api/v1/images/photos/upload/", {
+      as: "supA",
+      body: form,
+    });
     assert.equal(up.status, 201, JSON.stringify(up.body));
     assertShape(up.body, OLD_DOCS.upload.response);
     assert.equal(up.body.processing_status, "pending");
@@ -115,7 +118,9 @@ describe("contract: the old API documentation's examples", function () {
     const sent = env.queue.tasks.find((t) => t.opts.id === taskId);
     assert.ok(sent, "the ingest enqueued the photo's task");
     await queueHighPriorityFn.run(taskRequest(sent.payload));
-    const ts = await http(env, "GET", `photos/task-status/${taskId}/`, { as: "supA" });
+    const ts = await http(env, "GET", `/api/v1/images/photos/task-status/${taskId}/`, {
+      as: "supA",
+    });
     assert.equal(ts.status, 200, JSON.stringify(ts.body));
     assertShape(ts.body, OLD_DOCS.taskStatus.response);
     assert.deepEqual(
@@ -133,7 +138,7 @@ describe("contract: the old API documentation's examples", function () {
     assert.ok(anomalies.size > 0, "the corroded pipe has findings");
 
     // 4. Batch analyze.
-    const batch = await http(env, "POST", "photos/batch_analyze/", {
+    const batch = await http(env, "POST", "/api/v1/images/photos/batch_analyze/", {
       as: "supA",
       json: { photo_ids: [photoId, "pa-1"] },
     });

@@ -1,13 +1,15 @@
 // GET /api/v1/ops/status/ and the getOpsStatus callable: admins only, the status model
 // as snake_case JSON (REST) or camelCase (callable); `npm run status` reads the endpoint.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { HttpsError } from "firebase-functions/v2/https";
 import { LocalQueueMonitor } from "../../src/adapters/local/queue-monitor";
 import { setDeps } from "../../src/deps";
 import { firestore } from "../../src/firestore";
 import { parseStatusJson } from "../../src/ops/status-json";
+import type { OpsStatus } from "../../src/schema/ops";
 import { getOpsStatusFn } from "../../src/triggers/https";
 import { clearFirestore } from "../helpers/firestore";
 import { callAs, http, startApiEnv, tokenFor, type ApiEnv } from "./api-env";
@@ -117,5 +119,62 @@ describe("ops status endpoint, callable and CLI", function () {
     assert.match(down.stderr, /cannot reach .*npm start/);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /answered 403: the operations status requires role admin/);
+  });
+
+  it("npm run status --watch: keeps refreshing, and a later frame shows the photo that completed", async function () {
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(ROOT, "functions/node_modules/tsx/dist/cli.mjs"),
+        resolve(ROOT, "scripts/status.ts"),
+        ...["--url", `http://127.0.0.1:${env.api.port}`, "--json", "--watch", "--interval", "1"],
+      ],
+      {
+        env: { ...process.env, FIELDLENS_ID_TOKEN: tokenFor("admin") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    // --watch --json writes one JSON document per line and refresh.
+    const frames: OpsStatus[] = [];
+    let waiter: { test: (s: OpsStatus) => boolean; done: () => void } | null = null;
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const s = parseStatusJson(JSON.parse(line));
+      frames.push(s);
+      if (waiter?.test(s)) waiter.done();
+    });
+    const frame = (test: (s: OpsStatus) => boolean, what: string) =>
+      new Promise<void>((done, fail) => {
+        if (frames.some(test)) return done();
+        const timer = setTimeout(
+          () => fail(new Error(`no frame with ${what} in ${frames.length} frame(s); ${stderr}`)),
+          30_000,
+        );
+        waiter = {
+          test,
+          done: () => {
+            clearTimeout(timer);
+            done();
+          },
+        };
+      });
+    const exited = new Promise<void>((done) => child.on("exit", () => done()));
+    try {
+      await frame((s) => s.pipeline.byStatus.PROCESSING === 1, "the photo in flight");
+      const before = frames.length;
+      await firestore().doc("photos/p1").update({ status: "COMPLETED", updatedAt: new Date() });
+      await frame(
+        (s) => s.pipeline.byStatus.PROCESSING === 0 && s.pipeline.byStatus.COMPLETED === 1,
+        "the photo completed",
+      );
+      assert.ok(frames.length > before, "a new frame came after the change");
+      assert.equal(frames.at(-1)!.pipeline.inFlight.length, 0);
+      assert.equal(child.exitCode, null, "--watch keeps running until stopped");
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+      await firestore().doc("photos/p1").update({ status: "PROCESSING", updatedAt: new Date() });
+    }
   });
 });

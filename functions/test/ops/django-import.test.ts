@@ -11,6 +11,7 @@ import { setDeps } from "../../src/deps";
 import { firestore } from "../../src/firestore";
 import { planImport, type DumpRecord } from "../../src/ops/django-import";
 import { chunkDump } from "../../src/ops/import-chunks";
+import { generateDailyAnalytics } from "../../src/reports/daily-analytics";
 import { MeterReadingDocSchema } from "../../src/schema/analysis";
 import { handleTask } from "../../src/tasks/run-task";
 import { http, seedWorld, startApiEnv, tokenFor, type ApiEnv } from "../api/api-env";
@@ -391,6 +392,17 @@ describe("Django import: into Firestore (emulator, API, CLI)", function () {
       [r.meterId, r.value, r.plausibility.previous, r.plausibility.delta],
       ["M-7", 4521, 4480, 41],
     );
+  });
+
+  it("history reports cover the time before the move: a day of the old system in the daily analytics", async function () {
+    // 2026-02-20: photo 2 (completed) and its confirmed corrosion; the "alien" anomaly was refused.
+    const day = await generateDailyAnalytics("2026-02-20");
+    assert.deepEqual(
+      [day.photos.total, day.photos.byStatus, day.anomalies.total, day.anomalies.byType],
+      [1, { COMPLETED: 1 }, 1, { CORROSION: 1 }],
+    );
+    const empty = await generateDailyAnalytics("2026-02-19");
+    assert.deepEqual([empty.photos.total, empty.anomalies.total], [0, 0]);
   });
 
   it("npm run import: imports a file through the API; refused records make exit 1 with their reasons", async function () {

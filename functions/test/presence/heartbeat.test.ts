@@ -8,6 +8,7 @@ import { firestore } from "../../src/firestore";
 import { sweepPresence } from "../../src/presence/heartbeat";
 import { reportPresence } from "../../src/presence/write";
 import { heartbeatFn } from "../../src/triggers/https";
+import { presenceSweepFn } from "../../src/triggers/scheduler";
 import { callAs, type User } from "../api/api-env";
 import { clearFirestore } from "../helpers/firestore";
 
@@ -78,6 +79,18 @@ describe("presence heartbeat and sweep", function () {
     assert.deepEqual(await sweepPresence(), { markedOffline: 0 }, "a second sweep changes nothing");
     // A heartbeat after the sweep brings the user back.
     assert.equal((await beat("inspA", {})).state, "online");
+  });
+
+  it("the exported scheduledPresenceSweep runs the sweep inline on its tick", async function () {
+    await beat("inspA", {});
+    now = T + 301_000;
+    await (presenceSweepFn as unknown as { run: (e: unknown) => Promise<void> }).run({
+      scheduleTime: new Date(now).toISOString(),
+      jobName: "scheduledPresenceSweep",
+    });
+    const p = (await presence("inspA"))!;
+    assert.equal(p.state, "offline", "default window: 300 s");
+    assert.equal(p.lastChanged.toDate().getTime(), T + 300_000);
   });
 
   it("a heartbeat that lands while the sweep runs wins: it is later than the moment the window ran out", async function () {

@@ -1,6 +1,7 @@
 // firestore.rules for chat: rooms are the backend's alone (no client creates, updates or
 // deletes one, whatever it holds); members read; members post well-formed messages whose
-// photos belong to the room's team into open rooms; messages are immutable.
+// photos belong to the room's team into open rooms; messages are immutable; the archive
+// (chatArchive) is the backend's record, closed to clients.
 import {
   assertFails,
   assertSucceeds,
@@ -61,6 +62,14 @@ const seed: Record<string, Record<string, unknown>> = {
     text: "hello",
     photoIds: [],
     createdAt: new Date(),
+  },
+  // Archived by archive_old_messages: the backend's record, closed to every client.
+  "chatArchive/r1/archivedMessages/a1": {
+    senderUid: "supA",
+    text: "old news",
+    photoIds: [],
+    createdAt: new Date("2026-01-01"),
+    archivedAt: new Date(),
   },
   "photos/pa1": { teamId: "team-a" },
   "photos/pa2": { teamId: "team-a" },
@@ -145,6 +154,36 @@ for (const who of EVERYONE) {
     what: "zero own unread in r1",
     allow: false,
     run: (db) => updateDoc(doc(db, "chatRooms/r1"), { [`unread.${who}`]: 0 }),
+  });
+  cases.push({
+    who,
+    what: "set own lastReadAt in r1",
+    allow: false,
+    run: (db) => updateDoc(doc(db, "chatRooms/r1"), { [`lastReadAt.${who}`]: Timestamp.now() }),
+  });
+  cases.push({
+    who,
+    what: "read an archived message of r1",
+    allow: false,
+    run: (db) => getDoc(doc(db, "chatArchive/r1/archivedMessages/a1")),
+  });
+  cases.push({
+    who,
+    what: "list r1's archive",
+    allow: false,
+    run: (db) => getDocs(collection(db, "chatArchive/r1/archivedMessages")),
+  });
+  cases.push({
+    who,
+    what: "write a message into the archive",
+    allow: false,
+    run: post(`chatArchive/r1/archivedMessages/w-${who}`, message(who)),
+  });
+  cases.push({
+    who,
+    what: "delete an archived message",
+    allow: false,
+    run: (db) => deleteDoc(doc(db, "chatArchive/r1/archivedMessages/a1")),
   });
   cases.push({
     who,

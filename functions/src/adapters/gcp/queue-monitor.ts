@@ -12,7 +12,7 @@ import { QUEUES } from "../../tasks/queues";
 type ClientOptions = NonNullable<ConstructorParameters<typeof v2beta3.CloudTasksClient>[0]>;
 
 /** One page of listTasks at most: the monitor's read bound per queue. */
-export const MAX_LISTED_TASKS = 1000;
+const MAX_LISTED_TASKS = 1000;
 
 interface ProtoTimestamp {
   seconds?: number | string | { toString(): string } | null;

@@ -341,7 +341,7 @@ function earliest(pending: Map<string, Pending>): Pending | undefined {
   return best;
 }
 
-export class DeadlineExceeded extends Error {
+class DeadlineExceeded extends Error {
   constructor(ms: number) {
     super(`no response within the dispatch deadline (${Math.round(ms / 1000)} s)`);
     this.name = "DeadlineExceeded";

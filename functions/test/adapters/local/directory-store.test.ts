@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
+import { DirectoryObjectStore } from "../../../src/adapters/local/directory-store";
 
 const B = "bucket-1";
 
@@ -15,7 +15,7 @@ function walk(dir: string): string[] {
   );
 }
 
-describe("ingest: DirectoryObjectStore", () => {
+describe("adapters/local/directory-store", () => {
   let root: string;
   let store: DirectoryObjectStore;
   beforeEach(() => {

@@ -22,7 +22,7 @@ async function unitsTotal(): Promise<number> {
   return Object.values((await readLedger(monthKey(new Date()))).units).reduce((a, b) => a + b, 0);
 }
 
-describe("retries and duplicate deliveries (property)", () => {
+describe("tasks/run-task: retries and duplicate deliveries (property)", () => {
   let dir: string;
   let store: DirectoryObjectStore;
 

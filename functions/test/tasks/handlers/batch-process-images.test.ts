@@ -1,16 +1,16 @@
 // batch_process_images: the parent finishes only when every child has, with counts.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
-import { RecordingTaskQueue } from "../../src/adapters/local/recording-queue";
-import { setDeps } from "../../src/deps";
-import { enqueueTask } from "../../src/tasks/enqueue";
-import { TaskDocSchema } from "../../src/schema/task";
-import { db, uniq } from "../helpers/firestore";
-import { ReplayVisionProvider } from "../helpers/replay-vision";
-import { useAnalysisEnv } from "../helpers/analysis-env";
-import { processEnvelope, queuedPhoto } from "../helpers/photos";
-import { drain, runToEnd } from "../helpers/tasks";
+import { DirectoryObjectStore } from "../../../src/adapters/local/directory-store";
+import { RecordingTaskQueue } from "../../../src/adapters/local/recording-queue";
+import { setDeps } from "../../../src/deps";
+import { enqueueTask } from "../../../src/tasks/enqueue";
+import { TaskDocSchema } from "../../../src/schema/task";
+import { db, uniq } from "../../helpers/firestore";
+import { ReplayVisionProvider } from "../../helpers/replay-vision";
+import { useAnalysisEnv } from "../../helpers/analysis-env";
+import { processEnvelope, queuedPhoto } from "../../helpers/photos";
+import { drain, runToEnd } from "../../helpers/tasks";
 
 const task = async (id: string) =>
   TaskDocSchema.parse((await db().collection("tasks").doc(id).get()).data());
