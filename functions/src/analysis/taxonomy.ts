@@ -1,12 +1,18 @@
 // The anomaly taxonomy: which Vision labels and object names mean which anomaly type.
-// A term matches a label/object name as a whole word or phrase, case-insensitively.
-// Rows are checked in order, so the more specific types come first. Documented in
-// docs/analysis.md.
+// Matching is case-insensitive and by whole words. A noun term counts only as the head of
+// the name, its last word(s): "Smoke", "Forest fire", "Rust" — not "Smoke detector",
+// "Fire hydrant" or "Waste containment", which Vision gives for ordinary things (a
+// recorded response labels a drink cup beside a bin "Waste containment"). An adjective
+// counts wherever it stands ("Rusty pipe", "Cracked wall"). Rows are checked in order, so
+// the more specific types come first. Documented in docs/analysis.md.
 import type { AnomalyType } from "../schema/analysis";
 
 export interface TaxonomyRow {
   type: AnomalyType;
+  /** Nouns and noun phrases: they match only at the end of the name. */
   terms: readonly string[];
+  /** Adjectives: they match anywhere in the name. */
+  adjectives?: readonly string[];
   /** Vision score below which a match is ignored. */
   minScore: number;
 }
@@ -32,18 +38,8 @@ export const TAXONOMY: readonly TaxonomyRow[] = [
   },
   {
     type: "FIRE_SMOKE",
-    terms: [
-      "fire",
-      "flame",
-      "flames",
-      "smoke",
-      "soot",
-      "burn",
-      "burnt",
-      "charred",
-      "wildfire",
-      "explosion",
-    ],
+    terms: ["fire", "flame", "flames", "smoke", "soot", "burn", "wildfire", "explosion"],
+    adjectives: ["burnt", "charred"],
     minScore: 0.5,
   },
   {
@@ -53,61 +49,49 @@ export const TAXONOMY: readonly TaxonomyRow[] = [
   },
   {
     type: "CRACK",
-    terms: ["crack", "cracked", "cracks", "fracture", "fissure", "crevice", "spalling"],
+    terms: ["crack", "cracks", "fracture", "fissure", "crevice", "spalling"],
+    adjectives: ["cracked"],
     minScore: 0.5,
   },
   {
     type: "CORROSION",
-    terms: ["rust", "rusty", "corrosion", "corroded", "oxidation", "patina", "tarnish"],
+    terms: ["rust", "corrosion", "oxidation", "patina", "tarnish"],
+    adjectives: ["rusty", "rusted", "corroded"],
     minScore: 0.5,
   },
   {
     type: "VEGETATION_ENCROACHMENT",
-    terms: [
-      "overgrown",
-      "vegetation encroachment",
-      "vine",
-      "vines",
-      "ivy",
-      "weed",
-      "weeds",
-      "undergrowth",
-    ],
+    terms: ["vegetation encroachment", "vine", "vines", "ivy", "weed", "weeds", "undergrowth"],
+    adjectives: ["overgrown"],
     minScore: 0.6,
   },
   {
     type: "PHYSICAL_DAMAGE",
-    terms: [
-      "damage",
-      "damaged",
-      "dent",
-      "dented",
-      "broken",
-      "collapse",
-      "collapsed",
-      "bent",
-      "wreck",
-      "shattered",
-      "deformation",
-    ],
+    terms: ["damage", "dent", "collapse", "wreck", "deformation"],
+    adjectives: ["damaged", "dented", "broken", "collapsed", "bent", "shattered"],
     minScore: 0.5,
   },
   {
     type: "DEBRIS",
     terms: ["debris", "rubble", "litter", "garbage", "waste", "scrap"],
-    minScore: 0.55,
+    // Vision's tail labels (0.5–0.6) name the look, not the thing: a recorded response
+    // labels railway ballast "Rubble" at 0.58.
+    minScore: 0.6,
   },
   { type: "GRAFFITI", terms: ["graffiti", "vandalism"], minScore: 0.5 },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const alt = (words: readonly string[]) => words.map(escape).join("|");
 const PATTERNS = TAXONOMY.map((row) => ({
   row,
-  re: new RegExp(`\\b(${row.terms.map(escape).join("|")})\\b`, "i"),
+  head: new RegExp(`\\b(${alt(row.terms)})\\W*$`, "i"),
+  anywhere: row.adjectives?.length ? new RegExp(`\\b(${alt(row.adjectives)})\\b`, "i") : null,
 }));
 
 /** The anomaly type a label or object name denotes, if any (score checked by the caller). */
 export function classifyTerm(name: string): TaxonomyRow | null {
-  for (const { row, re } of PATTERNS) if (re.test(name)) return row;
+  for (const { row, head, anywhere } of PATTERNS)
+    if (head.test(name) || anywhere?.test(name)) return row;
   return null;
 }

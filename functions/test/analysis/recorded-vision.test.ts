@@ -1,24 +1,46 @@
-// The label/object → anomaly mapping on responses Cloud Vision really gave (recorded
-// from public sources, provenance in test/fixtures/vision/README.md).
+// The label/object → anomaly mapping and the meter parser on responses Cloud Vision really
+// gave (recorded from public sources, provenance in test/fixtures/vision/README.md).
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { normalizeResponse } from "../../src/analysis/normalize";
 import { deriveAnomalies } from "../../src/analysis/anomalies";
 import { classifyDamage } from "../../src/analysis/damage";
-import { parseMeterReading } from "../../src/analysis/meter";
+import {
+  checkPlausibility,
+  looksLikeMeter,
+  parseMeterReading,
+  readingConfidence,
+} from "../../src/analysis/meter";
+import { classifyTerm } from "../../src/analysis/taxonomy";
 import { AnnotateImageResponseSchema } from "../../src/schema/vision";
 
 const recorded = (name: string) => {
   const file = JSON.parse(
-    readFileSync(join(__dirname, "..", "fixtures", "vision", name), "utf8"),
-  ) as { body: { responses: unknown[] } };
-  return AnnotateImageResponseSchema.parse(file.body.responses[0]);
+    readFileSync(join(__dirname, "..", "fixtures", "vision", `${name}.json`), "utf8"),
+  ) as { status: number; body: { responses: unknown[] } };
+  assert.equal(file.status, 200);
+  return normalizeResponse(AnnotateImageResponseSchema.parse(file.body.responses[0]));
 };
+
+/** Real photos that show no corrosion, crack, fire, leak or damage of any kind. */
+const PLAIN = [
+  "docs-object-localizer-bicycles", // street: bicycles at a shop door
+  "docs-labels-setagaya-street", // street at night
+  "gallery-central-park-road", // road, asphalt, sidewalk, trees
+  "gallery-bridge-night", // bridge, street lights, power lines
+  "gallery-railway-track", // rails and ballast (Vision: "Rubble" 0.58, "Metal", "Steel")
+  "gallery-drink-cup-bin", // a drink cup by a bin (Vision: "Waste containment" 0.59)
+  "gallery-laptop-display", // a laptop screen (display device)
+  "gallery-garden-flowers", // vegetation: shrubs, groundcover, flowers
+  "gallery-grass-field", // vegetation: grassland, wind turbines
+  "gallery-marsh-lake", // water: lake, wetland, marsh
+  "gallery-sunset-lake", // water and warm light (Vision: "Heat" 0.71, "Sunset")
+];
 
 describe("recorded Vision responses", () => {
   it("an ordinary street scene (Google's object-localizer example) gives no anomaly, no damage report and no reading", () => {
-    const n = normalizeResponse(recorded("docs-object-localizer-bicycles.json"));
+    const n = recorded("docs-object-localizer-bicycles");
     assert.equal(n.objects.length, 5);
     assert.deepEqual(n.objects[1], {
       name: "Bicycle",
@@ -29,5 +51,82 @@ describe("recorded Vision responses", () => {
     assert.deepEqual(anomalies, []);
     assert.equal(classifyDamage(anomalies), null);
     assert.equal(parseMeterReading(n.text), null);
+  });
+
+  it("normalizes a full recorded response (labels, objects, OCR words with confidence, colours, safe search) exactly", () => {
+    const n = recorded("gallery-grass-field");
+    assert.equal(n.labels.length, 17);
+    assert.deepEqual(n.labels[0], { description: "Grass", score: 0.9782559 });
+    assert.deepEqual(n.objects, [
+      {
+        name: "Building",
+        score: 0.6919075,
+        box: { x0: 0.73287326, y0: 0.15237866, x1: 0.99509954, y1: 0.43455404 },
+      },
+    ]);
+    assert.equal(n.text, "1100\n");
+    assert.deepEqual(n.textWords, [{ text: "1100", confidence: 0.77 }]);
+    assert.equal(n.colors.length, 10);
+    assert.deepEqual(n.colors[0], { hex: "#949c44", score: 0.22898619, pixelFraction: 0.02961652 });
+    assert.equal(n.safeSearch?.violence, "VERY_UNLIKELY");
+  });
+
+  for (const name of PLAIN)
+    it(`plain real photo ${name}: no anomaly, no damage report`, () => {
+      const anomalies = deriveAnomalies("p1", recorded(name));
+      assert.deepEqual(
+        anomalies.map((a) => `${a.type} ${a.source} ${a.confidence}`),
+        [],
+      );
+      assert.equal(classifyDamage(anomalies), null);
+    });
+
+  it("labels that name ordinary things with an anomaly word as a modifier do not count; the same word as the head does", () => {
+    // Real label names from the recorded responses and Vision's label vocabulary.
+    for (const name of ["Waste containment", "Fire hydrant", "Smoke detector", "Drip irrigation"])
+      assert.equal(classifyTerm(name), null, name);
+    assert.equal(classifyTerm("Rubble")?.type, "DEBRIS");
+    assert.equal(classifyTerm("Forest fire")?.type, "FIRE_SMOKE");
+    assert.equal(classifyTerm("Rust")?.type, "CORROSION");
+    assert.equal(classifyTerm("Rusty pipe")?.type, "CORROSION");
+    assert.equal(classifyTerm("Cracked wall")?.type, "CRACK");
+  });
+
+  it("Vision's own 'Graffiti' label on a painted wall gives one frame-wide GRAFFITI finding, LOW", () => {
+    const n = recorded("gallery-mural-building");
+    const anomalies = deriveAnomalies("p1", n);
+    assert.deepEqual(
+      anomalies.map((a) => [a.type, a.severity, a.localized, a.source, a.confidence]),
+      [["GRAFFITI", "LOW", false, "Graffiti", 0.6423828]],
+    );
+    assert.deepEqual(classifyDamage(anomalies)?.severity, "LOW");
+  });
+
+  it("real OCR without a meter reads no reading where the text has no number", () => {
+    assert.equal(parseMeterReading(recorded("gallery-bridge-night").text), null);
+    assert.equal(parseMeterReading(recorded("gallery-laptop-display").text), null);
+  });
+
+  it("numbers in real OCR of non-meter photos are not taken for readings, and would be flagged on a meter asset", () => {
+    const at = new Date("2026-01-02T00:00:00Z");
+    const cases: [string, number, number][] = [
+      // fixture, number OCR found, reading confidence (parser × least OCR word confidence)
+      ["gallery-central-park-road", 3410, 0.363], // a sign: "03410"
+      ["gallery-grass-field", 1100, 0.539], // a far-off marking: "1100"
+      ["gallery-marsh-lake", 2007, 0.205], // "2007-" then "20"
+    ];
+    for (const [name, value, confidence] of cases) {
+      const n = recorded(name);
+      const parsed = parseMeterReading(n.text);
+      assert.ok(parsed, name);
+      assert.equal(parsed.value, value, name);
+      // No meter on the asset, no unit and no meter-like label: not a meter photo.
+      assert.equal(looksLikeMeter(n.labels, false, parsed), false, name);
+      // On an asset with meters it would be read, but the OCR's own confidence flags it.
+      const c = readingConfidence(parsed, n.textWords);
+      assert.equal(c, confidence, name);
+      const check = checkPlausibility({ ...parsed, confidence: c }, at, null);
+      assert.ok(check.flags.includes("LOW_CONFIDENCE") && check.needsReview, name);
+    }
   });
 });

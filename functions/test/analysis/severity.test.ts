@@ -61,6 +61,9 @@ describe("anomaly taxonomy", () => {
     for (const row of TAXONOMY)
       for (const term of row.terms)
         assert.equal(classifyTerm(`Some ${term}`)?.type, row.type, term);
+    for (const row of TAXONOMY)
+      for (const adjective of row.adjectives ?? [])
+        assert.equal(classifyTerm(`${adjective} thing`)?.type, row.type, adjective);
     assert.equal(classifyTerm("Trust"), null);
     assert.equal(classifyTerm("Firefighter"), null);
     assert.equal(classifyTerm("Broken insulator")?.type, "INSULATOR_DAMAGE");
