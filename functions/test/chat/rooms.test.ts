@@ -279,7 +279,10 @@ describe("chat rooms kept by the backend", function () {
               await roomRef(threadRoomId({ kind: "anomaly", id: `${A(i)}x` })).get(),
             );
             if (thread) {
-              assert.equal(thread.teamId, r.teamId);
+              // A gone asset leaves each room with the last team it saw (a thread opened
+              // while the asset had no team never saw the asset room's): both are closed.
+              if (a.exists) assert.equal(thread.teamId, r.teamId);
+              else assert.equal(thread.closed, true, "a deleted asset's thread is closed");
               const team = await teamOf(thread.teamId);
               assert.ok(
                 thread.members.every((m) => team.includes(m)),
