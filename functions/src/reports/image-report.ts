@@ -31,6 +31,21 @@ export function compareFindings(before: FindingSummary[], after: FindingSummary[
   };
 }
 
+/**
+ * A photo's meter reading or damage report: the document named after the photo (the
+ * pipeline writes one per photo), else the newest one filed for it (the old system's
+ * import keeps its own primary keys, and it could hold several per photo).
+ */
+async function oneFor(collection: string, photoId: string) {
+  const db = firestore();
+  const own = await db.collection(collection).doc(photoId).get();
+  if (own.exists) return own;
+  const filed = await db.collection(collection).where("photoId", "==", photoId).limit(50).get();
+  const millis = (d: (typeof filed.docs)[number]) =>
+    (d.get("createdAt") as { toMillis?: () => number } | undefined)?.toMillis?.() ?? 0;
+  return [...filed.docs].sort((a, b) => millis(b) - millis(a))[0] ?? own;
+}
+
 async function photoBundle(photoId: string) {
   const db = firestore();
   const photo = await db.collection("photos").doc(photoId).get();
@@ -38,8 +53,8 @@ async function photoBundle(photoId: string) {
   const [analysis, anomalies, meter, damage] = await Promise.all([
     db.collection("analyses").doc(photoId).get(),
     db.collection("anomalies").where("photoId", "==", photoId).get(),
-    db.collection("meterReadings").doc(photoId).get(),
-    db.collection("damageReports").doc(photoId).get(),
+    oneFor("meterReadings", photoId),
+    oneFor("damageReports", photoId),
   ]);
   return {
     photo,

@@ -4,9 +4,12 @@
 import { strict as assert } from "node:assert";
 import { firestore } from "../../src/firestore";
 import { mintLocalToken } from "../../src/auth/local-token";
-import { TEAM_A_PHOTOS, TEAM_B_PHOTOS, USERS, seedWorld, type User } from "../api/api-env";
+import { assetRoomId, threadRoomId } from "../../src/chat/room-ids";
+import { TEAM_A_PHOTOS, TEAM_B_PHOTOS, USERS, type User } from "../api/api-env";
+import { seedChatWorld } from "../chat/chat-env";
 import { AuthEmulator, expiredCopy, tokenPayload } from "../helpers/auth-emulator";
 import { useFirebaseEmulators } from "../helpers/firebase-emulators";
+import { functionsManifest } from "../helpers/functions-build";
 import { SIGNALS, cacheVisionFor, waitForTask } from "../helpers/emulated-tasks";
 
 interface Reply {
@@ -23,7 +26,8 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
 
   before(async () => {
     const e = emulators.get();
-    await seedWorld();
+    // The API suites' two teams, plus users' profiles and asset rooms for the chat callables.
+    await seedChatWorld();
     process.env.FIREBASE_AUTH_EMULATOR_HOST = e.hosts.auth;
     auth = new AuthEmulator(e.hosts.auth, e.projectId);
     // Every seeded photo's Vision result is cached, so work the callables enqueue completes offline.
@@ -62,8 +66,11 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
 
+  /** Every callable this suite called; the last test compares it with the manifest. */
+  const called = new Set<string>();
   /** The HTTPS callable protocol, as httpsCallable() in the client SDKs speaks it. */
   const call = async (name: string, data: unknown, token?: string): Promise<Reply> => {
+    called.add(name);
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetch(emulators.get().functionUrl(name), {
@@ -119,11 +126,18 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     assert.equal(ok.body.status, "CONFIRMED");
   });
 
-  it("REST refuses an expired token and a revoked one; a fresh sign-in works again", async () => {
+  it("REST and the re-verifying callables refuse an expired token and a revoked one; a fresh sign-in works again", async function () {
+    this.timeout(180_000);
     const expired = expiredCopy(tokens.inspB);
     assert.equal((await rest("GET", "photos/", { token: expired })).status, 401);
-    // (Callables are left out here: the Functions emulator tells firebase-functions to skip
-    // their token verification, FIREBASE_DEBUG_FEATURES.skipTokenVerification.)
+    // Callables: the Functions emulator tells firebase-functions to skip its token check
+    // (FIREBASE_DEBUG_FEATURES.skipTokenVerification), so only the callables that verify
+    // again with revocation (reviews, signed URLs: `fresh`) can refuse here.
+    const review = { reportId: "dr-b", note: "fixed" };
+    assert.equal(
+      errorStatus(await call("resolveDamageReport", review, expiredCopy(tokens.supB))),
+      "UNAUTHENTICATED",
+    );
 
     // Revocation: the token a client still holds stops working; a new sign-in works again.
     const held = (await auth.signIn("inspB")).idToken;
@@ -133,6 +147,9 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     await auth.auth.revokeRefreshTokens("inspB");
     const revoked = await rest("GET", "photos/", { token: held });
     assert.equal(revoked.status, 401, JSON.stringify(revoked.body));
+    const revokedCall = await call("getImageUrl", { photoId: "pb-1" }, held);
+    assert.equal(errorStatus(revokedCall), "UNAUTHENTICATED", JSON.stringify(revokedCall.body));
+    assert.match(JSON.stringify(revokedCall.body), /revoked/);
     await new Promise((r) => setTimeout(r, 1100));
     const fresh = (await auth.signIn("inspB")).idToken;
     assert.equal((await rest("GET", "photos/", { token: fresh })).status, 200);
@@ -265,6 +282,93 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
     );
   });
 
+  it("callables: getOpsStatus is for admins only", async () => {
+    assert.equal(errorStatus(await call("getOpsStatus", {})), "UNAUTHENTICATED");
+    assert.equal(errorStatus(await call("getOpsStatus", {}, tokens.supA)), "PERMISSION_DENIED");
+    assert.equal(errorStatus(await call("getOpsStatus", {}, tokens.noRole)), "PERMISSION_DENIED");
+    // An admin's status needs Cloud Tasks' getQueue/listTasks, which the Cloud Tasks emulator
+    // does not implement: test/api/ops.test.ts and the monitor's contract test cover it.
+  });
+
+  it("callables: the chat rooms and threads by role (ensureAssetRoom, openThread, members, read, mute)", async function () {
+    this.timeout(300_000);
+    const roomA = assetRoomId("asset-a");
+    const thread = threadRoomId({ kind: "anomaly", id: "an-a" });
+    const room = result(await call("ensureAssetRoom", { assetId: "asset-a" }, tokens.inspA));
+    assert.equal(room.id, roomA);
+    assert.deepEqual(room.members, ["inspA", "supA"]);
+    assert.equal(
+      errorStatus(await call("ensureAssetRoom", { assetId: "asset-a" }, tokens.inspB)),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      errorStatus(await call("ensureAssetRoom", { assetId: "asset-a" })),
+      "UNAUTHENTICATED",
+    );
+
+    const t = result(await call("openThread", { kind: "anomaly", id: "an-a" }, tokens.inspA));
+    assert.equal(t.id, thread);
+    assert.deepEqual(t.members, ["inspA", "supA"]);
+    assert.equal(
+      errorStatus(await call("openThread", { kind: "comment", id: "an-a" }, tokens.inspA)),
+      "INVALID_ARGUMENT",
+    );
+
+    const member = { roomId: thread, uid: "inspA" };
+    assert.equal(
+      errorStatus(await call("removeThreadMember", { roomId: thread, uid: "supA" }, tokens.inspA)),
+      "PERMISSION_DENIED",
+    );
+    assert.deepEqual(result(await call("removeThreadMember", member, tokens.supA)).members, [
+      "supA",
+    ]);
+    assert.equal(
+      errorStatus(await call("addThreadMember", { roomId: thread, uid: "inspB" }, tokens.supA)),
+      "FAILED_PRECONDITION",
+    );
+    assert.deepEqual(result(await call("addThreadMember", member, tokens.admin)).members, [
+      "supA",
+      "inspA",
+    ]);
+
+    await firestore()
+      .doc(`chatRooms/${roomA}`)
+      .update({ unread: { inspA: 3, supA: 1 } });
+    assert.equal(result(await call("markChatRead", { roomId: roomA }, tokens.inspA)).myUnread, 0);
+    assert.deepEqual((await firestore().doc(`chatRooms/${roomA}`).get()).get("unread"), {
+      inspA: 0,
+      supA: 1,
+    });
+    assert.equal(
+      errorStatus(await call("markChatRead", { roomId: roomA }, tokens.inspB)),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      result(await call("muteChatRoom", { roomId: roomA, muted: true }, tokens.supA)).muted,
+      true,
+    );
+    assert.deepEqual((await firestore().doc(`chatRooms/${roomA}`).get()).get("mutedBy"), ["supA"]);
+    assert.equal(
+      errorStatus(await call("muteChatRoom", { roomId: roomA }, tokens.supA)),
+      "INVALID_ARGUMENT",
+    );
+  });
+
+  it("callables: heartbeat keeps the caller's own presence, with their teams", async () => {
+    const p = result(await call("heartbeat", { state: "away" }, tokens.supB));
+    assert.equal(p.uid, "supB");
+    assert.equal(p.state, "away");
+    const stored = (await firestore().doc("presence/supB").get()).data();
+    assert.equal(stored?.state, "away");
+    assert.equal(stored?.source, "heartbeat");
+    assert.deepEqual(stored?.teamIds, ["team-b"]);
+    assert.equal(
+      errorStatus(await call("heartbeat", { state: "busy" }, tokens.supB)),
+      "INVALID_ARGUMENT",
+    );
+    assert.equal(errorStatus(await call("heartbeat", {})), "UNAUTHENTICATED");
+  });
+
   it("an unsigned FIELDLENS_LOCAL_AUTH-style token does not open the emulated API for a user the Auth emulator does not know", async () => {
     const forged = mintLocalToken(
       "intruder",
@@ -272,5 +376,15 @@ describe("official emulators: REST API and callables with Auth-emulator ID token
       { projectId: emulators.get().projectId },
     );
     assert.equal((await rest("GET", "photos/", { token: forged })).status, 401);
+  });
+
+  it("called every callable the manifest deploys, through the protocol", async () => {
+    const manifest = await functionsManifest(emulators.get().projectId);
+    const callables = Object.entries(manifest.endpoints)
+      .filter(([, e]) => e.callableTrigger !== undefined)
+      .map(([name]) => name)
+      .sort();
+    assert.ok(callables.length > 0, "the manifest lists callables");
+    assert.deepEqual([...called].sort(), callables);
   });
 });

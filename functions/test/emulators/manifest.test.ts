@@ -2,7 +2,8 @@
 // functions through firebase-functions' discovery, against the tables in code: every
 // queue's rate limits, retries, memory and timeout, every schedule, every param's value.
 import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { QUEUES } from "../../src/tasks/queues";
@@ -39,6 +40,27 @@ function endpointsWith(
     Object.entries(manifest.endpoints).filter(([, e]) => e[trigger] !== undefined),
   );
 }
+
+interface FirebaseJson {
+  functions: { source: string; codebase?: string; runtime?: string }[];
+  firestore: { rules: string; indexes: string };
+  database: { rules: string };
+  storage: { rules: string };
+  hosting: { rewrites: { source: string; function?: { functionId: string; region?: string } }[] };
+  emulators: Record<string, unknown>;
+}
+const firebaseJson = (): FirebaseJson =>
+  JSON.parse(readFileSync(join(REPO_ROOT, "firebase.json"), "utf8")) as FirebaseJson;
+/** What `firebase emulators:start` (Java 21) must start for the whole pipeline. */
+const PIPELINE_EMULATORS = [
+  "functions",
+  "firestore",
+  "storage",
+  "auth",
+  "tasks",
+  "database",
+  "pubsub",
+];
 
 describe("functions manifest (firebase-functions discovery of the built lib/)", function () {
   this.timeout(240_000);
@@ -88,6 +110,40 @@ describe("functions manifest (firebase-functions discovery of the built lib/)", 
       assert.equal(t.schedule, s.schedule, `${name} schedule`);
       assert.equal(t.timeZone, s.timeZone, `${name} time zone`);
       assert.equal(t.retryConfig.retryCount, s.retryCount, `${name} retries`);
+    }
+  });
+
+  it("firebase.json passes the Firebase CLI's own schema and configures the whole pipeline for emulators:start", function () {
+    const validator = join(REPO_ROOT, "node_modules/firebase-tools/lib/firebaseConfigValidate.js");
+    if (!existsSync(validator)) {
+      console.log("    firebase.json schema check NOT RUN: firebase-tools is not installed");
+      this.skip();
+    }
+    // The validator `firebase` itself applies to firebase.json (it only logs what fails).
+    const { getValidator } = createRequire(__filename)(validator) as {
+      getValidator(): ((v: unknown) => boolean) & { errors?: unknown };
+    };
+    const validate = getValidator();
+    const config = firebaseJson();
+    assert.ok(validate(config), JSON.stringify(validate.errors));
+    assert.match(demoProject(), /^demo-/, "a demo project: no login, no real resources");
+    assert.deepEqual(
+      config.functions.map((f) => f.source),
+      ["functions"],
+    );
+    for (const name of PIPELINE_EMULATORS)
+      assert.ok(config.emulators[name], `firebase.json starts the ${name} emulator`);
+    for (const file of [
+      config.firestore.rules,
+      config.firestore.indexes,
+      config.database.rules,
+      config.storage.rules,
+    ])
+      assert.ok(existsSync(join(REPO_ROOT, file)), `${file} exists`);
+    for (const r of config.hosting.rewrites.filter((r) => r.function)) {
+      const e = manifest.endpoints[r.function!.functionId];
+      assert.ok(e?.httpsTrigger !== undefined, `${r.source} rewrites to an HTTPS function`);
+      assert.deepEqual(e.region ?? [DEFAULT_REGION], [r.function!.region ?? DEFAULT_REGION]);
     }
   });
 

@@ -9,9 +9,10 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { setDeps } from "../../src/deps";
 import { firestore } from "../../src/firestore";
-import { planImport, type DumpRecord } from "../../src/ops/django-import";
+import { photoIdOf, planImport, type DumpRecord } from "../../src/ops/django-import";
 import { chunkDump } from "../../src/ops/import-chunks";
 import { generateDailyAnalytics } from "../../src/reports/daily-analytics";
+import { generateImageReport } from "../../src/reports/image-report";
 import { MeterReadingDocSchema } from "../../src/schema/analysis";
 import { handleTask } from "../../src/tasks/run-task";
 import { http, seedWorld, startApiEnv, tokenFor, type ApiEnv } from "../api/api-env";
@@ -403,6 +404,19 @@ describe("Django import: into Firestore (emulator, API, CLI)", function () {
     );
     const empty = await generateDailyAnalytics("2026-02-19");
     assert.deepEqual([empty.photos.total, empty.anomalies.total], [0, 0]);
+  });
+
+  it("an image report of an imported photo shows its meter reading and damage report (filed under the old keys)", async function () {
+    const { reportId } = await generateImageReport(photoIdOf(2));
+    const report = (await firestore().collection("reports").doc(reportId).get()).data();
+    // Photo 2's reading 31 (corrected to 4480 by a supervisor) and damage report 40.
+    assert.deepEqual(
+      [report?.meterReading, report?.damage],
+      [
+        { value: 4480, unit: "kWh", status: "CORRECTED" },
+        { category: "CORROSION", severity: "HIGH", status: "RESOLVED" },
+      ],
+    );
   });
 
   it("npm run import: imports a file through the API; refused records make exit 1 with their reasons", async function () {
