@@ -16,7 +16,8 @@ import { DirectoryObjectStore } from "../../adapters/local/directory-store";
 import { Firestore } from "firebase-admin/firestore";
 import { photoIdFor } from "../../ingest/photo-id";
 import type { FaultPlan } from "../../schema/local";
-import { contentTypeOf, DEFAULT_PROJECT } from "../runtime";
+import { DEMO_PROJECT } from "../../config";
+import { contentTypeOf } from "../runtime";
 import { SAMPLE_ASSET } from "../samples/generate";
 import { LOCAL_QUEUE_COLLECTION } from "../../adapters/local/task-queue";
 import type { SoakOptions } from "./options";
@@ -41,6 +42,8 @@ export interface SoakResult {
   table: string;
   stateDir: string;
   kills: KillMode[];
+  /** The end of the runtimes' log (their stdout and stderr across restarts), for a failure message. */
+  logTail: string;
 }
 
 interface Runtime {
@@ -80,9 +83,12 @@ export async function runSoak(
   o: SoakOptions,
   say: (line: string) => void = console.log,
 ): Promise<SoakResult> {
+  // Nothing here waits past --timeout, a start included: a run that cannot converge ends
+  // with its facts and the runtime's log rather than being cut off by its caller.
+  const hardDeadline = Date.now() + o.timeout * 1000;
   const stateDir = await mkdtemp(join(tmpdir(), "fieldlens-soak-"));
   const port = await freePort();
-  process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
+  process.env.GCLOUD_PROJECT ??= DEMO_PROJECT;
   // Its own client on the runtime's emulator (a fixed port across restarts): this process
   // may already hold a firestore() for another emulator (the test suite's).
   const savedHost = process.env.FIRESTORE_EMULATOR_HOST;
@@ -141,20 +147,32 @@ export async function runSoak(
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     current = { child, emulatorPid: 0, exited };
     // A start reconciles first (long after a big loss): be patient.
-    const deadline = Date.now() + 600_000;
+    const deadline = Math.min(Date.now() + 600_000, hardDeadline);
     for (;;) {
       const m = /Firestore emulator at [^ ]+ \(pid (\d+)\)/.exec(out);
       if (m && out.includes("watching")) return { child, emulatorPid: Number(m[1]), exited };
       if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`the runtime did not start:\n${out.slice(-3000)}`);
+        throw new Error(`the runtime did not start (state in ${stateDir}):\n${out.slice(-3000)}`);
       await sleep(100);
     }
   };
 
+  let stuckRuntimes = 0;
   const kill = async (rt: Runtime, mode: KillMode): Promise<void> => {
     if (mode !== "emulator") process.kill(rt.child.pid!, "SIGKILL");
     if (mode !== "node") process.kill(rt.emulatorPid, "SIGKILL");
-    await rt.exited;
+    // Its emulator gone, the runtime stops by itself; one that does not within a minute is
+    // reported and killed too, so a stuck runtime fails the run instead of hanging it.
+    const stopped = await Promise.race([
+      rt.exited.then(() => true),
+      sleep(60_000).then(() => false),
+    ]);
+    if (!stopped) {
+      say(`soak: the runtime (pid ${rt.child.pid}) did not stop within 60 s of the kill; SIGKILL`);
+      stuckRuntimes += 1;
+      process.kill(rt.child.pid!, "SIGKILL");
+      await rt.exited;
+    }
     // The watchdog exports (if the emulator still runs) and stops it; the port must be free again.
     await waitGone(rt.emulatorPid, 90_000);
   };
@@ -232,7 +250,7 @@ export async function runSoak(
 
   let done = false;
   try {
-    while (Date.now() - began < o.timeout * 1000) {
+    while (Date.now() < hardDeadline) {
       if (await converged()) {
         done = true;
         break;
@@ -275,8 +293,13 @@ export async function runSoak(
     ["wall time", `${((Date.now() - began) / 1000).toFixed(0)} s`],
   ]);
   const problems = failures(figures);
+  if (stuckRuntimes > 0)
+    problems.push(`${stuckRuntimes} runtime(s) did not stop when their emulator was killed`);
+  const logTail = problems.length
+    ? (await readFile(join(stateDir, "runtime.log"), "utf8").catch(() => "")).slice(-4000)
+    : "";
   if (!o.keep && problems.length === 0) await rm(stateDir, { recursive: true, force: true });
-  return { figures, problems, table, stateDir, kills };
+  return { figures, problems, table, stateDir, kills, logTail };
 }
 
 /** The runtimes' fault counters (each writes faults-<pid>.json in the state folder). */
