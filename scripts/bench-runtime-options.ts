@@ -1,7 +1,13 @@
 // npm run bench:runtime's options: one pure function over argv (node:util parseArgs,
 // strict), so a typo or a bad number is a usage error (exit 2) instead of NaN or a
 // silently ignored flag. Kept apart from the script so it is tested without a run.
-import { parseArgs } from "node:util";
+import {
+  integer,
+  nonEmpty,
+  parsed,
+  parseFlags,
+  type Parsed,
+} from "../functions/src/local/cli-args";
 
 export const BENCH_RUNS = ["burst", "big", "single"] as const;
 export type BenchRun = (typeof BENCH_RUNS)[number];
@@ -26,15 +32,7 @@ export const BENCH_RUNTIME_USAGE = `usage: npm run bench:runtime -- [--rounds N]
   --concurrency N|deployed  tasks run at once, 1..1000, or the deployed queue table (default: the cores)
   --json FILE               also write the figures as JSON (for docs/benchmarks.md)`;
 
-export type ParsedBenchRuntime =
-  { ok: true; options: BenchRuntimeOptions } | { ok: false; error: string };
-
-function integer(flag: string, raw: string, min: number, max: number): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new Error(`${flag} must be an integer from ${min} to ${max}, not "${raw}"`);
-  }
-  return Number(raw);
-}
+export type ParsedBenchRuntime = Parsed<BenchRuntimeOptions>;
 
 function runs(raw: string): BenchRun[] {
   const names = raw.split(",");
@@ -46,36 +44,22 @@ function runs(raw: string): BenchRun[] {
 }
 
 export function parseBenchRuntimeArgs(argv: string[]): ParsedBenchRuntime {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        rounds: { type: "string" },
-        big: { type: "string" },
-        only: { type: "string" },
-        concurrency: { type: "string" },
-        json: { type: "string" },
-      },
+  return parsed(() => {
+    const { values } = parseFlags(argv, {
+      rounds: { type: "string" },
+      big: { type: "string" },
+      only: { type: "string" },
+      concurrency: { type: "string" },
+      json: { type: "string" },
     });
-    if (positionals.length) throw new Error(`unexpected argument "${positionals[0]}"`);
-    if (values.json === "") throw new Error("--json needs a file name");
+    nonEmpty(values, ["json"]);
     const conc = values.concurrency;
     return {
-      ok: true,
-      options: {
-        rounds: values.rounds === undefined ? 3 : integer("--rounds", values.rounds, 1, 1000),
-        big: values.big === undefined ? 200 : integer("--big", values.big, 0, 100_000),
-        only: values.only === undefined ? [...BENCH_RUNS] : runs(values.only),
-        concurrency:
-          conc === undefined || conc === "deployed"
-            ? conc
-            : integer("--concurrency", conc, 1, 1000),
-        json: values.json,
-      },
+      rounds: integer("--rounds", values.rounds, 1, 1000) ?? 3,
+      big: integer("--big", values.big, 0, 100_000) ?? 200,
+      only: values.only === undefined ? [...BENCH_RUNS] : runs(values.only),
+      concurrency: conc === "deployed" ? conc : integer("--concurrency", conc, 1, 1000),
+      json: values.json,
     };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
+  });
 }

@@ -8,19 +8,17 @@
 // reading) the plan would lose.
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { COST_MIX_USAGE, parseCostMixArgs } from "./cost-mix-options";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const compare = argv.includes("--compare");
-  const targets = argv.filter((a) => !a.startsWith("-"));
-  if (targets.length === 0) {
-    process.stderr.write(
-      "usage: npm run --silent cost -- <folder with labels.json>... [--compare]\n",
-    );
+  const parsed = parseCostMixArgs(process.argv.slice(2));
+  if (!parsed.ok) {
+    process.stderr.write(`npm run cost: ${parsed.error}\n${COST_MIX_USAGE}\n`);
     return 2;
   }
+  const { targets, compare } = parsed.options;
   const { getConfig } = await import("../functions/src/config");
   const { limitsFromConfig, processUpload } = await import("../functions/src/ingest/pipeline");
   const { planFeatures } = await import("../functions/src/analysis/feature-plan");

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const firestoreDir = join(stateDir, "firestore");
-  process.env.GCLOUD_PROJECT ??= "demo-fieldlens";
+  const { DEMO_PROJECT } = await import("../functions/src/config");
+  process.env.GCLOUD_PROJECT ??= DEMO_PROJECT;
   process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
   let emulator: {
     host: string;

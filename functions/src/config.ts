@@ -165,7 +165,16 @@ export interface RuntimeEnv {
   localAuth: boolean;
   deployed: boolean;
   firestoreEmulatorHost: string | undefined;
+  /** FIELDLENS_API_PORT: the local runtime's REST API port, 0..65535; else 8787 (docs/api.md). */
+  apiPort: number;
 }
+
+const DEFAULT_API_PORT = 8787;
+
+const port = (raw: string | undefined): number | undefined => {
+  const n = Number(raw);
+  return raw !== undefined && Number.isInteger(n) && n >= 0 && n < 65536 ? n : undefined;
+};
 
 export function parseRuntimeEnv(env: Record<string, string | undefined>): RuntimeEnv {
   let fbConfig: z.infer<typeof FirebaseConfigSchema> = {};
@@ -188,6 +197,7 @@ export function parseRuntimeEnv(env: Record<string, string | undefined>): Runtim
     localAuth: env.FIELDLENS_LOCAL_AUTH === "1",
     deployed: DEPLOYED_MARKERS.some((k) => !!env[k]),
     firestoreEmulatorHost: nonEmpty(env.FIRESTORE_EMULATOR_HOST),
+    apiPort: port(nonEmpty(env.FIELDLENS_API_PORT)) ?? DEFAULT_API_PORT,
   };
 }
 

@@ -52,6 +52,22 @@ describe("config", () => {
         }),
       );
     });
+
+    it("takes the API port from FIELDLENS_API_PORT when it is a port, else 8787", () => {
+      assert.equal(parseRuntimeEnv({}).apiPort, 8787);
+      assert.equal(parseRuntimeEnv({ FIELDLENS_API_PORT: "" }).apiPort, 8787);
+      assert.equal(parseRuntimeEnv({ FIELDLENS_API_PORT: "0" }).apiPort, 0);
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.string(), fc.integer({ min: -10, max: 70_000 }).map(String)),
+          (raw) => {
+            const n = Number(raw);
+            const valid = raw !== "" && Number.isInteger(n) && n >= 0 && n <= 65535;
+            assert.equal(parseRuntimeEnv({ FIELDLENS_API_PORT: raw }).apiPort, valid ? n : 8787);
+          },
+        ),
+      );
+    });
   });
 
   describe("uploadBucket", () => {

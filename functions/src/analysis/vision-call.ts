@@ -8,7 +8,7 @@ import { getConfig, type Config } from "../config";
 import { chargeVision, type Ledger } from "../budget/ledger";
 import { costUsd } from "../budget/state";
 import { pixelSignalsOfImage } from "../ingest/pixel-signals";
-import { log } from "../log";
+import { analysisLogs } from "./logs";
 import type { PhotoDoc, PixelSignals } from "../schema/photo";
 import {
   AnnotateImageResponseSchema,
@@ -54,10 +54,7 @@ async function signalsOf(photo: PhotoDoc): Promise<PixelSignals | null> {
   try {
     return await pixelSignalsOfImage(bytes);
   } catch (err) {
-    log.warn("pixel signals unavailable, buying every configured feature", {
-      photoId: photo.photoId,
-      error: String(err),
-    });
+    analysisLogs.pixelSignalsUnavailable(photo.photoId, String(err));
     return null;
   }
 }

@@ -10,7 +10,7 @@ import { z, ZodError } from "zod";
 import { callerFromClaims, type Caller } from "../auth/caller";
 import { verifyIdToken } from "../auth/verify-token";
 import { errorMessage } from "../errors";
-import { log } from "../log";
+import { apiLogs } from "./logs";
 import { ApiError } from "./errors";
 import { ImageVariantSchema, signedImageUrl } from "./images";
 import { analyzeBatch, reprocessPhoto, taskStatus } from "./processing";
@@ -56,7 +56,7 @@ export function callable<S extends z.ZodType>(
         const msg = err.issues.map((i) => `${i.path.join(".") || "data"}: ${i.message}`).join(", ");
         throw new HttpsError("invalid-argument", `invalid request: ${msg}`);
       }
-      log.error("callable failed", { error: errorMessage(err) });
+      apiLogs.callableFailed(errorMessage(err));
       throw new HttpsError("internal", "internal error");
     }
   };

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { deps } from "../deps";
 import { firestore } from "../firestore";
-import { log } from "../log";
+import { chatLogs } from "./logs";
 import { notificationDoc } from "../notify/create-notification";
 import { ChatMessageDocSchema, PREVIEW_CHARS } from "../schema/chat";
 import { messageProblem, messagesOf } from "./messages";
@@ -95,7 +95,6 @@ export async function deliverMessage(roomId: string, messageId: string): Promise
       return { result: "DELIVERED" };
     },
   );
-  if (outcome.result === "REJECTED")
-    log.warn("chat message rejected", { roomId, messageId, reason: outcome.reason });
+  if (outcome.result === "REJECTED") chatLogs.messageRejected(roomId, messageId, outcome.reason);
   return outcome.result;
 }

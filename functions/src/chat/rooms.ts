@@ -5,7 +5,7 @@
 import type { DocumentReference, DocumentSnapshot, Transaction } from "firebase-admin/firestore";
 import { deps } from "../deps";
 import { firestore } from "../firestore";
-import { log } from "../log";
+import { chatLogs } from "./logs";
 import {
   ChatRoomDocSchema,
   type ChatRoomDoc,
@@ -36,10 +36,7 @@ export function parseRoom(snap: DocumentSnapshot): ChatRoomDoc | null {
   if (!snap.exists) return null;
   const parsed = ChatRoomDocSchema.safeParse({ ...snap.data(), roomId: snap.id });
   if (parsed.success) return parsed.data;
-  log.warn("chat room document is malformed; left unchanged", {
-    roomId: snap.id,
-    error: parsed.error.issues[0]?.message,
-  });
+  chatLogs.roomMalformed(snap.id, parsed.error.issues[0]?.message);
   return null;
 }
 

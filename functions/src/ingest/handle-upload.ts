@@ -12,7 +12,7 @@ import { getConfig } from "../config";
 import { deps } from "../deps";
 import { errorMessage } from "../errors";
 import { createIfAbsent, firestore } from "../firestore";
-import { log } from "../log";
+import { ingestLogs } from "./logs";
 import { DOWNLOAD_TYPE, type StoredObject } from "../ports";
 import { PhotoDocSchema, type PhotoDoc, type PhotoStatus, type Quality } from "../schema/photo";
 import { enqueueTask } from "../tasks/enqueue";
@@ -56,7 +56,7 @@ export async function handleUpload(obj: StoredObject): Promise<UploadOutcome> {
   } catch (err) {
     // Only infrastructure failures get here (see the error policy above); rethrown so
     // the event is delivered again.
-    log.error("ingest interrupted, the event will be retried", {
+    ingestLogs.interrupted({
       bucket: obj.bucket,
       object: obj.name,
       generation: obj.generation,
@@ -153,7 +153,7 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
       result = await processUpload(bytes, { uploadTime, limits });
     } catch (err) {
       failure = `internal error while processing the image: ${errorMessage(err)}`;
-      log.error("ingest failed", { photoId, object: obj.name, error: errorMessage(err) });
+      ingestLogs.failed(photoId, obj.name, errorMessage(err));
     }
   }
 
@@ -227,7 +227,7 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
         reason,
         result?.status === "REJECTED" ? result.code : "",
       );
-    log.warn("upload not ingested", { photoId, object: obj.name, status, reason });
+    ingestLogs.notIngested({ photoId, object: obj.name, status, reason });
     return { action: status === "REJECTED" ? "rejected" : "failed", photoId, reason };
   }
 
@@ -268,7 +268,7 @@ async function ingestObject(obj: StoredObject, known?: Identity): Promise<Upload
   if (!(await createOnce(photoId, doc)))
     return resume(photoId, (await ref.get()).data() as PhotoDoc, obj, path);
   await finishQueueing(photoId);
-  log.info("photo queued", { photoId, object: obj.name, nearDuplicateOf });
+  ingestLogs.queued(photoId, obj.name, nearDuplicateOf);
   return { action: "queued", photoId };
 }
 

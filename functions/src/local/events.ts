@@ -8,10 +8,10 @@ import {
   Timestamp,
   type DocumentSnapshot,
 } from "firebase-admin/firestore";
+import { DEMO_PROJECT, runtimeEnv } from "../config";
 import type { StoredObject } from "../ports";
 
-const projectId = () =>
-  process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT ?? "demo-fieldlens";
+const projectId = () => runtimeEnv().projectId ?? DEMO_PROJECT;
 
 export const FINALIZED = "google.cloud.storage.object.v1.finalized";
 

@@ -3,12 +3,14 @@
 // the newest export (with-firestore-emulator.mjs --import).
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { DEMO_PROJECT, runtimeEnv } from "../config";
 
 const KEEP = 2;
 
 export async function exportFirestore(dir: string): Promise<string> {
-  const host = process.env.FIRESTORE_EMULATOR_HOST;
-  const project = process.env.GCLOUD_PROJECT ?? "demo-fieldlens";
+  const env = runtimeEnv();
+  const host = env.firestoreEmulatorHost;
+  const project = env.projectId ?? DEMO_PROJECT;
   if (!host) throw new Error("FIRESTORE_EMULATOR_HOST is not set");
   const target = resolve(dir);
   await mkdir(target, { recursive: true });

@@ -12,6 +12,7 @@ import { OutboxMessenger } from "../adapters/local/outbox-messenger";
 import { LocalQueueMonitor } from "../adapters/local/queue-monitor";
 import { FaultyVision } from "../adapters/local/faulty-vision";
 import { LocalVisionEngine } from "../adapters/local/vision-engine";
+import { DEMO_PROJECT } from "../config";
 import { setDeps } from "../deps";
 import { photoIdFor } from "../ingest/photo-id";
 import type { StoredObject, VisionProvider } from "../ports";
@@ -122,11 +123,9 @@ export function capConcurrency(
 type Exports = Record<string, unknown>;
 type HttpEntry = (req: unknown, res: unknown) => unknown;
 
-export const DEFAULT_PROJECT = "demo-fieldlens";
-
 /** Environment a deployed function would see, so the same code paths run. */
 export function prepareEnv(): void {
-  process.env.GCLOUD_PROJECT ??= DEFAULT_PROJECT;
+  process.env.GCLOUD_PROJECT ??= DEMO_PROJECT;
   process.env.GOOGLE_CLOUD_PROJECT ??= process.env.GCLOUD_PROJECT;
   process.env.FIREBASE_CONFIG ??= JSON.stringify({
     projectId: process.env.GCLOUD_PROJECT,

@@ -3,6 +3,7 @@
 // tokens from `npm run tokens`); verify-token refuses that inside a deployed function.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { runtimeEnv } from "../config";
 import { serveStatic } from "../ops/static-files";
 import { apiFn } from "../triggers/https";
 
@@ -16,8 +17,7 @@ export interface ServedApi {
 
 /** The local runtime's API port: FIELDLENS_API_PORT, else 8787 (docs/api.md uses it). */
 export function apiPort(): number {
-  const n = Number(process.env.FIELDLENS_API_PORT ?? 8787);
-  return Number.isInteger(n) && n >= 0 && n < 65536 ? n : 8787;
+  return runtimeEnv().apiPort;
 }
 
 /** Listens on 127.0.0.1:`port` (0 picks a free port). */

@@ -16,7 +16,7 @@ import {
   type UploadOutcome,
 } from "../ingest/handle-upload";
 import { photoIdFor } from "../ingest/photo-id";
-import { log } from "../log";
+import { maintenanceLogs } from "./logs";
 import type { StoredObject } from "../ports";
 import { BucketReconcileCursorSchema, type BucketReconcileCursor } from "../schema/maintenance";
 
@@ -145,12 +145,7 @@ export async function reconcileBucket(
       BucketReconcileCursorSchema.parse({ prefix: prefixes[prefixIdx], pageToken, updatedAt: now }),
     );
   }
-  if (report.missing > 0 || report.errors.length > 0)
-    log.warn("bucket reconciler repaired objects without a photo record", report);
-  else
-    log.info("bucket reconciler: bucket and Firestore agree", {
-      scanned: report.scanned,
-      complete: report.complete,
-    });
+  if (report.missing > 0 || report.errors.length > 0) maintenanceLogs.bucketRepaired(report);
+  else maintenanceLogs.bucketAgrees(report.scanned, report.complete);
   return report;
 }

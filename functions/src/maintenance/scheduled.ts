@@ -7,7 +7,7 @@ import { reconcileStuckPhotos } from "./reconcile";
 import { reconcileBucket } from "./reconcile-bucket";
 import { uploadBucket } from "../api/bucket";
 import { yesterday } from "../reports/daily-analytics";
-import { log } from "../log";
+import { maintenanceLogs } from "./logs";
 import { sweepPresence } from "../presence/heartbeat";
 import type { TaskType } from "../schema/task";
 
@@ -24,12 +24,12 @@ export async function enqueueScheduled(job: ScheduledJob, scheduleTime: string):
   const tick = new Date(scheduleTime);
   if (job === "presence_sweep") {
     // Inline: marking users offline is a few writes, and must not wait behind a busy queue.
-    log.info("presence sweep", await sweepPresence());
+    maintenanceLogs.presenceSweep(await sweepPresence());
     return;
   }
   if (job === "reconcile") {
     const r = await reconcileStuckPhotos();
-    log.info("reconciler", r);
+    maintenanceLogs.reconciler(r);
     // Then Storage against Firestore: uploads and quarantined objects with no record.
     await reconcileBucket({ bucket: uploadBucket() });
     return;

@@ -5,7 +5,7 @@
 // last_changed is never taken as later than the write itself: a status stamped ahead
 // would otherwise outrank the onDisconnect() offline that follows it and leave the user
 // online for good (RTDB users are not swept).
-import { log } from "../log";
+import { presenceLogs } from "./logs";
 import { RtdbStatusSchema } from "../schema/presence";
 import type { PresenceReport } from "./order";
 import { reportPresence, type Applied } from "./write";
@@ -35,7 +35,7 @@ export async function mirrorStatus(
   const report = reportFromStatus(value, eventTime);
   if ("invalid" in report) {
     // database.rules.json bounds the shape, so only an admin write gets here; logged, not mirrored.
-    log.warn("presence status not mirrored: not a valid status", { uid, reason: report.invalid });
+    presenceLogs.notMirrored(uid, report.invalid);
     return null;
   }
   return reportPresence(uid, report);

@@ -156,7 +156,8 @@ describe("local runtime parts", function () {
     await w2.start();
     await store.write("b", "uploads/u/a/one.jpg", Buffer.from("xx"), { contentType: "image/jpeg" });
     while (delivered.length < 2) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200));
+    // A full scan looks at the file again; stop() waits for anything it started to deliver.
+    await w2.scanNow();
     await w2.stop();
     assert.equal(delivered.length, 2);
     assert.notEqual(delivered[1].generation, delivered[0].generation);

@@ -5,7 +5,7 @@ import type { ServerResponse } from "node:http";
 import { ZodError } from "zod";
 import { callerFromAuthorization } from "../../auth/verify-token";
 import { errorMessage } from "../../errors";
-import { log } from "../../log";
+import { apiLogs } from "../logs";
 import { ApiError } from "../errors";
 import type { ApiRequest } from "./body";
 import { CHAT_ROUTES } from "./chat-routes";
@@ -73,7 +73,7 @@ export async function handleApiRequest(req: ApiRequest, res: ServerResponse): Pr
     } else if (err instanceof ZodError) {
       send(res, 400, zodErrorBody(err));
     } else {
-      log.error("api request failed", {
+      apiLogs.requestFailed({
         url: req.url,
         method: req.method,
         error: errorMessage(err),

@@ -1,6 +1,6 @@
-// npm run soak's options: one pure function over argv (node:util parseArgs), so the
-// command line is tested without running anything.
-import { parseArgs } from "node:util";
+// npm run soak's options: one pure function over argv (node:util parseArgs, strict, via
+// ../cli-args), so the command line is tested without running anything.
+import { parsed, parseFlags, type Parsed } from "../cli-args";
 
 export interface SoakOptions {
   photos: number;
@@ -39,7 +39,7 @@ export const SOAK_USAGE = `usage: npm run soak -- [--photos N] [--kill-every S] 
   --timeout S            seconds to wait for every photo to finish (default 900)
   --keep                 keep the state folder for inspection`;
 
-export type ParsedSoak = { ok: true; options: SoakOptions } | { ok: false; error: string };
+export type ParsedSoak = Parsed<SoakOptions>;
 
 const DEFAULTS: SoakOptions = {
   photos: 30,
@@ -71,31 +71,32 @@ const RULES: Rule[] = [
   { key: "timeout", flag: "timeout", min: 1, max: 86_400, integer: false },
 ];
 
+const FLAGS = Object.fromEntries([
+  ...RULES.map((r) => [r.flag, { type: "string" as const }]),
+  ["keep", { type: "boolean" as const }],
+]);
+
 export function parseSoakArgs(argv: string[]): ParsedSoak {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const options = Object.fromEntries([
-      ...RULES.map((r) => [r.flag, { type: "string" as const }]),
-      ["keep", { type: "boolean" as const }],
-    ]);
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
-      .values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-  const out: SoakOptions = { ...DEFAULTS, keep: values.keep === true };
-  for (const r of RULES) {
-    const raw = values[r.flag];
-    if (raw === undefined) continue;
-    const text = String(raw).trim();
-    const n = Number(text);
-    if (text === "" || !Number.isFinite(n))
-      return { ok: false, error: `--${r.flag} must be a number, got "${raw}"` };
-    if (r.integer && !Number.isInteger(n))
-      return { ok: false, error: `--${r.flag} must be a whole number, got "${raw}"` };
-    if (n < r.min || n > r.max)
-      return { ok: false, error: `--${r.flag} must be between ${r.min} and ${r.max}, got ${n}` };
-    (out[r.key] as number) = n;
-  }
-  return { ok: true, options: out };
+  return parsed(() => {
+    const values = parseFlags(argv, FLAGS).values as Record<string, string | boolean | undefined>;
+    const out: SoakOptions = { ...DEFAULTS, keep: values.keep === true };
+    for (const r of RULES) {
+      const raw = values[r.flag];
+      if (raw !== undefined) (out[r.key] as number) = number(r, String(raw));
+    }
+    return out;
+  });
+}
+
+/** Rates and seconds may be fractions and the seed negative, so not cli-args' integer(). */
+function number(r: Rule, raw: string): number {
+  const text = raw.trim();
+  const n = Number(text);
+  if (text === "" || !Number.isFinite(n))
+    throw new Error(`--${r.flag} must be a number, got "${raw}"`);
+  if (r.integer && !Number.isInteger(n))
+    throw new Error(`--${r.flag} must be a whole number, got "${raw}"`);
+  if (n < r.min || n > r.max)
+    throw new Error(`--${r.flag} must be between ${r.min} and ${r.max}, got ${n}`);
+  return n;
 }

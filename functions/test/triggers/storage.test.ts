@@ -6,7 +6,7 @@ import type { StorageObjectData } from "firebase-functions/v2/storage";
 import { toStoredObject } from "../../src/triggers/storage";
 import { photoIdFor, parseUploadPath } from "../../src/ingest/photo-id";
 
-describe("ingest: storage event mapping and identity", () => {
+describe("triggers/storage: storage event mapping and identity", () => {
   it("keeps int64 generations exact whether they arrive as JSON strings or numbers", () => {
     fc.assert(
       fc.property(

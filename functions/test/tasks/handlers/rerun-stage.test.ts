@@ -1,14 +1,14 @@
 // analyze_anomalies, extract_text_ocr and classify_damage re-run one stage from the
 // stored analysis: re-runs replace findings (stale ones go), reviews survive.
 import { strict as assert } from "node:assert";
-import { DirectoryObjectStore } from "../../src/adapters/local/directory-store";
-import { handleTask } from "../../src/tasks/run-task";
-import { AnomalyDocSchema } from "../../src/schema/analysis";
-import { db, uniq } from "../helpers/firestore";
-import { ReplayVisionProvider } from "../helpers/replay-vision";
-import { useAnalysisEnv } from "../helpers/analysis-env";
-import { processEnvelope, queuedPhoto } from "../helpers/photos";
-import { printedJpeg } from "../helpers/images";
+import { DirectoryObjectStore } from "../../../src/adapters/local/directory-store";
+import { handleTask } from "../../../src/tasks/run-task";
+import { AnomalyDocSchema } from "../../../src/schema/analysis";
+import { db, uniq } from "../../helpers/firestore";
+import { ReplayVisionProvider } from "../../helpers/replay-vision";
+import { useAnalysisEnv } from "../../helpers/analysis-env";
+import { processEnvelope, queuedPhoto } from "../../helpers/photos";
+import { printedJpeg } from "../../helpers/images";
 
 const anomalies = async (photoId: string) =>
   (await db().collection("anomalies").where("photoId", "==", photoId).get()).docs

@@ -3,9 +3,9 @@
 // task dispatches redelivered, 2 % of Firestore writes failing, and two SIGKILLs (the
 // Node process, then the emulator alone); nothing may be lost or happen twice.
 import { strict as assert } from "node:assert";
-import { runSoak } from "../../src/local/soak/driver";
-import { parseSoakArgs } from "../../src/local/soak/options";
-import { db } from "../helpers/firestore";
+import { runSoak } from "../../../src/local/soak/driver";
+import { parseSoakArgs } from "../../../src/local/soak/options";
+import { db } from "../../helpers/firestore";
 
 describe("local/soak (short, as in CI)", function () {
   // About 2–4 minutes on a 2-core machine; the soak itself gives up at --timeout (below

@@ -1,7 +1,7 @@
 // npm run soak's command line: defaults, every option, and a clear error for bad input.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { parseSoakArgs } from "../../src/local/soak/options";
+import { parseSoakArgs } from "../../../src/local/soak/options";
 
 describe("local/soak/options", () => {
   it("gives the CI-sized defaults with no arguments", () => {
