@@ -363,6 +363,21 @@ async function quarantine(
 /** How many of an asset's most recent photos a new one is compared with (bounded reads). */
 const NEAR_DUPLICATE_WINDOW = 500;
 
+/**
+ * The asset's most recent photos, hashes only. The projection keeps `createdAt`: when the
+ * stream breaks mid-way the client resumes with startAfter(last document), which needs
+ * every orderBy field in it, and throws outside any promise (a process crash) otherwise.
+ * Uses the (assetId, createdAt desc) index from firestore.indexes.json.
+ */
+export function nearDuplicateQuery(assetId: string) {
+  return firestore()
+    .collection("photos")
+    .where("assetId", "==", assetId)
+    .orderBy("createdAt", "desc")
+    .limit(NEAR_DUPLICATE_WINDOW)
+    .select("phash", "createdAt");
+}
+
 /** The closest earlier photo of the same asset within `maxDistance` bits, if any. */
 async function nearDuplicate(
   assetId: string,
@@ -370,14 +385,7 @@ async function nearDuplicate(
   phash: string,
   maxDistance: number,
 ): Promise<string | null> {
-  // Uses the (assetId, createdAt desc) index from firestore.indexes.json.
-  const snap = await firestore()
-    .collection("photos")
-    .where("assetId", "==", assetId)
-    .orderBy("createdAt", "desc")
-    .limit(NEAR_DUPLICATE_WINDOW)
-    .select("phash")
-    .get();
+  const snap = await nearDuplicateQuery(assetId).get();
   let best: { id: string; d: number } | null = null;
   for (const d of snap.docs) {
     const other = d.get("phash");

@@ -7,7 +7,7 @@ import { setDeps } from "../../src/deps";
 import { getConfig } from "../../src/config";
 import { limitsFromConfig, processUpload, type AcceptedUpload } from "../../src/ingest/pipeline";
 import { photoIdFor } from "../../src/ingest/photo-id";
-import { handleUpload } from "../../src/ingest/handle-upload";
+import { handleUpload, nearDuplicateQuery } from "../../src/ingest/handle-upload";
 import { PhotoDocSchema } from "../../src/schema/photo";
 import { TaskDocSchema } from "../../src/schema/task";
 import { taskIdFor } from "../../src/tasks/task-ids";
@@ -429,5 +429,23 @@ describe("ingest: onPhotoUploaded (Storage trigger)", () => {
       ),
       { numRuns: 4 },
     );
+  });
+});
+
+describe("ingest: the near-duplicate query", () => {
+  it("can resume after any document it returned (the client's startAfter on a broken stream)", async () => {
+    const assetId = uniq("asset-nd");
+    for (let i = 0; i < 3; i++)
+      await db()
+        .collection("photos")
+        .doc(uniq("p"))
+        .set({ assetId, phash: "0123456789abcdef", createdAt: new Date(2026, 0, i + 1) });
+    const q = nearDuplicateQuery(assetId);
+    const snap = await q.get();
+    assert.equal(snap.size, 3);
+    // What the Firestore client does when a query stream fails part-way: a projection
+    // without the orderBy field throws here, outside any promise, and ends the process.
+    for (const d of snap.docs) assert.doesNotThrow(() => q.startAfter(d));
+    assert.equal((await q.startAfter(snap.docs[0]).get()).size, 2);
   });
 });

@@ -50,6 +50,8 @@ interface Runtime {
   child: ChildProcess;
   emulatorPid: number;
   exited: Promise<void>;
+  /** What it printed so far. */
+  output: () => string;
 }
 
 function freePort(): Promise<number> {
@@ -145,12 +147,13 @@ export async function runSoak(
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    current = { child, emulatorPid: 0, exited };
+    current = { child, emulatorPid: 0, exited, output: () => out };
     // A start reconciles first (long after a big loss): be patient.
     const deadline = Math.min(Date.now() + 600_000, hardDeadline);
     for (;;) {
       const m = /Firestore emulator at [^ ]+ \(pid (\d+)\)/.exec(out);
-      if (m && out.includes("watching")) return { child, emulatorPid: Number(m[1]), exited };
+      if (m && out.includes("watching"))
+        return { child, emulatorPid: Number(m[1]), exited, output: () => out };
       if (child.exitCode !== null || Date.now() > deadline)
         throw new Error(`the runtime did not start (state in ${stateDir}):\n${out.slice(-3000)}`);
       await sleep(100);
@@ -158,9 +161,18 @@ export async function runSoak(
   };
 
   let stuckRuntimes = 0;
+  const crashes: string[] = [];
+  // A process already gone (ESRCH) is not an error: the kill found it dead.
+  const signal = (pid: number) => {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  };
   const kill = async (rt: Runtime, mode: KillMode): Promise<void> => {
-    if (mode !== "emulator") process.kill(rt.child.pid!, "SIGKILL");
-    if (mode !== "node") process.kill(rt.emulatorPid, "SIGKILL");
+    if (mode !== "emulator") signal(rt.child.pid!);
+    if (mode !== "node") signal(rt.emulatorPid);
     // Its emulator gone, the runtime stops by itself; one that does not within a minute is
     // reported and killed too, so a stuck runtime fails the run instead of hanging it.
     const stopped = await Promise.race([
@@ -170,7 +182,7 @@ export async function runSoak(
     if (!stopped) {
       say(`soak: the runtime (pid ${rt.child.pid}) did not stop within 60 s of the kill; SIGKILL`);
       stuckRuntimes += 1;
-      process.kill(rt.child.pid!, "SIGKILL");
+      signal(rt.child.pid!);
       await rt.exited;
     }
     // The watchdog exports (if the emulator still runs) and stops it; the port must be free again.
@@ -255,6 +267,16 @@ export async function runSoak(
         done = true;
         break;
       }
+      if (rt.child.exitCode !== null || rt.child.signalCode !== null) {
+        // Nobody killed it: a crash is a finding of its own (reported, and the run goes
+        // on from a restart, as a supervisor would, to see that nothing was lost).
+        const lines = rt.output().trimEnd().split("\n");
+        crashes.push(lines.slice(-12).join("\n"));
+        say(`soak: the runtime exited by itself (code ${rt.child.exitCode}); restarting`);
+        await waitGone(rt.emulatorPid, 90_000);
+        rt = await start();
+        continue;
+      }
       if (
         o.killEvery > 0 &&
         kills.length < o.maxKills &&
@@ -293,6 +315,7 @@ export async function runSoak(
     ["wall time", `${((Date.now() - began) / 1000).toFixed(0)} s`],
   ]);
   const problems = failures(figures);
+  for (const c of crashes) problems.push(`the runtime crashed:\n${c}`);
   if (stuckRuntimes > 0)
     problems.push(`${stuckRuntimes} runtime(s) did not stop when their emulator was killed`);
   const logTail = problems.length
