@@ -2,6 +2,7 @@
 // way Cloud Tasks does (concurrency, dispatch rate, retries with exponential backoff up to
 // maxAttempts, a dispatch deadline) and keeps every task in Firestore (_localQueue), so a
 // runtime that stops or dies resumes pending and retrying work when it starts again.
+import type { DocumentData, DocumentReference, UpdateData } from "firebase-admin/firestore";
 import { createIfAbsent, firestore } from "../../firestore";
 import { errorMessage } from "../../errors";
 import type { EnqueueOptions, TaskQueue } from "../../ports";
@@ -215,12 +216,16 @@ export class LocalTaskQueue implements TaskQueue {
         q.tokens -= 1;
         q.pending.delete(next.id);
         q.running.add(next.id);
-        const p = this.run(name, q, next.id).finally(() => {
-          this.inFlight.delete(p);
-          q.running.delete(next.id);
-          this.pump();
-          this.checkIdle();
-        });
+        const p = this.run(name, q, next.id)
+          // run() only throws once the queue is stopping (its bookkeeping could not be
+          // written): the task stays RUNNING in Firestore and the next start resumes it.
+          .catch(() => undefined)
+          .finally(() => {
+            this.inFlight.delete(p);
+            q.running.delete(next.id);
+            this.pump();
+            this.checkIdle();
+          });
         this.inFlight.add(p);
       }
     }
@@ -291,13 +296,18 @@ export class LocalTaskQueue implements TaskQueue {
     await duplicate;
     const now = this.now();
     if (status >= 200 && status < 300) {
-      await ref.update({ state: "DONE", lastStatus: status, lastError: null, updatedAt: now });
+      await this.persist(ref, {
+        state: "DONE",
+        lastStatus: status,
+        lastError: null,
+        updatedAt: now,
+      });
       this.opts.onEvent?.({ kind: "done", taskId: id, queue, status });
       return;
     }
     const retryCount = doc.retryCount + 1;
     if (retryCount >= q.settings.retry.maxAttempts) {
-      await ref.update({
+      await this.persist(ref, {
         state: "GAVE_UP",
         retryCount: doc.retryCount,
         lastStatus: status,
@@ -309,7 +319,7 @@ export class LocalTaskQueue implements TaskQueue {
     }
     const delaySeconds = backoffSeconds(retryCount, q.settings.retry);
     const notBefore = new Date(now.getTime() + delaySeconds * 1000);
-    await ref.update({
+    await this.persist(ref, {
       state: "PENDING",
       retryCount,
       notBefore,
@@ -319,6 +329,23 @@ export class LocalTaskQueue implements TaskQueue {
     });
     if (!this.stopping) q.pending.set(id, { id, notBefore: notBefore.getTime() });
     this.opts.onEvent?.({ kind: "retry", taskId: id, queue, status, delaySeconds, error });
+  }
+
+  /**
+   * Records a dispatch's outcome. The work is done (or failed) by now, so the record must
+   * not be lost to a Firestore hiccup: it is retried until written, or until the queue
+   * stops (then it throws, and the next start resumes the task from RUNNING).
+   */
+  private async persist(ref: DocumentReference, data: UpdateData<DocumentData>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ref.update(data);
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+      }
+    }
   }
 }
 

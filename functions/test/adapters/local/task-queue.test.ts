@@ -3,6 +3,7 @@
 // queue table, and resuming pending and interrupted work from Firestore.
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { DocumentReference } from "firebase-admin/firestore";
 import {
   LOCAL_QUEUE_COLLECTION,
   LocalTaskQueue,
@@ -56,6 +57,51 @@ describe("local task queue", function () {
     assert.equal(
       (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"),
       "DONE",
+    );
+  });
+
+  it("keeps a dispatch's outcome through Firestore failures while recording it (no crash, no stuck RUNNING)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(204, 503),
+        async (failures, status) => {
+          const id = uniq("record");
+          let seen = 0;
+          const original = DocumentReference.prototype.update;
+          let left = failures;
+          // The outcome's write fails `failures` times, as on a broken stream (CANCELLED).
+          DocumentReference.prototype.update = function (this: DocumentReference, ...args) {
+            const data = args[0] as { state?: string };
+            if (this.id === id && data.state !== "RUNNING" && left > 0) {
+              left -= 1;
+              return Promise.reject(
+                Object.assign(new Error("1 CANCELLED: Call cancelled"), { code: 1 }),
+              );
+            }
+            return original.apply(this, args as Parameters<typeof original>);
+          } as typeof original;
+          const unhandled: unknown[] = [];
+          const onUnhandled = (e: unknown) => unhandled.push(e);
+          process.on("unhandledRejection", onUnhandled);
+          try {
+            const q = make(async () => (++seen === 1 ? status : 204));
+            await q.start();
+            await q.enqueue("normal", {}, opts(id));
+            await q.idle();
+            await q.stop();
+          } finally {
+            DocumentReference.prototype.update = original;
+            process.off("unhandledRejection", onUnhandled);
+          }
+          assert.deepEqual(unhandled, []);
+          assert.equal(left, 0, "every injected failure was met");
+          assert.equal(seen, status === 204 ? 1 : 2, "dispatched once, or once more after a 503");
+          const doc = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+          assert.equal(doc?.state, "DONE");
+        },
+      ),
+      { numRuns: 6 },
     );
   });
 
