@@ -118,10 +118,28 @@ export class LocalTaskQueue implements TaskQueue {
       updatedAt: now,
     });
     // Cloud Tasks refuses a second task with the same name: the enqueue is a no-op.
-    if (!(await createIfAbsent(this.col().doc(opts.id), doc))) return false;
+    if (!(await createIfAbsent(this.col().doc(opts.id), doc))) {
+      await this.adopt(opts.id);
+      return false;
+    }
     this.queues[queue].pending.set(opts.id, { id: opts.id, notBefore: notBefore.getTime() });
     this.pump();
     return true;
+  }
+
+  /**
+   * A task already stored PENDING that this process does not hold: its create was applied
+   * but answered with an error (an ambiguous write), and the caller's retry found it.
+   * Cloud Tasks would dispatch it all the same, so it is taken into the queue.
+   */
+  private async adopt(id: string): Promise<void> {
+    const snap = await this.col().doc(id).get();
+    const doc = LocalQueueDocSchema.safeParse(snap.data());
+    if (!doc.success || doc.data.state !== "PENDING" || this.stopping) return;
+    const q = this.queues[doc.data.queue];
+    if (q.pending.has(id) || q.running.has(id)) return;
+    q.pending.set(id, { id, notBefore: doc.data.notBefore.getTime() });
+    this.pump();
   }
 
   /**

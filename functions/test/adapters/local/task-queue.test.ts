@@ -105,6 +105,45 @@ describe("local task queue", function () {
     );
   });
 
+  it("dispatches a task whose create was applied but reported failed, when the retried enqueue finds it", async () => {
+    const seen: Delivery[] = [];
+    const q = make(async (d) => (seen.push(d), 204));
+    await q.start();
+    const id = uniq("ambiguous");
+    const now = new Date();
+    // What an ABORTED-after-apply create leaves: the task stored, the queue unaware of it.
+    await db()
+      .collection(LOCAL_QUEUE_COLLECTION)
+      .doc(id)
+      .create({
+        queue: "normal",
+        payload: { taskId: id },
+        state: "PENDING",
+        retryCount: 0,
+        executions: 0,
+        notBefore: now,
+        dispatchDeadlineSeconds: 60,
+        lastStatus: null,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    assert.equal(await q.enqueue("normal", { taskId: id }, opts(id)), false);
+    await q.idle();
+    assert.deepEqual(
+      seen.map((d) => d.taskId),
+      [id],
+    );
+    assert.equal(
+      (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).get("state"),
+      "DONE",
+    );
+    // A second retry of the same enqueue changes nothing.
+    assert.equal(await q.enqueue("normal", { taskId: id }, opts(id)), false);
+    await q.idle();
+    assert.equal(seen.length, 1);
+  });
+
   it("retries non-2xx answers with increasing retry counts until one succeeds", async () => {
     await fc.assert(
       fc.asyncProperty(
