@@ -43,11 +43,18 @@ export interface BucketWatcherOptions {
   /** Safety-net rescan interval (ms); file-system events do the work in between. */
   rescanMs?: number;
   maxAttempts?: number;
+  /**
+   * Events handed to `deliver` at once (default 4): a deployed Storage trigger runs a
+   * bounded number of instances too, and a burst of hundreds of uploads all decoding at
+   * once starves everything else on one machine.
+   */
+  maxConcurrentDeliveries?: number;
   onEvent?: (e: BucketEvent) => void;
 }
 
 export const DEFAULT_SETTLE_MS = 50;
 export const DEFAULT_RESCAN_MS = 5_000;
+export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 4;
 
 interface FileState {
   size: number;
@@ -68,6 +75,9 @@ export class BucketWatcher {
   private readonly settling = new Map<string, Promise<void>>();
   private readonly recheck = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries running, and those waiting for a slot. */
+  private delivering = 0;
+  private readonly waiting: Array<() => void> = [];
   private fsWatcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | null = null;
@@ -188,7 +198,33 @@ export class BucketWatcher {
     this.inFlight.add(p);
   }
 
+  /**
+   * Delivers until recorded as delivered or given up. A failure of the bookkeeping itself
+   * (the emulator busy or restarting) is retried with backoff: it must neither lose the
+   * event until the next start nor escape as an unhandled rejection.
+   */
   private async deliver(obj: StoredObject): Promise<void> {
+    for (let round = 0; !this.stopped; round++) {
+      try {
+        await this.deliverOnce(obj);
+        return;
+      } catch {
+        await sleepUnlessStopped(Math.min(1000 * 2 ** round, 30_000), () => this.stopped);
+      }
+    }
+  }
+
+  private async slot(): Promise<() => void> {
+    const max = this.opts.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
+    while (this.delivering >= max) await new Promise<void>((r) => this.waiting.push(r));
+    this.delivering += 1;
+    return () => {
+      this.delivering -= 1;
+      this.waiting.shift()?.();
+    };
+  }
+
+  private async deliverOnce(obj: StoredObject): Promise<void> {
     const ref = firestore()
       .collection(LOCAL_EVENTS_COLLECTION)
       .doc(eventIdFor(obj.bucket, obj.name, obj.generation));
@@ -211,7 +247,17 @@ export class BucketWatcher {
       );
       this.opts.onEvent?.({ kind: "delivering", object: obj, attempt: attempts });
       try {
-        await this.opts.deliver(obj);
+        const release = await this.slot();
+        // Stopped while waiting: the event stays DELIVERING and the next start delivers it.
+        if (this.stopped) {
+          release();
+          return;
+        }
+        try {
+          await this.opts.deliver(obj);
+        } finally {
+          release();
+        }
         await ref.update({ state: "DELIVERED", updatedAt: new Date() });
         this.opts.onEvent?.({ kind: "delivered", object: obj });
         return;
