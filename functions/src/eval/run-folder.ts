@@ -9,11 +9,24 @@ import { getConfig } from "../config";
 import { limitsFromConfig, processUpload } from "../ingest/pipeline";
 import { normalizeResponse } from "../analysis/normalize";
 import { deriveAnomalies } from "../analysis/anomalies";
-import { checkPlausibility, looksLikeMeter, parseMeterReading, readingConfidence } from "../analysis/meter";
+import {
+  checkPlausibility,
+  looksLikeMeter,
+  parseMeterReading,
+  readingConfidence,
+} from "../analysis/meter";
 import { configuredFeatures } from "../analysis/vision-call";
 import type { VisionProvider } from "../ports";
 import { EvalLabelsSchema, type EvalLabels, type EvalPhoto } from "../schema/eval";
-import { boxesToMask, maskCoverage, summarize, type EvalSummary, type Mask, type MeterOutcome, type PhotoOutcome } from "./metrics";
+import {
+  boxesToMask,
+  maskCoverage,
+  summarize,
+  type EvalSummary,
+  type Mask,
+  type MeterOutcome,
+  type PhotoOutcome,
+} from "./metrics";
 
 export interface FolderResult {
   name: string;
@@ -28,60 +41,124 @@ export async function readLabels(labelsPath: string): Promise<EvalLabels> {
   try {
     raw = JSON.parse(await readFile(labelsPath, "utf8"));
   } catch (err) {
-    throw new Error(`cannot read ${labelsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `cannot read ${labelsPath}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const parsed = EvalLabelsSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${labelsPath} is not a valid labels file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${labelsPath} is not a valid labels file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
 export async function loadMask(path: string): Promise<Mask> {
   const { data, info } = await sharp(path).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: Uint8Array.from(data, (v) => (v > 127 ? 1 : 0)) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: Uint8Array.from(data, (v) => (v > 127 ? 1 : 0)),
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
-  return readFile(path).then(() => true, () => false);
+  return readFile(path).then(
+    () => true,
+    () => false,
+  );
 }
 
-export async function evaluatePhoto(dir: string, photo: EvalPhoto, vision: VisionProvider): Promise<PhotoOutcome> {
+export async function evaluatePhoto(
+  dir: string,
+  photo: EvalPhoto,
+  vision: VisionProvider,
+): Promise<PhotoOutcome> {
   const bytes = await readFile(join(dir, photo.file));
   const expected = photo.anomalies === "none" ? [] : photo.anomalies;
-  const base = { file: photo.file, split: photo.split, expected: [...new Set(expected.map((a) => a.type))], clean: photo.anomalies === "none" };
+  const base = {
+    file: photo.file,
+    split: photo.split,
+    expected: [...new Set(expected.map((a) => a.type))],
+    clean: photo.anomalies === "none",
+  };
   const started = Date.now();
   const config = getConfig();
-  const ingest = await processUpload(bytes, { uploadTime: new Date(), limits: limitsFromConfig(config) });
+  const ingest = await processUpload(bytes, {
+    uploadTime: new Date(),
+    limits: limitsFromConfig(config),
+  });
   const none = { predicted: [], coverage: {}, meter: photo.meter ? unread(photo) : null };
-  if (ingest.status === "REJECTED") return { ...base, ...none, rejected: ingest.reason, durationMs: Date.now() - started };
-  const response = await vision.annotate({ imageUri: "local:display", content: ingest.display.buffer, features: configuredFeatures(), model: config.VISION_MODEL });
-  if (response.error) return { ...base, ...none, rejected: `vision: ${response.error.message ?? response.error.code}`, durationMs: Date.now() - started };
+  if (ingest.status === "REJECTED")
+    return { ...base, ...none, rejected: ingest.reason, durationMs: Date.now() - started };
+  const response = await vision.annotate({
+    imageUri: "local:display",
+    content: ingest.display.buffer,
+    features: configuredFeatures(),
+    model: config.VISION_MODEL,
+  });
+  if (response.error)
+    return {
+      ...base,
+      ...none,
+      rejected: `vision: ${response.error.message ?? response.error.code}`,
+      durationMs: Date.now() - started,
+    };
   const normalized = normalizeResponse(response);
-  const predicted = deriveAnomalies("eval", normalized).map((a) => ({ type: a.type, severity: a.severity, confidence: a.confidence, box: a.box, localized: a.localized }));
+  const predicted = deriveAnomalies("eval", normalized).map((a) => ({
+    type: a.type,
+    severity: a.severity,
+    confidence: a.confidence,
+    box: a.box,
+    localized: a.localized,
+  }));
   let meter: MeterOutcome | null = null;
   if (photo.meter) {
     const parsed = parseMeterReading(normalized.text);
     if (parsed && looksLikeMeter(normalized.labels, true, parsed)) {
       const confidence = readingConfidence(parsed, normalized.textWords);
       const p = checkPlausibility({ ...parsed, confidence }, new Date(), null);
-      meter = { kind: photo.meter.kind, expected: photo.meter.integer, read: Math.trunc(parsed.value), rawText: parsed.rawText, confidence, flagged: p.needsReview };
+      meter = {
+        kind: photo.meter.kind,
+        expected: photo.meter.integer,
+        read: Math.trunc(parsed.value),
+        rawText: parsed.rawText,
+        confidence,
+        flagged: p.needsReview,
+      };
     } else meter = unread(photo);
   }
   const durationMs = Date.now() - started;
   const coverage: Record<string, number | null> = {};
   for (const want of expected) {
     const boxes = predicted.filter((p) => p.type === want.type).map((p) => p.box);
-    const mask = want.mask ? await loadMask(join(dir, want.mask)) : want.boxes?.length ? boxesToMask(want.boxes) : null;
+    const mask = want.mask
+      ? await loadMask(join(dir, want.mask))
+      : want.boxes?.length
+        ? boxesToMask(want.boxes)
+        : null;
     coverage[want.type] = mask ? (maskCoverage(mask, boxes) ?? null) : null;
   }
   return { ...base, predicted, coverage, meter, rejected: null, durationMs };
 }
 
 function unread(photo: EvalPhoto): MeterOutcome {
-  return { kind: photo.meter!.kind, expected: photo.meter!.integer, read: null, rawText: null, confidence: null, flagged: true };
+  return {
+    kind: photo.meter!.kind,
+    expected: photo.meter!.integer,
+    read: null,
+    rawText: null,
+    confidence: null,
+    flagged: true,
+  };
 }
 
 /** Evaluates the folder holding `labelsPath`; photos not present are listed as missing, not scored. */
-export async function evaluateFolder(labelsPath: string, vision: VisionProvider, onPhoto?: (o: PhotoOutcome) => void): Promise<FolderResult> {
+export async function evaluateFolder(
+  labelsPath: string,
+  vision: VisionProvider,
+  onPhoto?: (o: PhotoOutcome) => void,
+): Promise<FolderResult> {
   const labels = await readLabels(labelsPath);
   const dir = dirname(labelsPath);
   const outcomes: PhotoOutcome[] = [];

@@ -3,8 +3,16 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import sharp from "sharp";
-import { LocalVisionEngine } from "../../src/adapters/local/vision-engine";
-import { isRustColour } from "../../src/adapters/local/vision-engine/corrosion";
+import {
+  LocalVisionEngine,
+  withoutCracksInText,
+  withSevenSegment,
+} from "../../src/adapters/local/vision-engine";
+import {
+  isRustColour,
+  looksLikeRust,
+  RUST_REGION,
+} from "../../src/adapters/local/vision-engine/corrosion";
 import { detectCracks } from "../../src/adapters/local/vision-engine/cracks";
 import { detectCorrosion } from "../../src/adapters/local/vision-engine/corrosion";
 import {
@@ -17,6 +25,8 @@ import { toGrey } from "../../src/adapters/local/vision-engine/raster";
 import { strokeText } from "../../src/local/samples/glyphs";
 import { rng } from "../../src/local/samples/scenes";
 import { BoxSchema } from "../../src/schema/common";
+import { parseMeterReading } from "../../src/analysis/meter";
+import { lcd } from "../adapters/local/lcd";
 import { ALL_FEATURES, AnnotateImageResponseSchema } from "../../src/schema/vision";
 
 const W = 640;
@@ -166,6 +176,107 @@ describe("local vision engine", function () {
         Math.min(...ys) >= 160 &&
         Math.max(...ys) <= 320,
       JSON.stringify(word),
+    );
+  });
+
+  it("reads a seven-segment display in place of OCR's guess, with its box in pixels", async () => {
+    const res = await annotate(await lcd({ text: "139.57" }));
+    const lines = res.fullTextAnnotation?.text?.trim().split("\n") ?? [];
+    assert.ok(lines.includes("139.57"), JSON.stringify(lines));
+    const words = (res.textAnnotations ?? []).slice(1);
+    const word = words.find((w) => w.description === "139.57");
+    const xs = word?.boundingPoly?.vertices?.map((v) => v.x ?? -1) ?? [];
+    const ys = word?.boundingPoly?.vertices?.map((v) => v.y ?? -1) ?? [];
+    // The digits span about x 220–530, y 125–205 of the 640 × 360 frame.
+    assert.ok(
+      Math.min(...xs) >= 190 &&
+        Math.max(...xs) <= 560 &&
+        Math.min(...ys) >= 105 &&
+        Math.max(...ys) <= 225,
+      JSON.stringify(word),
+    );
+    // No other reading of the same digits is left beside it.
+    assert.equal(
+      words.filter((w) => /\d{2}/.test(w.description ?? "")).length,
+      1,
+      JSON.stringify(words),
+    );
+    assert.equal(parseMeterReading(`${lines.join("\n")}\nL`)?.value, 139.57);
+  });
+
+  it("lets an irregular seven-segment read stand aside where OCR read digits", () => {
+    const word = (text: string, x0: number, line: number) => ({
+      text,
+      confidence: 0.9,
+      bbox: { x0, y0: 100, x1: x0 + 300, y1: 160 },
+      line,
+    });
+    const ocr = [word("23871518", 100, 0), word("Qmax", 100, 1)];
+    ocr[1].bbox = { x0: 100, y0: 200, x1: 200, y1: 230 };
+    const at = (regular: boolean) => ({
+      read: { text: "6811", confidence: 0.4, regular, box: { x0: 40, y0: 45, x1: 200, y1: 85 } },
+      long: 512,
+    });
+    // Same image, OCR at 1024: the read's box doubles and covers OCR's digit word.
+    assert.deepEqual(withSevenSegment(ocr, at(false), 1024), ocr);
+    const replaced = withSevenSegment(ocr, at(true), 1024);
+    assert.deepEqual(
+      replaced.map((w) => w.text),
+      ["6811", "Qmax"],
+    );
+    assert.deepEqual(replaced[0].bbox, { x0: 80, y0: 90, x1: 400, y1: 170 });
+    assert.equal(withSevenSegment(ocr, null, 1024), ocr);
+  });
+
+  it("takes a crack that lies within read text for letter strokes", () => {
+    const det = (label: string, box: NormalizedBox) => ({ name: label, label, score: 0.8, box });
+    const word = {
+      text: "LITRES",
+      confidence: 0.99,
+      bbox: { x0: 400, y0: 500, x1: 800, y1: 600 },
+      line: 0,
+    };
+    // OCR image 1600 × 1000: the word spans x 0.25–0.5, y 0.5–0.6.
+    const inWord = det("Crack", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
+    const acrossWall = det("Crack", { x0: 0.1, y0: 0.1, x1: 0.9, y1: 0.45 });
+    const rustOnWord = det("Rust", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
+    assert.deepEqual(withoutCracksInText([inWord, acrossWall, rustOnWord], [word], 1600, 1000), [
+      acrossWall,
+      rustOnWord,
+    ]);
+    assert.deepEqual(withoutCracksInText([inWord], [], 1600, 1000), [inWord]);
+  });
+
+  it("does not take a lit, glossy orange object for rust", async () => {
+    // An orange-red curved object: one side lit, one in shadow, and white highlights and
+    // seams break its colour up.
+    const buf = greySurface(8);
+    const box = { x0: 160, y0: 100, x1: 480, y1: 380 };
+    for (let y = box.y0; y <= box.y1; y++)
+      for (let x = box.x0; x <= box.x1; x++) {
+        const i = (y * W + x) * 3;
+        // Lit side and shadow side, as on a cup or a suit under one lamp.
+        const shade = x < (box.x0 + box.x1) / 2 ? 0.3 : 0.8;
+        const highlight = (x + y) % 40 < 9;
+        buf[i] = highlight ? 235 : 230 * shade;
+        buf[i + 1] = highlight ? 230 : 95 * shade;
+        buf[i + 2] = highlight ? 225 : 50 * shade;
+      }
+    const res = await annotate(await jpeg(buf));
+    const rust = (res.localizedObjectAnnotations ?? []).filter((o) => o.name === "Corrosion");
+    assert.deepEqual(rust, []);
+  });
+
+  it("dismisses a region only when it is both widely shaded and patchy", () => {
+    const rusty = { meanHue: 10, meanValue: 0.45, roughness: 6 };
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (valueStd, density) =>
+          looksLikeRust({ ...rusty, valueStd, density }) ===
+          !(valueStd >= RUST_REGION.shadedMinValueStd && density < RUST_REGION.shadedMaxDensity),
+      ),
     );
   });
 

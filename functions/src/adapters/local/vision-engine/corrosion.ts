@@ -3,7 +3,8 @@
 // grouped into regions; a sizeable region is one "Corrosion" detection when its pixels
 // also look like rust as a whole: on average red-brown rather than the yellower orange of
 // wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light, and
-// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums. The
+// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, and not
+// shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured. The
 // region thresholds were read off real photos (eval/rust and eval/plain, tune part).
 import { close, components, open } from "./morphology";
 import { boxOf, clamp01, type Detection } from "./detection";
@@ -19,6 +20,14 @@ export const RUST_REGION = {
   maxMeanValue: 0.6,
   /** Mean |luma − 3×3 mean| (0..255): real rust 3.3–9.5; LCD glass and printed drums below 1.5. */
   minRoughness: 2.5,
+  /**
+   * A lit, curved, glossy object (an orange suit, a red cup) spreads its brightness widely
+   * (value std 0.18–0.19 on the tune photos) and is only partly rust-coloured (the folds,
+   * highlights and print are not: 64–81 % of its region); real rust spread 0.05–0.16 and
+   * filled 77–100 % of its region. A region needs both signs of shading to be dismissed.
+   */
+  shadedMinValueStd: 0.17,
+  shadedMaxDensity: 0.85,
 } as const;
 /** Regions smaller than this fraction of the image are speckle, not corrosion worth reporting. */
 export const MIN_AREA_FRACTION = 0.004;
@@ -71,13 +80,17 @@ export interface RegionStats {
   meanHue: number;
   meanValue: number;
   roughness: number;
+  /** Standard deviation of HSV value over the rust-coloured pixels (0..1). */
+  valueStd: number;
+  /** Share of the (closed) region's pixels that are rust-coloured. */
+  density: number;
 }
 
 /** Means over the region's rust-coloured pixels (away from the image border). */
 export function regionStats(
   img: RgbImage,
   raw: Uint8Array,
-  c: Pick<Component, "pixels">,
+  c: Pick<Component, "pixels" | "area">,
 ): RegionStats {
   const { width, height, data } = img;
   const luma = (p: number) =>
@@ -85,9 +98,12 @@ export function regionStats(
   let n = 0,
     hue = 0,
     value = 0,
+    value2 = 0,
+    hits = 0,
     rough = 0;
   for (const p of c.pixels) {
     if (!raw[p]) continue;
+    hits++;
     const x = p % width,
       y = (p - x) / width;
     if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
@@ -98,17 +114,27 @@ export function regionStats(
     const [h, , v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
     hue += h;
     value += v;
+    value2 += v * v;
     n++;
   }
-  if (n === 0) return { meanHue: 0, meanValue: 0, roughness: 0 };
-  return { meanHue: hue / n, meanValue: value / n, roughness: rough / n };
+  const density = c.area > 0 ? hits / c.area : 0;
+  if (n === 0) return { meanHue: 0, meanValue: 0, roughness: 0, valueStd: 0, density };
+  const meanValue = value / n;
+  return {
+    meanHue: hue / n,
+    meanValue,
+    roughness: rough / n,
+    valueStd: Math.sqrt(Math.max(0, value2 / n - meanValue * meanValue)),
+    density,
+  };
 }
 
 export function looksLikeRust(s: RegionStats): boolean {
   return (
     s.meanHue <= RUST_REGION.maxMeanHue &&
     s.meanValue <= RUST_REGION.maxMeanValue &&
-    s.roughness >= RUST_REGION.minRoughness
+    s.roughness >= RUST_REGION.minRoughness &&
+    !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity)
   );
 }
 

@@ -1,17 +1,25 @@
 // The local vision engine: a VisionProvider that runs offline and answers in Vision's
 // AnnotateImageResponse shape, so the analysis code cannot tell it from the real API.
-// OCR is PaddleOCR (PP-OCRv4, ./ocr); labels, objects and image properties come from pixel statistics
-// and classical detectors (corrosion by colour, cracks by shape).
+// OCR is PaddleOCR (PP-OCRv4, ./ocr), with seven-segment displays read by ./sevenseg; labels,
+// objects and image properties come from pixel statistics and classical detectors
+// (corrosion by colour, cracks by shape).
 import sharp from "sharp";
 import type { VisionProvider, VisionRequest } from "../../../ports";
 import type { AnnotateImageResponse, VisionFeature } from "../../../schema/vision";
 import { dominantColours, pixelStats, type PixelStats } from "./colours";
 import { detectCorrosion } from "./corrosion";
 import { detectCracks } from "./cracks";
-import type { Detection } from "./detection";
+import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
-import { loadRgb, MAX_INPUT_PIXELS, toGrey } from "./raster";
+import { loadRgb, MAX_INPUT_PIXELS, toGrey, type RgbImage } from "./raster";
 import { recognize, terminateOcr, type OcrWord } from "./ocr";
+import { readSevenSegment, type SevenSegmentRead } from "./sevenseg";
+
+interface SevenSegmentAt {
+  read: SevenSegmentRead;
+  /** Long edge of the image the read was made in. */
+  long: number;
+}
 
 /** Detectors look at a shrunk copy: regions matter, not fine detail. */
 const DETECTOR_EDGE = 512;
@@ -20,6 +28,8 @@ const DETECTOR_EDGE = 512;
  * decimals) better in colour than grey or median-filtered (eval/meters, tune part).
  */
 const OCR_EDGE = 1600;
+/** A seven-segment read at least this sure is not tried again at a larger scale. */
+const SURE_SEVEN_SEGMENT = 0.8;
 /** Images thinner than this hold no readable text. */
 const MIN_OCR_EDGE = 16;
 /** Below this mean luminance Vision-like labels call the scene dark. */
@@ -48,14 +58,15 @@ export class LocalVisionEngine implements VisionProvider {
       };
     }
     const needDetectors = want.has("OBJECT_LOCALIZATION") || want.has("LABEL_DETECTION");
-    const detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(toGrey(img))] : [];
+    let detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(toGrey(img))] : [];
     const stats = pixelStats(img);
     const res: AnnotateImageResponse = {};
     let words: OcrWord[] = [];
     if (want.has("TEXT_DETECTION") && Math.min(img.width, img.height) >= MIN_OCR_EDGE) {
       const ocr = await this.ocr(req.content);
-      words = ocr.words;
+      words = withSevenSegment(ocr.words, await this.sevenSegment(req.content, img), ocr.long);
       Object.assign(res, textAnnotations(words, ocr.scale));
+      detections = withoutCracksInText(detections, words, ocr.width, ocr.height);
     }
     if (want.has("LABEL_DETECTION")) res.labelAnnotations = labels(detections, words, stats);
     if (want.has("OBJECT_LOCALIZATION"))
@@ -75,12 +86,34 @@ export class LocalVisionEngine implements VisionProvider {
     return res;
   }
 
+  /**
+   * A seven-segment display, looked for in the detectors' copy and, when that finds none or
+   * is unsure, in a copy twice as large (small displays: segments a few pixels wide merge
+   * or break up); the surer read wins.
+   */
+  private async sevenSegment(content: Buffer, img: RgbImage): Promise<SevenSegmentAt | null> {
+    const first = readSevenSegment(toGrey(img));
+    const small: SevenSegmentAt | null = first && {
+      read: first,
+      long: Math.max(img.width, img.height),
+    };
+    if (first && first.confidence >= SURE_SEVEN_SEGMENT) return small;
+    const large = await loadRgb(content, DETECTOR_EDGE * 2);
+    const long = Math.max(large.width, large.height);
+    if (long <= Math.max(img.width, img.height)) return small;
+    const again = readSevenSegment(toGrey(large));
+    if (!again || (first && first.confidence >= again.confidence)) return small;
+    return { read: again, long };
+  }
+
   /** Stops the OCR worker so the process can exit. */
   async close(): Promise<void> {
     await terminateOcr();
   }
 
-  private async ocr(content: Buffer): Promise<{ words: OcrWord[]; scale: number }> {
+  private async ocr(
+    content: Buffer,
+  ): Promise<{ words: OcrWord[]; scale: number; long: number; width: number; height: number }> {
     const oriented = sharp(content, {
       failOn: "error",
       limitInputPixels: MAX_INPUT_PIXELS,
@@ -103,8 +136,73 @@ export class LocalVisionEngine implements VisionProvider {
       log.warn("local OCR failed", { error: err instanceof Error ? err.message : String(err) });
     }
     // Vertices are reported in the pixels of the (oriented) image that was sent.
-    return { words, scale: fullLong / Math.max(info.width, info.height) };
+    const long = Math.max(info.width, info.height);
+    return { words, scale: fullLong / long, long, width: info.width, height: info.height };
   }
+}
+
+/**
+ * A seven-segment display read by ./sevenseg replaces what PP-OCR made of the same digits
+ * (slanted segments come out as wrong digits or not at all); the other lines (units) stay.
+ * `ocrLong` is the OCR image's long edge (the read's box is in an image `at.long` long).
+ */
+export function withSevenSegment(
+  words: OcrWord[],
+  at: SevenSegmentAt | null,
+  ocrLong: number,
+): OcrWord[] {
+  if (!at) return words;
+  const { read } = at;
+  const factor = ocrLong / at.long;
+  const bbox = {
+    x0: read.box.x0 * factor,
+    y0: read.box.y0 * factor,
+    x1: read.box.x1 * factor,
+    y1: read.box.y1 * factor,
+  };
+  const inside = (b: OcrWord["bbox"]) => {
+    const cx = (b.x0 + b.x1) / 2,
+      cy = (b.y0 + b.y1) / 2;
+    return cx >= bbox.x0 && cx <= bbox.x1 && cy >= bbox.y0 && cy <= bbox.y1;
+  };
+  // An irregular read (digits not at one pitch) is likely not a display at all, e.g. a
+  // drum register: what OCR read there stands.
+  if (!read.regular && words.some((w) => inside(w.bbox) && /\d{3}/.test(w.text))) return words;
+  const kept = words.filter((w) => !inside(w.bbox));
+  const next = kept.findIndex((w) => w.bbox.y0 > bbox.y0);
+  // A line number of its own, so the display's digits form their own text line.
+  const line = Math.max(0, ...words.map((w) => w.line + 1));
+  const word: OcrWord = { text: read.text, confidence: read.confidence, bbox, line };
+  return next < 0 ? [...kept, word] : [...kept.slice(0, next), word, ...kept.slice(next)];
+}
+
+/** A "crack" lying mostly within read text is the strokes of letters (a printed "LITRES"). */
+const MAX_CRACK_SHARE_IN_TEXT = 0.5;
+
+/**
+ * Drops crack detections whose box lies mostly inside the boxes of words read in the same
+ * image (`width` × `height`, the OCR image). Words overlapping each other may count twice;
+ * the share is capped at 1.
+ */
+export function withoutCracksInText(
+  detections: Detection[],
+  words: OcrWord[],
+  width: number,
+  height: number,
+): Detection[] {
+  if (words.length === 0 || width <= 0 || height <= 0) return detections;
+  const boxes = words.map((w) => ({
+    x0: w.bbox.x0 / width,
+    y0: w.bbox.y0 / height,
+    x1: w.bbox.x1 / width,
+    y1: w.bbox.y1 / height,
+  }));
+  return detections.filter((d) => {
+    if (d.label !== "Crack") return true;
+    const area = boxArea(d.box);
+    const inText = boxes.reduce((sum, b) => sum + intersection(d.box, b), 0);
+    return area <= 0 || Math.min(1, inText / area) < MAX_CRACK_SHARE_IN_TEXT;
+  });
 }
 
 function textAnnotations(

@@ -1,0 +1,84 @@
+// The seven-segment reader on drawn LCDs (./lcd): numbers of any length, slant
+// and lighting are read; a damaged digit is read unsure; no display, no read.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import sharp from "sharp";
+import { loadRgb, toGrey } from "../../../src/adapters/local/vision-engine/raster";
+import { otsu, readSevenSegment } from "../../../src/adapters/local/vision-engine/sevenseg";
+import { LCD_H, LCD_W, lcd } from "./lcd";
+
+const W = LCD_W;
+const H = LCD_H;
+
+async function read(img: Buffer) {
+  return readSevenSegment(toGrey(await loadRgb(img, 512)));
+}
+
+describe("seven-segment reader", function () {
+  this.timeout(60_000);
+
+  it("reads a slanted LCD, decimal point included, with a box over the digits", async () => {
+    const r = await read(await lcd({ text: "139.57" }));
+    assert.ok(r, "no read");
+    assert.equal(r.text, "139.57");
+    assert.ok(r.confidence >= 0.8, String(r.confidence));
+    // Digits span x ≈ 220..530, y ≈ 125..205 in the 640 × 360 frame; the read is at 512 wide.
+    const s = 512 / W;
+    assert.ok(r.box.x0 >= 200 * s && r.box.x1 <= 560 * s, JSON.stringify(r.box));
+    assert.ok(r.box.y0 >= 110 * s && r.box.y1 <= 215 * s, JSON.stringify(r.box));
+  });
+
+  it("reads any number of three to six digits, upright or slanted, under uneven light", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[0-9]{3,6}$/),
+        fc.constantFrom(0, -0.12, -0.2),
+        fc.integer({ min: 0, max: 60 }),
+        async (digits, slant, gradient) => {
+          const r = await read(await lcd({ text: digits, slant, gradient }));
+          assert.equal(r?.text, digits);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("is unsure of a digit that lost a segment", async () => {
+    // "8" without its middle segment is a clean "0": take the bottom-right one off a "9"
+    // instead, which fits no digit well.
+    const r = await read(await lcd({ text: "4096", missing: { 2: "c" } }));
+    assert.ok(!r || r.text !== "4096" || r.confidence < 0.8, JSON.stringify(r));
+  });
+
+  it("finds no display on a plain surface or in a page of text", async () => {
+    const plain = await sharp({
+      create: { width: W, height: H, channels: 3, background: "#8a8f86" },
+    })
+      .jpeg()
+      .toBuffer();
+    assert.equal(await read(plain), null);
+    const page = await sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="${W}" height="${H}" fill="#fff"/><text x="40" y="120" font-size="40" fill="#111">Inspection report</text><text x="40" y="200" font-size="40" fill="#111">Pump 7, bay 12</text></svg>`,
+      ),
+    )
+      .jpeg()
+      .toBuffer();
+    assert.equal(await read(page), null);
+  });
+
+  it("splits grey levels between two populations (Otsu)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 120 }),
+        fc.integer({ min: 140, max: 255 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        (lo, hi, nLo, nHi) => {
+          const t = otsu([...Array(nLo).fill(lo), ...Array(nHi).fill(hi)]);
+          return t >= lo && t < hi;
+        },
+      ),
+    );
+  });
+});
