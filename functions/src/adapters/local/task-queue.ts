@@ -118,7 +118,16 @@ export class LocalTaskQueue implements TaskQueue {
       updatedAt: now,
     });
     // Cloud Tasks refuses a second task with the same name: the enqueue is a no-op.
-    if (!(await createIfAbsent(this.col().doc(opts.id), doc))) {
+    let created: boolean;
+    try {
+      created = await createIfAbsent(this.col().doc(opts.id), doc);
+    } catch (err) {
+      // The create may have been applied although it answered with an error, and the
+      // caller may never retry it (its own retry can find its work done): look again.
+      setTimeout(() => void this.adopt(opts.id).catch(() => undefined), 1000).unref();
+      throw err;
+    }
+    if (!created) {
       await this.adopt(opts.id);
       return false;
     }
@@ -129,8 +138,8 @@ export class LocalTaskQueue implements TaskQueue {
 
   /**
    * A task already stored PENDING that this process does not hold: its create was applied
-   * but answered with an error (an ambiguous write), and the caller's retry found it.
-   * Cloud Tasks would dispatch it all the same, so it is taken into the queue.
+   * but answered with an error (an ambiguous write). Cloud Tasks would dispatch it all the
+   * same, so it is taken into the queue, whether or not the caller retries the enqueue.
    */
   private async adopt(id: string): Promise<void> {
     const snap = await this.col().doc(id).get();

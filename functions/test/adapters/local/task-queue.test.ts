@@ -144,6 +144,36 @@ describe("local task queue", function () {
     assert.equal(seen.length, 1);
   });
 
+  it("dispatches a task whose create was applied but reported failed, even if nobody enqueues it again", async () => {
+    const seen: Delivery[] = [];
+    const q = make(async (d) => (seen.push(d), 204));
+    await q.start();
+    const id = uniq("ambiguous-once");
+    const original = DocumentReference.prototype.create;
+    DocumentReference.prototype.create = async function (
+      this: DocumentReference,
+      ...args: unknown[]
+    ) {
+      const r = await (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      if (this.id === id)
+        throw Object.assign(new Error("10 ABORTED: applied, then the answer was lost"), {
+          code: 10,
+        });
+      return r;
+    } as typeof original;
+    try {
+      await assert.rejects(q.enqueue("normal", { taskId: id }, opts(id)), /ABORTED/);
+    } finally {
+      DocumentReference.prototype.create = original;
+    }
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await q.idle();
+    assert.deepEqual(
+      seen.map((d) => d.taskId),
+      [id],
+    );
+  });
+
   it("retries non-2xx answers with increasing retry counts until one succeeds", async () => {
     await fc.assert(
       fc.asyncProperty(
