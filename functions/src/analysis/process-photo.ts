@@ -47,9 +47,13 @@ export async function processPhoto(
   let photo = loaded.photo;
   if (photo.status === "REJECTED" || photo.status === "PENDING")
     throw new PermanentError(`photo ${photoId} is ${photo.status}, not queued`);
-  // Finished by an earlier task (duplicate or superseded): nothing to do.
-  if (photo.status === "COMPLETED" || photo.status === "FAILED")
+  // Finished by an earlier task (duplicate or superseded): nothing to do, but the critical
+  // follow-ups, enqueued after COMPLETED was committed, may be what that task failed on.
+  if (photo.status === "COMPLETED") {
+    await enqueueCriticalFollowUps(await criticalAnomalyIds(photoId));
     return { photoId, status: "SKIPPED" };
+  }
+  if (photo.status === "FAILED") return { photoId, status: "SKIPPED" };
 
   const cfg = getConfig();
   const meterIds = await loadAssetMeters(photo.assetId);
@@ -108,14 +112,7 @@ export async function processPhoto(
   await commitCompleted(photoId, writes, version);
 
   const critical = anomalies.filter((a) => a.severity === "CRITICAL").map((a) => a.id);
-  for (const anomalyId of critical) {
-    await enqueueTask({
-      type: "analyze_critical_anomaly",
-      queue: "high_priority",
-      taskId: taskIdFor("analyze_critical_anomaly", anomalyId),
-      args: { anomalyId },
-    });
-  }
+  await enqueueCriticalFollowUps(critical);
   return {
     photoId,
     status: "COMPLETED",
@@ -218,4 +215,25 @@ export async function failPhoto(photoId: string, reason: string): Promise<void> 
     note: reason,
     fields: { reason },
   });
+}
+
+/** One analyze_critical_anomaly per critical anomaly; the deterministic id makes a repeat a no-op. */
+async function enqueueCriticalFollowUps(anomalyIds: string[]): Promise<void> {
+  for (const anomalyId of anomalyIds)
+    await enqueueTask({
+      type: "analyze_critical_anomaly",
+      queue: "high_priority",
+      taskId: taskIdFor("analyze_critical_anomaly", anomalyId),
+      args: { anomalyId },
+    });
+}
+
+async function criticalAnomalyIds(photoId: string): Promise<string[]> {
+  const snap = await firestore()
+    .collection("anomalies")
+    .where("photoId", "==", photoId)
+    .where("severity", "==", "CRITICAL")
+    .select()
+    .get();
+  return snap.docs.map((d) => d.id);
 }

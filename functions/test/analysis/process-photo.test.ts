@@ -517,6 +517,51 @@ describe("process_inspection_photo", () => {
     assert.equal(vision.calls.length, 1);
   });
 
+  it("a retry after COMPLETED enqueues the critical follow-up the first attempt failed to", async () => {
+    await db()
+      .collection("assets")
+      .doc("asset-s2")
+      .set({
+        assetId: "asset-s2",
+        name: "Substation 5",
+        kind: "substation",
+        location: null,
+        teamId: "team-1",
+        supervisors: ["sup-1"],
+        meterIds: [],
+      });
+    const id = uniq("smoke-retry");
+    await queuedPhoto(store, id, { assetId: "asset-s2" });
+    vision.script(id, "smoke-substation");
+    const enqueue = queue.enqueue.bind(queue);
+    let refused = 0;
+    queue.enqueue = async (q, payload, opts) => {
+      if (payload.type === "analyze_critical_anomaly" && refused++ === 0)
+        throw new Error("14 UNAVAILABLE: Cloud Tasks is unavailable");
+      return enqueue(q, payload, opts);
+    };
+    await assert.rejects(
+      handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 0 }),
+      /UNAVAILABLE/,
+    );
+    assert.equal((await photo(id)).status, "COMPLETED");
+    assert.equal(queue.tasks.length, 0);
+    const retry = await handleTask(processEnvelope(`t-${id}`, id), {
+      queue: "high_priority",
+      retryCount: 1,
+    });
+    assert.equal(retry.state, "SUCCESS");
+    const critical = (await anomaliesOf(id)).filter((a) => a.severity === "CRITICAL");
+    assert.equal(critical.length, 1);
+    assert.deepEqual(
+      queue.tasks.map((t) => [t.payload.type, (t.payload.args as { anomalyId: string }).anomalyId]),
+      [["analyze_critical_anomaly", critical[0].id]],
+    );
+    // Another duplicate delivery changes nothing.
+    await handleTask(processEnvelope(`t-${id}`, id), { queue: "high_priority", retryCount: 2 });
+    assert.equal(queue.tasks.length, 1);
+  });
+
   it("fails an unknown task type or bad args permanently without throwing", async () => {
     const a = await handleTask(
       { taskId: "t-unknown", type: "make_coffee", args: {} },
