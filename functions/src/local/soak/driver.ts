@@ -315,6 +315,11 @@ export async function runSoak(
     ["wall time", `${((Date.now() - began) / 1000).toFixed(0)} s`],
   ]);
   const problems = failures(figures);
+  // Photos terminal is not enough: a task or a push still waiting means work was dropped.
+  if (!done)
+    problems.push(
+      `did not converge within ${o.timeout} s (a photo not terminal, a task or a push still pending)`,
+    );
   for (const c of crashes) problems.push(`the runtime crashed:\n${c}`);
   if (stuckRuntimes > 0)
     problems.push(`${stuckRuntimes} runtime(s) did not stop when their emulator was killed`);
