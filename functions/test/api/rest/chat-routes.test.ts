@@ -2,13 +2,13 @@
 // with cursor pagination, posting (checked like the rules check a client's write), read
 // marks, mute, and presence visible to the user's teams only.
 import { strict as assert } from "node:assert";
-import { deliverMessage } from "../../src/chat/on-message";
-import { assetRoomId } from "../../src/chat/room-ids";
-import { parseRoom, roomRef } from "../../src/chat/rooms";
-import { reportPresence } from "../../src/presence/write";
-import { firestore } from "../../src/firestore";
-import { at, http, startApiEnv, type ApiEnv } from "./api-env";
-import { seedChatWorld } from "../chat/chat-env";
+import { deliverMessage } from "../../../src/chat/on-message";
+import { assetRoomId } from "../../../src/chat/room-ids";
+import { parseRoom, roomRef } from "../../../src/chat/rooms";
+import { reportPresence } from "../../../src/presence/write";
+import { firestore } from "../../../src/firestore";
+import { at, http, startApiEnv, type ApiEnv } from "../api-env";
+import { seedChatWorld } from "../../chat/chat-env";
 
 const ROOM_A = assetRoomId("asset-a");
 const ROOM_B = assetRoomId("asset-b");
