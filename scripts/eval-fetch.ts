@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { readLabels } from "../functions/src/eval/run-folder";
 import { cropTile, segToPng } from "../functions/src/eval/seg-mask";
 import type { EvalSource } from "../functions/src/schema/eval";
+import { EVAL_FETCH_USAGE, parseEvalFetchArgs } from "./eval-fetch-options";
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, "..");
@@ -47,24 +48,14 @@ async function show(gitDir: string, commit: string, path: string): Promise<Buffe
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const sharedAt = argv.indexOf("--shared");
-  const shared = resolve(
-    cwd,
-    sharedAt >= 0 ? argv[sharedAt + 1] : join(ROOT, "..", "shared", "fixtures"),
-  );
-  const positional = argv.filter(
-    (a, i) => !a.startsWith("-") && (sharedAt < 0 || i !== sharedAt + 1),
-  );
-  const mirrorArg = positional[0] ?? process.env.EVAL_MIRROR_DIR;
-  if (!mirrorArg) {
-    process.stderr.write(
-      "usage: npm run eval:fetch -- <mirror-dir> [--shared <fixtures-dir>]  (or set EVAL_MIRROR_DIR)\n",
-    );
+  const args = parseEvalFetchArgs(process.argv.slice(2), process.env.EVAL_MIRROR_DIR);
+  if (!args.ok) {
+    process.stderr.write(`npm run eval:fetch: ${args.error}\n${EVAL_FETCH_USAGE}\n`);
     return 2;
   }
-  const mirror = resolve(cwd, mirrorArg);
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const shared = resolve(cwd, args.options.shared ?? join(ROOT, "..", "shared", "fixtures"));
+  const mirror = resolve(cwd, args.options.mirror);
   let failed = 0,
     done = 0;
   for (const set of (await readdir(EVAL)).sort()) {

@@ -6,6 +6,7 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EvalSummary, PhotoOutcome } from "../functions/src/eval/metrics";
+import { EVAL_USAGE, parseEvalArgs } from "./eval-options";
 
 process.env.FIELDLENS_LOG_LEVEL ??= "silent";
 
@@ -55,16 +56,12 @@ function photoLine(o: PhotoOutcome): string {
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const json = argv.includes("--json");
-  const verbose = argv.includes("--verbose") || argv.includes("-v");
-  const targets = argv.filter((a) => !a.startsWith("-"));
-  if (targets.length === 0) {
-    process.stderr.write(
-      "usage: npm run eval -- <folder with labels.json>... [--json] [--verbose]\n",
-    );
+  const args = parseEvalArgs(process.argv.slice(2));
+  if (!args.ok) {
+    process.stderr.write(`npm run eval: ${args.error}\n${EVAL_USAGE}\n`);
     return 2;
   }
+  const { json, verbose, targets } = args.options;
   const { evaluateFolder } = await import("../functions/src/eval/run-folder");
   const { LocalVisionEngine } = await import("../functions/src/adapters/local/vision-engine");
   const engine = new LocalVisionEngine();

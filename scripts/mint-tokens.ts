@@ -17,6 +17,7 @@ import {
   type Persona,
 } from "../functions/src/auth/emulator-tokens";
 import { DEMO_PROJECT } from "../functions/src/config";
+import { mintTokensUsage, parseMintTokensArgs } from "./mint-tokens-options";
 
 const PERSONAS = {
   inspector: { uid: "inspector-a", role: "inspector", teamIds: ["team-a"] },
@@ -66,15 +67,14 @@ async function mint(
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const forceLocal = args.includes("--local");
-  const wanted = args.find((a) => !a.startsWith("--"))?.replace(/-/g, "_");
-  if (wanted && !(wanted in PERSONAS)) {
-    process.stderr.write(
-      `unknown persona ${wanted}; one of: ${Object.keys(PERSONAS).join(", ")}\n`,
-    );
+  const names = Object.keys(PERSONAS);
+  const args = parseMintTokensArgs(process.argv.slice(2), names);
+  if (!args.ok) {
+    process.stderr.write(`npm run tokens: ${args.error}\n${mintTokensUsage(names)}\n`);
     return 2;
   }
+  const forceLocal = args.options.local;
+  const wanted = args.options.persona;
   const chosen = wanted ? { [wanted]: PERSONAS[wanted as PersonaName] } : PERSONAS;
   const { tokens, source } = await mint(Object.values(chosen), forceLocal);
   if (wanted) {
