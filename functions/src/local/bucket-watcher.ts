@@ -54,7 +54,7 @@ export interface BucketWatcherOptions {
 
 export const DEFAULT_SETTLE_MS = 50;
 export const DEFAULT_RESCAN_MS = 5_000;
-export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 4;
+const DEFAULT_MAX_CONCURRENT_DELIVERIES = 4;
 
 interface FileState {
   size: number;
