@@ -120,7 +120,9 @@ export class LocalVisionEngine implements VisionProvider {
     }).rotate();
     const { data, info } = await oriented
       .resize({ width: OCR_EDGE, height: OCR_EDGE, fit: "inside", withoutEnlargement: true })
-      .png({ compressionLevel: 1 })
+      .toColourspace("srgb")
+      .ensureAlpha(1)
+      .raw()
       .toBuffer({ resolveWithObject: true });
     const meta = await sharp(content, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     const swapped = (meta.orientation ?? 1) >= 5;
@@ -130,7 +132,7 @@ export class LocalVisionEngine implements VisionProvider {
     );
     let words: OcrWord[] = [];
     try {
-      ({ words } = await recognize(data));
+      ({ words } = await recognize({ data, width: info.width, height: info.height }));
     } catch (err) {
       // An OCR failure on one odd image should not sink the other features.
       log.warn("local OCR failed", { error: err instanceof Error ? err.message : String(err) });

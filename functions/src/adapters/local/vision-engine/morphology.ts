@@ -1,7 +1,11 @@
 // Small image-processing primitives on flat arrays: separable min/max filters (grey
 // morphology), binary open/close, and connected components with shape moments.
 
-/** Sliding max (or min) over a (2r+1)-wide window along rows, then columns. */
+/**
+ * Sliding max (or min) over a (2r+1)-wide window along rows, then columns; the window is
+ * cut at the borders. Max and min have loops of their own: a comparison V8 can inline
+ * instead of a call through Math.max/Math.min, a third of the detectors' time before.
+ */
 export function rankFilter(
   src: Float32Array,
   width: number,
@@ -9,27 +13,32 @@ export function rankFilter(
   r: number,
   mode: "max" | "min",
 ): Float32Array {
-  const pick = mode === "max" ? Math.max : Math.min;
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let v = src[row + x];
-      for (let k = Math.max(0, x - r); k <= Math.min(width - 1, x + r); k++)
-        v = pick(v, src[row + k]);
-      tmp[row + x] = v;
-    }
-  }
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) {
-      let v = tmp[y * width + x];
-      for (let k = Math.max(0, y - r); k <= Math.min(height - 1, y + r); k++)
-        v = pick(v, tmp[k * width + x]);
-      out[y * width + x] = v;
-    }
-  }
+  const max = mode === "max";
+  for (let y = 0; y < height; y++) slide(src, tmp, y * width, 1, width, r, max);
+  for (let x = 0; x < width; x++) slide(tmp, out, x, width, height, r, max);
   return out;
+}
+
+/** One line of `n` values, `step` apart from `start`, filtered from `src` into `dst`. */
+function slide(
+  src: Float32Array,
+  dst: Float32Array,
+  start: number,
+  step: number,
+  n: number,
+  r: number,
+  max: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const hi = start + Math.min(n - 1, i + r) * step;
+    let k = start + Math.max(0, i - r) * step;
+    let v = src[k];
+    if (max) for (k += step; k <= hi; k += step) v = src[k] > v ? src[k] : v;
+    else for (k += step; k <= hi; k += step) v = src[k] < v ? src[k] : v;
+    dst[start + i * step] = v;
+  }
 }
 
 /** Grey closing minus the image: bright where a dark structure is narrower than 2r+1, zero on plain edges. */
@@ -45,6 +54,10 @@ export function blackTopHat(
   return out;
 }
 
+/**
+ * Binary max (or min) over the same cut windows as `rankFilter`, by a running count of set
+ * pixels in the window: linear in the pixels whatever the radius.
+ */
 function binary(
   mask: Uint8Array,
   width: number,
@@ -52,8 +65,34 @@ function binary(
   r: number,
   mode: "max" | "min",
 ): Uint8Array {
-  const f = rankFilter(Float32Array.from(mask), width, height, r, mode);
-  return Uint8Array.from(f, (v) => (v > 0.5 ? 1 : 0));
+  const tmp = new Uint8Array(mask.length);
+  const out = new Uint8Array(mask.length);
+  const max = mode === "max";
+  for (let y = 0; y < height; y++) count(mask, tmp, y * width, 1, width, r, max);
+  for (let x = 0; x < width; x++) count(tmp, out, x, width, height, r, max);
+  return out;
+}
+
+function count(
+  src: Uint8Array,
+  dst: Uint8Array,
+  start: number,
+  step: number,
+  n: number,
+  r: number,
+  max: boolean,
+): void {
+  // Set pixels in the window [i - r, i + r] ∩ [0, n - 1], kept as the window slides.
+  let set = 0;
+  for (let j = 0; j < Math.min(n, r); j++) set += src[start + j * step] ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const enter = i + r;
+    const leave = i - r - 1;
+    if (enter < n) set += src[start + enter * step] ? 1 : 0;
+    if (leave >= 0) set -= src[start + leave * step] ? 1 : 0;
+    const size = Math.min(n - 1, i + r) - Math.max(0, i - r) + 1;
+    dst[start + i * step] = (max ? set > 0 : set === size) ? 1 : 0;
+  }
 }
 
 export function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {

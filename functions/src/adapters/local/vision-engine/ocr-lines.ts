@@ -1,0 +1,46 @@
+// Recognised text boxes gathered into lines of text, as PP-OCR's JavaScript port does:
+// boxes whose vertical midlines lie within half the average box height of a line's first
+// box join that line, left to right; lines run top to bottom. The meter parser reads
+// "0530 07" on one line as one register, so this grouping is part of what it was tuned on.
+
+/** Four corners, top-left first, clockwise. */
+export type Quad = number[][];
+
+export interface TextBox {
+  text: string;
+  /** Mean character probability, 0..1. */
+  mean: number;
+  box: Quad;
+}
+
+/** Boxes recognised with less than this mean probability are dropped before grouping. */
+export const MIN_BOX_MEAN = 0.5;
+
+const top = (b: Quad) => b[0][1];
+const bottom = (b: Quad) => b[2][1];
+const midline = (b: Quad) => (top(b) + bottom(b)) / 2;
+
+export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
+  const sure = boxes.filter((b) => b.mean >= MIN_BOX_MEAN);
+  if (sure.length === 0) return [];
+  const averageHeight = sure.reduce((s, b) => s + bottom(b.box) - top(b.box), 0) / sure.length;
+  const lines: TextBox[][] = [];
+  for (const b of sure) {
+    const line = lines.find(
+      (l) => Math.abs(midline(l[0].box) - midline(b.box)) < averageHeight / 2,
+    );
+    if (line) line.push(b);
+    else lines.push([b]);
+  }
+  for (const line of lines) line.sort((a, b) => a.box[0][0] - b.box[0][0]);
+  lines.sort((a, b) => top(a[0].box) - top(b[0].box));
+  return lines.map((line) => {
+    const first = line[0].box;
+    const last = line[line.length - 1].box;
+    return {
+      text: line.map((b) => b.text).join(" "),
+      mean: line.reduce((s, b) => s + b.mean, 0) / line.length,
+      box: [first[0], last[1], last[2], first[3]],
+    };
+  });
+}

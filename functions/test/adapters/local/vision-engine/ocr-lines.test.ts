@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  groupIntoLines,
+  type TextBox,
+} from "../../../../src/adapters/local/vision-engine/ocr-lines";
+
+const box = (text: string, x: number, y: number, w = 40, h = 20, mean = 0.9): TextBox => ({
+  text,
+  mean,
+  box: [
+    [x, y],
+    [x + w, y],
+    [x + w, y + h],
+    [x, y + h],
+  ],
+});
+
+describe("OCR lines", () => {
+  it("joins boxes on one line left to right and orders lines top to bottom", () => {
+    const lines = groupIntoLines([
+      box("LITRES", 200, 102),
+      box("139.57", 10, 100),
+      box("PUMP", 10, 10),
+      box("3", 60, 12),
+    ]);
+    assert.deepEqual(
+      lines.map((l) => l.text),
+      ["PUMP 3", "139.57 LITRES"],
+    );
+    // The line's box runs from its first box's left corners to its last box's right ones.
+    assert.deepEqual(lines[1].box, [
+      [10, 100],
+      [240, 102],
+      [240, 122],
+      [10, 120],
+    ]);
+  });
+
+  it("drops boxes read with a mean probability under one half, before measuring heights", () => {
+    const lines = groupIntoLines([box("0530", 0, 0, 80, 30), box("x", 100, 3, 10, 300, 0.49)]);
+    assert.deepEqual(
+      lines.map((l) => [l.text, l.mean]),
+      [["0530", 0.9]],
+    );
+    assert.deepEqual(groupIntoLines([box("x", 0, 0, 10, 10, 0.2)]), []);
+  });
+
+  it("keeps every sure box exactly once, whatever the layout", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            x: fc.integer({ min: 0, max: 500 }),
+            y: fc.integer({ min: 0, max: 500 }),
+            h: fc.integer({ min: 1, max: 60 }),
+            mean: fc.double({ min: 0, max: 1, noNaN: true }),
+          }),
+          { maxLength: 12 },
+        ),
+        (specs) => {
+          const boxes = specs.map((s, i) => box(`w${i}`, s.x, s.y, 30, s.h, s.mean));
+          const lines = groupIntoLines(boxes);
+          const words = lines.flatMap((l) => l.text.split(" ")).sort();
+          const sure = boxes
+            .filter((b) => b.mean >= 0.5)
+            .map((b) => b.text)
+            .sort();
+          assert.deepEqual(words, sure);
+          for (let i = 1; i < lines.length; i++)
+            assert.ok(lines[i - 1].box[0][1] <= lines[i].box[0][1], "lines run top to bottom");
+        },
+      ),
+    );
+  });
+});
