@@ -72,13 +72,15 @@ export interface RuntimeOptions {
 
 /**
  * Concurrent tasks per core, per queue, for the local runtime: a photo task is CPU work
- * (decode, detectors, OCR) with Firestore waits between, so two per core keeps the cores
- * busy without the emulator's lock queue and the memory of 20 at once; the deployed
- * table (instances × concurrency on Cloud Run) stays as it is for Cloud Tasks.
+ * (decode, detectors, OCR in a worker thread) with Firestore waits between, so four per
+ * core keeps the main thread and the OCR worker busy (two per core left both idle half
+ * the time: docs/benchmarks.md) without the emulator's lock queue and the memory of 20
+ * at once; the deployed table (instances × concurrency on Cloud Run) stays as it is for
+ * Cloud Tasks.
  */
 const PER_CORE: Record<QueueName, number> = {
-  high_priority: 2,
-  normal: 1,
+  high_priority: 4,
+  normal: 2,
   batch: 0.5,
   ml_training: 0.5,
 };

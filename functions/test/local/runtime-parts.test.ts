@@ -207,7 +207,8 @@ describe("local runtime parts", function () {
         }
       }),
     );
-    assert.equal(machineConcurrency(QUEUES, 2).high_priority.rateLimits.maxConcurrentDispatches, 4);
+    assert.equal(machineConcurrency(QUEUES, 2).high_priority.rateLimits.maxConcurrentDispatches, 8);
+    assert.equal(machineConcurrency(QUEUES, 2).normal.rateLimits.maxConcurrentDispatches, 4);
   });
 
   it("uploads inbox files once, per asset folder, and moves them aside", async () => {
