@@ -64,7 +64,11 @@ export class LocalVisionEngine implements VisionProvider {
     let words: OcrWord[] = [];
     if (want.has("TEXT_DETECTION") && Math.min(img.width, img.height) >= MIN_OCR_EDGE) {
       const ocr = await this.ocr(req.content);
-      words = withSevenSegment(ocr.words, await this.sevenSegment(req.content, img), ocr.long);
+      words = withSevenSegment(
+        ocr.words,
+        await this.sevenSegment(req.content, img, ocr.words.length > 0),
+        ocr.long,
+      );
       Object.assign(res, textAnnotations(words, ocr.scale));
       detections = withoutCracksInText(detections, words, ocr.width, ocr.height);
     }
@@ -89,15 +93,22 @@ export class LocalVisionEngine implements VisionProvider {
   /**
    * A seven-segment display, looked for in the detectors' copy and, when that finds none or
    * is unsure, in a copy twice as large (small displays: segments a few pixels wide merge
-   * or break up); the surer read wins.
+   * or break up); the surer read wins. The larger look (a decode and a read at four times
+   * the pixels, the engine's costliest step on a photo without a display) is only taken
+   * when OCR found some text: PP-OCR's detector boxes a display's digits even where it
+   * misreads them.
    */
-  private async sevenSegment(content: Buffer, img: RgbImage): Promise<SevenSegmentAt | null> {
+  private async sevenSegment(
+    content: Buffer,
+    img: RgbImage,
+    textFound: boolean,
+  ): Promise<SevenSegmentAt | null> {
     const first = readSevenSegment(toGrey(img));
     const small: SevenSegmentAt | null = first && {
       read: first,
       long: Math.max(img.width, img.height),
     };
-    if (first && first.confidence >= SURE_SEVEN_SEGMENT) return small;
+    if ((first && first.confidence >= SURE_SEVEN_SEGMENT) || !textFound) return small;
     const large = await loadRgb(content, DETECTOR_EDGE * 2);
     const long = Math.max(large.width, large.height);
     if (long <= Math.max(img.width, img.height)) return small;
