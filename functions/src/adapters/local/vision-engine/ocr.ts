@@ -107,6 +107,11 @@ async function ask(image: RawImage): Promise<OcrReply> {
 
 /** Reads the text of an RGBA image (8 bits a channel). */
 export async function recognize(image: RawImage): Promise<OcrResult> {
+  const bytes = image.width * image.height * 4;
+  if (!(image.width > 0 && image.height > 0) || image.data.length !== bytes)
+    throw new Error(
+      `OCR needs ${image.width}×${image.height} RGBA pixels: expected ${bytes} bytes, got ${image.data.length}`,
+    );
   const reply = await ask(image);
   if ("error" in reply) throw new Error(reply.error);
   const words: OcrWord[] = [];

@@ -1,0 +1,50 @@
+// The OCR pool: reads run in worker threads and each answer reaches its own caller.
+import assert from "node:assert/strict";
+import sharp from "sharp";
+import { recognize, terminateOcr } from "../../../../src/adapters/local/vision-engine/ocr";
+import { strokeText } from "../../../../src/local/samples/glyphs";
+
+const W = 480;
+const H = 200;
+
+async function rendered(digits: string) {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="${W}" height="${H}" fill="#e8ecef"/>${strokeText(digits, 30, 50, 80, "#151515", 11)}</svg>`;
+  const { data, info } = await sharp(Buffer.from(svg))
+    .ensureAlpha(1)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+describe("local OCR pool", function () {
+  this.timeout(120_000);
+  after(() => terminateOcr());
+
+  it("answers concurrent reads each with its own image's text", async () => {
+    const texts = ["4051729", "8362", "190735"];
+    const images = await Promise.all(texts.map(rendered));
+    const results = await Promise.all(images.map((img) => recognize(img)));
+    assert.deepEqual(
+      results.map((r) => r.words.map((w) => w.text).join(" ")),
+      texts,
+    );
+    for (const r of results)
+      for (const w of r.words) assert.ok(w.bbox.x0 >= 0 && w.bbox.x1 <= W && w.bbox.y1 <= H);
+  });
+
+  it("rejects the reads of a stopped worker and serves the next read with a fresh one", async () => {
+    const img = await rendered("52817");
+    const inFlight = recognize(img);
+    await terminateOcr();
+    await assert.rejects(inFlight, /OCR worker stopped/);
+    const again = await recognize(img);
+    assert.equal(again.words.map((w) => w.text).join(" "), "52817");
+  });
+
+  it("refuses pixels that do not fill the stated size, with the reason", async () => {
+    await assert.rejects(
+      recognize({ data: new Uint8Array(10), width: 40, height: 40 }),
+      /OCR needs 40×40 RGBA pixels: expected 6400 bytes, got 10/,
+    );
+  });
+});
