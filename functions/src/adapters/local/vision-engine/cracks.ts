@@ -4,10 +4,14 @@
 // when it is long, thin, elongated and not ruler-straight (cables, seams and poles are),
 // runs through an even surface (a crack splits one surface; a dark gap between objects,
 // folds in fabric, hair and the edges of things sit in busy surroundings), and is not one
-// of many parallel lines (text, tiles, lattices). Thresholds read off real photos
-// (eval/cracks and eval/plain, tune part).
+// of many parallel lines (text, tiles, lattices). Hairline cracks are barely darker than
+// the grain of the surface, so a second pass lights pixels by an oriented line response
+// (contrast kept along a direction, see line-response.ts) well above the image's own
+// grain, and holds what it finds to the same shape tests and a stricter even-surface one.
+// Thresholds read off real photos (eval/cracks and eval/plain, tune part).
 import { blackTopHat, close, components, principalSpread, type Component } from "./morphology";
-import { boxOf, clamp01, type Detection } from "./detection";
+import { lineResponse, medianOf, pool2 } from "./line-response";
+import { boxArea, boxOf, clamp01, intersection, type Detection } from "./detection";
 import type { GreyImage } from "./raster";
 
 export const CRACK = {
@@ -30,8 +34,24 @@ export const CRACK = {
   /** This many candidate lines all pointing the same way (|mean of e^{2iθ}| ≥ 0.9) are a pattern. */
   patternCount: 5,
   patternAlignment: 0.9,
+  /** Faint pass: half-length of the averaging segments, in top-hat window radii. */
+  lineHalfRadii: 2,
+  /**
+   * A faint-line pixel's line response must reach this multiple of the image's median
+   * response (the surface's own grain). Tune photos find most from 2.0 to 2.4; generated
+   * grain alone starts to pass below about 1.8...
+   */
+  faintOverGrain: 2.2,
+  /** ...and this floor (0..255), so the faint grain of flat or dark frames does not count. */
+  minFaintResponse: 6,
+  /** Weaker evidence needs a quieter surface: faint cracks on tune photos 0.06–0.14. */
+  maxFaintSurroundCv: 0.14,
+  /** A faint line whose box lies this much inside a box already found adds nothing. */
+  duplicateShare: 0.5,
 } as const;
 const MAX_DETECTIONS = 6;
+
+type Candidate = Detection & { angle: number };
 
 export function detectCracks(grey: GreyImage): Detection[] {
   const { width, height, data } = grey;
@@ -43,9 +63,48 @@ export function detectCracks(grey: GreyImage): Detection[] {
     const bg = data[i] + hat[i];
     raw[i] = hat[i] >= CRACK.minContrast && hat[i] >= CRACK.minRelativeContrast * bg ? 1 : 0;
   }
+  const strong = candidates(grey, hat, raw, 2 * r, CRACK.maxSurroundCv);
+  // Text, tiles and lattices: nothing in the frame is a crack, faint or not.
+  if (isPattern(strong)) return [];
+  // Faint lines are looked for on a half-size copy, a quarter of the work: the 2×2 max of
+  // the top-hat keeps hairlines, and the shape tests are relative to the image's size.
+  const hatSmall = pool2(hat, width, height, "max");
+  const { width: w2, height: h2 } = hatSmall;
+  const response = lineResponse(hatSmall.data, w2, h2, Math.round((CRACK.lineHalfRadii * r) / 2));
+  const floor = Math.max(CRACK.minFaintResponse, CRACK.faintOverGrain * medianOf(response));
+  // Only the response lights pixels here: adding the first pass's pixels would let scattered
+  // dark specks of coarse grain link chance alignments into long chains.
+  const lit = new Uint8Array(w2 * h2);
+  for (let i = 0; i < lit.length; i++) lit[i] = response[i] >= floor ? 1 : 0;
+  const greySmall = pool2(data, width, height, "mean");
+  // Two window radii of the full-size image are r pixels here.
+  const faint = candidates(greySmall, hatSmall.data, lit, r, CRACK.maxFaintSurroundCv);
+  const added = isPattern(faint)
+    ? []
+    : faint.filter(
+        (f) =>
+          !strong.some((s) => intersection(s.box, f.box) >= CRACK.duplicateShare * boxArea(f.box)),
+      );
+  return [...strong, ...added]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_DETECTIONS)
+    .map(({ angle: _angle, ...d }) => d);
+}
+
+/** Groups of lit pixels that pass the shape and even-surface tests, scored. */
+function candidates(
+  grey: GreyImage,
+  hat: Float32Array,
+  lit: Uint8Array,
+  /** How far around a line its surface is measured: two top-hat window radii. */
+  pad: number,
+  maxSurroundCv: number,
+): Candidate[] {
+  const { width, height, data } = grey;
+  const long = Math.max(width, height);
   // Bridge one-pixel gaps along a crack so it is seen as one structure.
-  const mask = close(raw, width, height, 1);
-  const found: (Detection & { angle: number })[] = [];
+  const mask = close(lit, width, height, 1);
+  const found: Candidate[] = [];
   for (const c of components(mask, width, height, hat)) {
     if (c.area < 8) continue;
     const [major, minor] = principalSpread(c);
@@ -56,7 +115,7 @@ export function detectCracks(grey: GreyImage): Detection[] {
     if (length < CRACK.minLengthFraction * long) continue;
     if (width2 > Math.max(3, CRACK.maxWidthFraction * long)) continue;
     if (elongation < CRACK.minElongation || meander < CRACK.minMeander) continue;
-    if (surroundCv(data, raw, width, height, c, 2 * r) > CRACK.maxSurroundCv) continue;
+    if (surroundCv(data, lit, width, height, c, pad) > maxSurroundCv) continue;
     const contrast = c.weight / c.area;
     const score = clamp01(
       0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100),
@@ -69,15 +128,15 @@ export function detectCracks(grey: GreyImage): Detection[] {
       angle: 0.5 * Math.atan2(2 * c.cxy, c.cxx - c.cyy),
     });
   }
-  if (found.length >= CRACK.patternCount) {
-    const cx = found.reduce((s, f) => s + Math.cos(2 * f.angle), 0) / found.length;
-    const cy = found.reduce((s, f) => s + Math.sin(2 * f.angle), 0) / found.length;
-    if (Math.hypot(cx, cy) >= CRACK.patternAlignment) return [];
-  }
-  return found
-    .sort((a, b) => b.score - a.score)
-    .slice(0, MAX_DETECTIONS)
-    .map(({ angle: _angle, ...d }) => d);
+  return found;
+}
+
+/** This many lines all pointing the same way are a pattern (text, tiles), not cracks. */
+function isPattern(found: readonly Candidate[]): boolean {
+  if (found.length < CRACK.patternCount) return false;
+  const cx = found.reduce((s, f) => s + Math.cos(2 * f.angle), 0) / found.length;
+  const cy = found.reduce((s, f) => s + Math.sin(2 * f.angle), 0) / found.length;
+  return Math.hypot(cx, cy) >= CRACK.patternAlignment;
 }
 
 /** Coefficient of variation of the grey level around a component, its own (lit) pixels left out. */

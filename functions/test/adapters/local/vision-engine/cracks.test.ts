@@ -1,0 +1,182 @@
+// The crack detector's faint-line pass: a hairline too faint for the per-pixel threshold is
+// found by its oriented line response, while grain alone, at any strength, is not a crack.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { CRACK, detectCracks } from "../../../../src/adapters/local/vision-engine/cracks";
+import { intersection } from "../../../../src/adapters/local/vision-engine/detection";
+import {
+  LINE_STEPS,
+  lineResponse,
+  medianOf,
+  pool2,
+} from "../../../../src/adapters/local/vision-engine/line-response";
+import type { GreyImage } from "../../../../src/adapters/local/vision-engine/raster";
+import { rng } from "../../../../src/local/samples/scenes";
+
+const W = 480;
+const H = 320;
+
+/** Road-like grain: random grey speckle, smoothed a little so it has blobs, not pixels. */
+function grain(seed: number, amplitude: number, base = 140): Float32Array {
+  const rand = rng(seed);
+  const noise = Float32Array.from({ length: W * H }, () => (rand() - 0.5) * 2 * amplitude);
+  const out = new Float32Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      let s = 0,
+        n = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx,
+            yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= W || yy >= H) continue;
+          s += noise[yy * W + xx];
+          n++;
+        }
+      out[y * W + x] = base + (2 * s) / n;
+    }
+  return out;
+}
+
+/** A one-pixel meandering line across the frame, `depth` darker than the surface. */
+function hairline(
+  data: Float32Array,
+  depth: number,
+): { x0: number; y0: number; x1: number; y1: number } {
+  let y0 = H,
+    y1 = 0;
+  for (let x = 40; x < W - 40; x++) {
+    const y = Math.round(150 + 30 * Math.sin(x / 45) + 8 * Math.sin(x / 11));
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+    data[y * W + x] -= depth;
+    data[(y + 1) * W + x] -= depth / 2;
+  }
+  return { x0: 40 / W, y0: y0 / H, x1: (W - 40) / W, y1: (y1 + 2) / H };
+}
+
+describe("crack detector, faint lines", () => {
+  it("finds a hairline fainter than the per-pixel threshold, with a box over it", () => {
+    const data = grain(7, 10);
+    const depth = 24;
+    assert.ok(depth < CRACK.minContrast, "the line is meant to be too faint for the first pass");
+    const line = hairline(data, depth);
+    const found = detectCracks({ width: W, height: H, data });
+    assert.ok(found.length >= 1, JSON.stringify(found));
+    const lineArea = (line.x1 - line.x0) * (line.y1 - line.y0);
+    const covered = found.reduce((s, d) => s + intersection(d.box, line), 0);
+    assert.ok(covered / lineArea > 0.5, JSON.stringify(found));
+    for (const d of found) assert.ok(d.score >= 0.5 && d.score <= 1);
+  });
+
+  it("finds nothing in grain alone, however strong the grain", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 2, max: 40 }), (seed, a) => {
+        assert.deepEqual(detectCracks({ width: W, height: H, data: grain(seed, a) }), []);
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it("finds nothing when the same faint line crosses a busy surface", () => {
+    const even = grain(9, 10);
+    hairline(even, 24);
+    assert.ok(detectCracks({ width: W, height: H, data: even }).length >= 1);
+    // Large bright and dark patches: the even-surface test, stricter for faint lines.
+    const busy = grain(9, 10);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) if (((x >> 5) + (y >> 5)) % 2) busy[y * W + x] += 60;
+    hairline(busy, 24);
+    const grey: GreyImage = { width: W, height: H, data: busy };
+    assert.deepEqual(detectCracks(grey), []);
+  });
+});
+
+describe("line response", () => {
+  const image = fc
+    .record({ w: fc.integer({ min: 1, max: 40 }), h: fc.integer({ min: 1, max: 40 }) })
+    .chain(({ w, h }) =>
+      fc.record({
+        w: fc.constant(w),
+        h: fc.constant(h),
+        values: fc.array(fc.float({ min: 0, max: 255, noNaN: true }), {
+          minLength: w * h,
+          maxLength: w * h,
+        }),
+        half: fc.integer({ min: 1, max: 8 }),
+      }),
+    );
+
+  it("is never negative, and 0 on an even image and near the border (at least 2 pixels)", () => {
+    fc.assert(
+      fc.property(image, ({ w, h, values, half }) => {
+        const out = lineResponse(Float32Array.from(values), w, h, half);
+        const flat = lineResponse(new Float32Array(w * h).fill(values[0] ?? 0), w, h, half);
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++) {
+            const i = y * w + x;
+            assert.ok(out[i] >= -1e-3, `${out[i]} at ${x},${y}`);
+            assert.ok(Math.abs(flat[i]) < 1e-3);
+            const edge = Math.max(2, half);
+            if (x < edge || y < edge || x >= w - edge || y >= h - edge) assert.equal(out[i], 0);
+          }
+      }),
+    );
+  });
+
+  it("is highest on a line, along any of its directions, and low beside it", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LINE_STEPS),
+        fc.integer({ min: 10, max: 100 }),
+        ([dx, dy], c) => {
+          const w = 41,
+            h = 41,
+            half = 6;
+          const img = new Float32Array(w * h);
+          for (let k = -40; k <= 40; k++) {
+            const x = 20 + k * dx,
+              y = 20 + k * dy;
+            if (x >= 0 && y >= 0 && x < w && y < h) img[y * w + x] = c;
+          }
+          const out = lineResponse(img, w, h, half);
+          const centre = out[20 * w + 20];
+          // All taps of the best direction lie on the line; the other seven meet it once.
+          assert.ok(centre > 0.7 * c, `${centre} for contrast ${c}`);
+          const beside = dx === 0 ? out[20 * w + 23] : out[23 * w + 20];
+          assert.ok(beside < 0.5 * centre, `${beside} beside ${centre}`);
+        },
+      ),
+    );
+  });
+
+  it("takes the median to within 1/8", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ min: 0, max: 255, noNaN: true }), { minLength: 1 }), (v) => {
+        const sorted = [...v].sort((a, b) => a - b);
+        const m = medianOf(Float32Array.from(v));
+        // The lower median's bin.
+        assert.ok(Math.abs(m - sorted[Math.ceil(v.length / 2) - 1]) <= 1 / 8 + 1e-6);
+      }),
+    );
+  });
+
+  it("halves an image keeping each block's largest value or mean", () => {
+    fc.assert(
+      fc.property(image, ({ w, h, values }) => {
+        const src = Float32Array.from(values);
+        const big = pool2(src, w, h, "max");
+        const avg = pool2(src, w, h, "mean");
+        assert.equal(big.width, w >> 1);
+        assert.equal(big.height, h >> 1);
+        for (let y = 0; y < big.height; y++)
+          for (let x = 0; x < big.width; x++) {
+            const block = [0, 1, w, w + 1].map((o) => src[2 * y * w + 2 * x + o]);
+            assert.equal(big.data[y * big.width + x], Math.max(...block));
+            const mean = block.reduce((s, b) => s + b, 0) / 4;
+            assert.ok(Math.abs(avg.data[y * big.width + x] - mean) < 1e-3);
+          }
+      }),
+    );
+  });
+});
