@@ -43,6 +43,8 @@ export interface Lcd {
   missing?: Record<number, string>;
   /** Lighting gradient across the panel (grey levels added at the right edge). */
   gradient?: number;
+  /** Turn of the whole display in degrees (clockwise), as in a photo taken a little askew. */
+  turn?: number;
 }
 
 /** A JPEG of the display; the digits span about x 220–530, y 125–205 (for six digits). */
@@ -51,6 +53,7 @@ export async function lcd({
   slant = -0.15,
   missing = {},
   gradient = 0,
+  turn = 0,
 }: Lcd): Promise<Buffer> {
   const dw = 40,
     dh = 80,
@@ -83,8 +86,10 @@ export async function lcd({
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${LCD_W}" height="${LCD_H}">
     <defs><linearGradient id="g"><stop offset="0" stop-color="rgb(120,128,116)"/><stop offset="1" stop-color="rgb(${120 + gradient},${128 + gradient},${116 + gradient})"/></linearGradient></defs>
     <rect width="${LCD_W}" height="${LCD_H}" fill="#e6e6e2"/>
+    <g transform="rotate(${turn} ${px + pw / 2} ${py + ph / 2})">
     <rect x="${px}" y="${py}" width="${pw}" height="${ph}" fill="url(#g)"/>
     <g transform="matrix(1 0 ${slant} 1 ${-slant * cy} 0)">${shapes.join("")}</g>
+    </g>
   </svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer();
 }

@@ -1,10 +1,14 @@
-// The seven-segment reader on drawn LCDs (./lcd): numbers of any length, slant
-// and lighting are read; a damaged digit is read unsure; no display, no read.
+// The seven-segment reader on drawn LCDs (./lcd): numbers of any length, slant,
+// lighting and a few degrees' turn are read; a damaged digit is read unsure; no display, no read.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import sharp from "sharp";
 import { loadRgb, toGrey } from "../../../src/adapters/local/vision-engine/raster";
-import { otsu, readSevenSegment } from "../../../src/adapters/local/vision-engine/sevenseg";
+import {
+  bestTilt,
+  otsu,
+  readSevenSegment,
+} from "../../../src/adapters/local/vision-engine/sevenseg";
 import { LCD_H, LCD_W, lcd } from "./lcd";
 
 const W = LCD_W;
@@ -40,6 +44,47 @@ describe("seven-segment reader", function () {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+
+  it("reads a display turned by up to five degrees, decimal point included", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[0-9]{3,5}$/),
+        fc.integer({ min: 1, max: 2 }),
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        async (digits, decimals, turn) => {
+          const text = `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+          const r = await read(await lcd({ text, turn }));
+          assert.equal(r?.text, text);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it("levels ink whose rows run at a slope, and leaves a slight slope alone", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -10, max: 10 }),
+        fc.integer({ min: 0, max: 30 }),
+        (k100, y0) => {
+          // Three bars across, as a display's segments a, g and d, sloping k per pixel.
+          const w = 240,
+            h = 120,
+            k = k100 / 100;
+          const ink = new Uint8Array(w * h);
+          for (const top of [y0 + 30, y0 + 55, y0 + 80])
+            for (let x = 0; x < w; x++)
+              for (let t = 0; t < 4; t++) {
+                const y = Math.round(top + t + k * (x - w / 2));
+                if (y >= 0 && y < h) ink[y * w + x] = 1;
+              }
+          const found = bestTilt(ink, w, h);
+          if (Math.abs(k) >= 0.03) assert.ok(Math.abs(found - k) < 0.011, `${found} for ${k}`);
+          else assert.equal(found, 0);
+        },
+      ),
     );
   });
 

@@ -51,6 +51,11 @@ const INK_RATIO = 0.82;
 const MIN_DIGITS = 3;
 /** The confidence of a read whose digits are not laid out as on a display. */
 const IRREGULAR_CONFIDENCE = 0.4;
+/** Largest turn of the display levelled (vertical shift per pixel across), searched in steps. */
+const MAX_TILT = 0.1;
+const TILT_STEPS = 10;
+/** Smaller turns than this are left alone. */
+const MIN_TILT = 0.03;
 /** Largest italic slant searched (horizontal shift per pixel of height). */
 const MAX_SLANT = 0.4;
 /** The panel: at least this share of the frame, filled, wider than tall. */
@@ -182,9 +187,13 @@ function readPanel(grey: GreyImage, panel: Rect): SevenSegmentRead | null {
       const m = (sum[at(yb, xb)] - sum[at(ya, xb)] - sum[at(yb, xa)] + sum[at(ya, xa)]) / n;
       if (vals[y * w + x] < m * INK_RATIO) ink[y * w + x] = 1;
     }
+  // A display photographed a little turned has its digits lower on one side: level the ink
+  // first, so one band of rows holds every digit's segments.
+  const tilt = bestTilt(ink, w, h);
+  const level = tilt ? untilt(ink, w, h, tilt) : ink;
   // Keep glyph-sized marks: drop specks, marks touching the panel's sides and bars (bezel, glare edges).
   const minArea = Math.max(4, Math.round(h * h * 0.002));
-  const marks = components(ink, w, h).filter(
+  const marks = components(level, w, h).filter(
     (c) =>
       c.area >= minArea &&
       c.x0 > 0 &&
@@ -286,11 +295,11 @@ function readPanel(grey: GreyImage, panel: Rect): SevenSegmentRead | null {
     regular: !gapInside && !uneven,
     box: {
       x0: px0 + Math.max(0, Math.min(left, Math.min(...used.map((c) => c.x0)))),
-      y0: py0 + by0,
+      y0: Math.max(0, py0 + by0 - Math.abs(tilt) * w * 0.5),
       x1:
         px0 +
         Math.min(w - 1, Math.max(right, Math.max(...used.map((c) => c.x1)) + shear * (yc - by1))),
-      y1: py0 + by1,
+      y1: py0 + by1 + Math.abs(tilt) * w * 0.5,
     },
   };
 }
@@ -377,6 +386,48 @@ function bestShear(
     if (score > best.score) best = { shear: s, cols, score };
   }
   return best;
+}
+
+/**
+ * The vertical shift per pixel across (within ±MAX_TILT) that lines the ink's rows up best
+ * (segments a, g, d and the panel's own edges run level on the display), or 0 when under
+ * MIN_TILT: a slight turn is absorbed by the band's margins.
+ */
+export function bestTilt(ink: Uint8Array, w: number, h: number): number {
+  const xs: number[] = [],
+    ys: number[] = [];
+  for (let q = 0; q < ink.length; q++)
+    if (ink[q]) {
+      xs.push(q % w);
+      ys.push(Math.floor(q / w));
+    }
+  const xc = w / 2;
+  let best = { tilt: 0, score: -1 };
+  for (let i = -TILT_STEPS; i <= TILT_STEPS; i++) {
+    const k = (i * MAX_TILT) / TILT_STEPS;
+    const rows = new Float64Array(h);
+    for (let j = 0; j < xs.length; j++) {
+      const y = Math.round(ys[j] - k * (xs[j] - xc));
+      if (y >= 0 && y < h) rows[y]++;
+    }
+    // Level strokes stack into few, full rows: the sum of squared row counts peaks.
+    let score = 0;
+    for (let y = 0; y < h; y++) score += rows[y] * rows[y];
+    if (score > best.score) best = { tilt: k, score };
+  }
+  return Math.abs(best.tilt) < MIN_TILT ? 0 : best.tilt;
+}
+
+/** `ink` with each column shifted up by `tilt` pixels per pixel right of the middle. */
+function untilt(ink: Uint8Array, w: number, h: number, tilt: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const xc = w / 2;
+  for (let x = 0; x < w; x++) {
+    const dy = Math.round(tilt * (x - xc));
+    for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++)
+      out[y * w + x] = ink[(y + dy) * w + x];
+  }
+  return out;
 }
 
 /** Runs of inked columns; runs closer than a segment's gap belong to one glyph. */
