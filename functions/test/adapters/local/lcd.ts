@@ -43,6 +43,8 @@ export interface Lcd {
   missing?: Record<number, string>;
   /** Lighting gradient across the panel (grey levels added at the right edge). */
   gradient?: number;
+  /** Digit (index into text) whose bottom segment is only its middle third, broken off the rest. */
+  brokenBottom?: number;
   /** Turn of the whole display in degrees (clockwise), as in a photo taken a little askew. */
   turn?: number;
 }
@@ -54,6 +56,7 @@ export async function lcd({
   missing = {},
   gradient = 0,
   turn = 0,
+  brokenBottom,
 }: Lcd): Promise<Buffer> {
   const dw = 40,
     dh = 80,
@@ -71,7 +74,7 @@ export async function lcd({
     const segs = segments(dw, dh, t);
     for (const s of LIT[ch]) {
       if (missing[i]?.includes(s)) continue;
-      const [x, y, w, h] = segs[s];
+      const [x, y, w, h] = s === "d" && i === brokenBottom ? [dw / 3, dh - t, dw / 3, t] : segs[s];
       shapes.push(
         `<rect x="${x0 + i * pitch + x}" y="${py + 35 + y}" width="${w}" height="${h}" fill="#262a24"/>`,
       );

@@ -88,6 +88,22 @@ describe("seven-segment reader", function () {
     );
   });
 
+  it("takes a broken-off piece of a digit's bottom segment as that segment, not a decimal point", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[0-9]{1,2}$/),
+        fc.constantFrom("0", "2", "3", "5", "6", "8"),
+        fc.stringMatching(/^[0-9]{1,2}$/),
+        async (before, digit, after) => {
+          const text = before + digit + after;
+          const r = await read(await lcd({ text, brokenBottom: before.length }));
+          assert.equal(r?.text, text);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   it("is unsure of a digit that lost a segment", async () => {
     // "8" without its middle segment is a clean "0": take the bottom-right one off a "9"
     // instead, which fits no digit well.

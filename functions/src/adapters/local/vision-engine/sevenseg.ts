@@ -249,7 +249,15 @@ function readPanel(grey: GreyImage, panel: Rect): SevenSegmentRead | null {
   if (cells.length < MIN_DIGITS) return null;
   // A digit's width on this display; with only "1"s shown, the usual half of its height.
   const digitW = median(cells.map((c) => c.x1 - c.x0 + 1).filter((v) => v >= H * 0.3)) || H * 0.5;
-  const dotXs = dots.map((d) => (d.x0 + d.x1) / 2 - shear * ((d.y0 + d.y1) / 2 - yc));
+  const dotXs: number[] = [];
+  for (const d of dots) {
+    const x = (d.x0 + d.x1) / 2 - shear * ((d.y0 + d.y1) / 2 - yc);
+    // Under the middle of a digit it is a broken-off piece of that digit's bottom segment,
+    // not a decimal point (which stands after a digit).
+    if (cells.some((c) => c.x1 - c.x0 + 1 >= H * 0.3 && underMiddle(x, c)))
+      for (const q of d.pixels) glyph[q] = 1;
+    else dotXs.push(x);
+  }
   const reads = cells
     .map((c, i) => {
       const next = cells[i + 1];
@@ -302,6 +310,12 @@ function readPanel(grey: GreyImage, panel: Rect): SevenSegmentRead | null {
       y1: py0 + by1 + Math.abs(tilt) * w * 0.5,
     },
   };
+}
+
+/** Whether column x lies in the middle half of cell c. */
+export function underMiddle(x: number, c: Cell): boolean {
+  const quarter = (c.x1 - c.x0 + 1) / 4;
+  return x > c.x0 + quarter && x < c.x1 - quarter;
 }
 
 /** One digit cell: its digit (undefined when no seven-segment pattern fits) and how clear its zones are (0..1). */
