@@ -36,6 +36,8 @@ const PLAIN = [
   "gallery-grass-field", // vegetation: grassland, wind turbines
   "gallery-marsh-lake", // water: lake, wetland, marsh
   "gallery-sunset-lake", // water and warm light (Vision: "Heat" 0.71, "Sunset")
+  "cloudyvision-wood-stove", // an unlit cast-iron stove on tiles (Vision: "fireplace" 0.80, "hearth")
+  "cloudyvision-thermostat-display", // a wall thermostat's display (Vision: "gauge" 0.92)
 ];
 
 describe("recorded Vision responses", () => {
@@ -128,5 +130,32 @@ describe("recorded Vision responses", () => {
       const check = checkPlausibility({ ...parsed, confidence: c }, at, null);
       assert.ok(check.flags.includes("LOW_CONFIDENCE") && check.needsReview, name);
     }
+  });
+
+  it("a cold stove that Vision calls 'fireplace' and 'hearth' (2017 labels, lower case) is no fire", () => {
+    const n = recorded("cloudyvision-wood-stove");
+    assert.deepEqual(n.labels.slice(0, 2), [
+      { description: "room", score: 0.85771513 },
+      { description: "fireplace", score: 0.7986827 },
+    ]);
+    for (const l of n.labels) assert.equal(classifyTerm(l.description), null, l.description);
+    assert.equal(n.text, "");
+    assert.equal(n.safeSearch?.violence, "VERY_UNLIKELY");
+  });
+
+  it("a thermostat display is labelled like a meter ('gauge', 'measuring instrument') but, without OCR, gives no reading", () => {
+    const n = recorded("cloudyvision-thermostat-display");
+    assert.deepEqual(n.labels[0], { description: "gauge", score: 0.9163411 });
+    assert.ok(n.labels.some((l) => l.description === "measuring instrument"));
+    // That run asked for labels and safe search only: no text, so nothing to read.
+    assert.equal(n.text, "");
+    assert.equal(parseMeterReading(n.text), null);
+    assert.equal(looksLikeMeter(n.labels, false, null), false);
+    // Vision's labels alone make a photo meter-like: a number of 4+ digits OCR'd on this
+    // display would be taken as a reading even on an asset without meters (the set point
+    // "58" it shows is too short to be taken without a unit).
+    const fourDigits = parseMeterReading("1234");
+    assert.ok(fourDigits);
+    assert.equal(looksLikeMeter(n.labels, false, fourDigits), true);
   });
 });
