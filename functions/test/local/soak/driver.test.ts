@@ -1,14 +1,16 @@
-// The short soak CI runs: 30 photos (a share of them bad files) through the local
+// The short soak CI runs: 40 photos (a share of them bad files) through the local
 // runtime with 20 % Vision faults, every finalize event delivered three times, 10 % of
 // task dispatches redelivered, 2 % of Firestore writes failing, and two SIGKILLs (the
-// Node process, then the emulator alone); nothing may be lost or happen twice.
+// Node process, then the emulator alone); nothing may be lost or happen twice. Uploads
+// arrive two a second, so they last 20 s; a kill every 5 s puts both kills inside that
+// window however fast the runtime is (at 20 s apart the run finished after one).
 import { strict as assert } from "node:assert";
 import { runSoak } from "../../../src/local/soak/driver";
 import { parseSoakArgs } from "../../../src/local/soak/options";
 import { db } from "../../helpers/firestore";
 
 describe("local/soak (short, as in CI)", function () {
-  // About 2–4 minutes on a 2-core machine; the soak itself gives up at --timeout (below
+  // Under a minute on a 2-core machine; the soak itself gives up at --timeout (below
   // this) and reports what it saw, with the runtime's log, instead of being cut off.
   this.timeout(840_000);
   const saved = { host: process.env.FIRESTORE_EMULATOR_HOST };
@@ -21,9 +23,9 @@ describe("local/soak (short, as in CI)", function () {
   it("loses nothing and does nothing twice under faults and kills", async () => {
     const parsed = parseSoakArgs([
       "--photos",
-      "30",
+      "40",
       "--kill-every",
-      "20",
+      "5",
       "--max-kills",
       "2",
       "--vision-faults",
@@ -50,7 +52,7 @@ describe("local/soak (short, as in CI)", function () {
       [],
       `${r.table}\nstate: ${r.stateDir}\nsoak: ${lines.join("\nsoak: ")}\nruntime log (end):\n${r.logTail}`,
     );
-    assert.equal(r.figures.terminal, 30);
+    assert.equal(r.figures.terminal, 40);
     assert.equal(r.kills.length, 2, lines.join("\n"));
     assert.ok(r.figures.bad > 0, "the plan holds bad files");
   });
