@@ -14,7 +14,7 @@ const AREAS: [string, RegExp][] = [
   ["idle (waiting for I/O, the emulator, other threads)", /^\(idle\)$/],
   ["garbage collection", /^\(garbage collector\)$/],
   ["native / engine (program)", /^\(program\)$/],
-  ["OCR (ocr-common, onnxruntime-node, ocr.ts)", /@gutenye|onnxruntime|vision-engine\/ocr/],
+  ["OCR (onnxruntime-node, vision-engine/ocr*.ts)", /@gutenye|onnxruntime|vision-engine\/ocr/],
   ["detectors and pixel statistics (vision-engine)", /vision-engine\//],
   [
     "text-presence check and colours (ingest)",

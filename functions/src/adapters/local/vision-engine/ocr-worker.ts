@@ -3,7 +3,8 @@
 // round trips, detectors, ingest) for the length of each inference; here it has a thread
 // of its own. One engine per worker; requests are answered by id.
 import { parentPort, workerData } from "node:worker_threads";
-import { createEngine, readLines, type RawImage } from "./ocr-engine";
+import type { RawImage } from "./ocr-crop";
+import { createEngine, readLines } from "./ocr-engine";
 import type { TextBox } from "./ocr-lines";
 
 export interface OcrRequest {

@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { RawImage } from "./ocr-engine";
+import type { RawImage } from "./ocr-crop";
 import type { OcrReply, OcrRequest, OcrWorkerData } from "./ocr-worker";
 
 export type { RawImage };
