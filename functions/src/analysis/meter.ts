@@ -34,6 +34,34 @@ const READING = new RegExp(
 );
 
 export const MIN_DIGITS_WITHOUT_UNIT = 4;
+/** Registers have at most this many whole digits; longer runs are serial or bar-code numbers. */
+export const MAX_REGISTER_DIGITS = 9;
+/**
+ * The parser's confidence is multiplied by this when the text holds another distinct
+ * meter-like number: which one is the register is then a guess, for a person to check.
+ */
+export const AMBIGUITY_FACTOR = 0.8;
+
+/**
+ * A number right after one of these words is a rating printed on the meter's face
+ * ("pmax 0,1 bar", "Qmax 6 m3/h", "DN 20"), not what it counts.
+ */
+const RATING =
+  /(?:^|[^A-Za-z])(?:p|q|t)?(?:max|min|n|nom|rated)\.?\s*[:=]?\s*$|(?:^|[^A-Za-z])(?:q[1-4]|dn|pn|class|klasse|kl|typ|type|no|nr|s\/n|sn)\.?\s*[:=]?\s*$/i;
+
+/**
+ * Digits joined to letters ("2014F116", "E1D", "MID-2014") or the digits after a hyphen or
+ * slash inside such a code are a code: a type approval,
+ * serial or model number. A trailing "m" alone stays a reading (m³ whose superscript was
+ * lost, as OCR often reads "01189m").
+ */
+function isCode(text: string, start: number, end: number, hasUnit: boolean): boolean {
+  // Glued to letters, or the tail of a hyphenated or slashed code ("F116-33", "10-4794").
+  if (/(?:[A-Za-z]|[A-Za-z0-9][-/])$/.test(text.slice(0, start))) return true;
+  if (hasUnit) return false;
+  const after = text.slice(end);
+  return /^[A-Za-z]/.test(after) && !/^m(?![A-Za-z0-9])/i.test(after);
+}
 
 function normalizeUnit(u: string | undefined): string | null {
   if (!u) return null;
@@ -41,9 +69,14 @@ function normalizeUnit(u: string | undefined): string | null {
   return null;
 }
 
-/** The most meter-like number in the text, or null. A unit or ≥4 digits is required. */
+/**
+ * The most meter-like number in the text, or null. A unit or ≥4 digits is required; a
+ * rating ("Qmax 6 m3/h"), a code ("2014F116-33") or a run of more than 9 digits is never a
+ * reading. When another distinct candidate remains, the confidence is lowered
+ * (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged for review.
+ */
 export function parseMeterReading(text: string): ParsedReading | null {
-  let best: (ParsedReading & { rank: number }) | null = null;
+  const candidates: (ParsedReading & { rank: number })[] = [];
   for (const m of text.matchAll(READING)) {
     const raw = m[1];
     const unit = normalizeUnit(m[2]);
@@ -52,32 +85,44 @@ export function parseMeterReading(text: string): ParsedReading | null {
     // Groups separated by spaces that are not a drum counter ("12 34" on a sign) are
     // still accepted only with enough digits below.
     if (!/^\d+$/.test(intPart)) continue;
+    const start = m.index ?? 0;
+    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    if (RATING.test(text.slice(lineStart, start))) continue;
+    if (isCode(text, start, start + raw.length, unit !== null)) continue;
     const decimals = sepMatch ? sepMatch[1].length : 0;
     const value = Number(`${intPart}${decimals ? `.${sepMatch![1]}` : ""}`);
     if (!Number.isFinite(value)) continue;
     const digits = intPart.length;
     if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
+    if (digits > MAX_REGISTER_DIGITS) continue;
     const confidence = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     const rank = (unit ? 100 : 0) + digits;
-    if (!best || rank > best.rank)
-      best = {
-        value,
-        unit,
-        rawText: m[0].trim(),
-        integerDigits: digits,
-        decimals,
-        confidence,
-        rank,
-      };
+    candidates.push({
+      value,
+      unit,
+      rawText: m[0].trim(),
+      integerDigits: digits,
+      decimals,
+      confidence,
+      rank,
+    });
   }
+  // The first of the highest rank wins, as the text reads.
+  const best = candidates.reduce<(typeof candidates)[number] | null>(
+    (b, c) => (!b || c.rank > b.rank ? c : b),
+    null,
+  );
   if (!best) return null;
+  const rival = candidates.some((c) => c !== best && c.value !== best.value);
   return {
     value: best.value,
     unit: best.unit,
     rawText: best.rawText,
     integerDigits: best.integerDigits,
     decimals: best.decimals,
-    confidence: best.confidence,
+    confidence: rival
+      ? Math.round(best.confidence * AMBIGUITY_FACTOR * 1000) / 1000
+      : best.confidence,
   };
 }
 

@@ -45,6 +45,66 @@ describe("meter reading parser", () => {
   });
 });
 
+describe("meter reading parser: what is not a reading", () => {
+  it("skips ratings printed on the face (Qmax, pmax, DN, class...)", () => {
+    assert.equal(parseMeterReading("Qmax 6 m3/h\n01234")?.value, 1234);
+    assert.equal(parseMeterReading("p max 0,1bar"), null);
+    assert.equal(parseMeterReading("Qmin 0,04 m3/h Klasse 1,5"), null);
+    assert.equal(parseMeterReading("DN 20\nPN 16"), null);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          "Qmax",
+          "Qmin",
+          "Qn",
+          "pmax",
+          "p max",
+          "Tmax",
+          "DN",
+          "PN",
+          "Q3",
+          "Klasse",
+          "No.",
+          "S/N",
+        ),
+        fc.integer({ min: 0, max: 99_999_999 }),
+        fc.constantFrom("", " m3", " bar", " kWh", " L"),
+        (word, v, unit) => assert.equal(parseMeterReading(`${word} ${v}${unit}`), null),
+      ),
+    );
+  });
+
+  it("skips codes: digits glued to letters or inside hyphenated codes, and runs of more than 9 digits", () => {
+    assert.equal(parseMeterReading("2014F116-33 65"), null);
+    assert.equal(parseMeterReading("TCM142/10-4794 17"), null);
+    assert.equal(parseMeterReading("DE-07-MI002-PTB001"), null);
+    assert.equal(parseMeterReading("002531413775"), null);
+    assert.equal(parseMeterReading("1721050910"), null);
+    // A lone trailing "m" is m³ whose superscript OCR lost.
+    assert.equal(parseMeterReading("01189m")?.value, 1189);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Z]{1,3}$/),
+        fc.integer({ min: 1000, max: 999_999 }),
+        (letters, v) => {
+          assert.equal(parseMeterReading(`${letters}${v}`), null);
+          assert.equal(parseMeterReading(`${v}${letters}X`), null);
+        },
+      ),
+    );
+  });
+
+  it("lowers its confidence when another distinct meter-like number is in the text", () => {
+    const alone = parseMeterReading("00206922");
+    const rivalled = parseMeterReading("33040 Povoletto(UD) Italy\n00206922");
+    assert.equal(alone?.confidence, 0.7);
+    assert.equal(rivalled?.value, 206922);
+    assert.equal(rivalled?.confidence, 0.56);
+    // The same number twice is no rival.
+    assert.equal(parseMeterReading("04521\n04521 kWh")?.confidence, 0.9);
+  });
+});
+
 describe("meter plausibility", () => {
   const reading = (value: number, decimals = 0, integerDigits = 5, confidence = 0.9) => ({
     value,
