@@ -41,6 +41,8 @@ export const MAX_REGISTER_DIGITS = 9;
  * meter-like number: which one is the register is then a guess, for a person to check.
  */
 export const AMBIGUITY_FACTOR = 0.8;
+/** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
+const DECIMALS_RANK = 20;
 
 /**
  * A number right after one of these words is a rating printed on the meter's face
@@ -96,7 +98,9 @@ export function parseMeterReading(text: string): ParsedReading | null {
     if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
     if (digits > MAX_REGISTER_DIGITS) continue;
     const confidence = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
-    const rank = (unit ? 100 : 0) + digits;
+    // A register printed with its decimals ("06376,341") is more meter-like than a bare
+    // run of digits of any length (dates, serial numbers).
+    const rank = (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
     candidates.push({
       value,
       unit,

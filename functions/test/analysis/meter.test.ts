@@ -94,6 +94,11 @@ describe("meter reading parser: what is not a reading", () => {
     );
   });
 
+  it("prefers a register printed with its decimals to a longer bare run of digits", () => {
+    assert.equal(parseMeterReading("CEM14 01022014\n06376,341")?.value, 6376.341);
+    assert.equal(parseMeterReading("601399\n06376.341\n")?.integerDigits, 5);
+  });
+
   it("lowers its confidence when another distinct meter-like number is in the text", () => {
     const alone = parseMeterReading("00206922");
     const rivalled = parseMeterReading("33040 Povoletto(UD) Italy\n00206922");

@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
+import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type TextBox } from "./ocr-lines";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
@@ -111,7 +112,15 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
     const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
     const out = await run(engine, engine.recognition, planes, l.width, l.height);
     const [, steps, classes] = out.dims;
-    read.push({ ...ctcDecode(out.data, steps, classes, engine.dictionary), box: crops[i].box });
+    const { text, mean, at } = ctcDecode(out.data, steps, classes, engine.dictionary);
+    const centres = at.map((s) => ((s + 0.5) * l.width) / steps);
+    const red = redDecimalsFrom(text, centres, l);
+    read.push({
+      text: red ? withDecimalPoint(text, red) : text,
+      mean,
+      box: crops[i].box,
+      ...(red === 0 ? { allRed: true } : {}),
+    });
   }
   return groupIntoLines(read);
 }

@@ -11,6 +11,8 @@ export interface TextBox {
   /** Mean character probability, 0..1. */
   mean: number;
   box: Quad;
+  /** Digits all on red: decimal drums read apart from their register (./ocr-decimals). */
+  allRed?: boolean;
 }
 
 /** Boxes recognised with less than this mean probability are dropped before grouping. */
@@ -38,7 +40,15 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
     const first = line[0].box;
     const last = line[line.length - 1].box;
     return {
-      text: line.map((b) => b.text).join(" "),
+      // Red decimal drums read as a box of their own follow the register after a point.
+      text: line
+        .map((b, i) => {
+          const before = line[i - 1];
+          if (!before) return b.text;
+          const point = b.allRed && !before.allRed && /^[\d ]+$/.test(before.text);
+          return `${point ? "." : " "}${b.text}`;
+        })
+        .join(""),
       mean: line.reduce((s, b) => s + b.mean, 0) / line.length,
       box: [first[0], last[1], last[2], first[3]],
     };

@@ -68,15 +68,17 @@ export function textMask(
  * Greedy CTC decoding of the recogniser's output (`steps` × `classes` probabilities):
  * the most likely class at each step, blanks (class 0) and repeats of the previous
  * step's class dropped; class k is `dictionary[k - 1]`. `mean` is the average probability
- * of the characters kept (0 for none).
+ * of the characters kept (0 for none); `at` is the step each character was read at (the
+ * recogniser's steps run left to right across the line, 8 pixels apart in its input).
  */
 export function ctcDecode(
   probabilities: ArrayLike<number>,
   steps: number,
   classes: number,
   dictionary: readonly string[],
-): { text: string; mean: number } {
+): { text: string; mean: number; at: number[] } {
   let text = "";
+  const at: number[] = [];
   let sum = 0;
   let kept = 0;
   let previous = -1;
@@ -94,9 +96,11 @@ export function ctcDecode(
     const repeat = best === previous;
     previous = best;
     if (best === 0 || repeat) continue;
-    text += dictionary[best - 1] ?? "";
+    const ch = dictionary[best - 1] ?? "";
+    text += ch;
+    for (let k = 0; k < ch.length; k++) at.push(s);
     sum += bestP;
     kept++;
   }
-  return { text, mean: kept > 0 ? sum / kept : 0 };
+  return { text, mean: kept > 0 ? sum / kept : 0, at };
 }

@@ -37,6 +37,23 @@ describe("OCR lines", () => {
     ]);
   });
 
+  it("joins red decimal drums read as a box of their own to the register with a point", () => {
+    const lines = groupIntoLines([
+      box("06376", 10, 100, 100),
+      { ...box("341", 130, 100, 60), allRed: true },
+    ]);
+    assert.deepEqual(
+      lines.map((l) => l.text),
+      ["06376.341"],
+    );
+    // Red text after a word is no decimal part.
+    const words = groupIntoLines([box("STOP", 10, 10), { ...box("12", 60, 10), allRed: true }]);
+    assert.deepEqual(
+      words.map((l) => l.text),
+      ["STOP 12"],
+    );
+  });
+
   it("drops boxes read with a mean probability under one half, before measuring heights", () => {
     const lines = groupIntoLines([box("0530", 0, 0, 80, 30), box("x", 100, 3, 10, 300, 0.49)]);
     assert.deepEqual(

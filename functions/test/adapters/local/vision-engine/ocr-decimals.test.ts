@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  isDrumRed,
+  redDecimalsFrom,
+  redShare,
+  withDecimalPoint,
+} from "../../../../src/adapters/local/vision-engine/ocr-decimals";
+
+/** A line image `n` characters of 10 px wide, 20 px tall: character i red when `red[i]`. */
+function line(red: boolean[]) {
+  const width = red.length * 10,
+    height = 20;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 4;
+      // Strokes: the middle third of each character's columns, red or black, on white.
+      const stroke = x % 10 >= 3 && x % 10 < 6;
+      const [r, g, b] = !stroke
+        ? [245, 245, 245]
+        : red[Math.floor(x / 10)]
+          ? [200, 30, 30]
+          : [20, 20, 20];
+      data.set([r, g, b, 255], p);
+    }
+  return { data, width, height };
+}
+const centres = (n: number) => Array.from({ length: n }, (_, i) => i * 10 + 5);
+
+describe("red decimal drums", () => {
+  it("takes saturated red to orange for drum red, and never a grey", () => {
+    assert.ok(isDrumRed(200, 30, 30));
+    assert.ok(isDrumRed(230, 90, 20));
+    assert.ok(!isDrumRed(120, 90, 60), "wood");
+    assert.ok(!isDrumRed(60, 10, 10), "too dark");
+    fc.assert(fc.property(fc.integer({ min: 0, max: 255 }), (v) => !isDrumRed(v, v, v)));
+  });
+
+  it("measures the red share of a band of columns", () => {
+    const img = line([false, true]);
+    assert.equal(redShare(img, 0, 10), 0);
+    assert.ok(Math.abs(redShare(img, 10, 20) - 0.3) < 1e-9);
+    assert.equal(redShare(img, 30, 40), 0, "outside the image");
+  });
+
+  it("finds a run of red digits at the end, after plain ones, whatever the split", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), (plain, red) => {
+        const text = "1234567890".slice(0, plain + red);
+        const img = line([...Array(plain).fill(false), ...Array(red).fill(true)]);
+        assert.equal(redDecimalsFrom(text, centres(text.length), img), plain);
+      }),
+    );
+    assert.equal(
+      redDecimalsFrom("00206922", centres(8), line([0, 0, 0, 0, 0, 1, 1, 1].map(Boolean))),
+      5,
+    );
+  });
+
+  it("says 0 when every digit is red, and nothing for plain digits, red in the middle, or words", () => {
+    assert.equal(redDecimalsFrom("734", centres(3), line([true, true, true])), 0);
+    assert.equal(redDecimalsFrom("0530", centres(4), line([false, false, false, false])), null);
+    assert.equal(redDecimalsFrom("0530", centres(4), line([false, true, false, false])), null);
+    assert.equal(redDecimalsFrom("m3", centres(2), line([false, true])), null);
+    assert.equal(redDecimalsFrom("7", centres(1), line([true])), null);
+  });
+
+  it("puts the point before the decimals, in place of a space", () => {
+    assert.equal(withDecimalPoint("00206922", 5), "00206.922");
+    assert.equal(withDecimalPoint("06376 341", 6), "06376.341");
+  });
+});
