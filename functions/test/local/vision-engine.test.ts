@@ -247,6 +247,22 @@ describe("local vision engine", function () {
     assert.deepEqual(withoutCracksInText([inWord], [], 1600, 1000), [inWord]);
   });
 
+  it("takes a crack just beside read text (within one text height) for printed marks, not one farther off", () => {
+    const det = (box: NormalizedBox) => ({ name: "Crack", label: "Crack", score: 0.8, box });
+    // "X0.001" under a water meter's dial: 100 px tall at x 400–800, y 500–600 of 1600 × 1000.
+    const word = {
+      text: "X0.001",
+      confidence: 0.9,
+      bbox: { x0: 400, y0: 500, x1: 800, y1: 600 },
+      line: 0,
+    };
+    // The dial's arc, just below the word (y 0.6–0.68: within one height, 0.1).
+    const arcBelow = det({ x0: 0.26, y0: 0.6, x1: 0.5, y1: 0.68 });
+    // A crack two heights below.
+    const farBelow = det({ x0: 0.26, y0: 0.8, x1: 0.5, y1: 0.9 });
+    assert.deepEqual(withoutCracksInText([arcBelow, farBelow], [word], 1600, 1000), [farBelow]);
+  });
+
   it("does not take a lit, glossy orange object for rust", async () => {
     // An orange-red curved object: one side lit, one in shadow, and white highlights and
     // seams break its colour up.

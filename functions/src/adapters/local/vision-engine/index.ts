@@ -191,6 +191,11 @@ export function withSevenSegment(
 
 /** A "crack" lying mostly within read text is the strokes of letters (a printed "LITRES"). */
 const MAX_CRACK_SHARE_IN_TEXT = 0.5;
+/**
+ * Around printed text lie more printed marks (dial ticks and arcs, frames, bar codes): a
+ * word's box is grown by this many of its heights on every side before the share is taken.
+ */
+const TEXT_MARGIN_HEIGHTS = 1;
 
 /**
  * Drops crack detections whose box lies mostly inside the boxes of words read in the same
@@ -204,12 +209,15 @@ export function withoutCracksInText(
   height: number,
 ): Detection[] {
   if (words.length === 0 || width <= 0 || height <= 0) return detections;
-  const boxes = words.map((w) => ({
-    x0: w.bbox.x0 / width,
-    y0: w.bbox.y0 / height,
-    x1: w.bbox.x1 / width,
-    y1: w.bbox.y1 / height,
-  }));
+  const boxes = words.map((w) => {
+    const m = (w.bbox.y1 - w.bbox.y0) * TEXT_MARGIN_HEIGHTS;
+    return {
+      x0: Math.max(0, w.bbox.x0 - m) / width,
+      y0: Math.max(0, w.bbox.y0 - m) / height,
+      x1: Math.min(width, w.bbox.x1 + m) / width,
+      y1: Math.min(height, w.bbox.y1 + m) / height,
+    };
+  });
   return detections.filter((d) => {
     if (d.label !== "Crack") return true;
     const area = boxArea(d.box);
