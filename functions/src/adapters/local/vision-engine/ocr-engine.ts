@@ -8,6 +8,7 @@ import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type TextBox } from "./ocr-lines";
+import { hasSqueezedDigit, SQUEEZED_FACTOR } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
 interface Session {
@@ -117,7 +118,7 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
     const red = redDecimalsFrom(text, centres, l);
     read.push({
       text: red ? withDecimalPoint(text, red) : text,
-      mean,
+      mean: hasSqueezedDigit(text, centres) ? mean * SQUEEZED_FACTOR : mean,
       box: crops[i].box,
       ...(red === 0 ? { allRed: true } : {}),
     });
