@@ -8,8 +8,14 @@ import { rgbToHsv } from "./raster";
 
 /** A character band at least this red (share of its pixels) may be a decimal drum... */
 export const MIN_RED_SHARE = 0.06;
-/** ...when the digits before it are at most this fraction as red. */
-export const MAX_PLAIN_TO_RED = 0.25;
+/**
+ * ...when the digits before it are at most this fraction as red. Relative, not absolute:
+ * under warm indoor light a whole meter face reads reddish (black drums 0.1–0.25 red,
+ * red ones 0.4–0.5 on eval/meters' tune photos).
+ */
+export const MAX_PLAIN_TO_RED = 0.55;
+/** All digits count as red when the least red is at least this share of the reddest. */
+export const ALL_RED_EVENNESS = 0.4;
 /** Fractional drums: one to four. */
 const MAX_DECIMALS = 4;
 
@@ -49,12 +55,14 @@ export function redDecimalsFrom(
   const pitch =
     (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;
   const share = digits.map((i) => redShare(line, centres[i] - pitch / 2, centres[i] + pitch / 2));
-  if (share.every((s) => s >= MIN_RED_SHARE)) return 0;
+  // Every digit on red, and about evenly so: decimal drums read apart from their register.
+  const least = Math.min(...share);
+  if (least >= MIN_RED_SHARE && least >= ALL_RED_EVENNESS * Math.max(...share)) return 0;
   for (let n = Math.min(MAX_DECIMALS, digits.length - 1); n >= 1; n--) {
     const tail = share.slice(-n);
     const head = share.slice(0, -n);
-    const least = Math.min(...tail);
-    if (least >= MIN_RED_SHARE && Math.max(...head) <= MAX_PLAIN_TO_RED * least)
+    const low = Math.min(...tail);
+    if (low >= MIN_RED_SHARE && Math.max(...head) <= MAX_PLAIN_TO_RED * low)
       return digits[digits.length - n];
   }
   return null;

@@ -58,6 +58,23 @@ describe("red decimal drums", () => {
     );
   });
 
+  it("tells red decimals from black drums under a warm cast that tints every digit", () => {
+    // Shares as measured on a real water meter under warm light (eval/meters tune,
+    // awo-beregun-WA0014, "00669117"): black drums 0.09–0.20, red ones 0.40–0.44.
+    const tinted = { data: new Uint8Array(80 * 20 * 4), width: 80, height: 20 };
+    const share = [0.09, 0.1, 0.15, 0.15, 0.2, 0.44, 0.4, 0.42];
+    for (let i = 0; i < 8; i++)
+      for (let y = 0; y < 20; y++)
+        for (let x = 0; x < 10; x++) {
+          const red = (y * 10 + x) / 200 < share[i];
+          tinted.data.set(
+            red ? [200, 30, 30, 255] : [240, 235, 225, 255],
+            (y * 80 + i * 10 + x) * 4,
+          );
+        }
+    assert.equal(redDecimalsFrom("00669117", centres(8), tinted), 5);
+  });
+
   it("says 0 when every digit is red, and nothing for plain digits, red in the middle, or words", () => {
     assert.equal(redDecimalsFrom("734", centres(3), line([true, true, true])), 0);
     assert.equal(redDecimalsFrom("0530", centres(4), line([false, false, false, false])), null);
