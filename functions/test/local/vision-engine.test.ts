@@ -283,7 +283,7 @@ describe("local vision engine", function () {
     assert.deepEqual(rust, []);
   });
 
-  it("dismisses a region only when it is both widely shaded and patchy", () => {
+  it("dismisses a region when it is both widely shaded and patchy, or mostly not rust-coloured", () => {
     const rusty = { meanHue: 10, meanValue: 0.45, roughness: 6 };
     fc.assert(
       fc.property(
@@ -291,9 +291,12 @@ describe("local vision engine", function () {
         fc.double({ min: 0, max: 1, noNaN: true }),
         (valueStd, density) =>
           looksLikeRust({ ...rusty, valueStd, density }) ===
-          !(valueStd >= RUST_REGION.shadedMinValueStd && density < RUST_REGION.shadedMaxDensity),
+          (density >= RUST_REGION.minDensity &&
+            !(valueStd >= RUST_REGION.shadedMinValueStd && density < RUST_REGION.shadedMaxDensity)),
       ),
     );
+    // Warm specks over a red plastic meter ring (eval/meters tune, cwm-id_12): 35 % filled.
+    assert.equal(looksLikeRust({ ...rusty, valueStd: 0.12, density: 0.35 }), false);
   });
 
   it("answers only the features asked for", async () => {

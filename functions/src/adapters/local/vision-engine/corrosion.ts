@@ -28,6 +28,12 @@ export const RUST_REGION = {
    */
   shadedMinValueStd: 0.17,
   shadedMaxDensity: 0.85,
+  /**
+   * Rust fills the region it forms: 0.63–1.0 of it rust-coloured on the rust tune photos.
+   * Warm specks scattered over a red plastic meter ring, brass and reflections joined into
+   * one region filled 0.35–0.57 of it (eval/meters tune).
+   */
+  minDensity: 0.6,
 } as const;
 /** Regions smaller than this fraction of the image are speckle, not corrosion worth reporting. */
 export const MIN_AREA_FRACTION = 0.004;
@@ -134,6 +140,7 @@ export function looksLikeRust(s: RegionStats): boolean {
     s.meanHue <= RUST_REGION.maxMeanHue &&
     s.meanValue <= RUST_REGION.maxMeanValue &&
     s.roughness >= RUST_REGION.minRoughness &&
+    s.density >= RUST_REGION.minDensity &&
     !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity)
   );
 }
