@@ -7,6 +7,7 @@
 // its confidence falls with a poorly fitting or ambiguous digit, and drops to
 // IRREGULAR_CONFIDENCE when the digits are off one pitch or a digit-sized mark between them
 // does not decode. Thresholds were read off eval/meters' tune photos.
+import { clamp01 } from "./detection";
 import { components, type Component } from "./morphology";
 import type { GreyImage } from "./raster";
 
@@ -487,10 +488,6 @@ function inkShare(
     }
   }
   return n ? on / n : 0;
-}
-
-function clamp01(v: number): number {
-  return Math.min(1, Math.max(0, v));
 }
 
 function median(v: number[]): number {
