@@ -11,7 +11,7 @@ import { detectCorrosion } from "./corrosion";
 import { detectCracks } from "./cracks";
 import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
-import { loadRgb, MAX_INPUT_PIXELS, toGrey, type RgbImage } from "./raster";
+import { loadRgb, MAX_INPUT_PIXELS, toGrey, type GreyImage } from "./raster";
 import { recognize, terminateOcr, type OcrWord } from "./ocr";
 import { readSevenSegment, type SevenSegmentRead } from "./sevenseg";
 
@@ -58,7 +58,10 @@ export class LocalVisionEngine implements VisionProvider {
       };
     }
     const needDetectors = want.has("OBJECT_LOCALIZATION") || want.has("LABEL_DETECTION");
-    let detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(toGrey(img))] : [];
+    // The cracks and the seven-segment reader look at the same grey copy: made once, on demand.
+    let grey: GreyImage | undefined;
+    const greyOf = () => (grey ??= toGrey(img));
+    let detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(greyOf())] : [];
     const stats = pixelStats(img);
     const res: AnnotateImageResponse = {};
     let words: OcrWord[] = [];
@@ -66,7 +69,7 @@ export class LocalVisionEngine implements VisionProvider {
       const ocr = await this.ocr(req.content);
       words = withSevenSegment(
         ocr.words,
-        await this.sevenSegment(req.content, img, ocr.words.length > 0),
+        await this.sevenSegment(req.content, greyOf(), ocr.words.length > 0),
         ocr.long,
       );
       Object.assign(res, textAnnotations(words, ocr.scale));
@@ -91,7 +94,7 @@ export class LocalVisionEngine implements VisionProvider {
   }
 
   /**
-   * A seven-segment display, looked for in the detectors' copy and, when that finds none or
+   * A seven-segment display, looked for in the detectors' (grey) copy and, when that finds none or
    * is unsure, in a copy twice as large (small displays: segments a few pixels wide merge
    * or break up); the surer read wins. The larger look (a decode and a read at four times
    * the pixels, the engine's costliest step on a photo without a display) is only taken
@@ -100,18 +103,18 @@ export class LocalVisionEngine implements VisionProvider {
    */
   private async sevenSegment(
     content: Buffer,
-    img: RgbImage,
+    grey: GreyImage,
     textFound: boolean,
   ): Promise<SevenSegmentAt | null> {
-    const first = readSevenSegment(toGrey(img));
+    const first = readSevenSegment(grey);
     const small: SevenSegmentAt | null = first && {
       read: first,
-      long: Math.max(img.width, img.height),
+      long: Math.max(grey.width, grey.height),
     };
     if ((first && first.confidence >= SURE_SEVEN_SEGMENT) || !textFound) return small;
     const large = await loadRgb(content, DETECTOR_EDGE * 2);
     const long = Math.max(large.width, large.height);
-    if (long <= Math.max(img.width, img.height)) return small;
+    if (long <= Math.max(grey.width, grey.height)) return small;
     const again = readSevenSegment(toGrey(large));
     if (!again || (first && first.confidence >= again.confidence)) return small;
     return { read: again, long };
