@@ -13,11 +13,28 @@ export function rankFilter(
   r: number,
   mode: "max" | "min",
 ): Float32Array {
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
   const max = mode === "max";
-  for (let y = 0; y < height; y++) slide(src, tmp, y * width, 1, width, r, max);
-  for (let x = 0; x < width; x++) slide(tmp, out, x, width, height, r, max);
+  return separable(
+    src,
+    () => new Float32Array(src.length),
+    width,
+    height,
+    (s, d, start, step, n) => slide(s, d, start, step, n, r, max),
+  );
+}
+
+/** A 1-D filter (`line`: `n` values `step` apart from `start`) along every row, then every column. */
+function separable<T extends Float32Array | Uint8Array>(
+  src: T,
+  make: () => T,
+  width: number,
+  height: number,
+  line: (src: T, dst: T, start: number, step: number, n: number) => void,
+): T {
+  const tmp = make();
+  const out = make();
+  for (let y = 0; y < height; y++) line(src, tmp, y * width, 1, width);
+  for (let x = 0; x < width; x++) line(tmp, out, x, width, height);
   return out;
 }
 
@@ -65,12 +82,14 @@ function binary(
   r: number,
   mode: "max" | "min",
 ): Uint8Array {
-  const tmp = new Uint8Array(mask.length);
-  const out = new Uint8Array(mask.length);
   const max = mode === "max";
-  for (let y = 0; y < height; y++) count(mask, tmp, y * width, 1, width, r, max);
-  for (let x = 0; x < width; x++) count(tmp, out, x, width, height, r, max);
-  return out;
+  return separable(
+    mask,
+    () => new Uint8Array(mask.length),
+    width,
+    height,
+    (s, d, start, step, n) => count(s, d, start, step, n, r, max),
+  );
 }
 
 function count(
