@@ -16,6 +16,7 @@ import { errorMessage } from "../errors";
 import { firestore } from "../firestore";
 import type { StoredObject } from "../ports";
 import { LocalEventDocSchema } from "../schema/local";
+import { sleepUnlessStopped } from "./stoppable-sleep";
 
 export const LOCAL_EVENTS_COLLECTION = "_localEvents";
 
@@ -291,9 +292,4 @@ async function fileState(file: string): Promise<FileState | null> {
   } catch {
     return null;
   }
-}
-
-async function sleepUnlessStopped(ms: number, stopped: () => boolean): Promise<void> {
-  const step = 100;
-  for (let t = 0; t < ms && !stopped(); t += step) await new Promise((r) => setTimeout(r, step));
 }

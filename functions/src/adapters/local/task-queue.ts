@@ -4,6 +4,7 @@
 // runtime that stops or dies resumes pending and retrying work when it starts again.
 import type { DocumentData, DocumentReference, UpdateData } from "firebase-admin/firestore";
 import { createIfAbsent, firestore } from "../../firestore";
+import { sleepUnlessStopped } from "../../local/stoppable-sleep";
 import { errorMessage } from "../../errors";
 import type { EnqueueOptions, TaskQueue } from "../../ports";
 import { LocalQueueDocSchema, type LocalQueueDoc } from "../../schema/local";
@@ -370,7 +371,7 @@ export class LocalTaskQueue implements TaskQueue {
         return;
       } catch (err) {
         if (this.stopping) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+        await sleepUnlessStopped(Math.min(250 * 2 ** attempt, 5000), () => this.stopping);
       }
     }
   }
