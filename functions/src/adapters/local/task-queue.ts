@@ -71,6 +71,8 @@ export class LocalTaskQueue implements TaskQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private started = false;
   private stopping = false;
+  /** Tasks whose RUNNING claim failed to answer: the executions count that claim wrote. */
+  private readonly unsureClaims = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private readonly now: () => Date;
@@ -272,15 +274,29 @@ export class LocalTaskQueue implements TaskQueue {
 
   private async run(queue: QueueName, q: QueueState, id: string): Promise<void> {
     const ref = this.col().doc(id);
-    let doc: LocalQueueDoc;
+    let doc: LocalQueueDoc | undefined;
     try {
       const snap = await ref.get();
       if (!snap.exists) return;
-      doc = LocalQueueDocSchema.parse(snap.data());
-      if (doc.state !== "PENDING") return;
-      await ref.update({ state: "RUNNING", executions: doc.executions + 1, updatedAt: this.now() });
+      const stored = LocalQueueDocSchema.parse(snap.data());
+      // Our own earlier claim, applied although it answered with an error: it stands.
+      const ours = this.unsureClaims.get(id);
+      this.unsureClaims.delete(id);
+      if (stored.state === "RUNNING" && ours === stored.executions) {
+        doc = { ...stored, executions: stored.executions - 1 };
+      } else {
+        if (stored.state !== "PENDING") return;
+        doc = stored;
+        await ref.update({
+          state: "RUNNING",
+          executions: doc.executions + 1,
+          updatedAt: this.now(),
+        });
+      }
     } catch (err) {
-      // Firestore hiccup before dispatching: try again shortly, nothing was delivered.
+      // Firestore hiccup before dispatching: try again shortly, nothing was delivered. The
+      // claim may have been applied all the same; the retry recognises it as ours.
+      if (doc) this.unsureClaims.set(id, doc.executions + 1);
       q.pending.set(id, { id, notBefore: this.now().getTime() + 1000 });
       this.opts.onEvent?.({
         kind: "retry",

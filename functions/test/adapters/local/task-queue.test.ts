@@ -174,6 +174,45 @@ describe("local task queue", function () {
     );
   });
 
+  it("dispatches a task whose RUNNING claim was applied but reported failed, once, to DONE", async () => {
+    const seen: Delivery[] = [];
+    const q = make(async (d) => (seen.push(d), 204));
+    await q.start();
+    const id = uniq("ambiguous-claim");
+    const original = DocumentReference.prototype.update;
+    let failed = false;
+    DocumentReference.prototype.update = async function (
+      this: DocumentReference,
+      ...args: unknown[]
+    ) {
+      const r = await (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+      const data = args[0] as { state?: string };
+      if (this.id === id && data.state === "RUNNING" && !failed) {
+        failed = true;
+        throw Object.assign(new Error("14 UNAVAILABLE: applied, then the answer was lost"), {
+          code: 14,
+        });
+      }
+      return r;
+    } as typeof original;
+    try {
+      assert.equal(await q.enqueue("normal", { taskId: id }, opts(id)), true);
+      for (let i = 0; i < 100 && seen.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      await q.idle();
+    } finally {
+      DocumentReference.prototype.update = original;
+    }
+    assert.ok(failed, "the claim's answer was lost");
+    assert.deepEqual(
+      seen.map((d) => [d.taskId, d.executionCount]),
+      [[id, 0]],
+    );
+    const stored = (await db().collection(LOCAL_QUEUE_COLLECTION).doc(id).get()).data();
+    assert.equal(stored?.state, "DONE");
+    assert.equal(stored?.executions, 1);
+  });
+
   it("retries non-2xx answers with increasing retry counts until one succeeds", async () => {
     await fc.assert(
       fc.asyncProperty(
