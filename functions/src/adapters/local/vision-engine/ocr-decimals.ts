@@ -6,16 +6,22 @@
 import type { RawImage } from "./ocr-crop";
 import { rgbToHsv } from "./raster";
 
-/** A character band at least this red (share of its pixels) may be a decimal drum... */
+/** A character band at least this red (share of its pixels) counts as on red... */
 export const MIN_RED_SHARE = 0.06;
-/**
- * ...when the digits before it are at most this fraction as red. Relative, not absolute:
- * under warm indoor light a whole meter face reads reddish (black drums 0.1–0.25 red,
- * red ones 0.4–0.5 on eval/meters' tune photos).
- */
-export const MAX_PLAIN_TO_RED = 0.55;
-/** All digits count as red when the least red is at least this share of the reddest. */
+/** ...and every digit of a read does when the least red is at least this share of the reddest. */
 export const ALL_RED_EVENNESS = 0.4;
+/**
+ * Decimal drums are told from the register by how much redder they are than the digits
+ * before them (./redness): by at least this much (mean excess of red over green and blue,
+ * 0..1)...
+ */
+export const MIN_RED_STEP = 0.025;
+/**
+ * ...and by this factor. Relative, not absolute: under warm indoor light every digit of a
+ * meter face reads reddish (0.1–0.2 on eval/meters' tune photos, red drums 0.15–0.3), and
+ * thin red digits on white drums add little red to their band (0.1 against 0.05).
+ */
+export const MIN_RED_RATIO = 1.2;
 /** Fractional drums: one to four. */
 const MAX_DECIMALS = 4;
 
@@ -40,6 +46,24 @@ export function redShare(image: RawImage, x0: number, x1: number): number {
 }
 
 /**
+ * Mean excess of red over the larger of green and blue in columns [x0, x1) of an RGBA
+ * image, 0..1. Unlike a count of saturated pixels it grows with thin red strokes on white
+ * as well as with red wheels, and a colour cast lifts every band alike.
+ */
+export function redness(image: RawImage, x0: number, x1: number): number {
+  const a = Math.max(0, Math.floor(x0));
+  const b = Math.min(image.width, Math.ceil(x1));
+  if (b <= a) return 0;
+  let sum = 0;
+  for (let y = 0; y < image.height; y++)
+    for (let x = a; x < b; x++) {
+      const p = (y * image.width + x) * 4;
+      sum += Math.max(0, image.data[p] - Math.max(image.data[p + 1], image.data[p + 2]));
+    }
+  return sum / 255 / ((b - a) * image.height);
+}
+
+/**
  * Where the red decimals of a read begin: the index in `text` of the first character of a
  * run of 1–4 digits at its end that sits on red while the digits before it do not, 0 when
  * every digit is red, or null. `centres` is each character's x in `line` (pixels).
@@ -58,13 +82,19 @@ export function redDecimalsFrom(
   // Every digit on red, and about evenly so: decimal drums read apart from their register.
   const least = Math.min(...share);
   if (least >= MIN_RED_SHARE && least >= ALL_RED_EVENNESS * Math.max(...share)) return 0;
-  for (let n = Math.min(MAX_DECIMALS, digits.length - 1); n >= 1; n--) {
-    const tail = share.slice(-n);
-    const head = share.slice(0, -n);
-    const low = Math.min(...tail);
-    if (low >= MIN_RED_SHARE && Math.max(...head) <= MAX_PLAIN_TO_RED * low)
-      return digits[digits.length - n];
+  // The split with the largest step in redness between the last plain digit and the
+  // least red decimal: a cast or glow that reddens the digit next to the red drums makes
+  // smaller steps elsewhere.
+  const red = digits.map((i) => redness(line, centres[i] - pitch / 2, centres[i] + pitch / 2));
+  let best: { n: number; step: number } | null = null;
+  for (let n = 1; n <= Math.min(MAX_DECIMALS, digits.length - 1); n++) {
+    const low = Math.min(...red.slice(-n));
+    const high = Math.max(...red.slice(0, -n));
+    const step = low - high;
+    if (step >= MIN_RED_STEP && low >= MIN_RED_RATIO * high && (!best || step > best.step))
+      best = { n, step };
   }
+  if (best) return digits[digits.length - best.n];
   return null;
 }
 

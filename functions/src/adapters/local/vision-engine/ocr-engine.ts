@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type TextBox } from "./ocr-lines";
-import { hasSqueezedDigit, SQUEEZED_FACTOR } from "./ocr-pitch";
+import { hasSqueezedDigit, SQUEEZED_FACTOR, withoutSqueezedOnes } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
 interface Session {
@@ -113,12 +113,20 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
     const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
     const out = await run(engine, engine.recognition, planes, l.width, l.height);
     const [, steps, classes] = out.dims;
-    const { text, mean, at } = ctcDecode(out.data, steps, classes, engine.dictionary);
-    const centres = at.map((s) => ((s + 0.5) * l.width) / steps);
+    const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
+    const squeezed = hasSqueezedDigit(
+      decoded.text,
+      decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
+    );
+    const { text, centres } = withoutSqueezedOnes(
+      decoded.text,
+      decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
+    );
     const red = redDecimalsFrom(text, centres, l);
     read.push({
       text: red ? withDecimalPoint(text, red) : text,
-      mean: hasSqueezedDigit(text, centres) ? mean * SQUEEZED_FACTOR : mean,
+      // A repaired read stays doubtful: the squeeze may have been a drum mid-roll.
+      mean: squeezed ? decoded.mean * SQUEEZED_FACTOR : decoded.mean,
       box: crops[i].box,
       ...(red === 0 ? { allRed: true } : {}),
     });

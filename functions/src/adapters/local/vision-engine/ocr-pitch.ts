@@ -17,3 +17,33 @@ export function hasSqueezedDigit(text: string, centres: readonly number[]): bool
   const median = sorted[Math.floor(sorted.length / 2)];
   return median > 0 && sorted[0] < MIN_PITCH_SHARE * median;
 }
+
+/**
+ * `text` without any "1" squeezed against another digit. The edge of a drum window or the
+ * rim between two drums is a thin upright stroke that the recogniser reads as a "1" just
+ * beside a real digit ("100439160" for 00439160, "010040" for 00040); a real "1" sits at
+ * the digit pitch. Only when exactly one of the two is a "1" is it dropped.
+ */
+export function withoutSqueezedOnes(
+  text: string,
+  centres: readonly number[],
+): { text: string; centres: number[] } {
+  const same = { text, centres: [...centres] };
+  if (centres.length !== text.length || !/^[\d ]+$/.test(text)) return same;
+  const digits = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
+  if (digits.length < 4) return same;
+  const gaps = digits.slice(1).map((d, k) => centres[d] - centres[digits[k]]);
+  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+  if (!(median > 0)) return same;
+  const drop = new Set<number>();
+  gaps.forEach((gap, k) => {
+    if (gap >= MIN_PITCH_SHARE * median) return;
+    const [a, b] = [digits[k], digits[k + 1]];
+    if (drop.has(a)) return;
+    if (text[a] === "1" && text[b] !== "1") drop.add(a);
+    else if (text[b] === "1" && text[a] !== "1") drop.add(b);
+  });
+  if (drop.size === 0) return same;
+  const keep = [...text].flatMap((_, i) => (drop.has(i) ? [] : [i]));
+  return { text: keep.map((i) => text[i]).join(""), centres: keep.map((i) => centres[i]) };
+}

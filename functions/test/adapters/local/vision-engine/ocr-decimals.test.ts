@@ -4,6 +4,7 @@ import {
   isDrumRed,
   redDecimalsFrom,
   redShare,
+  redness,
   withDecimalPoint,
 } from "../../../../src/adapters/local/vision-engine/ocr-decimals";
 
@@ -26,6 +27,19 @@ function line(red: boolean[]) {
     }
   return { data, width, height };
 }
+/** A line of 10 px characters, each one flat colour whose redness is `excess[i]` over grey 150. */
+function flat(excess: number[]) {
+  const width = excess.length * 10,
+    height = 8;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      data.set(
+        [150 + Math.round(excess[Math.floor(x / 10)] * 255), 150, 150, 255],
+        (y * width + x) * 4,
+      );
+  return { data, width, height };
+}
 const centres = (n: number) => Array.from({ length: n }, (_, i) => i * 10 + 5);
 
 describe("red decimal drums", () => {
@@ -42,6 +56,42 @@ describe("red decimal drums", () => {
     assert.equal(redShare(img, 0, 10), 0);
     assert.ok(Math.abs(redShare(img, 10, 20) - 0.3) < 1e-9);
     assert.equal(redShare(img, 30, 40), 0, "outside the image");
+  });
+
+  it("measures redness as the excess of red over green and blue, nothing for any grey", () => {
+    assert.ok(Math.abs(redness(flat([0, 0.2]), 10, 20) - 51 / 255) < 1e-9);
+    assert.ok(Math.abs(redness(line([false, true]), 10, 20) - (0.3 * 170) / 255) < 1e-9);
+    assert.equal(redness(flat([0.2]), 30, 40), 0, "outside the image");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), (v) => {
+        const img = { data: new Uint8Array(4 * 4 * 4).fill(v), width: 4, height: 4 };
+        return redness(img, 0, 4) === 0;
+      }),
+    );
+  });
+
+  it("takes the largest step in redness when a glow reddens the digit beside the red drums", () => {
+    // Redness as measured on a real water meter (eval/meters tune, cwm-id_689, "00439160":
+    // the "9" beside the red drums is lit by them).
+    const img = flat([0.17, 0.17, 0.18, 0.18, 0.21, 0.28, 0.27, 0.29]);
+    assert.equal(redDecimalsFrom("00439160", centres(8), img), 5);
+  });
+
+  it("puts no point where the digits differ in redness by less than a clear step", () => {
+    // A serial number on the same kind of face (cwm-id_27, "30730051"), and a cast alone.
+    assert.equal(
+      redDecimalsFrom(
+        "30730051",
+        centres(8),
+        flat([0.12, 0.12, 0.12, 0.11, 0.11, 0.12, 0.12, 0.13]),
+      ),
+      null,
+    );
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.4, noNaN: true }), (cast) => {
+        assert.equal(redDecimalsFrom("00414676", centres(8), flat(Array(8).fill(cast))), null);
+      }),
+    );
   });
 
   it("finds a run of red digits at the end, after plain ones, whatever the split", () => {

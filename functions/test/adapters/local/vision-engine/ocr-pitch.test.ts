@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { hasSqueezedDigit } from "../../../../src/adapters/local/vision-engine/ocr-pitch";
+import {
+  hasSqueezedDigit,
+  withoutSqueezedOnes,
+} from "../../../../src/adapters/local/vision-engine/ocr-pitch";
 
 describe("OCR digit pitch", () => {
   it("finds a digit squeezed between others, as a drum caught mid-roll reads", () => {
@@ -29,5 +32,36 @@ describe("OCR digit pitch", () => {
     assert.equal(hasSqueezedDigit("010", [20, 22, 60]), false);
     assert.equal(hasSqueezedDigit("LITRES", [1, 2, 3, 30, 60, 90]), false);
     assert.equal(hasSqueezedDigit("0100", [1, 2]), false);
+  });
+
+  it("drops a '1' squeezed against a digit: a window edge or drum rim read as a digit", () => {
+    // Centres as the recogniser placed them on real water meters (eval/meters tune).
+    assert.equal(
+      withoutSqueezedOnes("100439160", [4, 12, 44, 76, 100, 133, 173, 197, 229]).text,
+      "00439160",
+    );
+    assert.equal(
+      withoutSqueezedOnes("10011410738", [4, 12, 36, 60, 76, 84, 100, 108, 131, 163, 187]).text,
+      "00140738",
+    );
+    const repaired = withoutSqueezedOnes("010040", [20, 35, 51, 83, 114, 145]);
+    assert.deepEqual(repaired, { text: "00040", centres: [20, 51, 83, 114, 145] });
+  });
+
+  it("keeps a squeezed pair that is not one '1' and one other digit, and any read at one pitch", () => {
+    assert.equal(withoutSqueezedOnes("110040", [20, 28, 51, 83, 114, 145]).text, "110040");
+    assert.equal(withoutSqueezedOnes("780040", [20, 28, 51, 83, 114, 145]).text, "780040");
+    assert.equal(withoutSqueezedOnes("m3 1", [1, 2, 3, 4]).text, "m3 1");
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{4,10}$/),
+        fc.double({ min: 4, max: 80, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (text, pitch, offset) => {
+          const centres = [...text].map((_, i) => offset + i * pitch);
+          assert.deepEqual(withoutSqueezedOnes(text, centres), { text, centres });
+        },
+      ),
+    );
   });
 });
