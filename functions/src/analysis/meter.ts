@@ -41,6 +41,14 @@ export const MAX_REGISTER_DIGITS = 9;
  * meter-like number: which one is the register is then a guess, for a person to check.
  */
 export const AMBIGUITY_FACTOR = 0.8;
+/**
+ * A register of at least this many whole digits read without a decimal mark most likely
+ * holds decimal drums that were not told apart (water and gas counters: 5 + 3 drums,
+ * "00409559" for 00409.559 m³); its confidence is multiplied by UNSPLIT_FACTOR so that it
+ * is flagged for review rather than stored a thousand times too large.
+ */
+export const UNSPLIT_DIGITS = 7;
+export const UNSPLIT_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
 
@@ -74,7 +82,7 @@ function normalizeUnit(u: string | undefined): string | null {
 /**
  * The most meter-like number in the text, or null. A unit or ≥4 digits is required; a
  * rating ("Qmax 6 m3/h"), a code ("2014F116-33") or a run of more than 9 digits is never a
- * reading. When another distinct candidate remains, the confidence is lowered
+ * reading. A long register without decimals is doubtful (UNSPLIT_FACTOR). When another distinct candidate remains, the confidence is lowered
  * (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged for review.
  */
 export function parseMeterReading(text: string): ParsedReading | null {
@@ -97,7 +105,11 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const digits = intPart.length;
     if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
     if (digits > MAX_REGISTER_DIGITS) continue;
-    const confidence = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
+    const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
+    const confidence =
+      !decimals && digits >= UNSPLIT_DIGITS
+        ? Math.round(base * UNSPLIT_FACTOR * 1000) / 1000
+        : base;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).
     const rank = (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;

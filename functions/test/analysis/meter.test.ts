@@ -100,13 +100,33 @@ describe("meter reading parser: what is not a reading", () => {
   });
 
   it("lowers its confidence when another distinct meter-like number is in the text", () => {
-    const alone = parseMeterReading("00206922");
-    const rivalled = parseMeterReading("33040 Povoletto(UD) Italy\n00206922");
+    const alone = parseMeterReading("02069");
+    const rivalled = parseMeterReading("Via 3304 Povoletto(UD) Italy\n02069");
     assert.equal(alone?.confidence, 0.7);
-    assert.equal(rivalled?.value, 206922);
+    assert.equal(rivalled?.value, 2069);
     assert.equal(rivalled?.confidence, 0.56);
     // The same number twice is no rival.
     assert.equal(parseMeterReading("04521\n04521 kWh")?.confidence, 0.9);
+  });
+});
+
+describe("long registers read without decimals", () => {
+  it("doubts a register of seven or more whole digits without a decimal mark", () => {
+    // A real 5 + 3 drum water meter whose red frame hid which drums are decimals
+    // (eval/meters tune, cwm-id_1029): read "00409559" for 00409.559 m³.
+    assert.equal(parseMeterReading("00409559")?.confidence, 0.56);
+    assert.equal(parseMeterReading("00409559 m3")?.confidence, 0.72);
+    assert.equal(parseMeterReading("004095")?.confidence, 0.7);
+    assert.equal(parseMeterReading("00409.559")?.confidence, 0.7);
+  });
+
+  it("leaves every such read below the review threshold, whatever its digits", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{7,9}$/), (digits) => {
+        const parsed = parseMeterReading(digits);
+        assert.ok(parsed && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+      }),
+    );
   });
 });
 
