@@ -245,6 +245,12 @@ describe("local vision engine", function () {
       rustOnWord,
     ]);
     assert.deepEqual(withoutCracksInText([inWord], [], 1600, 1000), [inWord]);
+    // A region the text detector found but the recogniser could not read (a glared or
+    // tilted drum register, eval/meters tune cwm-id_995) is print all the same.
+    const unread = { bbox: word.bbox };
+    assert.deepEqual(withoutCracksInText([inWord, acrossWall], [unread], 1600, 1000), [
+      acrossWall,
+    ]);
   });
 
   it("takes a crack just beside read text (within one text height) for printed marks, not one farther off", () => {

@@ -12,7 +12,7 @@ import { detectCracks } from "./cracks";
 import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
 import { loadRgb, MAX_INPUT_PIXELS, toGrey, type GreyImage } from "./raster";
-import { recognize, terminateOcr, type OcrWord } from "./ocr";
+import { recognize, terminateOcr, type OcrResult, type OcrWord } from "./ocr";
 import { readSevenSegment, type SevenSegmentRead } from "./sevenseg";
 
 interface SevenSegmentAt {
@@ -73,7 +73,12 @@ export class LocalVisionEngine implements VisionProvider {
         ocr.long,
       );
       Object.assign(res, textAnnotations(words, ocr.scale));
-      detections = withoutCracksInText(detections, words, ocr.width, ocr.height);
+      detections = withoutCracksInText(
+        detections,
+        [...words, ...ocr.regions.map((bbox) => ({ bbox }))],
+        ocr.width,
+        ocr.height,
+      );
     }
     if (want.has("LABEL_DETECTION")) res.labelAnnotations = labels(detections, words, stats);
     if (want.has("OBJECT_LOCALIZATION"))
@@ -125,9 +130,14 @@ export class LocalVisionEngine implements VisionProvider {
     await terminateOcr();
   }
 
-  private async ocr(
-    content: Buffer,
-  ): Promise<{ words: OcrWord[]; scale: number; long: number; width: number; height: number }> {
+  private async ocr(content: Buffer): Promise<{
+    words: OcrWord[];
+    regions: OcrResult["regions"];
+    scale: number;
+    long: number;
+    width: number;
+    height: number;
+  }> {
     const oriented = sharp(content, {
       failOn: "error",
       limitInputPixels: MAX_INPUT_PIXELS,
@@ -145,15 +155,16 @@ export class LocalVisionEngine implements VisionProvider {
       swapped ? (meta.width ?? 0) : (meta.height ?? 0),
     );
     let words: OcrWord[] = [];
+    let regions: OcrResult["regions"] = [];
     try {
-      ({ words } = await recognize({ data, width: info.width, height: info.height }));
+      ({ words, regions } = await recognize({ data, width: info.width, height: info.height }));
     } catch (err) {
       // An OCR failure on one odd image should not sink the other features.
       log.warn("local OCR failed", { error: err instanceof Error ? err.message : String(err) });
     }
     // Vertices are reported in the pixels of the (oriented) image that was sent.
     const long = Math.max(info.width, info.height);
-    return { words, scale: fullLong / long, long, width: info.width, height: info.height };
+    return { words, regions, scale: fullLong / long, long, width: info.width, height: info.height };
   }
 }
 
@@ -201,13 +212,13 @@ const MAX_CRACK_SHARE_IN_TEXT = 0.5;
 const TEXT_MARGIN_HEIGHTS = 1;
 
 /**
- * Drops crack detections whose box lies mostly inside the boxes of words read in the same
- * image (`width` × `height`, the OCR image). Words overlapping each other may count twice;
- * the share is capped at 1.
+ * Drops crack detections whose box lies mostly inside the boxes of text (words read, or
+ * regions the text detector found) in the same image (`width` × `height`, the OCR image).
+ * Boxes overlapping each other may count twice; the share is capped at 1.
  */
 export function withoutCracksInText(
   detections: Detection[],
-  words: OcrWord[],
+  words: readonly Pick<OcrWord, "bbox">[],
   width: number,
   height: number,
 ): Detection[] {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
-import { groupIntoLines, type TextBox } from "./ocr-lines";
+import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
 import { hasSqueezedDigit, SQUEEZED_FACTOR, withoutSqueezedOnes } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
@@ -69,8 +69,18 @@ async function run(engine: Engine, session: Session, planes: Float32Array, w: nu
   return { dims: o.dims, data: o.data as Float32Array };
 }
 
+export interface ReadText {
+  /** Lines read with some confidence (./ocr-lines). */
+  lines: TextBox[];
+  /**
+   * Every box the text detector found, whatever the recogniser made of it: a register
+   * glared or tilted past reading is still print, never a crack (./index).
+   */
+  regions: Quad[];
+}
+
 /** Text lines of an RGBA image: boxes found on a shrunk copy, each line read at full size. */
-export async function readLines(engine: Engine, image: RawImage): Promise<TextBox[]> {
+export async function readLines(engine: Engine, image: RawImage): Promise<ReadText> {
   const size = detectionSize(image.width, image.height, DETECTION_EDGE);
   const rgba = { raw: { width: image.width, height: image.height, channels: 4 as const } };
   const shrunk = await sharp(image.data, rgba)
@@ -131,5 +141,5 @@ export async function readLines(engine: Engine, image: RawImage): Promise<TextBo
       ...(red === 0 ? { allRed: true } : {}),
     });
   }
-  return groupIntoLines(read);
+  return { lines: groupIntoLines(read), regions: crops.map((c) => c.box) };
 }

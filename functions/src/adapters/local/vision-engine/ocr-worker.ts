@@ -5,14 +5,15 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { RawImage } from "./ocr-crop";
 import { createEngine, readLines } from "./ocr-engine";
-import type { TextBox } from "./ocr-lines";
+import type { Quad, TextBox } from "./ocr-lines";
 
 export interface OcrRequest {
   id: number;
   image: RawImage;
 }
 
-export type OcrReply = { id: number; lines: TextBox[] } | { id: number; error: string };
+export type OcrReply =
+  { id: number; lines: TextBox[]; regions: Quad[] } | { id: number; error: string };
 
 export interface OcrWorkerData {
   /** onnxruntime intra-op threads for this worker's sessions. */
@@ -29,7 +30,7 @@ if (parentPort) {
     void (async () => {
       let reply: OcrReply;
       try {
-        reply = { id: req.id, lines: await readLines(await engine, req.image) };
+        reply = { id: req.id, ...(await readLines(await engine, req.image)) };
       } catch (err) {
         reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
       }

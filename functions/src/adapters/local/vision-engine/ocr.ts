@@ -22,6 +22,8 @@ export interface OcrWord {
 
 export interface OcrResult {
   words: OcrWord[];
+  /** Pixel bounds of every text region found, read or not. */
+  regions: OcrWord["bbox"][];
 }
 
 /** Lines PP-OCR is less sure of than this are mostly texture read as letters. */
@@ -115,20 +117,17 @@ export async function recognize(image: RawImage): Promise<OcrResult> {
   const reply = await ask(image);
   if ("error" in reply) throw new Error(reply.error);
   const words: OcrWord[] = [];
+  const bounds = (quad: number[][]) => {
+    const xs = quad.map((p) => p[0]);
+    const ys = quad.map((p) => p[1]);
+    return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+  };
   reply.lines.forEach((l, line) => {
     const text = l.text.trim();
     if (!keep(text, l.mean)) return;
-    const xs = l.box.map((p) => p[0]);
-    const ys = l.box.map((p) => p[1]);
-    const bbox = {
-      x0: Math.min(...xs),
-      y0: Math.min(...ys),
-      x1: Math.max(...xs),
-      y1: Math.max(...ys),
-    };
-    words.push({ text, confidence: Math.min(1, Math.max(0, l.mean)), bbox, line });
+    words.push({ text, confidence: Math.min(1, Math.max(0, l.mean)), bbox: bounds(l.box), line });
   });
-  return { words };
+  return { words, regions: reply.regions.map(bounds) };
 }
 
 /** Stops the OCR workers. */

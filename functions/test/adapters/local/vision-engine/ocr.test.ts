@@ -32,6 +32,19 @@ describe("local OCR pool", function () {
       for (const w of r.words) assert.ok(w.bbox.x0 >= 0 && w.bbox.x1 <= W && w.bbox.y1 <= H);
   });
 
+  it("reports every region it took for text, each word inside one, and none on a blank image", async () => {
+    const { words, regions } = await recognize(await rendered("4051729"));
+    assert.ok(regions.length >= words.length && words.length > 0);
+    for (const w of words)
+      assert.ok(
+        regions.some(
+          (r) => r.x0 <= w.bbox.x0 && r.y0 <= w.bbox.y0 && r.x1 >= w.bbox.x1 && r.y1 >= w.bbox.y1,
+        ),
+      );
+    const blank = { data: new Uint8Array(W * H * 4).fill(230), width: W, height: H };
+    assert.deepEqual(await recognize(blank), { words: [], regions: [] });
+  });
+
   it("rejects the reads of a stopped worker and serves the next read with a fresh one", async () => {
     const img = await rendered("52817");
     const inFlight = recognize(img);
