@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
-import { hasSqueezedDigit, SQUEEZED_FACTOR, withoutSqueezedOnes } from "./ocr-pitch";
+import { asDigits, hasSqueezedDigit, SQUEEZED_FACTOR, withoutSqueezedOnes } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
 interface Session {
@@ -125,18 +125,19 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
     const [, steps, classes] = out.dims;
     const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
     const squeezed = hasSqueezedDigit(
-      decoded.text,
+      asDigits(decoded.text),
       decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
     );
     const { text, centres } = withoutSqueezedOnes(
-      decoded.text,
+      asDigits(decoded.text),
       decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
     );
     const red = redDecimalsFrom(text, centres, l);
     read.push({
       text: red ? withDecimalPoint(text, red) : text,
       // A repaired read stays doubtful: the squeeze may have been a drum mid-roll.
-      mean: squeezed ? decoded.mean * SQUEEZED_FACTOR : decoded.mean,
+      mean: decoded.mean,
+      ...(squeezed ? { doubt: SQUEEZED_FACTOR } : {}),
       box: crops[i].box,
       ...(red === 0 ? { allRed: true } : {}),
     });

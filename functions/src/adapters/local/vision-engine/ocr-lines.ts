@@ -10,6 +10,12 @@ export interface TextBox {
   text: string;
   /** Mean character probability, 0..1. */
   mean: number;
+  /**
+   * How far the read's layout lowers trust in it (./ocr-pitch), 0..1, applied to the
+   * word's confidence after the boxes and words sure enough to keep are chosen by `mean`:
+   * a doubtful register is flagged for review, not thrown away.
+   */
+  doubt?: number;
   box: Quad;
   /** Digits all on red: decimal drums read apart from their register (./ocr-decimals). */
   allRed?: boolean;
@@ -50,6 +56,9 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
         })
         .join(""),
       mean: line.reduce((s, b) => s + b.mean, 0) / line.length,
+      ...(line.some((b) => b.doubt !== undefined)
+        ? { doubt: Math.min(...line.map((b) => b.doubt ?? 1)) }
+        : {}),
       box: [first[0], last[1], last[2], first[3]],
     };
   });

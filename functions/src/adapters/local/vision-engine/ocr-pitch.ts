@@ -22,7 +22,8 @@ export function hasSqueezedDigit(text: string, centres: readonly number[]): bool
  * `text` without any "1" squeezed against another digit. The edge of a drum window or the
  * rim between two drums is a thin upright stroke that the recogniser reads as a "1" just
  * beside a real digit ("100439160" for 00439160, "010040" for 00040); a real "1" sits at
- * the digit pitch. Only when exactly one of the two is a "1" is it dropped.
+ * the digit pitch. Of a "1" and another digit the "1" is dropped; of two "1"s, the one
+ * whose other neighbour is off the pitch; two other digits stay (a drum mid-roll).
  */
 export function withoutSqueezedOnes(
   text: string,
@@ -42,8 +43,27 @@ export function withoutSqueezedOnes(
     if (drop.has(a)) return;
     if (text[a] === "1" && text[b] !== "1") drop.add(a);
     else if (text[b] === "1" && text[a] !== "1") drop.add(b);
+    else if (text[a] === "1" && text[b] === "1") {
+      // Both "1": the rim is the one off the pitch its other neighbour keeps.
+      const before = k > 0 ? Math.abs(gaps[k - 1] - median) : Infinity;
+      const after = k + 1 < gaps.length ? Math.abs(gaps[k + 1] - median) : Infinity;
+      if (before !== after) drop.add(before < after ? b : a);
+    }
   });
   if (drop.size === 0) return same;
   const keep = [...text].flatMap((_, i) => (drop.has(i) ? [] : [i]));
   return { text: keep.map((i) => text[i]).join(""), centres: keep.map((i) => centres[i]) };
+}
+
+/** Letters a recogniser gives for the digits of a register: a rim or a "1" as "l", a "0" as "O". */
+const LOOKALIKES: Record<string, string> = { l: "1", I: "1", i: "1", "|": "1", O: "0", o: "0" };
+
+/**
+ * A run that is mostly digits, with letters that look like digits among them ("0li096"),
+ * read as the digits; any other text as it is. At least three true digits are needed, so
+ * words ("Oil", "IO") stay words.
+ */
+export function asDigits(text: string): string {
+  if (!/^[\d lIi|Oo]+$/.test(text) || (text.match(/\d/g) ?? []).length < 3) return text;
+  return [...text].map((ch) => LOOKALIKES[ch] ?? ch).join("");
 }

@@ -125,7 +125,8 @@ export async function recognize(image: RawImage): Promise<OcrResult> {
   reply.lines.forEach((l, line) => {
     const text = l.text.trim();
     if (!keep(text, l.mean)) return;
-    words.push({ text, confidence: Math.min(1, Math.max(0, l.mean)), bbox: bounds(l.box), line });
+    const confidence = Math.min(1, Math.max(0, l.mean * (l.doubt ?? 1)));
+    words.push({ text, confidence, bbox: bounds(l.box), line });
   });
   return { words, regions: reply.regions.map(bounds) };
 }

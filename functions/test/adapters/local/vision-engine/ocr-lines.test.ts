@@ -37,6 +37,15 @@ describe("OCR lines", () => {
     ]);
   });
 
+  it("keeps a doubtful read by its recognition confidence and carries the least doubt factor", () => {
+    // A register read at 0.69 whose layout is doubtful (x0.8) is still kept: flagged later.
+    const doubtful = { ...box("01096", 10, 100, 80, 20, 0.69), doubt: 0.8 };
+    const [line] = groupIntoLines([doubtful, box("m3", 100, 100)]);
+    assert.equal(line.text, "01096 m3");
+    assert.equal(line.doubt, 0.8);
+    assert.equal(groupIntoLines([box("01096", 10, 100)])[0].doubt, undefined);
+  });
+
   it("joins red decimal drums read as a box of their own to the register with a point", () => {
     const lines = groupIntoLines([
       box("06376", 10, 100, 100),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  asDigits,
   hasSqueezedDigit,
   withoutSqueezedOnes,
 } from "../../../../src/adapters/local/vision-engine/ocr-pitch";
@@ -48,8 +49,7 @@ describe("OCR digit pitch", () => {
     assert.deepEqual(repaired, { text: "00040", centres: [20, 51, 83, 114, 145] });
   });
 
-  it("keeps a squeezed pair that is not one '1' and one other digit, and any read at one pitch", () => {
-    assert.equal(withoutSqueezedOnes("110040", [20, 28, 51, 83, 114, 145]).text, "110040");
+  it("keeps a squeezed pair of two other digits (a drum mid-roll), and any read at one pitch", () => {
     assert.equal(withoutSqueezedOnes("780040", [20, 28, 51, 83, 114, 145]).text, "780040");
     assert.equal(withoutSqueezedOnes("m3 1", [1, 2, 3, 4]).text, "m3 1");
     fc.assert(
@@ -63,5 +63,22 @@ describe("OCR digit pitch", () => {
         },
       ),
     );
+  });
+
+  it("of two squeezed '1's drops the one whose other neighbour is off the pitch", () => {
+    // "0li096" as read on a real water meter (eval/meters tune, ha-911012006045): the rim
+    // before the "1" drum read as "l".
+    assert.equal(withoutSqueezedOnes("011096", [12, 29, 45, 78, 111, 144]).text, "01096");
+    assert.equal(withoutSqueezedOnes("011096", [12, 45, 61, 78, 111, 144]).text, "01096");
+    assert.equal(withoutSqueezedOnes("110040", [20, 28, 51, 83, 114, 145]).text, "10040");
+  });
+
+  it("reads look-alike letters among digits as digits, and leaves words alone", () => {
+    assert.equal(asDigits("0li096"), "011096");
+    assert.equal(asDigits("O0530"), "00530");
+    assert.equal(asDigits("Oil"), "Oil");
+    assert.equal(asDigits("l0"), "l0");
+    assert.equal(asDigits("LITRES 230"), "LITRES 230");
+    fc.assert(fc.property(fc.stringMatching(/^[0-9 ]*$/), (digits) => asDigits(digits) === digits));
   });
 });
