@@ -5,7 +5,7 @@ import fc from "fast-check";
 import sharp from "sharp";
 import {
   LocalVisionEngine,
-  withoutCracksInText,
+  withoutPrintInText,
   withSevenSegment,
 } from "../../src/adapters/local/vision-engine";
 import {
@@ -73,6 +73,8 @@ const norm = (b: { x0: number; y0: number; x1: number; y1: number }): Normalized
   x1: b.x1 / W,
   y1: b.y1 / H,
 });
+
+const SIZE = { width: 1600, height: 1000 };
 
 describe("local vision engine", function () {
   this.timeout(120_000);
@@ -240,15 +242,15 @@ describe("local vision engine", function () {
     const inWord = det("Crack", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
     const acrossWall = det("Crack", { x0: 0.1, y0: 0.1, x1: 0.9, y1: 0.45 });
     const rustOnWord = det("Rust", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
-    assert.deepEqual(withoutCracksInText([inWord, acrossWall, rustOnWord], [word], 1600, 1000), [
+    assert.deepEqual(withoutPrintInText([inWord, acrossWall, rustOnWord], "Crack", [word], SIZE), [
       acrossWall,
       rustOnWord,
     ]);
-    assert.deepEqual(withoutCracksInText([inWord], [], 1600, 1000), [inWord]);
+    assert.deepEqual(withoutPrintInText([inWord], "Crack", [], SIZE), [inWord]);
     // A region the text detector found but the recogniser could not read (a glared or
     // tilted drum register, eval/meters tune cwm-id_995) is print all the same.
     const unread = { bbox: word.bbox };
-    assert.deepEqual(withoutCracksInText([inWord, acrossWall], [unread], 1600, 1000), [
+    assert.deepEqual(withoutPrintInText([inWord, acrossWall], "Crack", [unread], SIZE), [
       acrossWall,
     ]);
   });
@@ -266,7 +268,33 @@ describe("local vision engine", function () {
     const arcBelow = det({ x0: 0.26, y0: 0.6, x1: 0.5, y1: 0.68 });
     // A crack two heights below.
     const farBelow = det({ x0: 0.26, y0: 0.8, x1: 0.5, y1: 0.9 });
-    assert.deepEqual(withoutCracksInText([arcBelow, farBelow], [word], 1600, 1000), [farBelow]);
+    assert.deepEqual(withoutPrintInText([arcBelow, farBelow], "Crack", [word], SIZE), [farBelow]);
+  });
+
+  it("takes rust inside a read word for red print, and keeps rust that reaches well past one", () => {
+    const det = (box: NormalizedBox) => ({ name: "Corrosion", label: "Rust", score: 0.7, box });
+    // Red decimal drums inside the register read as "00550348" (eval/meters tune, cwm-id_910).
+    const register = {
+      text: "00550348",
+      confidence: 0.76,
+      bbox: { x0: 400, y0: 500, x1: 1200, y1: 600 },
+      line: 0,
+    };
+    const redDrums = det({ x0: 0.56, y0: 0.5, x1: 0.74, y1: 0.6 });
+    // A rusted plate with "167" read on it (eval/rust tune, ostrava-15): the word's box
+    // grown by a whole height would cover most of the rust; its own box does not.
+    const chance = {
+      text: "167",
+      confidence: 0.7,
+      bbox: { x0: 303, y0: 486, x1: 726, y1: 607 },
+      line: 0,
+    };
+    const plate = det({ x0: 0.13, y0: 0.38, x1: 0.83, y1: 0.67 });
+    assert.deepEqual(withoutPrintInText([redDrums, plate], "Rust", [register, chance], SIZE), [
+      plate,
+    ]);
+    // The crack pass leaves rust alone.
+    assert.deepEqual(withoutPrintInText([redDrums], "Crack", [register], SIZE), [redDrums]);
   });
 
   it("does not take a lit, glossy orange object for rust", async () => {

@@ -73,12 +73,11 @@ export class LocalVisionEngine implements VisionProvider {
         ocr.long,
       );
       Object.assign(res, textAnnotations(words, ocr.scale));
-      detections = withoutCracksInText(
-        detections,
-        [...words, ...ocr.regions.map((bbox) => ({ bbox }))],
-        ocr.width,
-        ocr.height,
-      );
+      // Any region the text detector boxed is print to the crack test. Rust only yields to
+      // words read with confidence: the detector also boxes the pits and flakes of rust.
+      const regions = ocr.regions.map((bbox) => ({ bbox }));
+      detections = withoutPrintInText(detections, "Crack", [...words, ...regions], ocr);
+      detections = withoutPrintInText(detections, "Rust", words, ocr);
     }
     if (want.has("LABEL_DETECTION")) res.labelAnnotations = labels(detections, words, stats);
     if (want.has("OBJECT_LOCALIZATION"))
@@ -203,28 +202,34 @@ export function withSevenSegment(
   return next < 0 ? [...kept, word] : [...kept.slice(0, next), word, ...kept.slice(next)];
 }
 
-/** A "crack" lying mostly within read text is the strokes of letters (a printed "LITRES"). */
-const MAX_CRACK_SHARE_IN_TEXT = 0.5;
 /**
- * Around printed text lie more printed marks (dial ticks and arcs, frames, bar codes): a
- * word's box is grown by this many of its heights on every side before the share is taken.
+ * A "crack" or "rust" lying mostly within text is print: the strokes of letters (a printed
+ * "LITRES"), red decimal drums, a red logo beside a brand name.
  */
-const TEXT_MARGIN_HEIGHTS = 1;
+const MAX_SHARE_IN_TEXT = 0.5;
+/**
+ * Around printed text lie more printed marks (dial ticks and arcs, frames, bar codes): for
+ * the crack test a word's box is grown by this many of its heights on every side before the
+ * share is taken. Rust is measured against the text's own box: red print is the letters
+ * and drums themselves, and rust reaches well past any chance "word" read on it.
+ */
+const TEXT_MARGIN_HEIGHTS = { Crack: 1, Rust: 0 } as const;
 
 /**
- * Drops crack detections whose box lies mostly inside the boxes of text (words read, or
- * regions the text detector found) in the same image (`width` × `height`, the OCR image).
- * Boxes overlapping each other may count twice; the share is capped at 1.
+ * Drops the `label` detections whose box lies mostly inside the boxes of `text` in the same
+ * image (`size`, the OCR image). Boxes overlapping each other may count twice; the share is
+ * capped at 1.
  */
-export function withoutCracksInText(
+export function withoutPrintInText(
   detections: Detection[],
-  words: readonly Pick<OcrWord, "bbox">[],
-  width: number,
-  height: number,
+  label: "Crack" | "Rust",
+  text: readonly Pick<OcrWord, "bbox">[],
+  size: { width: number; height: number },
 ): Detection[] {
-  if (words.length === 0 || width <= 0 || height <= 0) return detections;
-  const boxes = words.map((w) => {
-    const m = (w.bbox.y1 - w.bbox.y0) * TEXT_MARGIN_HEIGHTS;
+  const { width, height } = size;
+  if (text.length === 0 || width <= 0 || height <= 0) return detections;
+  const boxes = text.map((w) => {
+    const m = (w.bbox.y1 - w.bbox.y0) * TEXT_MARGIN_HEIGHTS[label];
     return {
       x0: Math.max(0, w.bbox.x0 - m) / width,
       y0: Math.max(0, w.bbox.y0 - m) / height,
@@ -233,10 +238,10 @@ export function withoutCracksInText(
     };
   });
   return detections.filter((d) => {
-    if (d.label !== "Crack") return true;
+    if (d.label !== label) return true;
     const area = boxArea(d.box);
     const inText = boxes.reduce((sum, b) => sum + intersection(d.box, b), 0);
-    return area <= 0 || Math.min(1, inText / area) < MAX_CRACK_SHARE_IN_TEXT;
+    return area <= 0 || Math.min(1, inText / area) < MAX_SHARE_IN_TEXT;
   });
 }
 
