@@ -318,7 +318,7 @@ describe("local vision engine", function () {
   });
 
   it("dismisses a region when it is both widely shaded and patchy, or mostly not rust-coloured", () => {
-    const rusty = { meanHue: 10, meanValue: 0.45, roughness: 6 };
+    const rusty = { meanHue: 10, meanSaturation: 0.7, meanValue: 0.45, roughness: 6 };
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 0.5, noNaN: true }),
@@ -331,6 +331,32 @@ describe("local vision engine", function () {
     );
     // Warm specks over a red plastic meter ring (eval/meters tune, cwm-id_12): 35 % filled.
     assert.equal(looksLikeRust({ ...rusty, valueStd: 0.12, density: 0.35 }), false);
+  });
+
+  it("dismisses a pale, shaded region as skin, and keeps saturated or evenly lit rust", () => {
+    // Region statistics as measured at 512 px: a face and a hand in a portrait
+    // (eval/plain tune, max-Pilots) and rust on steel (eval/rust tune, ostrava-01, -07).
+    const face = { meanHue: 17, meanSaturation: 0.47, meanValue: 0.54, valueStd: 0.144 };
+    const hand = { meanHue: 15.4, meanSaturation: 0.48, meanValue: 0.44, valueStd: 0.107 };
+    const rough = { roughness: 5, density: 0.8 };
+    assert.equal(looksLikeRust({ ...face, ...rough }), false);
+    assert.equal(looksLikeRust({ ...hand, ...rough }), false);
+    const paleRust = { meanHue: 9.6, meanSaturation: 0.54, meanValue: 0.55, valueStd: 0.065 };
+    const shadedRust = { meanHue: 9.8, meanSaturation: 0.58, meanValue: 0.55, valueStd: 0.109 };
+    assert.equal(looksLikeRust({ ...paleRust, ...rough }), true);
+    assert.equal(looksLikeRust({ ...shadedRust, ...rough }), true);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.4, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 0.16, noNaN: true }),
+        (meanSaturation, valueStd) =>
+          looksLikeRust({ ...face, ...rough, meanSaturation, valueStd }) ===
+          !(
+            meanSaturation < RUST_REGION.paleMaxSaturation &&
+            valueStd >= RUST_REGION.paleMinValueStd
+          ),
+      ),
+    );
   });
 
   it("answers only the features asked for", async () => {

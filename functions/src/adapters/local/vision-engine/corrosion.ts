@@ -3,8 +3,9 @@
 // grouped into regions; a sizeable region is one "Corrosion" detection when its pixels
 // also look like rust as a whole: on average red-brown rather than the yellower orange of
 // wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light, and
-// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, and not
-// shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured. The
+// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, not
+// shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured, and
+// not pale and shaded like skin. The
 // region thresholds were read off real photos (eval/rust and eval/plain, tune part).
 import { close, components, open } from "./morphology";
 import { boxOf, clamp01, type Detection } from "./detection";
@@ -28,6 +29,13 @@ export const RUST_REGION = {
    */
   shadedMinValueStd: 0.17,
   shadedMaxDensity: 0.85,
+  /**
+   * Skin is paler than rust and shaded like any lit, rounded thing: faces and hands in
+   * eval/plain's tune photos averaged saturation 0.46–0.52 with value spread 0.09–0.15;
+   * rust 0.54–0.89, and the rust regions spread that wide were all 0.58 or more.
+   */
+  paleMaxSaturation: 0.55,
+  paleMinValueStd: 0.09,
   /**
    * Rust fills the region it forms: 0.63–1.0 of it rust-coloured on the rust tune photos.
    * Warm specks scattered over a red plastic meter ring, brass and reflections joined into
@@ -84,6 +92,8 @@ export function detectCorrosion(img: RgbImage): Detection[] {
 
 export interface RegionStats {
   meanHue: number;
+  /** HSV saturation, 0..1. */
+  meanSaturation: number;
   meanValue: number;
   roughness: number;
   /** Standard deviation of HSV value over the rust-coloured pixels (0..1). */
@@ -103,6 +113,7 @@ export function regionStats(
     0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
   let n = 0,
     hue = 0,
+    saturation = 0,
     value = 0,
     value2 = 0,
     hits = 0,
@@ -117,17 +128,20 @@ export function regionStats(
     for (let dy = -1; dy <= 1; dy++)
       for (let dx = -1; dx <= 1; dx++) m += luma(p + dy * width + dx);
     rough += Math.abs(luma(p) - m / 9);
-    const [h, , v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
+    const [h, sat, v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
     hue += h;
+    saturation += sat;
     value += v;
     value2 += v * v;
     n++;
   }
   const density = c.area > 0 ? hits / c.area : 0;
-  if (n === 0) return { meanHue: 0, meanValue: 0, roughness: 0, valueStd: 0, density };
+  if (n === 0)
+    return { meanHue: 0, meanSaturation: 0, meanValue: 0, roughness: 0, valueStd: 0, density };
   const meanValue = value / n;
   return {
     meanHue: hue / n,
+    meanSaturation: saturation / n,
     meanValue,
     roughness: rough / n,
     valueStd: Math.sqrt(Math.max(0, value2 / n - meanValue * meanValue)),
@@ -141,7 +155,8 @@ export function looksLikeRust(s: RegionStats): boolean {
     s.meanValue <= RUST_REGION.maxMeanValue &&
     s.roughness >= RUST_REGION.minRoughness &&
     s.density >= RUST_REGION.minDensity &&
-    !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity)
+    !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity) &&
+    !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd)
   );
 }
 
