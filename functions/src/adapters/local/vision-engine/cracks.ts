@@ -8,11 +8,13 @@
 // the grain of the surface, so a second pass lights pixels by an oriented line response
 // (contrast kept along a direction, see line-response.ts) well above the image's own
 // grain, and holds what it finds to the same shape tests and a stricter even-surface one.
-// Thresholds read off real photos (eval/cracks and eval/plain, tune part).
+// Colourful surroundings are left alone (withoutColourfulSurfaces): there a shadow on grass
+// or a strand of hair passes every shape test, and no real crack photo to tell them apart
+// is at hand. Thresholds read off real photos (eval/cracks and eval/plain, tune part).
 import { blackTopHat, close, components, principalSpread, type Component } from "./morphology";
 import { lineResponse, medianOf, pool2 } from "./line-response";
 import { boxArea, boxOf, clamp01, intersection, type Detection } from "./detection";
-import type { GreyImage } from "./raster";
+import { rgbToHsv, type GreyImage, type RgbImage } from "./raster";
 
 export const CRACK = {
   /** Top-hat contrast (0..255) a pixel needs to count as part of a dark line. */
@@ -48,6 +50,12 @@ export const CRACK = {
   maxFaintSurroundCv: 0.14,
   /** A faint line whose box lies this much inside a box already found adds nothing. */
   duplicateShare: 0.5,
+  /**
+   * Largest mean HSV saturation over a crack's box. Cracked pavement on eval/cracks' tune
+   * photos: 0.01–0.08; a leg's shadow on grass 0.36 and a strand of hair over a sunlit
+   * background 0.39 (eval/plain tune).
+   */
+  maxSurfaceSaturation: 0.25,
 } as const;
 const MAX_DETECTIONS = 6;
 
@@ -167,4 +175,30 @@ export function surroundCv(
   if (n === 0) return 0;
   const mean = s / n;
   return mean > 0 ? Math.sqrt(Math.max(0, ss / n - mean * mean)) / mean : 0;
+}
+
+/** Mean HSV saturation of the pixels under a box (normalized coordinates) of `img`. */
+export function boxSaturation(img: RgbImage, box: Detection["box"]): number {
+  const x0 = Math.max(0, Math.floor(box.x0 * img.width)),
+    x1 = Math.min(img.width, Math.ceil(box.x1 * img.width));
+  const y0 = Math.max(0, Math.floor(box.y0 * img.height)),
+    y1 = Math.min(img.height, Math.ceil(box.y1 * img.height));
+  let n = 0,
+    sum = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const p = (y * img.width + x) * 3;
+      sum += rgbToHsv(img.data[p], img.data[p + 1], img.data[p + 2])[1];
+      n++;
+    }
+  return n ? sum / n : 0;
+}
+
+/**
+ * Crack detections on a near-neutral surface only (concrete, asphalt, stone, plaster):
+ * where the surroundings are colourful the engine cannot tell a crack from a shadow on
+ * grass or a strand of hair, and says nothing rather than guess.
+ */
+export function withoutColourfulSurfaces(found: Detection[], img: RgbImage): Detection[] {
+  return found.filter((d) => boxSaturation(img, d.box) <= CRACK.maxSurfaceSaturation);
 }

@@ -8,7 +8,7 @@ import type { VisionProvider, VisionRequest } from "../../../ports";
 import type { AnnotateImageResponse, VisionFeature } from "../../../schema/vision";
 import { dominantColours, pixelStats, type PixelStats } from "./colours";
 import { detectCorrosion } from "./corrosion";
-import { detectCracks } from "./cracks";
+import { detectCracks, withoutColourfulSurfaces } from "./cracks";
 import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
 import { loadRgb, MAX_INPUT_PIXELS, toGrey, type GreyImage } from "./raster";
@@ -61,7 +61,9 @@ export class LocalVisionEngine implements VisionProvider {
     // The cracks and the seven-segment reader look at the same grey copy: made once, on demand.
     let grey: GreyImage | undefined;
     const greyOf = () => (grey ??= toGrey(img));
-    let detections = needDetectors ? [...detectCorrosion(img), ...detectCracks(greyOf())] : [];
+    let detections = needDetectors
+      ? [...detectCorrosion(img), ...withoutColourfulSurfaces(detectCracks(greyOf()), img)]
+      : [];
     const stats = pixelStats(img);
     const res: AnnotateImageResponse = {};
     let words: OcrWord[] = [];

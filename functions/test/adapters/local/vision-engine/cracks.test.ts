@@ -2,7 +2,12 @@
 // found by its oriented line response, while grain alone, at any strength, is not a crack.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CRACK, detectCracks } from "../../../../src/adapters/local/vision-engine/cracks";
+import {
+  boxSaturation,
+  CRACK,
+  detectCracks,
+  withoutColourfulSurfaces,
+} from "../../../../src/adapters/local/vision-engine/cracks";
 import { intersection } from "../../../../src/adapters/local/vision-engine/detection";
 import {
   LINE_STEPS,
@@ -176,6 +181,32 @@ describe("line response", () => {
             const mean = block.reduce((s, b) => s + b, 0) / 4;
             assert.ok(Math.abs(avg.data[y * big.width + x] - mean) < 1e-3);
           }
+      }),
+    );
+  });
+
+  it("keeps cracks on a near-neutral surface and says nothing on a colourful one", () => {
+    // Left half grey pavement, right half grass green (saturation 0.5).
+    const data = new Uint8Array(W * H * 3);
+    for (let i = 0; i < W * H; i++)
+      data.set(i % W < W / 2 ? [128, 126, 124] : [80, 160, 80], i * 3);
+    const img = { width: W, height: H, data };
+    const crack = (x0: number, x1: number) => ({
+      name: "Crack",
+      label: "Crack",
+      score: 0.8,
+      box: { x0, y0: 0.2, x1, y1: 0.8 },
+    });
+    const onRoad = crack(0.1, 0.4);
+    const onGrass = crack(0.6, 0.9);
+    assert.ok(boxSaturation(img, onRoad.box) < 0.05);
+    assert.ok(Math.abs(boxSaturation(img, onGrass.box) - 0.5) < 1e-9);
+    assert.deepEqual(withoutColourfulSurfaces([onRoad, onGrass], img), [onRoad]);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), (v) => {
+        const grey = { width: 4, height: 4, data: new Uint8Array(48).fill(v) };
+        const d = { ...onRoad, box: { x0: 0, y0: 0, x1: 1, y1: 1 } };
+        return withoutColourfulSurfaces([d], grey).length === 1;
       }),
     );
   });
