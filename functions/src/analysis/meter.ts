@@ -49,6 +49,13 @@ export const AMBIGUITY_FACTOR = 0.8;
  */
 export const UNSPLIT_DIGITS = 7;
 export const UNSPLIT_FACTOR = 0.8;
+/**
+ * A bare four-digit number that reads as a year (no unit, no decimals, no leading zero)
+ * is most likely a year of manufacture or a photo's date stamp, printed on many meter
+ * faces: it ranks below every other candidate and, alone, is doubtful (YEAR_FACTOR).
+ */
+export const YEARS = { from: 1970, to: 2039 } as const;
+export const YEAR_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
 
@@ -105,14 +112,22 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const digits = intPart.length;
     if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
     if (digits > MAX_REGISTER_DIGITS) continue;
-    const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
+    const year =
+      !unit && !decimals && /^[12]\d{3}$/.test(intPart) && value >= YEARS.from && value <= YEARS.to;
+    const base = unit
+      ? digits >= MIN_DIGITS_WITHOUT_UNIT
+        ? 0.9
+        : 0.75
+      : year
+        ? Math.round(0.7 * YEAR_FACTOR * 1000) / 1000
+        : 0.7;
     const confidence =
       !decimals && digits >= UNSPLIT_DIGITS
         ? Math.round(base * UNSPLIT_FACTOR * 1000) / 1000
         : base;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).
-    const rank = (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
+    const rank = year ? 0 : (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
     candidates.push({
       value,
       unit,

@@ -110,6 +110,23 @@ describe("meter reading parser: what is not a reading", () => {
   });
 });
 
+describe("years on a meter's face", () => {
+  it("ranks a bare year below any register and doubts it when alone", () => {
+    // A year of manufacture read instead of the register (eval/meters tune, emo-002).
+    assert.equal(parseMeterReading("2009")?.confidence, 0.56);
+    assert.equal(parseMeterReading("2009\n04521")?.value, 4521);
+    assert.equal(parseMeterReading("2009 kWh")?.confidence, 0.9);
+    assert.equal(parseMeterReading("02009")?.confidence, 0.7);
+    assert.equal(parseMeterReading("1234")?.confidence, 0.7);
+    fc.assert(
+      fc.property(fc.integer({ min: 1970, max: 2039 }), (y) => {
+        const parsed = parseMeterReading(String(y));
+        return parsed !== null && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence;
+      }),
+    );
+  });
+});
+
 describe("long registers read without decimals", () => {
   it("doubts a register of seven or more whole digits without a decimal mark", () => {
     // A real 5 + 3 drum water meter whose red frame hid which drums are decimals

@@ -6,9 +6,16 @@
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
+import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
-import { asDigits, hasSqueezedDigit, SQUEEZED_FACTOR, withoutSqueezedOnes } from "./ocr-pitch";
+import {
+  asDigits,
+  DOUBT_FACTOR,
+  hasSqueezedDigit,
+  hasWideGap,
+  withoutSqueezedOnes,
+} from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 
 interface Session {
@@ -103,44 +110,50 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
   const stride = det.dims[3];
   const mask = textMask(det.data, stride, size.width, size.height, TEXT_PROBABILITY);
   const boxes = lineBoxes(mask, size.width, size.height, image.width / size.width);
-  const crops = boxes.map((box) => ({
-    box: clampBox(box, image.width, image.height),
-    image: cropBox(image, box),
-  }));
-  const lines = await Promise.all(
-    crops.map(async ({ image: c }) => {
-      const { data, info } = await sharp(c.data, {
-        raw: { width: c.width, height: c.height, channels: 4 },
-      })
-        .resize({ height: LINE_HEIGHT })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return { data, width: info.width, height: info.height, channels: info.channels };
-    }),
-  );
   const read: TextBox[] = [];
-  for (const [i, l] of lines.entries()) {
-    const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
-    const out = await run(engine, engine.recognition, planes, l.width, l.height);
-    const [, steps, classes] = out.dims;
-    const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
-    const squeezed = hasSqueezedDigit(
-      asDigits(decoded.text),
-      decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
-    );
-    const { text, centres } = withoutSqueezedOnes(
-      asDigits(decoded.text),
-      decoded.at.map((s) => ((s + 0.5) * l.width) / steps),
-    );
-    const red = redDecimalsFrom(text, centres, l);
-    read.push({
-      text: red ? withDecimalPoint(text, red) : text,
-      // A repaired read stays doubtful: the squeeze may have been a drum mid-roll.
-      mean: decoded.mean,
-      ...(squeezed ? { doubt: SQUEEZED_FACTOR } : {}),
-      box: crops[i].box,
-      ...(red === 0 ? { allRed: true } : {}),
-    });
+  // One box at a time: each read is a recogniser run of its own on the worker's one thread.
+  for (const box of boxes) read.push(await readBox(engine, image, box));
+  // Drums the detector boxed one by one read poorly alone ("0", "6", and two dropped):
+  // read side by side, as one line, they read as the register ("0683").
+  for (const cluster of fragmentClusters(read)) {
+    const joined = await readBox(engine, image, unionBox(cluster.map((i) => read[i].box)));
+    if (readsAsJoined(joined, cluster.length)) {
+      for (const i of cluster) read[i] = { ...read[i], text: "", mean: 0 };
+      read.push(joined);
+    }
   }
-  return { lines: groupIntoLines(read), regions: crops.map((c) => c.box) };
+  return {
+    lines: groupIntoLines(read),
+    regions: boxes.map((b) => clampBox(b, image.width, image.height)),
+  };
+}
+
+/** One detected box cropped from the image, straightened, and read. */
+async function readBox(engine: Engine, image: RawImage, box: Quad): Promise<TextBox> {
+  const c = cropBox(image, box);
+  const { data, info } = await sharp(c.data, {
+    raw: { width: c.width, height: c.height, channels: 4 },
+  })
+    .resize({ height: LINE_HEIGHT })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const l = { data, width: info.width, height: info.height };
+  const planes = toBgrPlanes(data, l.width, l.height, info.channels === 3 ? 3 : 4);
+  const out = await run(engine, engine.recognition, planes, l.width, l.height);
+  const [, steps, classes] = out.dims;
+  const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
+  const decodedCentres = decoded.at.map((s) => ((s + 0.5) * l.width) / steps);
+  const doubtful =
+    hasSqueezedDigit(asDigits(decoded.text), decodedCentres) ||
+    hasWideGap(asDigits(decoded.text), decodedCentres, l.height);
+  const { text, centres } = withoutSqueezedOnes(asDigits(decoded.text), decodedCentres);
+  const red = info.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
+  return {
+    text: red ? withDecimalPoint(text, red) : text,
+    mean: decoded.mean,
+    // A repaired read stays doubtful: the squeeze may have been a drum mid-roll.
+    ...(doubtful ? { doubt: DOUBT_FACTOR } : {}),
+    box: clampBox(box, image.width, image.height),
+    ...(red === 0 ? { allRed: true } : {}),
+  };
 }

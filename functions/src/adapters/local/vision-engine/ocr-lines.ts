@@ -23,6 +23,12 @@ export interface TextBox {
 
 /** Boxes recognised with less than this mean probability are dropped before grouping. */
 export const MIN_BOX_MEAN = 0.5;
+/**
+ * A line's confidence is multiplied by this when a digit dropped as unsure lies on it,
+ * within one text height of its ends: its number is missing that digit (a drum read "0 6"
+ * with its "8" and "3" dropped).
+ */
+export const MISSING_DIGIT_FACTOR = 0.8;
 
 const top = (b: Quad) => b[0][1];
 const bottom = (b: Quad) => b[2][1];
@@ -32,6 +38,8 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
   const sure = boxes.filter((b) => b.mean >= MIN_BOX_MEAN);
   if (sure.length === 0) return [];
   const averageHeight = sure.reduce((s, b) => s + bottom(b.box) - top(b.box), 0) / sure.length;
+  // Digits read too unsurely to keep, on a line: that line's number is missing a digit.
+  const unsureDigits = boxes.filter((b) => b.mean < MIN_BOX_MEAN && /\d/.test(b.text));
   const lines: TextBox[][] = [];
   for (const b of sure) {
     const line = lines.find(
@@ -45,6 +53,14 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
   return lines.map((line) => {
     const first = line[0].box;
     const last = line[line.length - 1].box;
+    const gapped = unsureDigits.some(
+      (u) =>
+        Math.abs(midline(u.box) - midline(first)) < averageHeight / 2 &&
+        u.box[0][0] < last[1][0] + averageHeight &&
+        u.box[1][0] > first[0][0] - averageHeight,
+    );
+    const doubts = line.flatMap((b) => (b.doubt === undefined ? [] : [b.doubt]));
+    if (gapped) doubts.push(MISSING_DIGIT_FACTOR);
     return {
       // Red decimal drums read as a box of their own follow the register after a point.
       text: line
@@ -56,9 +72,7 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
         })
         .join(""),
       mean: line.reduce((s, b) => s + b.mean, 0) / line.length,
-      ...(line.some((b) => b.doubt !== undefined)
-        ? { doubt: Math.min(...line.map((b) => b.doubt ?? 1)) }
-        : {}),
+      ...(doubts.length ? { doubt: Math.min(...doubts) } : {}),
       box: [first[0], last[1], last[2], first[3]],
     };
   });

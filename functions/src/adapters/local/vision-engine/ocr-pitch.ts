@@ -1,11 +1,26 @@
 // Digit pitch. Counter drums and display digits sit at one pitch; a digit read much closer
 // to its neighbour than the others is usually two halves of a drum caught mid-roll read as
-// two digits ("010040" for 00040), or a smudge taken for a digit. Such a read is doubtful.
+// two digits ("010040" for 00040), or a smudge taken for a digit, and two digits far apart
+// have an unread one between them. Such a read is doubtful.
 
 /** A gap under this share of the median gap between digits is a squeezed-in digit. */
 export const MIN_PITCH_SHARE = 0.6;
-/** The read's confidence is multiplied by this when a digit is squeezed in. */
-export const SQUEEZED_FACTOR = 0.8;
+/** The read's confidence is multiplied by this when its digits are off their pitch. */
+export const DOUBT_FACTOR = 0.8;
+
+/**
+ * Two digits of one read further apart than this many line heights have an unread digit
+ * between them: drums and display digits stand less than one height apart, and the
+ * recogniser left out what it could not read ("17" for the 7404 of a glared register).
+ */
+export const MAX_GAP_HEIGHTS = 1.5;
+
+/** Whether two neighbouring digits of `text` (centres in pixels of a line `height` tall) stand too far apart. */
+export function hasWideGap(text: string, centres: readonly number[], height: number): boolean {
+  if (centres.length !== text.length) return false;
+  const xs = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [centres[i]] : []));
+  return xs.slice(1).some((x, i) => x - xs[i] > MAX_GAP_HEIGHTS * height);
+}
 
 /** Whether any two neighbouring digits of `text` (centres in pixels) sit much closer than the rest. */
 export function hasSqueezedDigit(text: string, centres: readonly number[]): boolean {

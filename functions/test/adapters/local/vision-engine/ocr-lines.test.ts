@@ -46,6 +46,24 @@ describe("OCR lines", () => {
     assert.equal(groupIntoLines([box("01096", 10, 100)])[0].doubt, undefined);
   });
 
+  it("doubts a line that an unsure digit box stands on: its number is missing a digit", () => {
+    const [line] = groupIntoLines([
+      box("0", 277, 1067, 66, 54),
+      box("6", 357, 1076, 72, 46),
+      box("6", 477, 1084, 1, 38, 0.243),
+      box("3", 556, 1100, 25, 38, 0.297),
+      box("CM JBEIL", 300, 1195, 480, 96),
+    ]);
+    assert.equal(line.text, "0 6");
+    assert.equal(line.doubt, 0.8);
+    // An unsure digit on another line says nothing of this one.
+    const [other] = groupIntoLines([
+      box("0683", 277, 1067, 300, 54),
+      box("3", 556, 1400, 25, 38, 0.2),
+    ]);
+    assert.equal(other.doubt, undefined);
+  });
+
   it("joins red decimal drums read as a box of their own to the register with a point", () => {
     const lines = groupIntoLines([
       box("06376", 10, 100, 100),

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   asDigits,
   hasSqueezedDigit,
+  hasWideGap,
   withoutSqueezedOnes,
 } from "../../../../src/adapters/local/vision-engine/ocr-pitch";
 
@@ -80,5 +81,24 @@ describe("OCR digit pitch", () => {
     assert.equal(asDigits("l0"), "l0");
     assert.equal(asDigits("LITRES 230"), "LITRES 230");
     fc.assert(fc.property(fc.stringMatching(/^[0-9 ]*$/), (digits) => asDigits(digits) === digits));
+  });
+
+  it("finds an unread digit between two digits more than one and a half line heights apart", () => {
+    // "17" as read from a glared 7404 register (eval/meters tune, jad-39): line 48 px tall.
+    assert.equal(hasWideGap("17", [12, 108], 48), true);
+    assert.equal(hasWideGap("0530", [20, 68, 115, 163], 48), false);
+    assert.equal(hasWideGap("LITRES 230", [0, 1, 2, 3, 4, 5, 6, 200, 210, 220], 48), false);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{2,10}$/),
+        fc.double({ min: 1, max: 72, noNaN: true }),
+        (text, pitch) =>
+          !hasWideGap(
+            text,
+            [...text].map((_, i) => 10 + i * pitch),
+            48,
+          ),
+      ),
+    );
   });
 });
