@@ -44,14 +44,13 @@ describe("eval sets (real photos)", function () {
     assert.ok((r.summary.all.clean.rate ?? 1) <= 0.1, JSON.stringify(r.summary.all.clean));
   });
 
-  // With 21 drum counters in the set (15 added late in the last round), drums read worse
-  // than LCDs: these guard today's figures (docs/analysis.md), short of the issue's target
-  // of no wrong read left unflagged (tune 1, held-out 2).
-  it("meters: the integer register read exactly on about two in three, wrong unflagged reads no more than today", async function () {
+  // 101 real meters (60 drums, 41 LCDs and other displays): these guard today's figures (docs/analysis.md),
+  // short of the issue's targets of 7 in 10 read exactly and no wrong read left unflagged.
+  it("meters: the integer register read exactly on two in three, wrong unflagged reads no more than today", async function () {
     if (!present("meters")) return this.skip();
     const r = await evaluateFolder(join(EVAL, "meters", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
-    const today = { tune: 1, heldout: 2 };
+    const today = { tune: 2, heldout: 2 };
     for (const split of ["tune", "heldout"] as const) {
       const m = r.summary[split].meters;
       assert.ok((m.accuracy ?? 0) >= 0.65, `${split}: ${JSON.stringify(m)}`);
