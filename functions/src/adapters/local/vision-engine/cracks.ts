@@ -32,6 +32,14 @@ export const CRACK = {
    */
   shortLengthFraction: 0.26,
   shortOverGrain: 2.05,
+  /**
+   * Largest coefficient of variation of the top-hat along a line. A crack is about evenly
+   * dark along its length (eval/cracks tune: 0.27–0.46 in the strong pass, up to 0.77 in
+   * the faint one); the seam of an enclosure, the edge of a meter box or the rim of a glass
+   * dome comes and goes with the light (0.58–0.71 and 1.1–1.5 on eval/meters tune).
+   */
+  maxContrastCv: 0.55,
+  maxFaintContrastCv: 0.9,
   /** Widest crack, as a fraction of the long edge. */
   maxWidthFraction: 0.03,
   minElongation: 3.5,
@@ -81,7 +89,15 @@ export function detectCracks(grey: GreyImage): Detection[] {
     raw[i] = hat[i] >= CRACK.minContrast && hat[i] >= CRACK.minRelativeContrast * bg ? 1 : 0;
   }
   const grainHat = medianOf(hat);
-  const strong = candidates(grey, hat, raw, 2 * r, CRACK.maxSurroundCv, grainHat);
+  const strong = candidates(
+    grey,
+    hat,
+    raw,
+    2 * r,
+    CRACK.maxSurroundCv,
+    grainHat,
+    CRACK.maxContrastCv,
+  );
   // Text, tiles and lattices: nothing in the frame is a crack, faint or not.
   if (isPattern(strong)) return [];
   // Faint lines are looked for on a half-size copy, a quarter of the work: the 2×2 max of
@@ -97,7 +113,15 @@ export function detectCracks(grey: GreyImage): Detection[] {
   const greySmall = pool2(data, width, height, "mean");
   // Two window radii of the full-size image are r pixels here.
   // Faint lines are held to the grain by their line response already (faintOverGrain).
-  const faint = candidates(greySmall, hatSmall.data, lit, r, CRACK.maxFaintSurroundCv, 0);
+  const faint = candidates(
+    greySmall,
+    hatSmall.data,
+    lit,
+    r,
+    CRACK.maxFaintSurroundCv,
+    0,
+    CRACK.maxFaintContrastCv,
+  );
   const added = isPattern(faint)
     ? []
     : faint.filter(
@@ -120,6 +144,7 @@ function candidates(
   maxSurroundCv: number,
   /** The image's median top-hat, how dark its grain is (0: no short-line test). */
   grainHat: number,
+  maxContrastCv: number,
 ): Candidate[] {
   const { width, height, data } = grey;
   const long = Math.max(width, height);
@@ -140,6 +165,7 @@ function candidates(
     const contrast = c.weight / c.area;
     if (length < CRACK.shortLengthFraction * long && contrast < CRACK.shortOverGrain * grainHat)
       continue;
+    if (darknessCv(hat, c.pixels) > maxContrastCv) continue;
     const score = clamp01(
       0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100),
     );
@@ -152,6 +178,19 @@ function candidates(
     });
   }
   return found;
+}
+
+/** Coefficient of variation of `hat` over `pixels`: how unevenly dark a line is along its length. */
+export function darknessCv(hat: ArrayLike<number>, pixels: ArrayLike<number>): number {
+  let sum = 0,
+    squares = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    const v = hat[pixels[i]];
+    sum += v;
+    squares += v * v;
+  }
+  const mean = sum / Math.max(1, pixels.length);
+  return mean > 0 ? Math.sqrt(Math.max(0, squares / pixels.length - mean * mean)) / mean : 0;
 }
 
 /** This many lines all pointing the same way are a pattern (text, tiles), not cracks. */

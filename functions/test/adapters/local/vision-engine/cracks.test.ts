@@ -5,6 +5,7 @@ import fc from "fast-check";
 import {
   boxSaturation,
   CRACK,
+  darknessCv,
   detectCracks,
   withoutColourfulSurfaces,
 } from "../../../../src/adapters/local/vision-engine/cracks";
@@ -72,6 +73,24 @@ describe("crack detector, faint lines", () => {
     const covered = found.reduce((s, d) => s + intersection(d.box, line), 0);
     assert.ok(covered / lineArea > 0.5, JSON.stringify(found));
     for (const d of found) assert.ok(d.score >= 0.5 && d.score <= 1);
+  });
+
+  it("measures how unevenly dark a line is, the same at any overall darkness", () => {
+    const hat = Float32Array.from([60, 60, 60, 60, 120, 30, 120, 30]);
+    assert.equal(darknessCv(hat, [0, 1, 2, 3]), 0);
+    assert.ok(Math.abs(darknessCv(hat, [4, 5, 6, 7]) - 45 / 75) < 1e-9);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 255, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (values, k) => {
+          const pixels = values.map((_, i) => i);
+          const a = darknessCv(Float32Array.from(values), pixels);
+          const b = darknessCv(Float32Array.from(values.map((v) => v * k)), pixels);
+          return Math.abs(a - b) < 1e-4;
+        },
+      ),
+    );
   });
 
   it("finds nothing in grain alone, however strong the grain", () => {
