@@ -31,18 +31,28 @@ export function isDrumRed(r: number, g: number, b: number): boolean {
   return (h <= 25 || h >= 335) && s >= 0.45 && v >= 0.25;
 }
 
-/** Share of red pixels in columns [x0, x1) of an RGBA image. */
-export function redShare(image: RawImage, x0: number, x1: number): number {
+/** Mean of `f` over the pixels in columns [x0, x1) of an RGBA image (0 for no columns). */
+function bandMean(
+  image: RawImage,
+  x0: number,
+  x1: number,
+  f: (r: number, g: number, b: number) => number,
+): number {
   const a = Math.max(0, Math.floor(x0));
   const b = Math.min(image.width, Math.ceil(x1));
   if (b <= a) return 0;
-  let red = 0;
+  let sum = 0;
   for (let y = 0; y < image.height; y++)
     for (let x = a; x < b; x++) {
       const p = (y * image.width + x) * 4;
-      if (isDrumRed(image.data[p], image.data[p + 1], image.data[p + 2])) red++;
+      sum += f(image.data[p], image.data[p + 1], image.data[p + 2]);
     }
-  return red / ((b - a) * image.height);
+  return sum / ((b - a) * image.height);
+}
+
+/** Share of red pixels in columns [x0, x1) of an RGBA image. */
+export function redShare(image: RawImage, x0: number, x1: number): number {
+  return bandMean(image, x0, x1, (r, g, b) => (isDrumRed(r, g, b) ? 1 : 0));
 }
 
 /**
@@ -51,16 +61,7 @@ export function redShare(image: RawImage, x0: number, x1: number): number {
  * as well as with red wheels, and a colour cast lifts every band alike.
  */
 export function redness(image: RawImage, x0: number, x1: number): number {
-  const a = Math.max(0, Math.floor(x0));
-  const b = Math.min(image.width, Math.ceil(x1));
-  if (b <= a) return 0;
-  let sum = 0;
-  for (let y = 0; y < image.height; y++)
-    for (let x = a; x < b; x++) {
-      const p = (y * image.width + x) * 4;
-      sum += Math.max(0, image.data[p] - Math.max(image.data[p + 1], image.data[p + 2]));
-    }
-  return sum / 255 / ((b - a) * image.height);
+  return bandMean(image, x0, x1, (r, g, b) => Math.max(0, r - Math.max(g, b)) / 255);
 }
 
 /**
