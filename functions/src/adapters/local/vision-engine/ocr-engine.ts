@@ -111,12 +111,15 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
   const mask = textMask(det.data, stride, size.width, size.height, TEXT_PROBABILITY);
   const boxes = lineBoxes(mask, size.width, size.height, image.width / size.width);
   const read: TextBox[] = [];
-  // One box at a time: each read is a recogniser run of its own on the worker's one thread.
-  for (const box of boxes) read.push(await readBox(engine, image, box));
+  // Crops are scaled together (sharp runs them on its own threads); the recogniser reads
+  // one line at a time on the worker's one thread.
+  const lines = await Promise.all(boxes.map((box) => lineImage(image, box)));
+  for (const [i, line] of lines.entries()) read.push(await readLine(engine, line, boxes[i], image));
   // Drums the detector boxed one by one read poorly alone ("0", "6", and two dropped):
   // read side by side, as one line, they read as the register ("0683").
   for (const cluster of fragmentClusters(read)) {
-    const joined = await readBox(engine, image, unionBox(cluster.map((i) => read[i].box)));
+    const union = unionBox(cluster.map((i) => read[i].box));
+    const joined = await readLine(engine, await lineImage(image, union), union, image);
     if (readsAsJoined(joined, cluster.length)) {
       for (const i of cluster) read[i] = { ...read[i], text: "", mean: 0 };
       read.push(joined);
@@ -128,8 +131,15 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
   };
 }
 
-/** One detected box cropped from the image, straightened, and read. */
-async function readBox(engine: Engine, image: RawImage, box: Quad): Promise<TextBox> {
+/** One detected box cropped from the image, straightened and scaled to the recogniser's line height. */
+interface LineImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+async function lineImage(image: RawImage, box: Quad): Promise<LineImage> {
   const c = cropBox(image, box);
   const { data, info } = await sharp(c.data, {
     raw: { width: c.width, height: c.height, channels: 4 },
@@ -137,8 +147,17 @@ async function readBox(engine: Engine, image: RawImage, box: Quad): Promise<Text
     .resize({ height: LINE_HEIGHT })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const l = { data, width: info.width, height: info.height };
-  const planes = toBgrPlanes(data, l.width, l.height, info.channels === 3 ? 3 : 4);
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** A line image read: its text, with the digit-layout checks and red decimals applied. */
+async function readLine(
+  engine: Engine,
+  l: LineImage,
+  box: Quad,
+  image: RawImage,
+): Promise<TextBox> {
+  const planes = toBgrPlanes(l.data, l.width, l.height, l.channels === 3 ? 3 : 4);
   const out = await run(engine, engine.recognition, planes, l.width, l.height);
   const [, steps, classes] = out.dims;
   const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
@@ -147,7 +166,7 @@ async function readBox(engine: Engine, image: RawImage, box: Quad): Promise<Text
     hasSqueezedDigit(asDigits(decoded.text), decodedCentres) ||
     hasWideGap(asDigits(decoded.text), decodedCentres, l.height);
   const { text, centres } = withoutSqueezedOnes(asDigits(decoded.text), decodedCentres);
-  const red = info.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
+  const red = l.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
   return {
     text: red ? withDecimalPoint(text, red) : text,
     mean: decoded.mean,
