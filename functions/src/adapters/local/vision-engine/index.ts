@@ -206,7 +206,7 @@ export function withSevenSegment(
 
 /**
  * A "crack" or "rust" lying mostly within text is print: the strokes of letters (a printed
- * "LITRES"), red decimal drums, a red logo beside a brand name.
+ * "LITRES"), red decimal drums inside a read register.
  */
 const MAX_SHARE_IN_TEXT = 0.5;
 /**

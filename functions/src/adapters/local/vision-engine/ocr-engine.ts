@@ -131,7 +131,7 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
   };
 }
 
-/** One detected box cropped from the image, straightened and scaled to the recogniser's line height. */
+/** Pixels of one text line as the recogniser takes them. */
 interface LineImage {
   data: Uint8Array;
   width: number;
@@ -139,6 +139,7 @@ interface LineImage {
   channels: number;
 }
 
+/** One detected box cropped from the image, straightened and scaled to the recogniser's line height. */
 async function lineImage(image: RawImage, box: Quad): Promise<LineImage> {
   const c = cropBox(image, box);
   const { data, info } = await sharp(c.data, {
