@@ -89,26 +89,43 @@ describe("local vision engine", function () {
       model: "builtin/stable",
     });
 
-  it("finds a painted rust patch, with a box over it", async () => {
-    const patch = { x0: 200, y0: 150, x1: 380, y1: 300 };
+  /** A grey surface with a rough red-brown patch, as real rust is (hue about 14°). */
+  function rustPatch(patch: { x0: number; y0: number; x1: number; y1: number }): Buffer {
     const buf = greySurface(1);
     const rand = rng(2);
     for (let y = patch.y0; y <= patch.y1; y++) {
       for (let x = patch.x0; x <= patch.x1; x++) {
         const i = (y * W + x) * 3;
         const n = (rand() - 0.5) * 30;
-        // Red-brown, as real rust is (hue about 14°).
         buf[i] = 150 + n;
         buf[i + 1] = 62 + n * 0.6;
         buf[i + 2] = 36 + n * 0.3;
       }
     }
+    return buf;
+  }
+
+  it("finds a painted rust patch, with a box over it", async () => {
+    const patch = { x0: 200, y0: 150, x1: 380, y1: 300 };
+    const buf = rustPatch(patch);
     const res = AnnotateImageResponseSchema.parse(await annotate(await jpeg(buf)));
     const rust = (res.localizedObjectAnnotations ?? []).filter((o) => o.name === "Corrosion");
     assert.equal(rust.length, 1, JSON.stringify(res.localizedObjectAnnotations));
     assert.ok(iou(objectBox(rust[0]), norm(patch)) > 0.8, JSON.stringify(objectBox(rust[0])));
     assert.ok((rust[0].score ?? 0) > 0.5 && (rust[0].score ?? 0) <= 1);
     assert.ok(res.labelAnnotations?.some((l) => l.description === "Rust"));
+  });
+
+  it("reports rust filling 1.5 % of the frame, not a fleck of 0.5 %", async () => {
+    // A basketball or a backlit figure in a wide shot (eval/plain tune) measured 0.5 %.
+    const rustOf = async (side: number) => {
+      const res = await annotate(
+        await jpeg(rustPatch({ x0: 200, y0: 150, x1: 200 + side, y1: 150 + side })),
+      );
+      return (res.localizedObjectAnnotations ?? []).filter((o) => o.name === "Corrosion");
+    };
+    assert.equal((await rustOf(Math.round(Math.sqrt(0.015 * W * H)))).length, 1);
+    assert.deepEqual(await rustOf(Math.round(Math.sqrt(0.005 * W * H))), []);
   });
 
   it("finds a drawn dark crack, with a box over it", async () => {
