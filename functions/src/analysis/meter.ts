@@ -114,17 +114,10 @@ export function parseMeterReading(text: string): ParsedReading | null {
     if (digits > MAX_REGISTER_DIGITS) continue;
     const year =
       !unit && !decimals && /^[12]\d{3}$/.test(intPart) && value >= YEARS.from && value <= YEARS.to;
-    const base = unit
-      ? digits >= MIN_DIGITS_WITHOUT_UNIT
-        ? 0.9
-        : 0.75
-      : year
-        ? Math.round(0.7 * YEAR_FACTOR * 1000) / 1000
-        : 0.7;
-    const confidence =
-      !decimals && digits >= UNSPLIT_DIGITS
-        ? Math.round(base * UNSPLIT_FACTOR * 1000) / 1000
-        : base;
+    const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
+    // A year alone, or a long register without its decimals, is doubtful.
+    const doubt = year ? YEAR_FACTOR : !decimals && digits >= UNSPLIT_DIGITS ? UNSPLIT_FACTOR : 1;
+    const confidence = Math.round(base * doubt * 1000) / 1000;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).
     const rank = year ? 0 : (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;

@@ -88,16 +88,12 @@ export function detectCracks(grey: GreyImage): Detection[] {
     const bg = data[i] + hat[i];
     raw[i] = hat[i] >= CRACK.minContrast && hat[i] >= CRACK.minRelativeContrast * bg ? 1 : 0;
   }
-  const grainHat = medianOf(hat);
-  const strong = candidates(
-    grey,
-    hat,
-    raw,
-    2 * r,
-    CRACK.maxSurroundCv,
-    grainHat,
-    CRACK.maxContrastCv,
-  );
+  const strong = candidates(grey, hat, raw, {
+    pad: 2 * r,
+    maxSurroundCv: CRACK.maxSurroundCv,
+    grainHat: medianOf(hat),
+    maxContrastCv: CRACK.maxContrastCv,
+  });
   // Text, tiles and lattices: nothing in the frame is a crack, faint or not.
   if (isPattern(strong)) return [];
   // Faint lines are looked for on a half-size copy, a quarter of the work: the 2×2 max of
@@ -111,17 +107,14 @@ export function detectCracks(grey: GreyImage): Detection[] {
   const lit = new Uint8Array(w2 * h2);
   for (let i = 0; i < lit.length; i++) lit[i] = response[i] >= floor ? 1 : 0;
   const greySmall = pool2(data, width, height, "mean");
-  // Two window radii of the full-size image are r pixels here.
-  // Faint lines are held to the grain by their line response already (faintOverGrain).
-  const faint = candidates(
-    greySmall,
-    hatSmall.data,
-    lit,
-    r,
-    CRACK.maxFaintSurroundCv,
-    0,
-    CRACK.maxFaintContrastCv,
-  );
+  const faint = candidates(greySmall, hatSmall.data, lit, {
+    // Two window radii of the full-size image are r pixels here.
+    pad: r,
+    maxSurroundCv: CRACK.maxFaintSurroundCv,
+    // Faint lines are held to the grain by their line response already (faintOverGrain).
+    grainHat: 0,
+    maxContrastCv: CRACK.maxFaintContrastCv,
+  });
   const added = isPattern(faint)
     ? []
     : faint.filter(
@@ -135,16 +128,21 @@ export function detectCracks(grey: GreyImage): Detection[] {
 }
 
 /** Groups of lit pixels that pass the shape and even-surface tests, scored. */
+/** What a pass holds its lines to, besides the shared shape tests. */
+interface PassTests {
+  /** How far around a line its surface is measured: two top-hat window radii. */
+  pad: number;
+  maxSurroundCv: number;
+  /** The image's median top-hat, how dark its grain is (0: no short-line test). */
+  grainHat: number;
+  maxContrastCv: number;
+}
+
 function candidates(
   grey: GreyImage,
   hat: Float32Array,
   lit: Uint8Array,
-  /** How far around a line its surface is measured: two top-hat window radii. */
-  pad: number,
-  maxSurroundCv: number,
-  /** The image's median top-hat, how dark its grain is (0: no short-line test). */
-  grainHat: number,
-  maxContrastCv: number,
+  { pad, maxSurroundCv, grainHat, maxContrastCv }: PassTests,
 ): Candidate[] {
   const { width, height, data } = grey;
   const long = Math.max(width, height);

@@ -162,11 +162,12 @@ async function readLine(
   const out = await run(engine, engine.recognition, planes, l.width, l.height);
   const [, steps, classes] = out.dims;
   const decoded = ctcDecode(out.data, steps, classes, engine.dictionary);
+  const decodedText = asDigits(decoded.text);
   const decodedCentres = decoded.at.map((s) => ((s + 0.5) * l.width) / steps);
   const doubtful =
-    hasSqueezedDigit(asDigits(decoded.text), decodedCentres) ||
-    hasWideGap(asDigits(decoded.text), decodedCentres, l.height);
-  const { text, centres } = withoutSqueezedOnes(asDigits(decoded.text), decodedCentres);
+    hasSqueezedDigit(decodedText, decodedCentres) ||
+    hasWideGap(decodedText, decodedCentres, l.height);
+  const { text, centres } = withoutSqueezedOnes(decodedText, decodedCentres);
   const red = l.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
   return {
     text: red ? withDecimalPoint(text, red) : text,

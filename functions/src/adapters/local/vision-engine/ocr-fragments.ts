@@ -3,30 +3,25 @@
 // given one digit alone, reads it unsurely or not at all ("0", "6", and two dropped on a
 // real 00683 register, eval/meters tune). Side-by-side fragments of one line are read again
 // as one box, and that read replaces them when it reads as a number.
-import type { Quad, TextBox } from "./ocr-lines";
+import { MIN_BOX_MEAN, quadBounds, type Quad, type TextBox } from "./ocr-lines";
 
-/** A fragment: a box read as at most this many characters, or not surely. */
+/** A fragment: a box read as at most this many characters, or too unsurely to keep. */
 const MAX_FRAGMENT_CHARS = 2;
-const MIN_SURE_MEAN = 0.5;
 /** Fragments join when the gap between them is at most this many of their heights... */
 const MAX_GAP_HEIGHTS = 2;
 /** ...their heights differ by at most this factor, and their midlines by half a height. */
 const MAX_HEIGHT_RATIO = 1.6;
 
-const xs = (q: Quad) => q.map((p) => p[0]);
-const ys = (q: Quad) => q.map((p) => p[1]);
-const left = (q: Quad) => Math.min(...xs(q));
-const right = (q: Quad) => Math.max(...xs(q));
-const top = (q: Quad) => Math.min(...ys(q));
-const bottom = (q: Quad) => Math.max(...ys(q));
-const height = (q: Quad) => bottom(q) - top(q);
-const mid = (q: Quad) => (top(q) + bottom(q)) / 2;
+const left = (q: Quad) => quadBounds(q).x0;
+const right = (q: Quad) => quadBounds(q).x1;
+const height = (q: Quad) => quadBounds(q).y1 - quadBounds(q).y0;
+const mid = (q: Quad) => (quadBounds(q).y0 + quadBounds(q).y1) / 2;
 
 function isFragment(b: TextBox): boolean {
   const chars = b.text.trim().length;
   // Upright, wider-than-a-sliver boxes only: a line standing on end is read along its height.
   const upright = Math.abs(b.box[1][1] - b.box[0][1]) <= Math.abs(b.box[1][0] - b.box[0][0]);
-  return upright && height(b.box) > 0 && (chars <= MAX_FRAGMENT_CHARS || b.mean < MIN_SURE_MEAN);
+  return upright && height(b.box) > 0 && (chars <= MAX_FRAGMENT_CHARS || b.mean < MIN_BOX_MEAN);
 }
 
 /**
@@ -61,10 +56,11 @@ export function fragmentClusters(read: readonly TextBox[]): number[][] {
 
 /** The upright box around `boxes`. */
 export function unionBox(boxes: readonly Quad[]): Quad {
-  const x0 = Math.min(...boxes.map(left)),
-    x1 = Math.max(...boxes.map(right));
-  const y0 = Math.min(...boxes.map(top)),
-    y1 = Math.max(...boxes.map(bottom));
+  const b = boxes.map(quadBounds);
+  const x0 = Math.min(...b.map((q) => q.x0)),
+    x1 = Math.max(...b.map((q) => q.x1));
+  const y0 = Math.min(...b.map((q) => q.y0)),
+    y1 = Math.max(...b.map((q) => q.y1));
   return [
     [x0, y0],
     [x1, y0],
@@ -76,5 +72,5 @@ export function unionBox(boxes: readonly Quad[]): Quad {
 /** Whether the joined read is a number of at least as many digits as fragments joined, read surely. */
 export function readsAsJoined(joined: TextBox, fragments: number): boolean {
   const digits = (joined.text.match(/\d/g) ?? []).length;
-  return joined.mean >= MIN_SURE_MEAN && digits >= Math.max(2, fragments);
+  return joined.mean >= MIN_BOX_MEAN && digits >= Math.max(2, fragments);
 }

@@ -30,6 +30,13 @@ export const MIN_BOX_MEAN = 0.5;
  */
 export const MISSING_DIGIT_FACTOR = 0.8;
 
+/** The upright bounds of a quad, whatever its turn. */
+export function quadBounds(q: Quad): { x0: number; y0: number; x1: number; y1: number } {
+  const xs = q.map((p) => p[0]);
+  const ys = q.map((p) => p[1]);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
 const top = (b: Quad) => b[0][1];
 const bottom = (b: Quad) => b[2][1];
 const midline = (b: Quad) => (top(b) + bottom(b)) / 2;

@@ -15,22 +15,33 @@ export const DOUBT_FACTOR = 0.8;
  */
 export const MAX_GAP_HEIGHTS = 1.5;
 
+/**
+ * The digits of a read: their indices in `text`, the gaps between neighbouring ones (in the
+ * pixels of `centres`) and the median gap (0 without gaps); null when `centres` does not
+ * give one position per character.
+ */
+function digitLayout(
+  text: string,
+  centres: readonly number[],
+): { digits: number[]; gaps: number[]; median: number } | null {
+  if (centres.length !== text.length) return null;
+  const digits = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
+  const gaps = digits.slice(1).map((d, k) => centres[d] - centres[digits[k]]);
+  const median = gaps.length ? [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] : 0;
+  return { digits, gaps, median };
+}
+
 /** Whether two neighbouring digits of `text` (centres in pixels of a line `height` tall) stand too far apart. */
 export function hasWideGap(text: string, centres: readonly number[], height: number): boolean {
-  if (centres.length !== text.length) return false;
-  const xs = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [centres[i]] : []));
-  return xs.slice(1).some((x, i) => x - xs[i] > MAX_GAP_HEIGHTS * height);
+  return digitLayout(text, centres)?.gaps.some((g) => g > MAX_GAP_HEIGHTS * height) ?? false;
 }
 
 /** Whether any two neighbouring digits of `text` (centres in pixels) sit much closer than the rest. */
 export function hasSqueezedDigit(text: string, centres: readonly number[]): boolean {
-  if (centres.length !== text.length) return false;
-  const xs = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [centres[i]] : []));
-  if (xs.length < 4) return false;
-  const gaps = xs.slice(1).map((x, i) => x - xs[i]);
-  const sorted = [...gaps].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return median > 0 && sorted[0] < MIN_PITCH_SHARE * median;
+  const layout = digitLayout(text, centres);
+  if (!layout || layout.digits.length < 4) return false;
+  const { gaps, median } = layout;
+  return median > 0 && Math.min(...gaps) < MIN_PITCH_SHARE * median;
 }
 
 /**
@@ -45,12 +56,9 @@ export function withoutSqueezedOnes(
   centres: readonly number[],
 ): { text: string; centres: number[] } {
   const same = { text, centres: [...centres] };
-  if (centres.length !== text.length || !/^[\d ]+$/.test(text)) return same;
-  const digits = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
-  if (digits.length < 4) return same;
-  const gaps = digits.slice(1).map((d, k) => centres[d] - centres[digits[k]]);
-  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
-  if (!(median > 0)) return same;
+  const layout = /^[\d ]+$/.test(text) ? digitLayout(text, centres) : null;
+  if (!layout || layout.digits.length < 4 || !(layout.median > 0)) return same;
+  const { digits, gaps, median } = layout;
   const drop = new Set<number>();
   gaps.forEach((gap, k) => {
     if (gap >= MIN_PITCH_SHARE * median) return;

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RawImage } from "./ocr-crop";
+import { quadBounds } from "./ocr-lines";
 import type { OcrReply, OcrRequest, OcrWorkerData } from "./ocr-worker";
 
 export type { RawImage };
@@ -117,18 +118,13 @@ export async function recognize(image: RawImage): Promise<OcrResult> {
   const reply = await ask(image);
   if ("error" in reply) throw new Error(reply.error);
   const words: OcrWord[] = [];
-  const bounds = (quad: number[][]) => {
-    const xs = quad.map((p) => p[0]);
-    const ys = quad.map((p) => p[1]);
-    return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
-  };
   reply.lines.forEach((l, line) => {
     const text = l.text.trim();
     if (!keep(text, l.mean)) return;
     const confidence = Math.min(1, Math.max(0, l.mean * (l.doubt ?? 1)));
-    words.push({ text, confidence, bbox: bounds(l.box), line });
+    words.push({ text, confidence, bbox: quadBounds(l.box), line });
   });
-  return { words, regions: reply.regions.map(bounds) };
+  return { words, regions: reply.regions.map(quadBounds) };
 }
 
 /** Stops the OCR workers. */
