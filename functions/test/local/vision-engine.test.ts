@@ -247,66 +247,59 @@ describe("local vision engine", function () {
     assert.equal(withSevenSegment(ocr, null, 1024), ocr);
   });
 
+  /** A detection as the detectors give it, and a word read at pixel bounds of a 1600 × 1000 OCR image. */
+  const det = (label: "Crack" | "Rust", box: NormalizedBox) => ({
+    name: label === "Rust" ? "Corrosion" : "Crack",
+    label,
+    score: 0.8,
+    box,
+  });
+  const word = (text: string, x0: number, y0: number, x1: number, y1: number) => ({
+    text,
+    confidence: 0.9,
+    bbox: { x0, y0, x1, y1 },
+    line: 0,
+  });
+
   it("takes a crack that lies within read text for letter strokes", () => {
-    const det = (label: string, box: NormalizedBox) => ({ name: label, label, score: 0.8, box });
-    const word = {
-      text: "LITRES",
-      confidence: 0.99,
-      bbox: { x0: 400, y0: 500, x1: 800, y1: 600 },
-      line: 0,
-    };
-    // OCR image 1600 × 1000: the word spans x 0.25–0.5, y 0.5–0.6.
+    // The word spans x 0.25–0.5, y 0.5–0.6.
+    const litres = word("LITRES", 400, 500, 800, 600);
     const inWord = det("Crack", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
     const acrossWall = det("Crack", { x0: 0.1, y0: 0.1, x1: 0.9, y1: 0.45 });
     const rustOnWord = det("Rust", { x0: 0.26, y0: 0.51, x1: 0.49, y1: 0.59 });
-    assert.deepEqual(withoutPrintInText([inWord, acrossWall, rustOnWord], "Crack", [word], SIZE), [
-      acrossWall,
-      rustOnWord,
-    ]);
+    assert.deepEqual(
+      withoutPrintInText([inWord, acrossWall, rustOnWord], "Crack", [litres], SIZE),
+      [acrossWall, rustOnWord],
+    );
     assert.deepEqual(withoutPrintInText([inWord], "Crack", [], SIZE), [inWord]);
     // A region the text detector found but the recogniser could not read (a glared or
     // tilted drum register, eval/meters tune cwm-id_995) is print all the same.
-    const unread = { bbox: word.bbox };
+    const unread = { bbox: litres.bbox };
     assert.deepEqual(withoutPrintInText([inWord, acrossWall], "Crack", [unread], SIZE), [
       acrossWall,
     ]);
   });
 
   it("takes a crack just beside read text (within one text height) for printed marks, not one farther off", () => {
-    const det = (box: NormalizedBox) => ({ name: "Crack", label: "Crack", score: 0.8, box });
-    // "X0.001" under a water meter's dial: 100 px tall at x 400–800, y 500–600 of 1600 × 1000.
-    const word = {
-      text: "X0.001",
-      confidence: 0.9,
-      bbox: { x0: 400, y0: 500, x1: 800, y1: 600 },
-      line: 0,
-    };
+    // "X0.001" under a water meter's dial: 100 px tall at x 400–800, y 500–600.
+    const dialLabel = word("X0.001", 400, 500, 800, 600);
     // The dial's arc, just below the word (y 0.6–0.68: within one height, 0.1).
-    const arcBelow = det({ x0: 0.26, y0: 0.6, x1: 0.5, y1: 0.68 });
+    const arcBelow = det("Crack", { x0: 0.26, y0: 0.6, x1: 0.5, y1: 0.68 });
     // A crack two heights below.
-    const farBelow = det({ x0: 0.26, y0: 0.8, x1: 0.5, y1: 0.9 });
-    assert.deepEqual(withoutPrintInText([arcBelow, farBelow], "Crack", [word], SIZE), [farBelow]);
+    const farBelow = det("Crack", { x0: 0.26, y0: 0.8, x1: 0.5, y1: 0.9 });
+    assert.deepEqual(withoutPrintInText([arcBelow, farBelow], "Crack", [dialLabel], SIZE), [
+      farBelow,
+    ]);
   });
 
   it("takes rust inside a read word for red print, and keeps rust that reaches well past one", () => {
-    const det = (box: NormalizedBox) => ({ name: "Corrosion", label: "Rust", score: 0.7, box });
     // Red decimal drums inside the register read as "00550348" (eval/meters tune, cwm-id_910).
-    const register = {
-      text: "00550348",
-      confidence: 0.76,
-      bbox: { x0: 400, y0: 500, x1: 1200, y1: 600 },
-      line: 0,
-    };
-    const redDrums = det({ x0: 0.56, y0: 0.5, x1: 0.74, y1: 0.6 });
+    const register = word("00550348", 400, 500, 1200, 600);
+    const redDrums = det("Rust", { x0: 0.56, y0: 0.5, x1: 0.74, y1: 0.6 });
     // A rusted plate with "167" read on it (eval/rust tune, ostrava-15): the word's box
     // grown by a whole height would cover most of the rust; its own box does not.
-    const chance = {
-      text: "167",
-      confidence: 0.7,
-      bbox: { x0: 303, y0: 486, x1: 726, y1: 607 },
-      line: 0,
-    };
-    const plate = det({ x0: 0.13, y0: 0.38, x1: 0.83, y1: 0.67 });
+    const chance = word("167", 303, 486, 726, 607);
+    const plate = det("Rust", { x0: 0.13, y0: 0.38, x1: 0.83, y1: 0.67 });
     assert.deepEqual(withoutPrintInText([redDrums, plate], "Rust", [register, chance], SIZE), [
       plate,
     ]);
