@@ -56,6 +56,15 @@ export const UNSPLIT_FACTOR = 0.8;
  */
 export const YEARS = { from: 1970, to: 2039 } as const;
 export const YEAR_FACTOR = 0.8;
+/**
+ * A display number read with its decimal point but fewer whole digits than a register
+ * needs ("17.252" on a fuel pump, "1.473") is taken when it shows at least this many
+ * decimals and as many digits in all as a register: a rating or a class ("1,5", "0,04")
+ * shows fewer. What it measures is a guess without a unit: it ranks below every
+ * register and its confidence is multiplied by SHORT_FACTOR, so it is flagged for review.
+ */
+export const SHORT_MIN_DECIMALS = 2;
+export const SHORT_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
 
@@ -87,13 +96,14 @@ function normalizeUnit(u: string | undefined): string | null {
 }
 
 /**
- * The most meter-like number in the text, or null. A unit or ≥4 digits is required; a
+ * The most meter-like number in the text, or null. A unit or ≥4 digits is required (or a
+ * short display number with its decimals, SHORT_MIN_DECIMALS); a
  * rating ("Qmax 6 m3/h"), a code ("2014F116-33") or a run of more than 9 digits is never a
  * reading. A long register without decimals is doubtful (UNSPLIT_FACTOR). When another distinct candidate remains, the confidence is lowered
  * (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged for review.
  */
 export function parseMeterReading(text: string): ParsedReading | null {
-  const candidates: (ParsedReading & { rank: number })[] = [];
+  const candidates: (ParsedReading & { rank: number; short: boolean })[] = [];
   for (const m of text.matchAll(READING)) {
     const raw = m[1];
     const unit = normalizeUnit(m[2]);
@@ -110,17 +120,30 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const value = Number(`${intPart}${decimals ? `.${sepMatch![1]}` : ""}`);
     if (!Number.isFinite(value)) continue;
     const digits = intPart.length;
-    if (!unit && digits < MIN_DIGITS_WITHOUT_UNIT) continue;
+    const short = !unit && digits < MIN_DIGITS_WITHOUT_UNIT;
+    if (short && (decimals < SHORT_MIN_DECIMALS || digits + decimals < MIN_DIGITS_WITHOUT_UNIT))
+      continue;
     if (digits > MAX_REGISTER_DIGITS) continue;
     const year =
       !unit && !decimals && /^[12]\d{3}$/.test(intPart) && value >= YEARS.from && value <= YEARS.to;
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
-    // A year alone, or a long register without its decimals, is doubtful.
-    const doubt = year ? YEAR_FACTOR : !decimals && digits >= UNSPLIT_DIGITS ? UNSPLIT_FACTOR : 1;
+    // A year alone, a long register without its decimals or a short display number is doubtful.
+    const doubt = year
+      ? YEAR_FACTOR
+      : short
+        ? SHORT_FACTOR
+        : !decimals && digits >= UNSPLIT_DIGITS
+          ? UNSPLIT_FACTOR
+          : 1;
     const confidence = Math.round(base * doubt * 1000) / 1000;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).
-    const rank = year ? 0 : (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
+    // A short display number (≤ 3 whole digits) ranks below every register (≥ 4).
+    const rank = year
+      ? 0
+      : short
+        ? digits
+        : (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
     candidates.push({
       value,
       unit,
@@ -129,6 +152,7 @@ export function parseMeterReading(text: string): ParsedReading | null {
       decimals,
       confidence,
       rank,
+      short,
     });
   }
   // The first of the highest rank wins, as the text reads.
@@ -137,7 +161,10 @@ export function parseMeterReading(text: string): ParsedReading | null {
     null,
   );
   if (!best) return null;
-  const rival = candidates.some((c) => c !== best && c.value !== best.value);
+  // A short display number is no rival to a register: it is only taken when nothing else is.
+  const rival = candidates.some(
+    (c) => c !== best && c.value !== best.value && (best.short || !c.short),
+  );
   return {
     value: best.value,
     unit: best.unit,
@@ -152,7 +179,8 @@ export function parseMeterReading(text: string): ParsedReading | null {
 
 /**
  * How sure the OCR was of a reading's digits: the least confident word whose digits are
- * part of the reading, or null when no such word came with a confidence.
+ * part of the reading or hold all of them (a register read on one line with its unit or
+ * a drum label, "14205.6 0.1"), or null when no such word came with a confidence.
  */
 export function ocrConfidence(
   reading: Pick<ParsedReading, "rawText">,
@@ -162,7 +190,7 @@ export function ocrConfidence(
   let least: number | null = null;
   for (const w of words ?? []) {
     const d = w.text.replace(/\D/g, "");
-    if (d.length > 0 && digits.includes(d))
+    if (d.length > 0 && (digits.includes(d) || d.includes(digits)))
       least = least === null ? w.confidence : Math.min(least, w.confidence);
   }
   return least;

@@ -147,6 +147,38 @@ describe("long registers read without decimals", () => {
   });
 });
 
+describe("short display numbers", () => {
+  it("takes a display number with its decimals but fewer whole digits, doubtful and below every register", () => {
+    // Fuel-pump displays (eval/meters tune, gpo-17A252 and gpo-1A473): 17.252 and 1.473.
+    assert.equal(parseMeterReading("17.252")?.value, 17.252);
+    assert.equal(parseMeterReading("17.252")?.confidence, 0.56);
+    assert.equal(parseMeterReading("1.473")?.integerDigits, 1);
+    // Ratings and classes show fewer decimals or digits.
+    assert.equal(parseMeterReading("1,5"), null);
+    assert.equal(parseMeterReading("0,04"), null);
+    assert.equal(parseMeterReading("12.5"), null);
+    // A register wins, and a short number is no rival to it.
+    assert.equal(parseMeterReading("17.252\n04521")?.value, 4521);
+    assert.equal(parseMeterReading("17.252\n04521")?.confidence, 0.7);
+  });
+
+  it("leaves every short display number below the review threshold", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,3}$/),
+        fc.stringMatching(/^[0-9]{2,3}$/),
+        fc.constantFrom(".", ","),
+        (whole, decimals, mark) => {
+          fc.pre(whole.length + decimals.length >= 4);
+          const parsed = parseMeterReading(`${whole}${mark}${decimals}`);
+          assert.ok(parsed, `${whole}${mark}${decimals}`);
+          assert.ok(parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+        },
+      ),
+    );
+  });
+});
+
 describe("meter plausibility", () => {
   const reading = (value: number, decimals = 0, integerDigits = 5, confidence = 0.9) => ({
     value,
@@ -340,6 +372,8 @@ describe("meter reading confidence from the OCR", () => {
       ),
     );
     const parsed = parseMeterReading("04521 kWh")!;
+    // A word holding the reading's digits and more (a drum label on the same line) counts.
+    assert.equal(ocrConfidence(parsed, [{ text: "04521 0.1", confidence: 0.4 }]), 0.4);
     assert.equal(ocrConfidence(parsed, undefined), null);
     assert.equal(ocrConfidence(parsed, [{ text: "SIEMENS", confidence: 0.1 }]), null);
     assert.equal(

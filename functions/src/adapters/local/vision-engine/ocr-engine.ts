@@ -6,7 +6,9 @@
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
+import { grownLeft, growsIntoOther, isNumberRead, readsAsGrown } from "./ocr-edges";
 import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
+import { dotDecimalFrom } from "./ocr-dots";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
 import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
 import {
@@ -125,6 +127,17 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
       read.push(joined);
     }
   }
+  // A number's first drum may lie just outside its box: read it again grown to the left.
+  for (const [i, first] of read.entries()) {
+    if (!isNumberRead(first)) continue;
+    const box = grownLeft(first);
+    if (growsIntoOther(box, first, read)) continue;
+    const grown = await readLine(engine, await lineImage(image, box), box, image);
+    if (!readsAsGrown(first, grown)) continue;
+    // A digit the detector did not box is a repair, and a repaired read stays doubtful
+    // (as a squeezed "1" dropped): it is flagged for a person to confirm.
+    read[i] = { ...grown, doubt: Math.min(DOUBT_FACTOR, first.doubt ?? 1, grown.doubt ?? 1) };
+  }
   return {
     lines: groupIntoLines(read),
     regions: boxes.map((b) => clampBox(b, image.width, image.height)),
@@ -169,8 +182,11 @@ async function readLine(
     hasWideGap(decodedText, decodedCentres, l.height);
   const { text, centres } = withoutSqueezedOnes(decodedText, decodedCentres);
   const red = l.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
+  const dot = red === null && l.channels === 4 ? dotDecimalFrom(text, centres, l) : null;
+  // `red` is 0 when every digit is red: no point then.
+  const point = red || dot;
   return {
-    text: red ? withDecimalPoint(text, red) : text,
+    text: point ? withDecimalPoint(text, point) : text,
     mean: decoded.mean,
     // A repaired read stays doubtful: the squeeze may have been a drum mid-roll.
     ...(doubtful ? { doubt: DOUBT_FACTOR } : {}),
