@@ -7,25 +7,9 @@ import {
   isNumberRead,
   readsAsGrown,
 } from "../../../../src/adapters/local/vision-engine/ocr-edges";
-import type { TextBox } from "../../../../src/adapters/local/vision-engine/ocr-lines";
+import { textBox } from "../../../helpers/text-boxes";
 
-const read = (
-  text: string,
-  mean: number,
-  x0: number,
-  y0: number,
-  x1: number,
-  y1: number,
-): TextBox => ({
-  text,
-  mean,
-  box: [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-  ],
-});
+const read = textBox;
 
 describe("OCR register edges", () => {
   it("grows a number's box by one character pitch to the left, along its slant", () => {

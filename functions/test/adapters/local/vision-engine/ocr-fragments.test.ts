@@ -6,25 +6,9 @@ import {
   readsAsJoined,
   unionBox,
 } from "../../../../src/adapters/local/vision-engine/ocr-fragments";
-import type { TextBox } from "../../../../src/adapters/local/vision-engine/ocr-lines";
+import { textBox } from "../../../helpers/text-boxes";
 
-const read = (
-  text: string,
-  mean: number,
-  x0: number,
-  y0: number,
-  x1: number,
-  y1: number,
-): TextBox => ({
-  text,
-  mean,
-  box: [
-    [x0, y0],
-    [x1, y0],
-    [x1, y1],
-    [x0, y1],
-  ],
-});
+const read = textBox;
 
 describe("OCR fragments", () => {
   it("joins single drums boxed apart on one line, as on a real electricity meter", () => {
