@@ -11,6 +11,7 @@ import {
 import {
   isRustColour,
   looksLikeRust,
+  meanCoherence,
   RUST_REGION,
 } from "../../src/adapters/local/vision-engine/corrosion";
 import { detectCracks } from "../../src/adapters/local/vision-engine/cracks";
@@ -126,6 +127,60 @@ describe("local vision engine", function () {
     };
     assert.equal((await rustOf(Math.round(Math.sqrt(0.015 * W * H)))).length, 1);
     assert.deepEqual(await rustOf(Math.round(Math.sqrt(0.005 * W * H))), []);
+  });
+
+  it("does not take rust-coloured wood grain for rust, and finds the same colours unoriented", async () => {
+    // A wooden handrail, a staircase and a veneer cabinet (eval/plain tune) are rust-coloured
+    // and rough, but their grain runs one way.
+    const patch = { x0: 200, y0: 150, x1: 380, y1: 300 };
+    const grain = greySurface(1);
+    const rand = rng(3);
+    for (let y = patch.y0; y <= patch.y1; y++)
+      for (let x = patch.x0; x <= patch.x1; x++) {
+        const i = (y * W + x) * 3;
+        // Streaks along x: brightness varies from row to row, barely along a row.
+        const n = 15 * Math.sin(y * 1.3 + Math.sin(x / 40)) + (rand() - 0.5) * 4;
+        grain[i] = 150 + n;
+        grain[i + 1] = 62 + n * 0.6;
+        grain[i + 2] = 36 + n * 0.3;
+      }
+    const rustOf = async (buf: Buffer) =>
+      ((await annotate(await jpeg(buf))).localizedObjectAnnotations ?? []).filter(
+        (o) => o.name === "Corrosion",
+      );
+    assert.deepEqual(await rustOf(grain), []);
+    assert.equal((await rustOf(rustPatch(patch))).length, 1);
+  });
+
+  it("measures a texture's one-way grain as coherence near 1, and isotropic noise well below the rust limit", () => {
+    const size = 40;
+    const img = (f: (x: number, y: number) => number) => {
+      const data = new Uint8Array(size * size * 3);
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++)
+          data.fill(f(x, y), (y * size + x) * 3, (y * size + x) * 3 + 3);
+      return { width: size, height: size, data };
+    };
+    const all = Array.from({ length: size * size }, (_, i) => i);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: Math.PI, noNaN: true }),
+        fc.double({ min: 0.4, max: 1.5, noNaN: true }),
+        (angle, frequency) => {
+          const stripes = img(
+            (x, y) => 128 + 60 * Math.sin(frequency * (x * Math.cos(angle) + y * Math.sin(angle))),
+          );
+          assert.ok(meanCoherence(stripes, all) > 0.9);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), (seed) => {
+        const rand = rng(seed);
+        const noise = img(() => 128 + (rand() - 0.5) * 80);
+        assert.ok(meanCoherence(noise, all) < RUST_REGION.maxCoherence - 0.2);
+      }),
+    );
   });
 
   it("finds a drawn dark crack, with a box over it", async () => {
@@ -328,7 +383,13 @@ describe("local vision engine", function () {
   });
 
   it("dismisses a region when it is both widely shaded and patchy, or mostly not rust-coloured", () => {
-    const rusty = { meanHue: 10, meanSaturation: 0.7, meanValue: 0.45, roughness: 6 };
+    const rusty = {
+      meanHue: 10,
+      meanSaturation: 0.7,
+      meanValue: 0.45,
+      roughness: 6,
+      coherence: 0.4,
+    };
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 0.5, noNaN: true }),
@@ -348,7 +409,7 @@ describe("local vision engine", function () {
     // (eval/plain tune, max-Pilots) and rust on steel (eval/rust tune, ostrava-01, -07).
     const face = { meanHue: 17, meanSaturation: 0.47, meanValue: 0.54, valueStd: 0.144 };
     const hand = { meanHue: 15.4, meanSaturation: 0.48, meanValue: 0.44, valueStd: 0.107 };
-    const rough = { roughness: 5, density: 0.8 };
+    const rough = { roughness: 5, density: 0.8, coherence: 0.4 };
     assert.equal(looksLikeRust({ ...face, ...rough }), false);
     assert.equal(looksLikeRust({ ...hand, ...rough }), false);
     const paleRust = { meanHue: 9.6, meanSaturation: 0.54, meanValue: 0.55, valueStd: 0.065 };

@@ -4,8 +4,8 @@
 // also look like rust as a whole: on average red-brown rather than the yellower orange of
 // wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light, and
 // rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, not
-// shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured, and
-// not pale and shaded like skin. The
+// shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured,
+// not pale and shaded like skin, and not grained one way like wood. The
 // region thresholds were read off real photos (eval/rust and eval/plain, tune part).
 import { close, components, open } from "./morphology";
 import { boxOf, clamp01, type Detection } from "./detection";
@@ -42,7 +42,18 @@ export const RUST_REGION = {
    * one region filled 0.35–0.57 of it (eval/meters tune).
    */
   minDensity: 0.6,
+  /**
+   * Wood's grain runs one way; rust's pits, flakes and streaks do not. Mean local
+   * orientation coherence (structure tensor over a 9 × 9 window, 0 no direction, 1 one
+   * direction): rust regions on eval/rust's tune photos 0.31–0.65; a wooden staircase, a
+   * wooden handrail and a wood-veneer cabinet (eval/plain tune) 0.75–0.80.
+   */
+  maxCoherence: 0.7,
 } as const;
+/** Coherence is measured in windows this many pixels from their centre... */
+const COHERENCE_RADIUS = 4;
+/** ...around every this-many-th pixel of the region. */
+const COHERENCE_STEP = 7;
 /**
  * Regions smaller than this fraction of the image are speckle, not corrosion worth
  * reporting. Rust regions on eval/rust's tune photos filled 0.9–36 % of the frame; a
@@ -104,6 +115,8 @@ export interface RegionStats {
   valueStd: number;
   /** Share of the (closed) region's pixels that are rust-coloured. */
   density: number;
+  /** Mean local orientation coherence of the region's texture, 0..1 (RUST_REGION.maxCoherence). */
+  coherence: number;
 }
 
 /** Means over the region's rust-coloured pixels (away from the image border). */
@@ -140,10 +153,20 @@ export function regionStats(
     n++;
   }
   const density = c.area > 0 ? hits / c.area : 0;
+  const coherence = meanCoherence(img, c.pixels);
   if (n === 0)
-    return { meanHue: 0, meanSaturation: 0, meanValue: 0, roughness: 0, valueStd: 0, density };
+    return {
+      meanHue: 0,
+      meanSaturation: 0,
+      meanValue: 0,
+      roughness: 0,
+      valueStd: 0,
+      density,
+      coherence,
+    };
   const meanValue = value / n;
   return {
+    coherence,
     meanHue: hue / n,
     meanSaturation: saturation / n,
     meanValue,
@@ -153,12 +176,53 @@ export function regionStats(
   };
 }
 
+/**
+ * How much the texture of a region runs one way: the structure tensor's coherence
+ * (|λ1 − λ2| / (λ1 + λ2) of the summed outer products of luma gradients) in a window
+ * around every COHERENCE_STEP-th pixel, over the region's own pixels, averaged.
+ */
+export function meanCoherence(img: RgbImage, pixels: ArrayLike<number>): number {
+  const { width, height, data } = img;
+  const own = new Set<number>();
+  for (let i = 0; i < pixels.length; i++) own.add(pixels[i]);
+  const luma = (p: number) =>
+    0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+  let sum = 0,
+    n = 0;
+  for (let i = 0; i < pixels.length; i += COHERENCE_STEP) {
+    const p = pixels[i];
+    const x = p % width,
+      y = (p - x) / width;
+    let jxx = 0,
+      jyy = 0,
+      jxy = 0;
+    for (let dy = -COHERENCE_RADIUS; dy <= COHERENCE_RADIUS; dy++)
+      for (let dx = -COHERENCE_RADIUS; dx <= COHERENCE_RADIUS; dx++) {
+        const xx = x + dx,
+          yy = y + dy;
+        if (xx < 1 || yy < 1 || xx >= width - 1 || yy >= height - 1) continue;
+        const q = yy * width + xx;
+        if (!own.has(q)) continue;
+        const gx = luma(q + 1) - luma(q - 1),
+          gy = luma(q + width) - luma(q - width);
+        jxx += gx * gx;
+        jyy += gy * gy;
+        jxy += gx * gy;
+      }
+    if (jxx + jyy <= 0) continue;
+    sum += Math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / (jxx + jyy);
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
 export function looksLikeRust(s: RegionStats): boolean {
   return (
     s.meanHue <= RUST_REGION.maxMeanHue &&
     s.meanValue <= RUST_REGION.maxMeanValue &&
     s.roughness >= RUST_REGION.minRoughness &&
     s.density >= RUST_REGION.minDensity &&
+    s.coherence <= RUST_REGION.maxCoherence &&
     !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity) &&
     !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd)
   );

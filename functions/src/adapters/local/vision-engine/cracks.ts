@@ -4,7 +4,8 @@
 // when it is long, thin, elongated and not ruler-straight (cables, seams and poles are),
 // runs through an even surface (a crack splits one surface; a dark gap between objects,
 // folds in fabric, hair and the edges of things sit in busy surroundings), and is not one
-// of many parallel lines (text, tiles, lattices). Hairline cracks are barely darker than
+// of many parallel lines (text, tiles, lattices) nor a mesh enclosing many cells (the gaps
+// of a steel lattice). Hairline cracks are barely darker than
 // the grain of the surface, so a second pass lights pixels by an oriented line response
 // (contrast kept along a direction, see line-response.ts) well above the image's own
 // grain, and holds what it finds to the same shape tests and a stricter even-surface one.
@@ -50,6 +51,12 @@ export const CRACK = {
    * window radii, line pixels left out): road cracks 0.06–0.14, object edges 0.17–0.62.
    */
   maxSurroundCv: 0.16,
+  /**
+   * A line enclosing more than this many cells (holes at least a window radius squared) is
+   * a mesh: the gaps of a steel lattice enclosed 19–26 (eval/plain tune), cracked pavement
+   * on eval/cracks' tune photos at most 3.
+   */
+  maxCells: 8,
   /** This many candidate lines all pointing the same way (|mean of e^{2iθ}| ≥ 0.9) are a pattern. */
   patternCount: 5,
   patternAlignment: 0.9,
@@ -164,6 +171,7 @@ function candidates(
     if (length < CRACK.shortLengthFraction * long && contrast < CRACK.shortOverGrain * grainHat)
       continue;
     if (darknessCv(hat, c.pixels) > maxContrastCv) continue;
+    if (enclosedCells(c, width, Math.max(1, (pad / 2) ** 2)) > CRACK.maxCells) continue;
     const score = clamp01(
       0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100),
     );
@@ -189,6 +197,30 @@ export function darknessCv(hat: ArrayLike<number>, pixels: ArrayLike<number>): n
   }
   const mean = sum / Math.max(1, pixels.length);
   return mean > 0 ? Math.sqrt(Math.max(0, squares / pixels.length - mean * mean)) / mean : 0;
+}
+
+/**
+ * How many cells a component encloses: holes in it (8-connected, as the components are),
+ * not touching its bounds, of at least `minArea` pixels (smaller ones are gaps the closing
+ * left).
+ */
+export function enclosedCells(
+  c: Pick<Component, "x0" | "y0" | "x1" | "y1" | "pixels">,
+  width: number,
+  minArea: number,
+): number {
+  // The component's box with a one-pixel margin, so the outside is one connected region.
+  const bw = c.x1 - c.x0 + 3,
+    bh = c.y1 - c.y0 + 3;
+  const outside = new Uint8Array(bw * bh).fill(1);
+  for (const p of c.pixels) {
+    const x = p % width,
+      y = (p - x) / width;
+    outside[(y - c.y0 + 1) * bw + (x - c.x0 + 1)] = 0;
+  }
+  return components(outside, bw, bh).filter(
+    (k) => k.x0 > 0 && k.y0 > 0 && k.x1 < bw - 1 && k.y1 < bh - 1 && k.area >= minArea,
+  ).length;
 }
 
 /** This many lines all pointing the same way are a pattern (text, tiles), not cracks. */

@@ -7,6 +7,7 @@ import {
   CRACK,
   darknessCv,
   detectCracks,
+  enclosedCells,
   withoutColourfulSurfaces,
 } from "../../../../src/adapters/local/vision-engine/cracks";
 import { intersection } from "../../../../src/adapters/local/vision-engine/detection";
@@ -113,6 +114,45 @@ describe("crack detector, faint lines", () => {
     hairline(busy, 24);
     const grey: GreyImage = { width: W, height: H, data: busy };
     assert.deepEqual(detectCracks(grey), []);
+  });
+});
+
+describe("crack detector, meshes", () => {
+  /** Pixels (indices into a `width`-wide image) of a k × k grid of `cell`-pixel cells drawn 1 pixel wide. */
+  function grid(k: number, cell: number, width: number) {
+    const side = k * (cell + 1) + 1;
+    const pixels: number[] = [];
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++)
+        if (y % (cell + 1) === 0 || x % (cell + 1) === 0) pixels.push((y + 5) * width + x + 5);
+    return { x0: 5, y0: 5, x1: 5 + side - 1, y1: 5 + side - 1, pixels: Int32Array.from(pixels) };
+  }
+
+  it("counts the cells a line encloses, ignoring cells smaller than asked", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 3, max: 12 }), (k, cell) => {
+        assert.equal(enclosedCells(grid(k, cell, 200), 200, cell * cell), k * k);
+        assert.equal(enclosedCells(grid(k, cell, 200), 200, cell * cell + 1), 0);
+      }),
+    );
+    // A line encloses nothing.
+    const line = Int32Array.from({ length: 50 }, (_, i) => 10 * 200 + 10 + i);
+    assert.equal(enclosedCells({ x0: 10, y0: 10, x1: 59, y1: 10, pixels: line }, 200, 1), 0);
+  });
+
+  it("takes a lattice's dark gaps for a mesh, not a crack", () => {
+    // A steel lattice tower against the sky (eval/plain tune): a tall column of dark gaps
+    // between bright struts, rails on both sides, rungs and diagonal bracing, enclosing 19–26
+    // cells. Drawn so that it passes every other test: long, thin, elongated, meandering.
+    const data = grain(7, 4, 200);
+    for (let y = 10; y < 310; y++)
+      for (let x = 40; x < 100; x++) {
+        const rail = x < 42 || x >= 98;
+        const rung = y % 30 < 2;
+        const brace = (x - 40 + y) % 40 < 2;
+        if (rail || rung || brace) data[y * W + x] -= 60;
+      }
+    assert.deepEqual(detectCracks({ width: W, height: H, data }), []);
   });
 });
 
