@@ -62,6 +62,11 @@ const COHERENCE_STEP = 7;
 export const MIN_AREA_FRACTION = 0.008;
 const MAX_DETECTIONS = 8;
 
+/** Luma (0..255) of pixel `p` of packed RGB `data`. */
+function lumaAt(data: ArrayLike<number>, p: number): number {
+  return 0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+}
+
 export function isRustColour(r: number, g: number, b: number): boolean {
   const [h, s, v] = rgbToHsv(r, g, b);
   return (
@@ -126,8 +131,7 @@ export function regionStats(
   c: Pick<Component, "pixels" | "area">,
 ): RegionStats {
   const { width, height, data } = img;
-  const luma = (p: number) =>
-    0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+  const luma = (p: number) => lumaAt(data, p);
   let n = 0,
     hue = 0,
     saturation = 0,
@@ -185,8 +189,7 @@ export function meanCoherence(img: RgbImage, pixels: ArrayLike<number>): number 
   const { width, height, data } = img;
   const own = new Set<number>();
   for (let i = 0; i < pixels.length; i++) own.add(pixels[i]);
-  const luma = (p: number) =>
-    0.299 * data[p * 3] + 0.587 * data[p * 3 + 1] + 0.114 * data[p * 3 + 2];
+  const luma = (p: number) => lumaAt(data, p);
   let sum = 0,
     n = 0;
   for (let i = 0; i < pixels.length; i += COHERENCE_STEP) {
