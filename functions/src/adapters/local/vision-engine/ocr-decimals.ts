@@ -66,16 +66,20 @@ export function redness(image: RawImage, x0: number, x1: number): number {
 
 /**
  * Where the red decimals of a read begin: the index in `text` of the first character of a
- * run of 1–4 digits at its end that sits on red while the digits before it do not, 0 when
- * every digit is red, or null. `centres` is each character's x in `line` (pixels).
+ * run of 1–4 digits at the end of its number that sits on red while the digits before it
+ * do not, 0 when every digit is red, or null. The number may be followed by its unit in
+ * the same box ("079446kWh": a red tenths drum read with the unit). `centres` is each
+ * character's x in `line` (pixels).
  */
 export function redDecimalsFrom(
   text: string,
   centres: readonly number[],
   line: RawImage,
 ): number | null {
-  if (!/^[\d ]*\d[\d ]*$/.test(text) || centres.length !== text.length) return null;
-  const digits = [...text].flatMap((ch, i) => (ch === " " ? [] : [i]));
+  const number = /^[\d ]*\d/.exec(text)?.[0];
+  if (!number || centres.length !== text.length) return null;
+  if (!/^(?: *[A-Za-z³·]+)?$/.test(text.slice(number.length))) return null;
+  const digits = [...number].flatMap((ch, i) => (ch === " " ? [] : [i]));
   if (digits.length < 2) return null;
   const pitch =
     (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;

@@ -125,6 +125,16 @@ describe("red decimal drums", () => {
     assert.equal(redDecimalsFrom("00669117", centres(8), tinted), 5);
   });
 
+  it("finds the red decimals of a register read with its unit in the same box", () => {
+    // A red tenths drum read as "079446kWh" (eval/meters tune, akt-20201015_153436).
+    const red = [0, 0, 0, 0, 0, 1, 0, 0, 0].map(Boolean);
+    assert.equal(redDecimalsFrom("079446kWh", centres(9), line(red)), 5);
+    assert.equal(redDecimalsFrom("079446 m³", centres(9), line(red)), 5);
+    // Anything but a unit after the number leaves it alone: a code, or a second number.
+    assert.equal(redDecimalsFrom("079446k2h", centres(9), line(red)), null);
+    assert.equal(redDecimalsFrom("079446-12", centres(9), line(red)), null);
+  });
+
   it("says 0 when every digit is red, and nothing for plain digits, red in the middle, or words", () => {
     assert.equal(redDecimalsFrom("734", centres(3), line([true, true, true])), 0);
     assert.equal(redDecimalsFrom("0530", centres(4), line([false, false, false, false])), null);
