@@ -156,27 +156,17 @@ export function regionStats(
     value2 += v * v;
     n++;
   }
-  const density = c.area > 0 ? hits / c.area : 0;
-  const coherence = meanCoherence(img, c.pixels);
-  if (n === 0)
-    return {
-      meanHue: 0,
-      meanSaturation: 0,
-      meanValue: 0,
-      roughness: 0,
-      valueStd: 0,
-      density,
-      coherence,
-    };
-  const meanValue = value / n;
+  // An empty sample (every rust-coloured pixel on the border) has all its means 0.
+  const k = Math.max(1, n);
+  const meanValue = value / k;
   return {
-    coherence,
-    meanHue: hue / n,
-    meanSaturation: saturation / n,
+    meanHue: hue / k,
+    meanSaturation: saturation / k,
     meanValue,
-    roughness: rough / n,
-    valueStd: Math.sqrt(Math.max(0, value2 / n - meanValue * meanValue)),
-    density,
+    roughness: rough / k,
+    valueStd: Math.sqrt(Math.max(0, value2 / k - meanValue * meanValue)),
+    density: c.area > 0 ? hits / c.area : 0,
+    coherence: meanCoherence(img, c.pixels),
   };
 }
 
@@ -187,15 +177,42 @@ export function regionStats(
  */
 export function meanCoherence(img: RgbImage, pixels: ArrayLike<number>): number {
   const { width, height, data } = img;
-  const own = new Set<number>();
-  for (let i = 0; i < pixels.length; i++) own.add(pixels[i]);
-  const luma = (p: number) => lumaAt(data, p);
+  let x0 = width,
+    y0 = height,
+    x1 = -1,
+    y1 = -1;
+  for (let i = 0; i < pixels.length; i++) {
+    const x = pixels[i] % width,
+      y = (pixels[i] - x) / width;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  if (x1 < 0) return 0;
+  // The region's pixels and their luma gradients on its bounding box, each gradient taken
+  // once: about (2 × COHERENCE_RADIUS + 1)² / COHERENCE_STEP windows read it. Pixels on
+  // the image's border have no central difference and take no part.
+  const bw = x1 - x0 + 1;
+  const own = new Uint8Array(bw * (y1 - y0 + 1));
+  const gx = new Float64Array(own.length),
+    gy = new Float64Array(own.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = pixels[i];
+    const x = p % width,
+      y = (p - x) / width;
+    if (x < 1 || y < 1 || x >= width - 1 || y >= height - 1) continue;
+    const b = (y - y0) * bw + (x - x0);
+    own[b] = 1;
+    gx[b] = lumaAt(data, p + 1) - lumaAt(data, p - 1);
+    gy[b] = lumaAt(data, p + width) - lumaAt(data, p - width);
+  }
   let sum = 0,
     n = 0;
   for (let i = 0; i < pixels.length; i += COHERENCE_STEP) {
     const p = pixels[i];
-    const x = p % width,
-      y = (p - x) / width;
+    const x = (p % width) - x0,
+      y = (p - (p % width)) / width - y0;
     let jxx = 0,
       jyy = 0,
       jxy = 0;
@@ -203,14 +220,12 @@ export function meanCoherence(img: RgbImage, pixels: ArrayLike<number>): number 
       for (let dx = -COHERENCE_RADIUS; dx <= COHERENCE_RADIUS; dx++) {
         const xx = x + dx,
           yy = y + dy;
-        if (xx < 1 || yy < 1 || xx >= width - 1 || yy >= height - 1) continue;
-        const q = yy * width + xx;
-        if (!own.has(q)) continue;
-        const gx = luma(q + 1) - luma(q - 1),
-          gy = luma(q + width) - luma(q - width);
-        jxx += gx * gx;
-        jyy += gy * gy;
-        jxy += gx * gy;
+        if (xx < 0 || yy < 0 || xx >= bw || yy > y1 - y0) continue;
+        const b = yy * bw + xx;
+        if (!own[b]) continue;
+        jxx += gx[b] * gx[b];
+        jyy += gy[b] * gy[b];
+        jxy += gx[b] * gy[b];
       }
     if (jxx + jyy <= 0) continue;
     sum += Math.sqrt((jxx - jyy) ** 2 + 4 * jxy * jxy) / (jxx + jyy);

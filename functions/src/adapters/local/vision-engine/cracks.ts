@@ -134,7 +134,6 @@ export function detectCracks(grey: GreyImage): Detection[] {
     .map(({ angle: _angle, ...d }) => d);
 }
 
-/** Groups of lit pixels that pass the shape and even-surface tests, scored. */
 /** What a pass holds its lines to, besides the shared shape tests. */
 interface PassTests {
   /** How far around a line its surface is measured: two top-hat window radii. */
@@ -145,6 +144,7 @@ interface PassTests {
   maxContrastCv: number;
 }
 
+/** Groups of lit pixels that pass the shape and even-surface tests, scored. */
 function candidates(
   grey: GreyImage,
   hat: Float32Array,

@@ -9,7 +9,7 @@
 // are told by colour (./ocr-decimals) or flagged by the meter parser.
 import { components, type Component } from "./morphology";
 import type { RawImage } from "./ocr-crop";
-import { otsu } from "./sevenseg";
+import { median, otsu } from "./sevenseg";
 
 /** A point is at most this share of the digits' height, wide and tall... */
 const MAX_DOT_SHARE = 0.3;
@@ -23,11 +23,6 @@ const MAX_BASELINE_OFFSET = 0.15;
 const MAX_WHOLE_DIGITS = 3;
 /** A digit mark is at least this share of the line's height tall. */
 const MIN_DIGIT_SHARE = 0.5;
-
-function medianOf(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** Ink of an RGBA line image: the darker pixels, or the lighter ones on a dark ground. */
 export function inkMask(line: RawImage): Uint8Array {
@@ -59,8 +54,8 @@ export function dotDecimalFrom(
   const marks = components(inkMask(line), line.width, line.height);
   const tall = marks.filter((c) => c.y1 - c.y0 + 1 >= MIN_DIGIT_SHARE * line.height);
   if (tall.length < 2) return null;
-  const height = medianOf(tall.map((c) => c.y1 - c.y0 + 1));
-  const baseline = medianOf(tall.map((c) => c.y1));
+  const height = median(tall.map((c) => c.y1 - c.y0 + 1));
+  const baseline = median(tall.map((c) => c.y1));
   const isDot = (c: Component) => {
     const w = c.x1 - c.x0 + 1,
       h = c.y1 - c.y0 + 1;

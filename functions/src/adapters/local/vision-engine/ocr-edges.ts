@@ -39,8 +39,9 @@ export function grownLeft(b: TextBox): Quad {
 
 /**
  * Whether the strip a box was grown by reaches into another read box on the same line
- * (midlines within a quarter of the two heights, as ./ocr-lines groups them): the digit
- * found there was read already, as part of other print ("6102 2" beside a "2014").
+ * (midlines within half the two boxes' mean height, the pair's own version of the test
+ * ./ocr-lines groups lines by): the digit found there was read already, as part of other
+ * print ("6102 2" beside a "2014").
  */
 export function growsIntoOther(grown: Quad, first: TextBox, others: readonly TextBox[]): boolean {
   const own = quadBounds(first.box);

@@ -490,7 +490,8 @@ function inkShare(
   return n ? on / n : 0;
 }
 
-function median(v: number[]): number {
+/** The upper median of `v` (0 for none). */
+export function median(v: number[]): number {
   if (!v.length) return 0;
   const s = [...v].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
