@@ -65,6 +65,35 @@ export const YEAR_FACTOR = 0.8;
  */
 export const SHORT_MIN_DECIMALS = 2;
 export const SHORT_FACTOR = 0.8;
+/**
+ * A whole number ending in two zeros is more often a rating printed on the face (a meter
+ * constant, "3200 imp/kWh", "600 rev/kWh") than a register, one in a hundred of which ends
+ * so: it is doubtful (ROUND_FACTOR) and left for a person to confirm.
+ */
+export const ROUND_FACTOR = 0.8;
+/**
+ * Drum labels ("×10000 ×1000 ×100 ×10 ×1", read "10000100010010 1") are descending powers
+ * of ten run together: a scale, never a reading. At least this many powers make one.
+ */
+export const SCALE_POWERS = 3;
+
+/** Whether the digits are descending powers of ten run together (after leading zeros). */
+export function isScale(digits: string): boolean {
+  const groups = digits.replace(/^0+/, "").match(/10*/g);
+  if (!groups || groups.join("") !== digits.replace(/^0+/, "")) return false;
+  return (
+    groups.length >= SCALE_POWERS &&
+    groups.every((g, i) => i === 0 || g.length < groups[i - 1].length)
+  );
+}
+/**
+ * A line of drum labels that ends in a tenths drum ("1000 100 10 1 1/10", "10000 1000 100
+ * 10 1 0.1"): the last drum of a register read without its decimal mark is then tenths.
+ * Where the labels were read but the register's own digits may not line up with them, the
+ * reading is doubtful (TENTHS_FACTOR).
+ */
+const TENTHS_SCALE = /^[\d\s×x]*10*\s*(?:1\/10|0[.,]1)\s*$/im;
+export const TENTHS_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
 
@@ -76,17 +105,17 @@ const RATING =
   /(?:^|[^A-Za-z])(?:p|q|t)?(?:max|min|n|nom|rated)\.?\s*[:=]?\s*$|(?:^|[^A-Za-z])(?:q[1-4]|dn|pn|class|klasse|kl|typ|type|no|nr|s\/n|sn)\.?\s*[:=]?\s*$/i;
 
 /**
- * Digits joined to letters ("2014F116", "E1D", "MID-2014") or the digits after a hyphen or
+ * Digits joined to letters of any script ("2014F116", "E1D", "MID-2014", "渝制00000668号") or the digits after a hyphen or
  * slash inside such a code are a code: a type approval,
  * serial or model number. A trailing "m" alone stays a reading (m³ whose superscript was
  * lost, as OCR often reads "01189m").
  */
 function isCode(text: string, start: number, end: number, hasUnit: boolean): boolean {
   // Glued to letters, or the tail of a hyphenated or slashed code ("F116-33", "10-4794").
-  if (/(?:[A-Za-z]|[A-Za-z0-9][-/])$/.test(text.slice(0, start))) return true;
+  if (/(?:\p{L}|[\p{L}0-9][-/])$/u.test(text.slice(0, start))) return true;
   if (hasUnit) return false;
   const after = text.slice(end);
-  return /^[A-Za-z]/.test(after) && !/^m(?![A-Za-z0-9])/i.test(after);
+  return /^\p{L}/u.test(after) && !/^[mм](?![\p{L}0-9])/iu.test(after);
 }
 
 function normalizeUnit(u: string | undefined): string | null {
@@ -104,6 +133,7 @@ function normalizeUnit(u: string | undefined): string | null {
  */
 export function parseMeterReading(text: string): ParsedReading | null {
   const candidates: (ParsedReading & { rank: number; short: boolean })[] = [];
+  const tenthsDrum = TENTHS_SCALE.test(text);
   for (const m of text.matchAll(READING)) {
     const raw = m[1];
     const unit = normalizeUnit(m[2]);
@@ -116,16 +146,20 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const lineStart = text.lastIndexOf("\n", start - 1) + 1;
     if (RATING.test(text.slice(lineStart, start))) continue;
     if (isCode(text, start, start + raw.length, unit !== null)) continue;
-    const decimals = sepMatch ? sepMatch[1].length : 0;
-    const value = Number(`${intPart}${decimals ? `.${sepMatch![1]}` : ""}`);
+    // The labels say the last drum is tenths: a bare run of digits holds it.
+    const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;
+    const whole = scaled ? intPart.slice(0, -1) : intPart;
+    const fraction = scaled ? intPart.slice(-1) : sepMatch?.[1];
+    const decimals = fraction?.length ?? 0;
+    const value = Number(`${whole}${decimals ? `.${fraction}` : ""}`);
     if (!Number.isFinite(value)) continue;
-    const digits = intPart.length;
+    const digits = whole.length;
     const short = !unit && digits < MIN_DIGITS_WITHOUT_UNIT;
     if (short && (decimals < SHORT_MIN_DECIMALS || digits + decimals < MIN_DIGITS_WITHOUT_UNIT))
       continue;
-    if (digits > MAX_REGISTER_DIGITS) continue;
+    if (digits > MAX_REGISTER_DIGITS || isScale(intPart)) continue;
     const year =
-      !unit && !decimals && /^[12]\d{3}$/.test(intPart) && value >= YEARS.from && value <= YEARS.to;
+      !unit && !decimals && /^[12]\d{3}$/.test(whole) && value >= YEARS.from && value <= YEARS.to;
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     // A year alone, a long register without its decimals or a short display number is doubtful.
     const doubt = year
@@ -134,7 +168,11 @@ export function parseMeterReading(text: string): ParsedReading | null {
         ? SHORT_FACTOR
         : !decimals && digits >= UNSPLIT_DIGITS
           ? UNSPLIT_FACTOR
-          : 1;
+          : !decimals && value >= 100 && value % 100 === 0
+            ? ROUND_FACTOR
+            : scaled
+              ? TENTHS_FACTOR
+              : 1;
     const confidence = Math.round(base * doubt * 1000) / 1000;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import {
   checkPlausibility,
   DEFAULT_PLAUSIBILITY,
+  isScale,
   ocrConfidence,
   parseMeterReading,
   readingConfidence,
@@ -107,6 +108,62 @@ describe("meter reading parser: what is not a reading", () => {
     assert.equal(rivalled?.confidence, 0.56);
     // The same number twice is no rival.
     assert.equal(parseMeterReading("04521\n04521 kWh")?.confidence, 0.9);
+  });
+});
+
+describe("drum labels, ratings and codes in other scripts", () => {
+  it("never reads the drum labels' powers of ten as a register", () => {
+    // eval/meters tune: "×1000 ×100 ×10 ×1 ×1/10" read "000100 10 1/10" under emo-004's drums.
+    assert.equal(isScale("000100101"), true);
+    assert.equal(isScale("10000100010010"), true);
+    assert.equal(isScale("1000"), false);
+    assert.equal(isScale("1100"), false);
+    assert.equal(isScale("100100"), false);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { minLength: 3, maxLength: 6 }),
+        (ps) => {
+          const digits = [...ps]
+            .sort((a, b) => b - a)
+            .map((p) => `1${"0".repeat(p)}`)
+            .join("");
+          assert.equal(isScale(digits), true);
+          assert.equal(isScale(`0${digits}`), true);
+        },
+      ),
+    );
+    assert.equal(parseMeterReading("000100 10 1"), null);
+  });
+
+  it("reads the last drum as tenths when the labels end in a tenths drum", () => {
+    const parsed = parseMeterReading("17232-\n000100 10 1/10\nNO. 048770");
+    assert.equal(parsed?.value, 1723.2);
+    assert.equal(parsed?.integerDigits, 4);
+    assert.ok(parsed && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+    assert.equal(parseMeterReading("10000 1000 100 10 1 0.1\n048770")?.value, 4877);
+    // Without such labels, or with the decimals read, nothing moves.
+    assert.equal(parseMeterReading("17232")?.value, 17232);
+    assert.equal(parseMeterReading("1000 100 10 1 1/10\n1723.2")?.value, 1723.2);
+  });
+
+  it("doubts a whole number ending in two zeros: a meter constant more often than a register", () => {
+    // eval/meters tune, rss-…12657: "3200 imp/kWh" read "3200 kWh" where the LCD was not read.
+    assert.ok(parseMeterReading("3200 kWh")!.confidence < 0.9);
+    assert.equal(parseMeterReading("3257 kWh")?.confidence, 0.9);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9999 }), (hundreds) => {
+        const parsed = parseMeterReading(String(hundreds * 100).padStart(5, "0"));
+        assert.ok(parsed && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+      }),
+    );
+  });
+
+  it("takes digits glued to letters of any script as a code", () => {
+    // eval/meters tune, iaq-train_223: a licence number "渝制00000668号" above the register.
+    assert.equal(parseMeterReading("MC渝制00000668号\nm\n00299")?.value, 299);
+    assert.equal(parseMeterReading("Зав12345678"), null);
+    // Cyrillic м after the register is m³, as the Latin m.
+    assert.equal(parseMeterReading("01189м")?.value, 1189);
   });
 });
 

@@ -114,7 +114,7 @@ describe("recorded Vision responses", () => {
     const cases: [string, number, number][] = [
       // fixture, number OCR found, reading confidence (parser × least OCR word confidence)
       ["gallery-central-park-road", 3410, 0.363], // a sign: "03410"
-      ["gallery-grass-field", 1100, 0.539], // a far-off marking: "1100"
+      ["gallery-grass-field", 1100, 0.431], // a far-off marking: "1100", round, so doubtful (x0.8) too
       ["gallery-marsh-lake", 2007, 0.164], // "2007-" then "20": a year, so doubtful (x0.8) too
     ];
     for (const [name, value, confidence] of cases) {

@@ -404,6 +404,24 @@ describe("local vision engine", function () {
     assert.equal(looksLikeRust({ ...rusty, valueStd: 0.12, density: 0.35 }), false);
   });
 
+  it("dismisses a red-brown too dark to tell from shade, and keeps rust as dark as the tune photos'", () => {
+    // A brick house in shadow (eval/plain tune, cnet-building) and the darkest rust region
+    // of eval/rust's tune photos (ostrava-09), as measured at 512 px.
+    const brick = { meanHue: 12.7, meanSaturation: 0.51, meanValue: 0.2, valueStd: 0.054 };
+    const darkRust = { meanHue: 14, meanSaturation: 0.78, meanValue: 0.37, valueStd: 0.111 };
+    const rough = { roughness: 3, density: 0.9, coherence: 0.4 };
+    assert.equal(looksLikeRust({ ...brick, ...rough }), false);
+    assert.equal(looksLikeRust({ ...darkRust, ...rough }), true);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 0.6, noNaN: true }),
+        (meanValue) =>
+          looksLikeRust({ ...darkRust, ...rough, meanValue }) ===
+          meanValue >= RUST_REGION.minMeanValue,
+      ),
+    );
+  });
+
   it("dismisses a pale, shaded region as skin, and keeps saturated or evenly lit rust", () => {
     // Region statistics as measured at 512 px: a face and a hand in a portrait
     // (eval/plain tune, max-Pilots) and rust on steel (eval/rust tune, ostrava-01, -07).

@@ -2,7 +2,8 @@
 // saturation and brightness. Pixels in that range are cleaned up morphologically and
 // grouped into regions; a sizeable region is one "Corrosion" detection when its pixels
 // also look like rust as a whole: on average red-brown rather than the yellower orange of
-// wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light, and
+// wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light but
+// not so dark that shade could be all it is, and
 // rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, not
 // shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured,
 // not pale and shaded like skin, and not grained one way like wood. The
@@ -19,6 +20,11 @@ export const RUST_REGION = {
   maxMeanHue: 18,
   /** Real rust 0.40–0.57; an orange suit and painted counter drums 0.64–0.68. */
   maxMeanValue: 0.6,
+  /**
+   * Below this a red-brown is too dark to tell rust from shade: brick walls in shadow
+   * (eval/plain tune) averaged 0.20; real rust on eval/rust's tune photos 0.37 or more.
+   */
+  minMeanValue: 0.28,
   /** Mean |luma − 3×3 mean| (0..255): real rust 3.3–9.5; LCD glass and printed drums below 1.5. */
   minRoughness: 2.5,
   /**
@@ -238,6 +244,7 @@ export function looksLikeRust(s: RegionStats): boolean {
   return (
     s.meanHue <= RUST_REGION.maxMeanHue &&
     s.meanValue <= RUST_REGION.maxMeanValue &&
+    s.meanValue >= RUST_REGION.minMeanValue &&
     s.roughness >= RUST_REGION.minRoughness &&
     s.density >= RUST_REGION.minDensity &&
     s.coherence <= RUST_REGION.maxCoherence &&

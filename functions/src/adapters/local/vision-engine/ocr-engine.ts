@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
-import { grownLeft, growsIntoOther, isNumberRead, readsAsGrown } from "./ocr-edges";
+import { grownBy, growsIntoOther, isNumberRead, isPartRead, readsAsGrown } from "./ocr-edges";
 import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { dotDecimalFrom } from "./ocr-dots";
 import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
@@ -127,13 +127,15 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
       read.push(joined);
     }
   }
-  // A number's first drum may lie just outside its box: read it again grown to the left.
+  // A number's first drum may lie just outside its box: read it again grown to the left
+  // (a register) or at both ends (three digits, a register's part).
   for (const [i, first] of read.entries()) {
-    if (!isNumberRead(first)) continue;
-    const box = grownLeft(first);
+    const part = isPartRead(first);
+    if (!part && !isNumberRead(first)) continue;
+    const box = grownBy(first, 1, part ? 1 : 0);
     if (growsIntoOther(box, first, read)) continue;
     const grown = await readLine(engine, await lineImage(image, box), box, image);
-    if (!readsAsGrown(first, grown)) continue;
+    if (!readsAsGrown(first, grown, 1, part ? 1 : 0)) continue;
     // A digit the detector did not box is a repair, and a repaired read stays doubtful
     // (as a squeezed "1" dropped): it is flagged for a person to confirm.
     read[i] = { ...grown, doubt: Math.min(DOUBT_FACTOR, first.doubt ?? 1, grown.doubt ?? 1) };

@@ -1,10 +1,13 @@
-// A register's box grown by one digit to the left, for a first drum the detector left out.
+// A register's box grown by one digit to the left, for a first drum the detector left out,
+// and a register's three-digit part grown at both ends.
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  grownBy,
   grownLeft,
   growsIntoOther,
   isNumberRead,
+  isPartRead,
   readsAsGrown,
 } from "../../../../src/adapters/local/vision-engine/ocr-edges";
 import { textBox } from "../../../helpers/text-boxes";
@@ -52,7 +55,7 @@ describe("OCR register edges", () => {
   it("grows only sure reads of four or more digits", () => {
     assert.equal(isNumberRead(read("4205.6", 0.89, 0, 0, 10, 10)), true);
     assert.equal(isNumberRead(read("0530 07", 0.89, 0, 0, 10, 10)), true);
-    // A drum caught mid-roll ("053" of 531) must not grow into a register.
+    // Three digits are a part ("053" of 00531), grown at both ends instead (isPartRead).
     assert.equal(isNumberRead(read("053", 0.89, 0, 0, 10, 10)), false);
     assert.equal(isNumberRead(read("CM 190", 0.9, 0, 0, 10, 10)), false);
     assert.equal(isNumberRead(read("04521", 0.3, 0, 0, 10, 10)), false);
@@ -92,5 +95,77 @@ describe("OCR register edges", () => {
         },
       ),
     );
+  });
+
+  it("grows a three-digit part by one pitch at both ends, along its slant", () => {
+    // emo-002 (eval/meters tune): drums "1 0 8 9 5" boxed as "08" and "9", joined "089".
+    assert.deepEqual(grownBy(read("089", 0.93, 164, 176, 272, 202), 1, 1), [
+      [128, 176],
+      [308, 176],
+      [308, 202],
+      [128, 202],
+    ]);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{1,9}$/),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 500 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 2 }),
+        (text, x0, w, l, r) => {
+          const g = grownBy(read(text, 0.9, x0, 10, x0 + w, 40), l, r);
+          const pitch = w / text.length;
+          assert.ok(Math.abs(g[0][0] - (x0 - l * pitch)) < 1e-9);
+          assert.ok(Math.abs(g[1][0] - (x0 + w + r * pitch)) < 1e-9);
+          assert.ok(Math.abs(g[3][0] - g[0][0]) < 1e-9 && Math.abs(g[2][0] - g[1][0]) < 1e-9);
+        },
+      ),
+    );
+  });
+
+  it("takes only sure reads of exactly three digits as parts", () => {
+    assert.equal(isPartRead(read("053", 0.96, 0, 0, 10, 10)), true);
+    assert.equal(isPartRead(read("05", 0.96, 0, 0, 10, 10)), false);
+    assert.equal(isPartRead(read("0531", 0.96, 0, 0, 10, 10)), false);
+    assert.equal(isPartRead(read("5.3", 0.96, 0, 0, 10, 10)), false);
+    assert.equal(isPartRead(read("053", 0.3, 0, 0, 10, 10)), false);
+  });
+
+  it("takes a part's grown read with at most one more digit at each end", () => {
+    const part = read("089", 0.93, 0, 0, 10, 10);
+    assert.equal(readsAsGrown(part, read("10895", 0.99, 0, 0, 10, 10), 1, 1), true);
+    assert.equal(readsAsGrown(part, read("0895", 0.99, 0, 0, 10, 10), 1, 1), true);
+    assert.equal(readsAsGrown(part, read("1089", 0.99, 0, 0, 10, 10), 1, 1), true);
+    assert.equal(readsAsGrown(part, read("110895", 0.99, 0, 0, 10, 10), 1, 1), false);
+    assert.equal(readsAsGrown(part, read("089", 0.99, 0, 0, 10, 10), 1, 1), false);
+    assert.equal(readsAsGrown(part, read("10795", 0.99, 0, 0, 10, 10), 1, 1), false);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{3}$/),
+        fc.stringMatching(/^[0-9]{0,2}$/),
+        fc.stringMatching(/^[0-9]{0,2}$/),
+        (digits, front, back) => {
+          const ok = readsAsGrown(
+            read(digits, 0.9, 0, 0, 1, 1),
+            read(front + digits + back, 0.9, 0, 0, 1, 1),
+            1,
+            1,
+          );
+          if (front.length <= 1 && back.length <= 1 && front.length + back.length > 0)
+            assert.equal(ok, true);
+          if (front.length + back.length > 2 || front.length + back.length === 0)
+            assert.equal(ok, false);
+        },
+      ),
+    );
+  });
+
+  it("does not grow to the right into other print on the same line", () => {
+    // gm-elster: the red decimals "341" boxed beside the register "06376".
+    const decimals = read("341", 0.84, 600, 720, 680, 760);
+    const register = read("06376", 0.95, 470, 720, 595, 760);
+    assert.equal(growsIntoOther(grownBy(decimals, 1, 1), decimals, [register, decimals]), true);
+    assert.equal(growsIntoOther(grownBy(register, 0, 1), register, [register, decimals]), true);
+    assert.equal(growsIntoOther(grownBy(register, 1, 0), register, [register, decimals]), false);
   });
 });
