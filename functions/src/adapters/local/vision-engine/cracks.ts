@@ -1,7 +1,8 @@
 // Cracks as dark, thin, long, meandering structures. A black top-hat (grey closing minus
 // the image) lights up dark lines narrower than the window while ignoring ordinary edges
 // between dark and bright areas; the lit pixels are grouped, and a group counts as a crack
-// when it is long, thin, elongated and not ruler-straight (cables, seams and poles are),
+// when it is long, thin, elongated, not ruler-straight (cables, seams and poles are) nor a
+// smooth curve (the rim of a glass dome), wandering as cracks do,
 // runs through an even surface (a crack splits one surface; a dark gap between objects,
 // folds in fabric, hair and the edges of things sit in busy surroundings), and is not one
 // of many parallel lines (text, tiles, lattices) nor a mesh enclosing many cells (the gaps
@@ -57,6 +58,13 @@ export const CRACK = {
    * on eval/cracks' tune photos at most 3.
    */
   maxCells: 8,
+  /**
+   * A crack wanders about any smooth curve through it by more than this many of its widths
+   * (pixels' spread about the least-squares parabola along its main axis, a line of even
+   * width alone giving about 0.29): road cracks on eval/cracks' tune photos 0.46–6.3. The
+   * rim of a meter's glass dome, a smooth arc, strayed 0.25–0.36 (eval/meters tune).
+   */
+  minWander: 0.4,
   /** This many candidate lines all pointing the same way (|mean of e^{2iθ}| ≥ 0.9) are a pattern. */
   patternCount: 5,
   patternAlignment: 0.9,
@@ -172,6 +180,7 @@ function candidates(
       continue;
     if (darknessCv(hat, c.pixels) > maxContrastCv) continue;
     if (enclosedCells(c, width, Math.max(1, (pad / 2) ** 2)) > CRACK.maxCells) continue;
+    if (curveResidual(c, width) < CRACK.minWander * width2) continue;
     const score = clamp01(
       0.4 + 0.3 * Math.min(1, length / (0.4 * long)) + 0.25 * Math.min(1, contrast / 100),
     );
@@ -285,4 +294,89 @@ export function boxSaturation(img: RgbImage, box: Detection["box"]): number {
  */
 export function withoutColourfulSurfaces(found: Detection[], img: RgbImage): Detection[] {
   return found.filter((d) => boxSaturation(img, d.box) <= CRACK.maxSurfaceSaturation);
+}
+
+/**
+ * How far a line strays from the smooth curve through it: the standard deviation of its
+ * pixels about the least-squares polynomial of degree `degree` along its main axis, in
+ * pixels.
+ */
+export function curveResidual(c: Pick<Component, "pixels">, width: number, degree = 2): number {
+  const n = c.pixels.length;
+  if (n <= degree + 1) return 0;
+  const xs = new Float64Array(n),
+    ys = new Float64Array(n);
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    xs[i] = c.pixels[i] % width;
+    ys[i] = Math.floor(c.pixels[i] / width);
+    mx += xs[i];
+    my += ys[i];
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0,
+    syy = 0,
+    sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+    sxy += (xs[i] - mx) * (ys[i] - my);
+  }
+  const theta = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  const cos = Math.cos(theta),
+    sin = Math.sin(theta);
+  const u = new Float64Array(n),
+    v = new Float64Array(n);
+  let scale = 1;
+  for (let i = 0; i < n; i++) {
+    u[i] = (xs[i] - mx) * cos + (ys[i] - my) * sin;
+    v[i] = -(xs[i] - mx) * sin + (ys[i] - my) * cos;
+    scale = Math.max(scale, Math.abs(u[i]));
+  }
+  // Normal equations of v ≈ Σ a_k (u/scale)^k, scaled so that the powers stay near 1.
+  const k = degree + 1;
+  const A = Array.from({ length: k }, () => new Float64Array(k + 1));
+  for (let i = 0; i < n; i++) {
+    const t = u[i] / scale;
+    const pw = [1];
+    for (let d = 1; d < k; d++) pw.push(pw[d - 1] * t);
+    for (let r = 0; r < k; r++) {
+      for (let q = 0; q < k; q++) A[r][q] += pw[r] * pw[q];
+      A[r][k] += pw[r] * v[i];
+    }
+  }
+  const coef = solve(A);
+  if (!coef) return 0;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    const t = u[i] / scale;
+    let fit = 0;
+    for (let d = k - 1; d >= 0; d--) fit = fit * t + coef[d];
+    ss += (v[i] - fit) ** 2;
+  }
+  return Math.sqrt(ss / n);
+}
+
+/** Gaussian elimination with partial pivoting on an augmented matrix; null when singular. */
+function solve(A: Float64Array[]): number[] | null {
+  const k = A.length;
+  for (let col = 0; col < k; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(A[r][col]) > Math.abs(A[pivot][col])) pivot = r;
+    if (Math.abs(A[pivot][col]) < 1e-9) return null;
+    [A[col], A[pivot]] = [A[pivot], A[col]];
+    for (let r = col + 1; r < k; r++) {
+      const f = A[r][col] / A[col][col];
+      for (let q = col; q <= k; q++) A[r][q] -= f * A[col][q];
+    }
+  }
+  const x = new Array<number>(k).fill(0);
+  for (let r = k - 1; r >= 0; r--) {
+    let t = A[r][k];
+    for (let q = r + 1; q < k; q++) t -= A[r][q] * x[q];
+    x[r] = t / A[r][r];
+  }
+  return x;
 }

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import {
   boxSaturation,
   CRACK,
+  curveResidual,
   darknessCv,
   detectCracks,
   enclosedCells,
@@ -153,6 +154,50 @@ describe("crack detector, meshes", () => {
         if (rail || rung || brace) data[y * W + x] -= 60;
       }
     assert.deepEqual(detectCracks({ width: W, height: H, data }), []);
+  });
+});
+
+describe("crack detector, smooth curves", () => {
+  /** Pixels of y = f(x) for x in [x0, x1), `thick` pixels thick, in a W-wide image. */
+  function curve(f: (x: number) => number, x0: number, x1: number, thick = 1) {
+    const pixels: number[] = [];
+    for (let x = x0; x < x1; x++)
+      for (let t = 0; t < thick; t++) pixels.push((Math.round(f(x)) + t) * W + x);
+    return { pixels: Int32Array.from(pixels) };
+  }
+
+  it("measures a parabola or a gentle arc as hugging its curve, and a wandering line as not", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -0.004, max: 0.004, noNaN: true }),
+        fc.double({ min: -0.5, max: 0.5, noNaN: true }),
+        fc.integer({ min: 1, max: 3 }),
+        (a, b, thick) => {
+          const c = curve((x) => 160 + b * (x - 240) + (a * (x - 240) ** 2) / 4, 140, 340, thick);
+          // Rounding to pixels and the line's own thickness are all that is left.
+          assert.ok(curveResidual(c, W) < CRACK.minWander * thick + 0.3);
+        },
+      ),
+    );
+    const arc = curve((x) => 500 - Math.sqrt(600 ** 2 - (x - 240) ** 2), 60, 420, 3);
+    assert.ok(curveResidual(arc, W) < CRACK.minWander * 3);
+    const wander = curve((x) => 160 + 6 * Math.sin(x / 7) + 4 * Math.sin(x / 3), 60, 420, 3);
+    assert.ok(curveResidual(wander, W) > CRACK.minWander * 3);
+  });
+
+  it("takes the smooth rim of a glass dome for no crack, and still finds a wandering line", () => {
+    // The rims of a meter's dome (eval/meters tune, aimr-meter3) strayed 0.25-0.36 widths.
+    const draw = (f: (x: number) => number) => {
+      const data = grain(11, 3, 190);
+      for (let x = 60; x < 420; x++)
+        for (let t = 0; t < 3; t++) data[(Math.round(f(x)) + t) * W + x] -= 70;
+      return detectCracks({ width: W, height: H, data });
+    };
+    assert.deepEqual(
+      draw((x) => 960 - Math.sqrt(800 ** 2 - (x - 240) ** 2)),
+      [],
+    );
+    assert.equal(draw((x) => 160 + 10 * Math.sin(x / 23) + 3 * Math.sin(x / 5)).length, 1);
   });
 });
 
