@@ -4,7 +4,8 @@
 // also look like rust as a whole: on average red-brown rather than the yellower orange of
 // wood, fur, brass and dry grass, darker than orange paint, fabric and skin in light but
 // not so dark that shade could be all it is, and
-// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, not
+// rough (pitted, flaking) rather than smooth like paint, LCDs and printed drums, its
+// brightness varying with that texture rather than with the light across it, not
 // shaded like a lit, glossy object (a suit, a cup) that is only partly rust-coloured,
 // not pale and shaded like skin, and not grained one way like wood. The
 // region thresholds were read off real photos (eval/rust and eval/plain, tune part).
@@ -35,6 +36,14 @@ export const RUST_REGION = {
    */
   shadedMinValueStd: 0.17,
   shadedMaxDensity: 0.85,
+  /**
+   * Rust's brightness varies at the scale of its pits and flakes; a lit, rounded thing's
+   * (a face, a flower's petals) varies across the whole region, its surface smooth between.
+   * Value spread (0..255) over roughness: rust regions on eval/rust's tune photos 2.6–5.6;
+   * a face 16.7, orange petals 10.8 (eval/plain tune), a meter's lit plastic ring 9.4
+   * (eval/meters tune).
+   */
+  maxShadeOverTexture: 8,
   /**
    * Skin is paler than rust and shaded like any lit, rounded thing: faces and hands in
    * eval/plain's tune photos averaged saturation 0.46–0.52 with value spread 0.09–0.15;
@@ -248,6 +257,7 @@ export function looksLikeRust(s: RegionStats): boolean {
     s.roughness >= RUST_REGION.minRoughness &&
     s.density >= RUST_REGION.minDensity &&
     s.coherence <= RUST_REGION.maxCoherence &&
+    (s.valueStd * 255) / Math.max(1e-6, s.roughness) <= RUST_REGION.maxShadeOverTexture &&
     !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity) &&
     !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd)
   );
