@@ -43,12 +43,18 @@ export const MAX_REGISTER_DIGITS = 9;
 export const AMBIGUITY_FACTOR = 0.8;
 /**
  * A register of at least this many whole digits read without a decimal mark most likely
- * holds decimal drums that were not told apart (water and gas counters: 5 + 3 drums,
- * "00409559" for 00409.559 m³); its confidence is multiplied by UNSPLIT_FACTOR so that it
+ * holds decimal drums that were not told apart (a gas counter read "1369202" for
+ * 13692.02 m³); its confidence is multiplied by UNSPLIT_FACTOR so that it
  * is flagged for review rather than stored a thousand times too large.
  */
 export const UNSPLIT_DIGITS = 7;
 export const UNSPLIT_FACTOR = 0.8;
+/**
+ * Eight drums padded with zeros and read without a mark ("00409559") are a water or gas
+ * counter's five whole drums and three decimal ones (the usual m³ layout): read so, and
+ * doubtful (UNSPLIT_FACTOR) all the same, as the split is inferred.
+ */
+export const COUNTER_DRUMS = { whole: 5, decimal: 3 } as const;
 /**
  * A bare four-digit number that reads as a year (no unit, no decimals, no leading zero)
  * is most likely a year of manufacture or a photo's date stamp, printed on many meter
@@ -148,8 +154,15 @@ export function parseMeterReading(text: string): ParsedReading | null {
     if (isCode(text, start, start + raw.length, unit !== null)) continue;
     // The labels say the last drum is tenths: a bare run of digits holds it.
     const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;
-    const whole = scaled ? intPart.slice(0, -1) : intPart;
-    const fraction = scaled ? intPart.slice(-1) : sepMatch?.[1];
+    const counter =
+      !scaled &&
+      !sepMatch &&
+      (!unit || unit === "m3") &&
+      intPart.length === COUNTER_DRUMS.whole + COUNTER_DRUMS.decimal &&
+      intPart.startsWith("0");
+    const split = scaled ? intPart.length - 1 : counter ? COUNTER_DRUMS.whole : intPart.length;
+    const whole = intPart.slice(0, split);
+    const fraction = split < intPart.length ? intPart.slice(split) : sepMatch?.[1];
     const decimals = fraction?.length ?? 0;
     const value = Number(`${whole}${decimals ? `.${fraction}` : ""}`);
     if (!Number.isFinite(value)) continue;
@@ -166,7 +179,7 @@ export function parseMeterReading(text: string): ParsedReading | null {
       ? YEAR_FACTOR
       : short
         ? SHORT_FACTOR
-        : !decimals && digits >= UNSPLIT_DIGITS
+        : counter || (!decimals && digits >= UNSPLIT_DIGITS)
           ? UNSPLIT_FACTOR
           : !decimals && value >= 100 && value % 100 === 0
             ? ROUND_FACTOR

@@ -194,6 +194,23 @@ describe("long registers read without decimals", () => {
     assert.equal(parseMeterReading("00409.559")?.confidence, 0.7);
   });
 
+  it("reads eight zero-padded drums as five whole and three decimal ones, still doubtful", () => {
+    assert.equal(parseMeterReading("00409559")?.value, 409.559);
+    assert.equal(parseMeterReading("00409559")?.integerDigits, 5);
+    assert.equal(parseMeterReading("00409559 m3")?.value, 409.559);
+    // A serial number (no leading zero), seven drums or another unit: not split.
+    assert.equal(parseMeterReading("12112810")?.value, 12112810);
+    assert.equal(parseMeterReading("0040955")?.value, 40955);
+    assert.equal(parseMeterReading("00409559 kWh")?.value, 409559);
+    fc.assert(
+      fc.property(fc.stringMatching(/^0[0-9]{7}$/), (digits) => {
+        const parsed = parseMeterReading(digits);
+        assert.equal(parsed?.value, Number(`${digits.slice(0, 5)}.${digits.slice(5)}`));
+        assert.ok(parsed && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+      }),
+    );
+  });
+
   it("leaves every such read below the review threshold, whatever its digits", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9]{7,9}$/), (digits) => {

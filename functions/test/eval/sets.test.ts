@@ -41,8 +41,8 @@ describe("eval sets (real photos)", function () {
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     assert.equal(r.summary.all.clean.withHighOrCritical, 0, JSON.stringify(r.summary.all.clean));
     // The issue's target, at most 1 in 10 with any CORROSION/CRACK finding, holds on the tune
-    // part (3/87); the held-out part is guarded at today's 12/85 (docs/analysis.md).
-    const limit = { tune: 0.1, heldout: 12 / 85 };
+    // part (3/112); the held-out part is guarded at today's 12/110 (docs/analysis.md).
+    const limit = { tune: 0.1, heldout: 12 / 110 };
     for (const split of ["tune", "heldout"] as const)
       assert.ok(
         (r.summary[split].clean.rate ?? 1) <= limit[split],
@@ -51,14 +51,14 @@ describe("eval sets (real photos)", function () {
   });
 
   // 142 real meters (97 drums, 45 LCDs and other displays): these guard today's figures (docs/analysis.md):
-  // the issue's 7 in 10 on the tune part, 33/63 on the held-out part (short of it), and
+  // the issue's 7 in 10 on the tune part, 36/63 on the held-out part (short of it), and
   // no more wrong reads left unflagged than today (the issue: none).
   it("meters: the integer register read exactly as today, wrong unflagged reads no more than today", async function () {
     if (!present("meters")) return this.skip();
     const r = await evaluateFolder(join(EVAL, "meters", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     const today = { tune: 1, heldout: 2 };
-    const least = { tune: 0.7, heldout: 33 / 63 };
+    const least = { tune: 0.7, heldout: 36 / 63 };
     for (const split of ["tune", "heldout"] as const) {
       const m = r.summary[split].meters;
       assert.ok((m.accuracy ?? 0) >= least[split] - 1e-9, `${split}: ${JSON.stringify(m)}`);
