@@ -2,7 +2,8 @@
 // digits, red wheels or a red frame) and often no decimal point at all, so OCR reads
 // "00206922" for 00206.922 m³ and the register would be stored a thousand times too large.
 // A run of digits at the end of a read that sits on red, after digits that do not, gets
-// the decimal point put back.
+// the decimal point put back. A red digit at the start is the opposite case: no drum left
+// of a register is red, so it is red print beside it (the "м³" of a water meter read "3").
 import type { RawImage } from "./ocr-crop";
 import { rgbToHsv } from "./raster";
 
@@ -107,4 +108,26 @@ export function redDecimalsFrom(
 export function withDecimalPoint(text: string, from: number): string {
   const head = text.slice(0, from).replace(/ +$/, "");
   return `${head}.${text.slice(from)}`;
+}
+
+/**
+ * `text` without its first character when that is a digit on red and the next three or
+ * more digits are not: red print left of a register ("м³" read "3" in "300003", eval/meters
+ * tune), never one of its drums. Otherwise `text` and `centres` as they are.
+ */
+export function withoutLeadingRedPrint(
+  text: string,
+  centres: readonly number[],
+  line: RawImage,
+): { text: string; centres: number[] } {
+  const same = { text, centres: [...centres] };
+  if (!/^\d[\d ]*\d{3}/.test(text) || centres.length !== text.length) return same;
+  const digits = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
+  const pitch =
+    (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;
+  const share = (i: number) => redShare(line, centres[i] - pitch / 2, centres[i] + pitch / 2);
+  if (share(0) < MIN_RED_SHARE || digits.slice(1, 4).some((i) => share(i) >= MIN_RED_SHARE))
+    return same;
+  const rest = text.slice(1).replace(/^ +/, "");
+  return { text: rest, centres: centres.slice(text.length - rest.length) };
 }

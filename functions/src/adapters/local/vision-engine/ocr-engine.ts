@@ -9,7 +9,7 @@ import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
 import { grownBy, growsIntoOther, isNumberRead, isPartRead, readsAsGrown } from "./ocr-edges";
 import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { dotDecimalFrom } from "./ocr-dots";
-import { redDecimalsFrom, withDecimalPoint } from "./ocr-decimals";
+import { redDecimalsFrom, withDecimalPoint, withoutLeadingRedPrint } from "./ocr-decimals";
 import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
 import {
   asDigits,
@@ -182,7 +182,9 @@ async function readLine(
   const doubtful =
     hasSqueezedDigit(decodedText, decodedCentres) ||
     hasWideGap(decodedText, decodedCentres, l.height);
-  const { text, centres } = withoutSqueezedOnes(decodedText, decodedCentres);
+  const unsqueezed = withoutSqueezedOnes(decodedText, decodedCentres);
+  const { text, centres } =
+    l.channels === 4 ? withoutLeadingRedPrint(unsqueezed.text, unsqueezed.centres, l) : unsqueezed;
   const red = l.channels === 4 ? redDecimalsFrom(text, centres, l) : null;
   const dot = red === null && l.channels === 4 ? dotDecimalFrom(text, centres, l) : null;
   // `red` is 0 when every digit is red: no point then.

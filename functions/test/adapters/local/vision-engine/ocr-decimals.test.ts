@@ -6,6 +6,7 @@ import {
   redShare,
   redness,
   withDecimalPoint,
+  withoutLeadingRedPrint,
 } from "../../../../src/adapters/local/vision-engine/ocr-decimals";
 
 /** A line image `n` characters of 10 px wide, 20 px tall: character i red when `red[i]`. */
@@ -146,5 +147,46 @@ describe("red decimal drums", () => {
   it("puts the point before the decimals, in place of a space", () => {
     assert.equal(withDecimalPoint("00206922", 5), "00206.922");
     assert.equal(withDecimalPoint("06376 341", 6), "06376.341");
+  });
+});
+
+describe("red print left of a register", () => {
+  it("drops a red first digit before plain drums: the m³ beside a register, read 3", () => {
+    // mtr-00003_535 (eval/meters tune): red "м³" left of the drums, read "300003".
+    const got = withoutLeadingRedPrint(
+      "300003",
+      centres(6),
+      line([true, false, false, false, false, false]),
+    );
+    assert.deepEqual(got, { text: "00003", centres: centres(6).slice(1) });
+    // A space after it goes with it.
+    assert.equal(
+      withoutLeadingRedPrint(
+        "3 00137",
+        centres(7),
+        line([true, false, false, false, false, false, false]),
+      ).text,
+      "00137",
+    );
+  });
+
+  it("keeps a read whose first digit is not red, or whose next digits are red too, or is short", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{4,8}$/),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        (text, red) => {
+          const reds = red.slice(0, text.length);
+          const got = withoutLeadingRedPrint(text, centres(text.length), line(reds));
+          const drop = reds[0] && !reds.slice(1, 4).some(Boolean);
+          assert.equal(got.text, drop ? text.slice(1) : text);
+        },
+      ),
+    );
+    assert.equal(withoutLeadingRedPrint("300", centres(3), line([true, false, false])).text, "300");
+    assert.equal(
+      withoutLeadingRedPrint("3A003", centres(5), line([true, false, false, false, false])).text,
+      "3A003",
+    );
   });
 });
