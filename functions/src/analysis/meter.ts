@@ -189,12 +189,15 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const confidence = Math.round(base * doubt * 1000) / 1000;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).
-    // A short display number (≤ 3 whole digits) ranks below every register (≥ 4).
+    // A short display number (≤ 3 whole digits) ranks below every register (≥ 4). A unit
+    // lifts a number above the rest only when it reads like a register too: a few whole
+    // digits and a unit are a rating as often ("N1.5 1bar" beside a 0794.75 m³ register).
+    const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
     const rank = year
       ? 0
       : short
         ? digits
-        : (unit ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
+        : (unit && registerLike ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
     candidates.push({
       value,
       unit,

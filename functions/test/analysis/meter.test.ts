@@ -158,6 +158,27 @@ describe("drum labels, ratings and codes in other scripts", () => {
     );
   });
 
+  it("lifts a number by its unit only when it reads like a register: a few digits and a unit are a rating", () => {
+    // snw-water_meter_2 (eval/meters tune): "N1.5 1bar" printed below a 0794.75 m³ register.
+    assert.equal(parseMeterReading("0794.75\nMULTIMAG-TM\nACTARIS\nN1.5 1bar")?.value, 794.75);
+    assert.equal(parseMeterReading("1bar")?.value, 1);
+    assert.equal(parseMeterReading("0131 kWh\n04752")?.value, 131);
+    assert.equal(parseMeterReading("2.5 bar\n04752")?.value, 2.5);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 999 }),
+        fc.constantFrom("bar", "psi", "kWh", "m3"),
+        // Zero-padded, as counters show: no year.
+        fc.stringMatching(/^0[0-9]{3,5}$/),
+        (rating, unit, register) => {
+          fc.pre(!/^0*$/.test(register));
+          const parsed = parseMeterReading(`${register}\n${rating} ${unit}`);
+          assert.equal(parsed?.value, Number(register));
+        },
+      ),
+    );
+  });
+
   it("takes digits glued to letters of any script as a code", () => {
     // eval/meters tune, iaq-train_223: a licence number "渝制00000668号" above the register.
     assert.equal(parseMeterReading("MC渝制00000668号\nm\n00299")?.value, 299);

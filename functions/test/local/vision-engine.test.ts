@@ -6,6 +6,7 @@ import sharp from "sharp";
 import {
   LocalVisionEngine,
   withoutPrintInText,
+  SURE_REGISTER,
   withSevenSegment,
 } from "../../src/adapters/local/vision-engine";
 import {
@@ -279,9 +280,10 @@ describe("local vision engine", function () {
   });
 
   it("lets an irregular seven-segment read stand aside where OCR read digits", () => {
+    // OCR not sure of its digits: a regular read replaces them.
     const word = (text: string, x0: number, line: number) => ({
       text,
-      confidence: 0.9,
+      confidence: 0.85,
       bbox: { x0, y0: 100, x1: x0 + 300, y1: 160 },
       line,
     });
@@ -300,6 +302,43 @@ describe("local vision engine", function () {
     );
     assert.deepEqual(replaced[0].bbox, { x0: 80, y0: 90, x1: 400, y1: 170 });
     assert.equal(withSevenSegment(ocr, null, 1024), ocr);
+  });
+
+  it("lets even a regular seven-segment read stand aside where OCR read a register surely", () => {
+    // igs-test3 (eval/meters tune): drums at one pitch read as segments "13.626811" at 0.59,
+    // where OCR read "23871.9" at 0.94.
+    const drums = {
+      text: "23871.9",
+      confidence: 0.944,
+      bbox: { x0: 80, y0: 90, x1: 400, y1: 170 },
+      line: 0,
+    };
+    const at = (confidence: number) => ({
+      read: {
+        text: "13.626811",
+        confidence,
+        regular: true,
+        box: { x0: 40, y0: 45, x1: 200, y1: 85 },
+      },
+      long: 512,
+    });
+    assert.deepEqual(withSevenSegment([drums], at(0.591), 1024), [drums]);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.stringMatching(/^[0-9]{1,8}$/),
+        (ocrConfidence, segmentConfidence, digits) => {
+          const ocr = [{ ...drums, text: digits, confidence: ocrConfidence }];
+          const stands =
+            digits.length >= SURE_REGISTER.digits &&
+            ocrConfidence >=
+              Math.max(SURE_REGISTER.confidence, segmentConfidence + SURE_REGISTER.margin);
+          const got = withSevenSegment(ocr, at(segmentConfidence), 1024).map((w) => w.text);
+          assert.deepEqual(got, stands ? [digits] : ["13.626811"]);
+        },
+      ),
+    );
   });
 
   /** A detection as the detectors give it, and a word read at pixel bounds of a 1600 × 1000 OCR image. */

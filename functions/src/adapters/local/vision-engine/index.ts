@@ -170,6 +170,12 @@ export class LocalVisionEngine implements VisionProvider {
 }
 
 /**
+ * OCR's read inside a display's box stands against the segments' when it holds at least
+ * `digits` digits, read with at least `confidence`, and `margin` more surely than they.
+ */
+export const SURE_REGISTER = { digits: 4, confidence: 0.9, margin: 0.05 } as const;
+
+/**
  * A seven-segment display read by ./sevenseg replaces what PP-OCR made of the same digits
  * (slanted segments come out as wrong digits or not at all); the other lines (units) stay.
  * `ocrLong` is the OCR image's long edge (the read's box is in an image `at.long` long).
@@ -196,6 +202,17 @@ export function withSevenSegment(
   // An irregular read (digits not at one pitch) is likely not a display at all, e.g. a
   // drum register: what OCR read there stands.
   if (!read.regular && words.some((w) => inside(w.bbox) && /\d{3}/.test(w.text))) return words;
+  // A register OCR read there surely, and more surely than the segments, stands too: drums
+  // at one pitch pass for a display ("23871.9" at 0.94 against "13.626811" at 0.59).
+  if (
+    words.some(
+      (w) =>
+        inside(w.bbox) &&
+        (w.text.match(/\d/g) ?? []).length >= SURE_REGISTER.digits &&
+        w.confidence >= Math.max(SURE_REGISTER.confidence, read.confidence + SURE_REGISTER.margin),
+    )
+  )
+    return words;
   const kept = words.filter((w) => !inside(w.bbox));
   const next = kept.findIndex((w) => w.bbox.y0 > bbox.y0);
   // A line number of its own, so the display's digits form their own text line.
