@@ -111,10 +111,10 @@ const RATING =
   /(?:^|[^A-Za-z])(?:p|q|t)?(?:max|min|n|nom|rated)\.?\s*[:=]?\s*$|(?:^|[^A-Za-z])(?:q[1-4]|dn|pn|class|klasse|kl|typ|type|no|nr|s\/n|sn)\.?\s*[:=]?\s*$/i;
 
 /**
- * Digits joined to letters of any script ("2014F116", "E1D", "MID-2014", "渝制00000668号") or the digits after a hyphen or
- * slash inside such a code are a code: a type approval,
- * serial or model number. A trailing "m" alone stays a reading (m³ whose superscript was
- * lost, as OCR often reads "01189m").
+ * Digits joined to letters of any script ("2014F116", "E1D", "MID-2014", "渝制00000668号")
+ * or the digits after a hyphen or slash inside such a code are a code: a type approval,
+ * serial, licence or model number. A trailing "m" (or Cyrillic "м") alone stays a reading
+ * (m³ whose superscript was lost, as OCR often reads "01189m").
  */
 function isCode(text: string, start: number, end: number, hasUnit: boolean): boolean {
   // Glued to letters, or the tail of a hyphenated or slashed code ("F116-33", "10-4794").
@@ -132,10 +132,12 @@ function normalizeUnit(u: string | undefined): string | null {
 
 /**
  * The most meter-like number in the text, or null. A unit or ≥4 digits is required (or a
- * short display number with its decimals, SHORT_MIN_DECIMALS); a
- * rating ("Qmax 6 m3/h"), a code ("2014F116-33") or a run of more than 9 digits is never a
- * reading. A long register without decimals is doubtful (UNSPLIT_FACTOR). When another distinct candidate remains, the confidence is lowered
- * (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged for review.
+ * short display number with its decimals, SHORT_MIN_DECIMALS); a rating ("Qmax 6 m3/h"),
+ * a code ("2014F116-33"), drum labels ("1000 100 10 1") or a run of more than 9 digits is
+ * never a reading. A long register without decimals, a year and a round number are
+ * doubtful (the *_FACTOR constants). When another distinct candidate remains, the
+ * confidence is lowered (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged
+ * for review.
  */
 export function parseMeterReading(text: string): ParsedReading | null {
   const candidates: (ParsedReading & { rank: number; short: boolean })[] = [];
@@ -174,7 +176,8 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const year =
       !unit && !decimals && /^[12]\d{3}$/.test(whole) && value >= YEARS.from && value <= YEARS.to;
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
-    // A year alone, a long register without its decimals or a short display number is doubtful.
+    // Doubtful: a year alone, a short display number, a long register without its decimals
+    // (or split by the counter layout), a round number, a tenths drum placed by the labels.
     const doubt = year
       ? YEAR_FACTOR
       : short
