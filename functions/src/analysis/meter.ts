@@ -85,8 +85,9 @@ export const SCALE_POWERS = 3;
 
 /** Whether the digits are descending powers of ten run together (after leading zeros). */
 export function isScale(digits: string): boolean {
-  const groups = digits.replace(/^0+/, "").match(/10*/g);
-  if (!groups || groups.join("") !== digits.replace(/^0+/, "")) return false;
+  const significant = digits.replace(/^0+/, "");
+  const groups = significant.match(/10*/g);
+  if (!groups || groups.join("") !== significant) return false;
   return (
     groups.length >= SCALE_POWERS &&
     groups.every((g, i) => i === 0 || g.length < groups[i - 1].length)

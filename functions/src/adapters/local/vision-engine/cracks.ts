@@ -298,12 +298,13 @@ export function withoutColourfulSurfaces(found: Detection[], img: RgbImage): Det
 
 /**
  * How far a line strays from the smooth curve through it: the standard deviation of its
- * pixels about the least-squares polynomial of degree `degree` along its main axis, in
- * pixels.
+ * pixels about the least-squares parabola along its main axis, in pixels.
  */
-export function curveResidual(c: Pick<Component, "pixels">, width: number, degree = 2): number {
+export function curveResidual(c: Pick<Component, "pixels">, width: number): number {
   const n = c.pixels.length;
-  if (n <= degree + 1) return 0;
+  // Coefficients of the parabola: a + b·t + c·t².
+  const k = 3;
+  if (n <= k) return 0;
   const xs = new Float64Array(n),
     ys = new Float64Array(n);
   let mx = 0,
@@ -336,7 +337,6 @@ export function curveResidual(c: Pick<Component, "pixels">, width: number, degre
     scale = Math.max(scale, Math.abs(u[i]));
   }
   // Normal equations of v ≈ Σ a_k (u/scale)^k, scaled so that the powers stay near 1.
-  const k = degree + 1;
   const A = Array.from({ length: k }, () => new Float64Array(k + 1));
   for (let i = 0; i < n; i++) {
     const t = u[i] / scale;

@@ -66,6 +66,19 @@ export function redness(image: RawImage, x0: number, x1: number): number {
 }
 
 /**
+ * Character i's band: one digit pitch wide (the mean spacing of `digits`, indices into the
+ * read's `centres`), around its centre.
+ */
+function digitBand(
+  digits: readonly number[],
+  centres: readonly number[],
+): (i: number) => [number, number] {
+  const pitch =
+    (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;
+  return (i) => [centres[i] - pitch / 2, centres[i] + pitch / 2];
+}
+
+/**
  * Where the red decimals of a read begin: the index in `text` of the first character of a
  * run of 1–4 digits at the end of its number that sits on red while the digits before it
  * do not, 0 when every digit is red, or null. The number may be followed by its unit in
@@ -82,16 +95,15 @@ export function redDecimalsFrom(
   if (!/^(?: *[A-Za-z³·]+)?$/.test(text.slice(number.length))) return null;
   const digits = [...number].flatMap((ch, i) => (ch === " " ? [] : [i]));
   if (digits.length < 2) return null;
-  const pitch =
-    (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;
-  const share = digits.map((i) => redShare(line, centres[i] - pitch / 2, centres[i] + pitch / 2));
+  const band = digitBand(digits, centres);
+  const share = digits.map((i) => redShare(line, ...band(i)));
   // Every digit on red, and about evenly so: decimal drums read apart from their register.
   const least = Math.min(...share);
   if (least >= MIN_RED_SHARE && least >= ALL_RED_EVENNESS * Math.max(...share)) return 0;
   // The split with the largest step in redness between the last plain digit and the
   // least red decimal: a cast or glow that reddens the digit next to the red drums makes
   // smaller steps elsewhere.
-  const red = digits.map((i) => redness(line, centres[i] - pitch / 2, centres[i] + pitch / 2));
+  const red = digits.map((i) => redness(line, ...band(i)));
   let best: { n: number; step: number } | null = null;
   for (let n = 1; n <= Math.min(MAX_DECIMALS, digits.length - 1); n++) {
     const low = Math.min(...red.slice(-n));
@@ -123,9 +135,8 @@ export function withoutLeadingRedPrint(
   const same = { text, centres: [...centres] };
   if (!/^\d[\d ]*\d{3}/.test(text) || centres.length !== text.length) return same;
   const digits = [...text].flatMap((ch, i) => (/\d/.test(ch) ? [i] : []));
-  const pitch =
-    (centres[digits[digits.length - 1]] - centres[digits[0]]) / (digits.length - 1) || 8;
-  const share = (i: number) => redShare(line, centres[i] - pitch / 2, centres[i] + pitch / 2);
+  const band = digitBand(digits, centres);
+  const share = (i: number) => redShare(line, ...band(i));
   if (share(0) < MIN_RED_SHARE || digits.slice(1, 4).some((i) => share(i) >= MIN_RED_SHARE))
     return same;
   const rest = text.slice(1).replace(/^ +/, "");

@@ -48,11 +48,6 @@ export function grownBy(b: TextBox, left: number, right: number): Quad {
   return [out(p0, p1, left), out(p1, p0, right), out(p2, p3, right), out(p3, p2, left)];
 }
 
-/** The box of `b` grown by one character pitch at its left end. */
-export function grownLeft(b: TextBox): Quad {
-  return grownBy(b, 1, 0);
-}
-
 /**
  * Whether a strip a box was grown by reaches into another read box on the same line
  * (midlines within half the two boxes' mean height, the pair's own version of the test

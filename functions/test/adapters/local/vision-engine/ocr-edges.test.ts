@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   grownBy,
-  grownLeft,
   growsIntoOther,
   isNumberRead,
   isPartRead,
@@ -13,17 +12,19 @@ import {
 import { textBox } from "../../../helpers/text-boxes";
 
 const read = textBox;
+/** The box grown by one pitch at its left end, as the engine grows a register. */
+const left = (b: Parameters<typeof grownBy>[0]) => grownBy(b, 1, 0);
 
 describe("OCR register edges", () => {
   it("grows a number's box by one character pitch to the left, along its slant", () => {
     // Boxes as the detector gave them on eval/meters tune: jad-50 (upright) and aie-530 (turned).
-    assert.deepEqual(grownLeft(read("42056", 0.89, 292, 1007, 597, 1134)), [
+    assert.deepEqual(left(read("42056", 0.89, 292, 1007, 597, 1134)), [
       [231, 1007],
       [597, 1007],
       [597, 1134],
       [231, 1134],
     ]);
-    const turned = grownLeft({
+    const turned = left({
       text: "0530",
       mean: 0.91,
       box: [
@@ -41,7 +42,7 @@ describe("OCR register edges", () => {
         fc.integer({ min: 0, max: 1000 }),
         fc.integer({ min: 1, max: 500 }),
         (text, x0, w) => {
-          const g = grownLeft(read(text, 0.9, x0, 10, x0 + w, 40));
+          const g = left(read(text, 0.9, x0, 10, x0 + w, 40));
           assert.ok(Math.abs(g[0][0] - (x0 - w / text.length)) < 1e-9);
           assert.deepEqual(g.slice(1, 3), [
             [x0 + w, 10],
@@ -65,14 +66,14 @@ describe("OCR register edges", () => {
     // gm-elster: "2014" beside "6102 2" on one line.
     const year = read("2014", 0.99, 619, 493, 697, 543);
     const serial = read("CEM14]6102 2", 0.87, 269, 462, 642, 542);
-    assert.equal(growsIntoOther(grownLeft(year), year, [serial, year]), true);
+    assert.equal(growsIntoOther(left(year), year, [serial, year]), true);
     // jad-50: the drum scale's "10" above the register is another line.
     const register = read("42056", 0.89, 292, 1007, 597, 1134);
     const scale = read("10", 0.99, 228, 994, 467, 1030);
-    assert.equal(growsIntoOther(grownLeft(register), register, [scale, register]), false);
+    assert.equal(growsIntoOther(left(register), register, [scale, register]), false);
     // Nor do empty reads count.
     const empty = read("", 0, 250, 1007, 290, 1134);
-    assert.equal(growsIntoOther(grownLeft(register), register, [empty, register]), false);
+    assert.equal(growsIntoOther(left(register), register, [empty, register]), false);
   });
 
   it("takes the grown read only when it is the same digits with one more in front, as surely", () => {
