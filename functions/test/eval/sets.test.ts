@@ -52,12 +52,13 @@ describe("eval sets (real photos)", function () {
 
   // 142 real meters (97 drums, 45 LCDs and other displays): these guard today's figures (docs/analysis.md):
   // the issue's 7 in 10 on the tune part, 40/63 on the held-out part (short of it), and
-  // no more wrong reads left unflagged than today (the issue: none).
+  // no wrong read left unflagged on the tune part (the issue's target) and no more than
+  // today's 2 on the held-out part.
   it("meters: the integer register read exactly as today, wrong unflagged reads no more than today", async function () {
     if (!present("meters")) return this.skip();
     const r = await evaluateFolder(join(EVAL, "meters", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
-    const today = { tune: 1, heldout: 2 };
+    const today = { tune: 0, heldout: 2 };
     const least = { tune: 0.7, heldout: 40 / 63 };
     for (const split of ["tune", "heldout"] as const) {
       const m = r.summary[split].meters;

@@ -11,6 +11,7 @@ import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { dotDecimalFrom } from "./ocr-dots";
 import { redDecimalsFrom, withDecimalPoint, withoutLeadingRedPrint } from "./ocr-decimals";
 import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
+import { changesWholeDigits, paddedBy, SHIFTED_CROPS } from "./ocr-stability";
 import {
   asDigits,
   DOUBT_FACTOR,
@@ -139,6 +140,18 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
     // A digit the detector did not box is a repair, and a repaired read stays doubtful
     // (as a squeezed "1" dropped): it is flagged for a person to confirm.
     read[i] = { ...grown, doubt: Math.min(DOUBT_FACTOR, first.doubt ?? 1, grown.doubt ?? 1) };
+  }
+  // A register whose whole digits change on a crop shifted a little is doubtful.
+  for (const [i, first] of read.entries()) {
+    if (!isNumberRead(first)) continue;
+    const boxes = SHIFTED_CROPS.map(([fx, fy]) => paddedBy(first.box, fx, fy));
+    const crops = await Promise.all(boxes.map((box) => lineImage(image, box)));
+    for (const [k, crop] of crops.entries()) {
+      const again = await readLine(engine, crop, boxes[k], image);
+      if (!changesWholeDigits(first.text, again.text)) continue;
+      read[i] = { ...first, doubt: Math.min(DOUBT_FACTOR, first.doubt ?? 1) };
+      break;
+    }
   }
   return {
     lines: groupIntoLines(read),
