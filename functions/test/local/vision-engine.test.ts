@@ -424,6 +424,7 @@ describe("local vision engine", function () {
   it("dismisses a region when it is both widely shaded and patchy, or mostly not rust-coloured", () => {
     const rusty = {
       meanHue: 10,
+      hueStd: 5,
       meanSaturation: 0.7,
       meanValue: 0.45,
       roughness: 6,
@@ -449,7 +450,7 @@ describe("local vision engine", function () {
     // of eval/rust's tune photos (ostrava-09), as measured at 512 px.
     const brick = { meanHue: 12.7, meanSaturation: 0.51, meanValue: 0.2, valueStd: 0.054 };
     const darkRust = { meanHue: 14, meanSaturation: 0.78, meanValue: 0.37, valueStd: 0.111 };
-    const rough = { roughness: 10.81, density: 0.9, coherence: 0.4 };
+    const rough = { roughness: 10.81, density: 0.9, coherence: 0.4, hueStd: 6.4 };
     assert.equal(looksLikeRust({ ...brick, ...rough }), false);
     assert.equal(looksLikeRust({ ...darkRust, ...rough }), true);
     fc.assert(
@@ -486,7 +487,7 @@ describe("local vision engine", function () {
       valueStd: 0.088,
       roughness: 4,
     };
-    const rest = { density: 0.9, coherence: 0.5 };
+    const rest = { density: 0.9, coherence: 0.5, hueStd: 5.6 };
     assert.equal(looksLikeRust({ ...petals, ...rest }), false);
     assert.equal(looksLikeRust({ ...face, ...rest }), false);
     assert.equal(looksLikeRust({ ...rust, ...rest }), true);
@@ -506,13 +507,13 @@ describe("local vision engine", function () {
     // (eval/plain tune, max-Pilots) and rust on steel (eval/rust tune, ostrava-01, -07).
     const face = { meanHue: 17, meanSaturation: 0.47, meanValue: 0.54, valueStd: 0.144 };
     const hand = { meanHue: 15.4, meanSaturation: 0.48, meanValue: 0.44, valueStd: 0.107 };
-    const rough = { roughness: 7, density: 0.8, coherence: 0.4 };
+    const rough = { roughness: 7, density: 0.8, coherence: 0.4, hueStd: 6.4 };
     assert.equal(looksLikeRust({ ...face, ...rough }), false);
     assert.equal(looksLikeRust({ ...hand, ...rough }), false);
     const paleRust = { meanHue: 9.6, meanSaturation: 0.54, meanValue: 0.55, valueStd: 0.065 };
     const shadedRust = { meanHue: 9.8, meanSaturation: 0.58, meanValue: 0.55, valueStd: 0.109 };
     assert.equal(looksLikeRust({ ...paleRust, ...rough }), true);
-    assert.equal(looksLikeRust({ ...shadedRust, ...rough }), true);
+    assert.equal(looksLikeRust({ ...shadedRust, ...rough, hueStd: 4.4 }), true);
     fc.assert(
       fc.property(
         fc.double({ min: 0.4, max: 1, noNaN: true }),
@@ -523,6 +524,30 @@ describe("local vision engine", function () {
             meanSaturation < RUST_REGION.paleMaxSaturation &&
             valueStd >= RUST_REGION.paleMinValueStd
           ),
+      ),
+    );
+  });
+
+  it("dismisses an evenly hued, moderately saturated region as brick, and keeps rust's wandering hue", () => {
+    // Region statistics at 512 px: two regions of a brick wall behind a dog (eval/plain
+    // tune, dbth-00, dbth-04) and the least saturated rust of eval/rust's tune photos
+    // (ostrava-07) with a saturated rust region of even hue (ostrava-11).
+    const brick = { meanHue: 11.5, meanSaturation: 0.52, meanValue: 0.55, valueStd: 0.084 };
+    const brick2 = { meanHue: 11.3, meanSaturation: 0.49, meanValue: 0.55, valueStd: 0.064 };
+    const rough = { roughness: 5, density: 0.88, coherence: 0.4 };
+    assert.equal(looksLikeRust({ ...brick, ...rough, hueStd: 1.8 }), false);
+    assert.equal(looksLikeRust({ ...brick2, ...rough, hueStd: 1.7 }), false);
+    const paleRust = { meanHue: 9.8, meanSaturation: 0.58, meanValue: 0.55, valueStd: 0.109 };
+    const evenRust = { meanHue: 10, meanSaturation: 0.65, meanValue: 0.46, valueStd: 0.069 };
+    assert.equal(looksLikeRust({ ...paleRust, ...rough, hueStd: 4.4 }), true);
+    assert.equal(looksLikeRust({ ...evenRust, ...rough, hueStd: 3.8 }), true);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.56, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 12, noNaN: true }),
+        (meanSaturation, hueStd) =>
+          looksLikeRust({ ...brick, ...rough, meanSaturation, hueStd }) ===
+          !(meanSaturation < RUST_REGION.evenMaxSaturation && hueStd < RUST_REGION.evenMaxHueStd),
       ),
     );
   });

@@ -52,6 +52,15 @@ export const RUST_REGION = {
   paleMaxSaturation: 0.55,
   paleMinValueStd: 0.09,
   /**
+   * Rust is a mixture of oxides, its hue wandering from orange to red-brown; brick and
+   * other fired or painted surfaces keep one hue at a moderate saturation. Brick walls in
+   * eval/plain's tune photos: saturation 0.47–0.59 with hue spread 1.7–3.3°; the rust
+   * regions on eval/rust's tune photos under that saturation spread 4.4–6.4° (the others,
+   * 0.65–0.89 saturated, 2.8–7.4°).
+   */
+  evenMaxSaturation: 0.62,
+  evenMaxHueStd: 3.8,
+  /**
    * Rust fills the region it forms: 0.63–1.0 of it rust-coloured on the rust tune photos.
    * Warm specks scattered over a red plastic meter ring, brass and reflections joined into
    * one region filled 0.35–0.57 of it (eval/meters tune).
@@ -127,6 +136,8 @@ export function detectCorrosion(img: RgbImage): Detection[] {
 
 export interface RegionStats {
   meanHue: number;
+  /** Standard deviation of HSV hue (degrees) over the rust-coloured pixels. */
+  hueStd: number;
   /** HSV saturation, 0..1. */
   meanSaturation: number;
   meanValue: number;
@@ -149,6 +160,7 @@ export function regionStats(
   const luma = (p: number) => lumaAt(data, p);
   let n = 0,
     hue = 0,
+    hue2 = 0,
     saturation = 0,
     value = 0,
     value2 = 0,
@@ -166,6 +178,7 @@ export function regionStats(
     rough += Math.abs(luma(p) - m / 9);
     const [h, sat, v] = rgbToHsv(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]);
     hue += h;
+    hue2 += h * h;
     saturation += sat;
     value += v;
     value2 += v * v;
@@ -174,8 +187,10 @@ export function regionStats(
   // An empty sample (every rust-coloured pixel on the border) has all its means 0.
   const k = Math.max(1, n);
   const meanValue = value / k;
+  const meanHue = hue / k;
   return {
-    meanHue: hue / k,
+    meanHue,
+    hueStd: Math.sqrt(Math.max(0, hue2 / k - meanHue * meanHue)),
     meanSaturation: saturation / k,
     meanValue,
     roughness: rough / k,
@@ -259,7 +274,8 @@ export function looksLikeRust(s: RegionStats): boolean {
     s.coherence <= RUST_REGION.maxCoherence &&
     (s.valueStd * 255) / Math.max(1e-6, s.roughness) <= RUST_REGION.maxShadeOverTexture &&
     !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity) &&
-    !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd)
+    !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd) &&
+    !(s.meanSaturation < RUST_REGION.evenMaxSaturation && s.hueStd < RUST_REGION.evenMaxHueStd)
   );
 }
 
