@@ -274,7 +274,9 @@ export function looksLikeRust(s: RegionStats): boolean {
     s.coherence <= RUST_REGION.maxCoherence &&
     (s.valueStd * 255) / Math.max(1e-6, s.roughness) <= RUST_REGION.maxShadeOverTexture &&
     !(s.valueStd >= RUST_REGION.shadedMinValueStd && s.density < RUST_REGION.shadedMaxDensity) &&
-    !(s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd) &&
+    !(
+      s.meanSaturation < RUST_REGION.paleMaxSaturation && s.valueStd >= RUST_REGION.paleMinValueStd
+    ) &&
     !(s.meanSaturation < RUST_REGION.evenMaxSaturation && s.hueStd < RUST_REGION.evenMaxHueStd)
   );
 }
