@@ -37,6 +37,17 @@ export function quadBounds(q: Quad): { x0: number; y0: number; x1: number; y1: n
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 }
 
+/**
+ * A lone digit whose glyph (its box's long side) is under this share of the height (short
+ * side) of a register on its line is small print beside it, a superscript or an index (the
+ * "³" of a black "M³" left of 00137, eval/meters tune, 0.51): it is not one of the drums.
+ */
+export const SMALL_PRINT_SHARE = 0.6;
+
+const side = (a: number[], b: number[]) => Math.hypot(b[0] - a[0], b[1] - a[1]);
+const longSide = (q: Quad) => Math.max(side(q[0], q[1]), side(q[0], q[3]));
+const shortSide = (q: Quad) => Math.min(side(q[0], q[1]), side(q[0], q[3]));
+
 const top = (b: Quad) => b[0][1];
 const bottom = (b: Quad) => b[2][1];
 const midline = (b: Quad) => (top(b) + bottom(b)) / 2;
@@ -47,11 +58,19 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
   const averageHeight = sure.reduce((s, b) => s + bottom(b.box) - top(b.box), 0) / sure.length;
   // Digits read too unsurely to keep, on a line: that line's number is missing a digit.
   const unsureDigits = boxes.filter((b) => b.mean < MIN_BOX_MEAN && /\d/.test(b.text));
+  const onLine = (a: Quad, b: Quad) => Math.abs(midline(a) - midline(b)) < averageHeight / 2;
+  const small = (b: TextBox) =>
+    /^\d$/.test(b.text) &&
+    sure.some(
+      (o) =>
+        /\d{3}/.test(o.text) &&
+        onLine(o.box, b.box) &&
+        longSide(b.box) < SMALL_PRINT_SHARE * shortSide(o.box),
+    );
   const lines: TextBox[][] = [];
   for (const b of sure) {
-    const line = lines.find(
-      (l) => Math.abs(midline(l[0].box) - midline(b.box)) < averageHeight / 2,
-    );
+    // Small print beside a register stands on a line of its own.
+    const line = small(b) ? undefined : lines.find((l) => !small(l[0]) && onLine(l[0].box, b.box));
     if (line) line.push(b);
     else lines.push([b]);
   }

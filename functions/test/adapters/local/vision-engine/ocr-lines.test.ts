@@ -81,6 +81,45 @@ describe("OCR lines", () => {
     );
   });
 
+  it("puts a lone small digit beside a register on a line of its own: a superscript, not a drum", () => {
+    // eval/meters tune (mtr-IMG_0021): the "³" of a black "M³", boxed turned and alone,
+    // left of the drums 00137 with their red decimals.
+    const register: TextBox = {
+      text: "00137.019",
+      mean: 0.86,
+      box: [
+        [264, 569],
+        [983, 545],
+        [987, 682],
+        [269, 707],
+      ],
+    };
+    const superscript: TextBox = {
+      text: "3",
+      mean: 0.99,
+      box: [
+        [210, 608],
+        [260, 633],
+        [226, 697],
+        [177, 671],
+      ],
+    };
+    assert.deepEqual(
+      groupIntoLines([register, superscript]).map((l) => l.text),
+      ["00137.019", "3"],
+    );
+    // A lone digit as tall as the drums is one of them (a first drum boxed apart)...
+    assert.deepEqual(
+      groupIntoLines([box("0530", 40, 0, 80, 30), box("1", 0, 0, 18, 30)]).map((l) => l.text),
+      ["1 0530"],
+    );
+    // ...and small print beside words, not a register, stays on their line.
+    assert.deepEqual(
+      groupIntoLines([box("Qn", 0, 0, 40, 30), box("3", 45, 5, 8, 12)]).map((l) => l.text),
+      ["Qn 3"],
+    );
+  });
+
   it("drops boxes read with a mean probability under one half, before measuring heights", () => {
     const lines = groupIntoLines([box("0530", 0, 0, 80, 30), box("x", 100, 3, 10, 300, 0.49)]);
     assert.deepEqual(
@@ -103,7 +142,9 @@ describe("OCR lines", () => {
           { maxLength: 12 },
         ),
         (specs) => {
-          const boxes = specs.map((s, i) => box(`w${i}`, s.x, s.y, 30, s.h, s.mean));
+          // Words, lone digits and registers: every kind of box a line may set apart.
+          const text = (i: number) => [`w${i}`, `${i % 10}`, `${1000 + i}`][i % 3];
+          const boxes = specs.map((s, i) => box(text(i), s.x, s.y, 30, s.h, s.mean));
           const lines = groupIntoLines(boxes);
           const words = lines.flatMap((l) => l.text.split(" ")).sort();
           const sure = boxes
