@@ -6,7 +6,7 @@ import type { AnomalyType } from "../schema/analysis";
 import type { Box, Severity } from "../schema/common";
 import type { NormalizedAnalysis } from "./normalize";
 import { boxArea, severityOf } from "./severity";
-import { classifyTerm } from "./taxonomy";
+import { classifyTerm, DEPICTION, isDepiction } from "./taxonomy";
 
 export interface DerivedAnomaly {
   id: string;
@@ -58,7 +58,14 @@ export function deriveAnomalies(
     if (!prev || l.score > prev.score)
       bestLabel.set(row.type, { score: l.score, source: l.description });
   }
-  for (const [type, { score, source }] of bestLabel) {
+  // On a picture, a frame-wide finding is its subject as likely as a real one: kept, doubted.
+  const depicted = isDepiction(a.labels);
+  for (const [type, best] of bestLabel) {
+    const score =
+      depicted && !DEPICTION.exempt.includes(type)
+        ? round(best.score * DEPICTION.factor)
+        : best.score;
+    const { source } = best;
     const id = anomalyId(photoId, type, null);
     byId.set(id, {
       id,
@@ -71,4 +78,8 @@ export function deriveAnomalies(
     });
   }
   return [...byId.values()].sort((x, y) => x.id.localeCompare(y.id));
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
 }

@@ -81,6 +81,34 @@ export const TAXONOMY: readonly TaxonomyRow[] = [
   { type: "GRAFFITI", terms: ["graffiti", "vandalism"], minScore: 0.5 },
 ];
 
+/**
+ * Labels saying the photo is of a picture: a fire, smoke or an explosion named beside them is
+ * the picture's subject (recorded responses: "Fire" 0.85 with "Art" 0.81 and "Paint" 0.82 on a
+ * painted flame; "Smoke" 0.68 with "Art" 0.84 on a black poster), not something burning in
+ * front of the camera. Graffiti is paint on the surface itself and stays as it is.
+ */
+export const DEPICTION = {
+  terms: [
+    "art",
+    "visual arts",
+    "illustration",
+    "poster",
+    "painting",
+    "drawing",
+    "graphic design",
+    "graphics",
+    "mural",
+    "artwork",
+    "cartoon",
+    "sketch",
+  ],
+  /** A depiction label counts from this score (Vision's tail labels below name the look). */
+  minScore: 0.6,
+  /** Frame-wide findings on a picture keep this share of their confidence: the engine cannot know. */
+  factor: 0.5,
+  exempt: ["GRAFFITI"] as readonly AnomalyType[],
+} as const;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const alt = (words: readonly string[]) => words.map(escape).join("|");
 const PATTERNS = TAXONOMY.map((row) => ({
@@ -94,4 +122,13 @@ export function classifyTerm(name: string): TaxonomyRow | null {
   for (const { row, head, anywhere } of PATTERNS)
     if (head.test(name) || anywhere?.test(name)) return row;
   return null;
+}
+
+const DEPICTION_PATTERN = new RegExp(`^(${alt(DEPICTION.terms)})$`, "i");
+
+/** Whether the labels say the photo shows a picture (a poster, a painting, artwork). */
+export function isDepiction(labels: readonly { description: string; score: number }[]): boolean {
+  return labels.some(
+    (l) => l.score >= DEPICTION.minScore && DEPICTION_PATTERN.test(l.description.trim()),
+  );
 }

@@ -12,7 +12,8 @@ import {
   parseMeterReading,
   readingConfidence,
 } from "../../src/analysis/meter";
-import { classifyTerm } from "../../src/analysis/taxonomy";
+import { classifyTerm, DEPICTION, isDepiction } from "../../src/analysis/taxonomy";
+import fc from "fast-check";
 import { AnnotateImageResponseSchema } from "../../src/schema/vision";
 
 const recorded = (name: string) => {
@@ -157,5 +158,88 @@ describe("recorded Vision responses", () => {
     const fourDigits = parseMeterReading("1234");
     assert.ok(fourDigits);
     assert.equal(looksLikeMeter(n.labels, false, fourDigits), true);
+  });
+
+  // karihigh/archivo: Vision's batch output for photos of protest placards and streets
+  // (provenance in test/fixtures/vision/README.md).
+  const findings = (name: string) =>
+    deriveAnomalies("p1", recorded(name)).map((a) => [a.type, a.severity, a.source, a.confidence]);
+
+  it("real flames and smoke in front of the camera are FIRE_SMOKE, HIGH from Vision's 0.65", () => {
+    assert.deepEqual(findings("archivo-fire-flame-hearth"), [
+      ["FIRE_SMOKE", "HIGH", "Flame", 0.8265014],
+    ]);
+    assert.deepEqual(findings("archivo-smoke-protest-sign"), [
+      ["FIRE_SMOKE", "HIGH", "Smoke", 0.8305274],
+    ]);
+    assert.deepEqual(findings("archivo-smoke-crowd-night"), [
+      ["FIRE_SMOKE", "HIGH", "Smoke", 0.6515806],
+    ]);
+    // Vision's weak "Fire" (0.53) in a night street: found, not sure, no push (MEDIUM).
+    assert.deepEqual(findings("archivo-fire-night-street-car"), [
+      ["FIRE_SMOKE", "MEDIUM", "Fire", 0.52874035],
+    ]);
+  });
+
+  it("fire, smoke or an explosion on a poster or artwork is the picture's subject: doubted, never HIGH", () => {
+    const cases: [string, string, number][] = [
+      // fixture, the label, its Vision score (the finding keeps half)
+      ["archivo-fire-flame-amber-artwork", "Fire", 0.8501593], // with Art 0.81, Paint 0.82
+      ["archivo-fire-flame-wood-poster", "Flame", 0.8155425], // with Art 0.81
+      ["archivo-explosion-fire-poster", "Explosion", 0.827839], // with Poster 0.67
+      ["archivo-smoke-pollution-poster", "Smoke", 0.6772706], // with Art 0.84, Illustration 0.66
+    ];
+    for (const [name, source, score] of cases) {
+      const n = recorded(name);
+      assert.ok(isDepiction(n.labels), name);
+      const anomalies = deriveAnomalies("p1", n);
+      assert.deepEqual(
+        anomalies.map((a) => [a.type, a.severity, a.source]),
+        [["FIRE_SMOKE", "MEDIUM", source]],
+        name,
+      );
+      assert.ok(Math.abs(anomalies[0].confidence - score * DEPICTION.factor) < 1e-6, name);
+    }
+    // Graffiti is paint on the wall itself: a mural's labels ("Art", "Mural") leave it be.
+    assert.deepEqual(findings("gallery-mural-building"), [
+      ["GRAFFITI", "LOW", "Graffiti", 0.6423828],
+    ]);
+  });
+
+  it("a picture is told by a depiction label at 0.6 or more, by its whole name", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DEPICTION.terms),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        (term, score, upper) => {
+          const description = upper ? term.toUpperCase() : term[0].toUpperCase() + term.slice(1);
+          assert.equal(isDepiction([{ description, score }]), score >= DEPICTION.minScore);
+          // Only the whole name: "Art" is a picture, "Martial arts" or "Party" not.
+          assert.equal(isDepiction([{ description: `${description} supply`, score: 1 }]), false);
+        },
+      ),
+    );
+    // Of the plain photos only the laptop is a picture: its screen shows one ("Graphics" 0.67).
+    for (const name of PLAIN)
+      assert.equal(isDepiction(recorded(name).labels), name === "gallery-laptop-display", name);
+  });
+
+  it("Vision's real 'Rust' label (0.56, a door with lettering) is a weak CORROSION finding, LOW", () => {
+    assert.deepEqual(findings("archivo-rust-door-number"), [
+      ["CORROSION", "LOW", "Rust", 0.56404275],
+    ]);
+  });
+
+  it("numbers on placards and a drawn clock are no meter readings", () => {
+    for (const name of [
+      "archivo-license-plate-poster-digits", // "1312-13120" beside a licence plate
+      "archivo-number-poster-6digits", // "10001 / 10000 / 108594" on a poster
+      "archivo-clock-watch-poster-digits", // a clock face drawn on a placard
+    ]) {
+      const n = recorded(name);
+      assert.deepEqual(deriveAnomalies("p1", n), [], name);
+      assert.equal(looksLikeMeter(n.labels, false, parseMeterReading(n.text)), false, name);
+    }
   });
 });
