@@ -125,6 +125,13 @@ function isCode(text: string, start: number, end: number, hasUnit: boolean): boo
   return /^\p{L}/u.test(after) && !/^[mм](?![\p{L}0-9])/iu.test(after);
 }
 
+/**
+ * A number right after a word and a colon is a labelled field of the nameplate ("S6sx:
+ * 12112810", a Vietnamese meter's serial, outranked its 07064 register, eval/meters tune):
+ * a register is shown, not labelled. With a unit it is a reading still ("Total: 1234 kWh").
+ */
+const LABELLED = /\p{L}\s*:\s*$/u;
+
 function normalizeUnit(u: string | undefined): string | null {
   if (!u) return null;
   for (const [re, name] of UNITS) if (re.test(u.trim())) return name;
@@ -154,6 +161,7 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const start = m.index ?? 0;
     const lineStart = text.lastIndexOf("\n", start - 1) + 1;
     if (RATING.test(text.slice(lineStart, start))) continue;
+    if (!unit && LABELLED.test(text.slice(lineStart, start))) continue;
     if (isCode(text, start, start + raw.length, unit !== null)) continue;
     // The labels say the last drum is tenths: a bare run of digits holds it.
     const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;

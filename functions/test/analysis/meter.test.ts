@@ -188,6 +188,32 @@ describe("drum labels, ratings and codes in other scripts", () => {
   });
 });
 
+describe("labelled fields of the nameplate", () => {
+  it("takes a number after a word and a colon for a labelled field, unless it carries a unit", () => {
+    // eval/meters tune, akt-20201015_153316: the serial "S6sx:12112810" outranked the register.
+    const face = "07064 0-kWh\n000000010010 1/10\nGELEX EMIC\nCV140 S6sx:12112810";
+    assert.equal(parseMeterReading(face)?.value, 7064);
+    assert.equal(parseMeterReading("Total: 01234 kWh")?.value, 1234);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z]{1,6}$/),
+        fc.constantFrom(":", " :", ": ", " : "),
+        fc.stringMatching(/^[1-9][0-9]{3,8}$/),
+        (label, colon, digits) => {
+          // Rating words ("Qn:", "DN:") are skipped with or without a unit (the test above).
+          fc.pre(
+            !/^[pqt]?(?:max|min|n|nom|rated)$|^(?:q[1-4]|dn|pn|class|klasse|kl|typ|type|no|nr|sn)$/i.test(
+              label,
+            ),
+          );
+          assert.equal(parseMeterReading(`${label}${colon}${digits}`), null);
+          assert.equal(parseMeterReading(`${label}${colon}${digits} kWh`)?.value, Number(digits));
+        },
+      ),
+    );
+  });
+});
+
 describe("years on a meter's face", () => {
   it("ranks a bare year below any register and doubts it when alone", () => {
     // A year of manufacture read instead of the register (eval/meters tune, emo-002).
