@@ -12,7 +12,7 @@ import { copyFile, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { readLabels } from "../functions/src/eval/run-folder";
-import { cropTile, segToPng } from "../functions/src/eval/seg-mask";
+import { cropTile, maskImageToPng, segToPng } from "../functions/src/eval/seg-mask";
 import type { EvalSource } from "../functions/src/schema/eval";
 import { EVAL_FETCH_USAGE, parseEvalFetchArgs } from "./eval-fetch-options";
 
@@ -74,14 +74,17 @@ async function main(): Promise<number> {
           if (!g) throw new Error(`no mirror of ${src.repo} under ${mirror}`);
           const bytes = await show(g, src.commit, src.path);
           await writeFile(out, src.crop ? await cropTile(bytes, src.crop) : bytes);
-          if (src.segPath) {
-            const mask = photo.anomalies !== "none" && photo.anomalies.find((a) => a.mask)?.mask;
-            if (mask)
-              await writeFile(
-                join(EVAL, set, mask),
-                await segToPng((await show(g, src.commit, src.segPath)).toString("latin1")),
-              );
-          }
+          const mask = photo.anomalies !== "none" && photo.anomalies.find((a) => a.mask)?.mask;
+          if (mask && src.segPath)
+            await writeFile(
+              join(EVAL, set, mask),
+              await segToPng((await show(g, src.commit, src.segPath)).toString("latin1")),
+            );
+          else if (mask && src.maskPath)
+            await writeFile(
+              join(EVAL, set, mask),
+              await maskImageToPng(await show(g, src.commit, src.maskPath), src.maskInvert),
+            );
         }
         done++;
       } catch (err) {

@@ -1,6 +1,7 @@
 // Extraction helpers for the eval sets: CrackForest labels its cracks as run-length
 // ".seg" files (the sets measure box coverage against PNG masks, so they are converted),
-// and some photos are tiles of a published figure.
+// other datasets as mask images (often JPEG, with compression noise: binarized), and some
+// photos are tiles of a published figure.
 import sharp from "sharp";
 
 export interface SegMask {
@@ -13,11 +14,13 @@ export interface SegMask {
 /** Parses a .seg file: a header (width, height, ...), "data", then lines "segment row colStart colEnd"; segment 1 is crack. */
 export function parseSeg(seg: string): SegMask {
   const lines = seg.split(/\r?\n/);
-  const header = (key: string) => Number(lines.find((l) => l.startsWith(`${key} `))?.split(/\s+/)[1]);
+  const header = (key: string) =>
+    Number(lines.find((l) => l.startsWith(`${key} `))?.split(/\s+/)[1]);
   const width = header("width");
   const height = header("height");
   const start = lines.findIndex((l) => l.trim() === "data");
-  if (!(width > 0 && height > 0) || start < 0) throw new Error("not a .seg file (no width, height or data)");
+  if (!(width > 0 && height > 0) || start < 0)
+    throw new Error("not a .seg file (no width, height or data)");
   const data = new Uint8Array(width * height);
   for (const l of lines.slice(start + 1)) {
     const [s, row, c0, c1] = l.trim().split(/\s+/).map(Number);
@@ -29,10 +32,27 @@ export function parseSeg(seg: string): SegMask {
 
 export async function segToPng(seg: string): Promise<Buffer> {
   const m = parseSeg(seg);
-  return sharp(Buffer.from(m.data), { raw: { width: m.width, height: m.height, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(m.data), { raw: { width: m.width, height: m.height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** One tile of a figure, as PNG (lossless, so the tile is the figure's own pixels). */
-export async function cropTile(figure: Buffer, r: { left: number; top: number; width: number; height: number }): Promise<Buffer> {
+export async function cropTile(
+  figure: Buffer,
+  r: { left: number; top: number; width: number; height: number },
+): Promise<Buffer> {
   return sharp(figure).extract(r).png().toBuffer();
+}
+
+/**
+ * A dataset's mask image as a PNG mask: 255 where the crack is (light pixels, or dark ones
+ * when `invert`), 0 elsewhere; mid-grey JPEG noise falls to the nearer side.
+ */
+export async function maskImageToPng(image: Buffer, invert = false): Promise<Buffer> {
+  const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const out = Uint8Array.from(data, (v) => (v > 127 !== invert ? 255 : 0));
+  return sharp(Buffer.from(out), { raw: { width: info.width, height: info.height, channels: 1 } })
+    .png()
+    .toBuffer();
 }

@@ -11,6 +11,9 @@ export const EvalSourceSchema = z.union([
     licence: z.string().min(1),
     /** CrackForest-style run-length mask (.seg) at the same commit, converted to a PNG mask on extraction. */
     segPath: z.string().optional(),
+    /** A mask image at the same commit (light = crack, unless `maskInvert`), binarized to a PNG mask on extraction. */
+    maskPath: z.string().optional(),
+    maskInvert: z.boolean().optional(),
     /** A tile of a larger figure: the pixel rectangle cut out on extraction. */
     crop: z
       .object({
