@@ -74,4 +74,31 @@ describe("eval sets (real photos)", function () {
     assert.equal(m.recall, 1, JSON.stringify(m));
     assert.equal(m.coveredHalf, m.support, JSON.stringify(m));
   });
+
+  // Crack recall and coverage per split: pavement (CrackForest) at the issue's target (4 in
+  // 5 found, half the crack covered); concrete and masonry, first measured this round,
+  // at today's figures (docs/analysis.md: short of the target).
+  const cracks = async (set: string) => {
+    const r = await evaluateFolder(join(EVAL, set, "labels.json"), engine);
+    assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
+    return (split: "tune" | "heldout" | "all") => r.summary[split].perType.CRACK;
+  };
+
+  it("cracked pavement: a crack found on 4 in 5 photos, boxes covering half of it", async function () {
+    if (!present("cracks")) return this.skip();
+    const of = await cracks("cracks");
+    for (const split of ["tune", "heldout"] as const) {
+      const m = of(split);
+      assert.ok(m.recall >= 0.8 && (m.meanCoverage ?? 0) >= 0.5, `${split}: ${JSON.stringify(m)}`);
+    }
+  });
+
+  it("cracked concrete and masonry: found no less often than today (concrete 5 + 6, masonry 2 of 20)", async function () {
+    if (!present("concrete") || !present("masonry")) return this.skip();
+    const concrete = await cracks("concrete");
+    assert.ok(concrete("tune").tp >= 5, JSON.stringify(concrete("tune")));
+    assert.ok(concrete("heldout").tp >= 6, JSON.stringify(concrete("heldout")));
+    const masonry = await cracks("masonry");
+    assert.ok(masonry("all").tp >= 2, JSON.stringify(masonry("all")));
+  });
 });
