@@ -187,17 +187,15 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     // Doubtful: a year alone, a short display number, a long register without its decimals
     // (or split by the counter layout), a round number, a tenths drum placed by the labels.
-    const doubt = year
-      ? YEAR_FACTOR
-      : short
-        ? SHORT_FACTOR
-        : counter || (!decimals && digits >= UNSPLIT_DIGITS)
-          ? UNSPLIT_FACTOR
-          : !decimals && value >= 100 && value % 100 === 0
-            ? ROUND_FACTOR
-            : scaled
-              ? TENTHS_FACTOR
-              : 1;
+    const doubts: [boolean, number][] = [
+      [year, YEAR_FACTOR],
+      [short, SHORT_FACTOR],
+      [counter || (!decimals && digits >= UNSPLIT_DIGITS), UNSPLIT_FACTOR],
+      [!decimals && value >= 100 && value % 100 === 0, ROUND_FACTOR],
+      [scaled, TENTHS_FACTOR],
+    ];
+    // The first that applies: the factors do not compound.
+    const doubt = doubts.find(([applies]) => applies)?.[1] ?? 1;
     const confidence = Math.round(base * doubt * 1000) / 1000;
     // A register printed with its decimals ("06376,341") is more meter-like than a bare
     // run of digits of any length (dates, serial numbers).

@@ -32,7 +32,12 @@ export function parseSeg(seg: string): SegMask {
 
 export async function segToPng(seg: string): Promise<Buffer> {
   const m = parseSeg(seg);
-  return sharp(Buffer.from(m.data), { raw: { width: m.width, height: m.height, channels: 1 } })
+  return greyPng(m.data, m.width, m.height);
+}
+
+/** One-channel 8-bit pixels as a PNG. */
+function greyPng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(Buffer.from(data), { raw: { width, height, channels: 1 } })
     .png()
     .toBuffer();
 }
@@ -52,7 +57,5 @@ export async function cropTile(
 export async function maskImageToPng(image: Buffer, invert = false): Promise<Buffer> {
   const { data, info } = await sharp(image).greyscale().raw().toBuffer({ resolveWithObject: true });
   const out = Uint8Array.from(data, (v) => (v > 127 !== invert ? 255 : 0));
-  return sharp(Buffer.from(out), { raw: { width: info.width, height: info.height, channels: 1 } })
-    .png()
-    .toBuffer();
+  return greyPng(out, info.width, info.height);
 }

@@ -19,7 +19,8 @@ const PART_DIGITS = 3;
 /** The grown read may be at most this much less sure than the first. */
 const MAX_MEAN_DROP = 0.1;
 
-const digitsOf = (text: string) => text.replace(/[^\d]/g, "");
+/** The digits of a read, in order, without spaces, points or letters. */
+export const digitsOf = (text: string) => text.replace(/\D/g, "");
 
 /** Whether a read is a number whose box is worth growing to the left. */
 export function isNumberRead(b: TextBox): boolean {

@@ -59,18 +59,24 @@ export function groupIntoLines(boxes: readonly TextBox[]): TextBox[] {
   // Digits read too unsurely to keep, on a line: that line's number is missing a digit.
   const unsureDigits = boxes.filter((b) => b.mean < MIN_BOX_MEAN && /\d/.test(b.text));
   const onLine = (a: Quad, b: Quad) => Math.abs(midline(a) - midline(b)) < averageHeight / 2;
-  const small = (b: TextBox) =>
-    /^\d$/.test(b.text) &&
-    sure.some(
-      (o) =>
-        /\d{3}/.test(o.text) &&
-        onLine(o.box, b.box) &&
-        longSide(b.box) < SMALL_PRINT_SHARE * shortSide(o.box),
-    );
+  const small = new Set(
+    sure.filter(
+      (b) =>
+        /^\d$/.test(b.text) &&
+        sure.some(
+          (o) =>
+            /\d{3}/.test(o.text) &&
+            onLine(o.box, b.box) &&
+            longSide(b.box) < SMALL_PRINT_SHARE * shortSide(o.box),
+        ),
+    ),
+  );
   const lines: TextBox[][] = [];
   for (const b of sure) {
     // Small print beside a register stands on a line of its own.
-    const line = small(b) ? undefined : lines.find((l) => !small(l[0]) && onLine(l[0].box, b.box));
+    const line = small.has(b)
+      ? undefined
+      : lines.find((l) => !small.has(l[0]) && onLine(l[0].box, b.box));
     if (line) line.push(b);
     else lines.push([b]);
   }

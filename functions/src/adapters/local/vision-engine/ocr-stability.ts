@@ -3,6 +3,7 @@
 // meters tune) and right on the next; a read that holds on crops padded and trimmed by a
 // fraction of the line's height is trusted as before, one whose whole digits change is
 // doubtful and goes to a person.
+import { digitsOf } from "./ocr-edges";
 import type { Quad } from "./ocr-lines";
 
 /**
@@ -31,8 +32,6 @@ export function paddedBy(q: Quad, fx: number, fy: number): Quad {
   ];
   return [at(tl, -1, -1), at(tr, 1, -1), at(br, 1, 1), at(bl, -1, 1)];
 }
-
-const digitsOf = (text: string) => text.replace(/\D/g, "");
 
 /**
  * Whether a re-read changes the whole digits of `first`: it holds as many digits in all
