@@ -8,7 +8,8 @@ import { runFileCli } from "./file-cli";
 runFileCli("analyze", async (file, arg) => {
   const { analyzeBytes, analyzeFailure } = await import("../functions/src/local/analyze-file");
   const { LocalVisionEngine } = await import("../functions/src/adapters/local/vision-engine");
-  const { terminateOcr } = await import("../functions/src/adapters/local/vision-engine/ocr");
+  const { terminateModels } =
+    await import("../functions/src/adapters/local/vision-engine/model-pool");
   try {
     const bytes = await readFile(file);
     try {
@@ -23,6 +24,6 @@ runFileCli("analyze", async (file, arg) => {
       `cannot read ${arg}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   } finally {
-    await terminateOcr();
+    await terminateModels();
   }
 });

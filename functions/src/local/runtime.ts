@@ -73,7 +73,7 @@ export interface RuntimeOptions {
 /**
  * Concurrent tasks per core, per queue, for the local runtime: a photo task is CPU work
  * (decode, detectors, OCR in a worker thread) with Firestore waits between, so four per
- * core keeps the main thread and the OCR worker busy (two per core left both idle half
+ * core keeps the main thread and the model worker busy (two per core left both idle half
  * the time: docs/benchmarks.md) without the emulator's lock queue and the memory of 20
  * at once; the deployed table (instances × concurrency on Cloud Run) stays as it is for
  * Cloud Tasks.
@@ -298,7 +298,7 @@ export class LocalRuntime {
     return out;
   }
 
-  /** Stops watching and dispatching, lets work in flight finish, and frees the OCR worker. */
+  /** Stops watching and dispatching, lets work in flight finish, and frees the model workers. */
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { analyzeBytes } from "../../src/local/analyze-file";
 import { LocalVisionEngine } from "../../src/adapters/local/vision-engine";
-import { terminateOcr } from "../../src/adapters/local/vision-engine/ocr";
+import { terminateModels } from "../../src/adapters/local/vision-engine/model-pool";
 import { corrodedPlate, meter, SCENE_HEIGHT, SCENE_WIDTH } from "../../src/local/samples/scenes";
 
 describe("analyze one file (ingest + local vision engine + findings)", function () {
   this.timeout(120_000);
   const engine = new LocalVisionEngine();
-  after(() => terminateOcr());
+  after(() => terminateModels());
 
   it("finds corrosion where it was painted, with a normalized box and a damage report", async () => {
     const scene = corrodedPlate();

@@ -9,10 +9,14 @@ import type { AnnotateImageResponse, VisionFeature } from "../../../schema/visio
 import { dominantColours, pixelStats, type PixelStats } from "./colours";
 import { detectCorrosion } from "./corrosion";
 import { detectCracks, withoutColourfulSurfaces } from "./cracks";
+import { crackMap } from "./crack-model";
+import { terminateModels } from "./model-pool";
+import { withCrackMap } from "./crack-map";
+import type { RgbImage } from "./raster";
 import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
 import { loadRgb, MAX_INPUT_PIXELS, toGrey, type GreyImage } from "./raster";
-import { recognize, terminateOcr, type OcrResult, type OcrWord } from "./ocr";
+import { recognize, type OcrResult, type OcrWord } from "./ocr";
 import { readSevenSegment, type SevenSegmentRead } from "./sevenseg";
 
 interface SevenSegmentAt {
@@ -62,7 +66,7 @@ export class LocalVisionEngine implements VisionProvider {
     let grey: GreyImage | undefined;
     const greyOf = () => (grey ??= toGrey(img));
     let detections = needDetectors
-      ? [...detectCorrosion(img), ...withoutColourfulSurfaces(detectCracks(greyOf()), img)]
+      ? [...detectCorrosion(img), ...(await this.cracks(img, greyOf))]
       : [];
     const stats = pixelStats(img);
     const res: AnnotateImageResponse = {};
@@ -126,9 +130,24 @@ export class LocalVisionEngine implements VisionProvider {
     return { read: again, long };
   }
 
-  /** Stops the OCR worker so the process can exit. */
+  /** Cracks: the shape detector's lines, held to the crack model's map (./crack-map). */
+  private async cracks(img: RgbImage, greyOf: () => GreyImage): Promise<Detection[]> {
+    const lines = withoutColourfulSurfaces(detectCracks(greyOf()), img);
+    try {
+      return withCrackMap(lines, await crackMap(img));
+    } catch (err) {
+      // A model failure on one odd image should not sink the other features: the lines
+      // stand unconfirmed, as before the model, and the log says so.
+      log.warn("local crack model failed", {
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return lines;
+    }
+  }
+
+  /** Stops the model workers so the process can exit. */
   async close(): Promise<void> {
-    await terminateOcr();
+    await terminateModels();
   }
 
   private async ocr(content: Buffer): Promise<{

@@ -2,7 +2,7 @@
 // run on onnxruntime-node's CPU build: text lines are found on a copy at most
 // DETECTION_EDGE long and each line is read from the full image. Tensors (./ocr-tensor),
 // line boxes and crops (./ocr-crop) and the grouping into lines (./ocr-lines) are ours, on
-// typed arrays. Runs inside an OCR worker thread (./ocr-worker).
+// typed arrays. Runs inside a model worker thread (./model-worker).
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";

@@ -1,7 +1,8 @@
 // The OCR pool: reads run in worker threads and each answer reaches its own caller.
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { recognize, terminateOcr } from "../../../../src/adapters/local/vision-engine/ocr";
+import { recognize } from "../../../../src/adapters/local/vision-engine/ocr";
+import { terminateModels } from "../../../../src/adapters/local/vision-engine/model-pool";
 import { strokeText } from "../../../../src/local/samples/glyphs";
 
 const W = 480;
@@ -18,7 +19,7 @@ async function rendered(digits: string) {
 
 describe("local OCR pool", function () {
   this.timeout(120_000);
-  after(() => terminateOcr());
+  after(() => terminateModels());
 
   it("answers concurrent reads each with its own image's text", async () => {
     const texts = ["4051729", "8362", "190735"];
@@ -48,8 +49,8 @@ describe("local OCR pool", function () {
   it("rejects the reads of a stopped worker and serves the next read with a fresh one", async () => {
     const img = await rendered("52817");
     const inFlight = recognize(img);
-    await terminateOcr();
-    await assert.rejects(inFlight, /OCR worker stopped/);
+    await terminateModels();
+    await assert.rejects(inFlight, /model worker stopped/);
     const again = await recognize(img);
     assert.equal(again.words.map((w) => w.text).join(" "), "52817");
   });

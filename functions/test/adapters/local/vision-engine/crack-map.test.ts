@@ -1,0 +1,139 @@
+// The crack model's map to findings: a long, sure line is a crack boxed where it lies; a
+// short mark, a doubtful line or an empty map is none.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  CRACK_MAP,
+  cracksFromMap,
+  peakIn,
+  withCrackMap,
+} from "../../../../src/adapters/local/vision-engine/crack-map";
+import type { Detection } from "../../../../src/adapters/local/vision-engine/detection";
+
+const W = 200;
+const H = 120;
+
+function map(fill = 0): Float32Array {
+  return new Float32Array(W * H).fill(fill);
+}
+
+/** A line from (x0, y0) to (x1, y1), two pixels thick, at probability p. */
+function draw(data: Float32Array, x0: number, y0: number, x1: number, y1: number, p: number) {
+  const n = Math.ceil(Math.hypot(x1 - x0, y1 - y0));
+  for (let i = 0; i <= n; i++) {
+    const x = Math.round(x0 + ((x1 - x0) * i) / n);
+    const y = Math.round(y0 + ((y1 - y0) * i) / n);
+    for (const [dx, dy] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ])
+      if (x + dx < W && y + dy < H) data[(y + dy) * W + x + dx] = p;
+  }
+}
+
+describe("cracksFromMap", () => {
+  it("finds nothing in an empty or a uniformly doubtful map", () => {
+    assert.deepEqual(cracksFromMap({ width: W, height: H, data: map() }), []);
+    assert.deepEqual(cracksFromMap({ width: W, height: H, data: map(0.3) }), []);
+  });
+
+  it("boxes a long, sure line where it lies", () => {
+    const data = map(0.05);
+    draw(data, 20, 30, 150, 90, 0.95);
+    const [crack, ...rest] = cracksFromMap({ width: W, height: H, data });
+    assert.equal(rest.length, 0);
+    assert.equal(crack.name, "Crack");
+    assert.ok(crack.box.x0 <= 20 / W && crack.box.x1 >= 151 / W);
+    assert.ok(crack.box.y0 <= 30 / H && crack.box.y1 >= 91 / H);
+    // Found by the model alone: MEDIUM at most by its score (below HIGH_CONFIDENCE 0.85).
+    assert.ok(crack.score >= 0.7 && crack.score <= 0.8, `score ${crack.score}`);
+  });
+
+  it("leaves out a line shorter than the shortest crack, and one the model doubts", () => {
+    const short = map();
+    const len = Math.floor(CRACK_MAP.minLengthFraction * W) - 4;
+    draw(short, 50, 60, 50 + len, 60, 0.95);
+    assert.deepEqual(cracksFromMap({ width: W, height: H, data: short }), []);
+    const doubted = map();
+    draw(doubted, 20, 60, 180, 60, (CRACK_MAP.pixel + CRACK_MAP.minMean) / 2);
+    assert.deepEqual(cracksFromMap({ width: W, height: H, data: doubted }), []);
+  });
+
+  it("takes many long lines for a mesh (mortar joints, hair), and finds no crack of its own there", () => {
+    const lines = (n: number) => {
+      const data = map();
+      for (let k = 0; k < n; k++) draw(data, 20, 10 + 25 * k, 140, 14 + 25 * k, 0.95);
+      return cracksFromMap({ width: W, height: H, data });
+    };
+    assert.equal(lines(CRACK_MAP.patternCount - 1).length, CRACK_MAP.patternCount - 1);
+    assert.deepEqual(lines(CRACK_MAP.patternCount), []);
+  });
+
+  it("for any map, gives at most six boxes inside the frame, surest first", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: 0, max: 1, noNaN: true }), { minLength: 64, maxLength: 64 }),
+        (cells) => {
+          // An 8×8 grid of cells blown up to the map, so maps have structure, not only noise.
+          const data = map();
+          for (let y = 0; y < H; y++)
+            for (let x = 0; x < W; x++)
+              data[y * W + x] = cells[Math.floor((y * 8) / H) * 8 + Math.floor((x * 8) / W)];
+          const found = cracksFromMap({ width: W, height: H, data });
+          assert.ok(found.length <= 6);
+          for (const d of found) {
+            assert.ok(d.box.x0 >= 0 && d.box.x1 <= 1 && d.box.y0 >= 0 && d.box.y1 <= 1);
+            assert.ok(d.box.x0 < d.box.x1 && d.box.y0 < d.box.y1);
+            assert.ok(d.score >= 0 && d.score <= 1);
+          }
+          for (let i = 1; i < found.length; i++) assert.ok(found[i - 1].score >= found[i].score);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("withCrackMap", () => {
+  const line = (x0: number, x1: number): Detection => ({
+    name: "Crack",
+    label: "Crack",
+    score: 0.7,
+    box: { x0, y0: 0.4, x1, y1: 0.6 },
+  });
+
+  it("keeps a shape-detector line only where the model sees some crack in its box", () => {
+    const data = map(0.02);
+    data[Math.round(0.5 * H) * W + Math.round(0.2 * W)] = CRACK_MAP.confirm + 0.1;
+    const kept = withCrackMap([line(0.1, 0.3), line(0.6, 0.9)], { width: W, height: H, data });
+    assert.deepEqual(kept, [line(0.1, 0.3)]);
+  });
+
+  it("adds the model's own crack once, not again where a kept line already boxes it", () => {
+    const data = map(0.02);
+    drawCrack(data);
+    const own = cracksFromMap({ width: W, height: H, data });
+    assert.equal(own.length, 1);
+    assert.deepEqual(withCrackMap([], { width: W, height: H, data }), own);
+    const covering = { ...line(0, 1), box: { x0: 0, y0: 0, x1: 1, y1: 1 } };
+    assert.deepEqual(withCrackMap([covering], { width: W, height: H, data }), [covering]);
+  });
+
+  it("reads the peak inside a box, clipped to the map", () => {
+    const data = map(0.1);
+    data[10 * W + 10] = 0.9;
+    assert.equal(
+      peakIn({ width: W, height: H, data }, { x0: 0, y0: 0, x1: 0.2, y1: 0.2 }),
+      data[10 * W + 10],
+    );
+    assert.equal(
+      peakIn({ width: W, height: H, data }, { x0: 0.5, y0: 0.5, x1: 1.2, y1: 1.2 }),
+      data[W * H - 1],
+    );
+  });
+
+  function drawCrack(data: Float32Array) {
+    draw(data, 20, 60, 180, 70, 0.95);
+  }
+});
