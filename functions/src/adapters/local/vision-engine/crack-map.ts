@@ -26,6 +26,12 @@ export const CRACK_MAP = {
   /** Mean probability over a crack's pixels. */
   minMean: 0.7,
   /**
+   * Least spread across a group's main axis, in its own widths: a ruler-straight line
+   * (a saw cut, a formwork joint, a cable) spreads about its width, 0.95 for a painted
+   * one; the straightest cracks of the validation fold, brick patches, 1.07.
+   */
+  minMeander: 1.05,
+  /**
    * This many groups at least `patternLengthFraction` long are a mesh (mortar joints of a
    * sound brick wall, hair, foliage): the model's own cracks are left out there.
    */
@@ -57,17 +63,19 @@ export function cracksFromMap(map: ProbabilityMap): Detection[] {
   for (let i = 0; i < data.length; i++) lit[i] = data[i] >= CRACK_MAP.pixel ? 1 : 0;
   // Bridge one-pixel gaps along a crack so it is seen as one structure.
   const mask = close(lit, width, height, 1);
-  const groups = components(mask, width, height, data).map((c) => ({
-    c,
-    length: Math.sqrt(12 * principalSpread(c)[0]),
-  }));
+  const groups = components(mask, width, height, data).map((c) => {
+    const [major, minor] = principalSpread(c);
+    return { c, length: Math.sqrt(12 * major), across: Math.sqrt(12 * minor) };
+  });
   const lines = groups.filter((g) => g.length >= CRACK_MAP.patternLengthFraction * long);
   if (lines.length >= CRACK_MAP.patternCount) return [];
   const found: Detection[] = [];
-  for (const { c, length } of groups) {
+  for (const { c, length, across } of groups) {
     if (length < CRACK_MAP.minLengthFraction * long) continue;
     const mean = c.weight / c.area;
     if (mean < CRACK_MAP.minMean) continue;
+    // A thin group's perimeter runs about twice its length, so this is its mean width.
+    if (across < CRACK_MAP.minMeander * ((2 * c.area) / Math.max(1, c.perimeter))) continue;
     const grown = Math.min(1, length / (CRACK_MAP.fullLengthFraction * long));
     const score = clamp01(CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan * mean * grown);
     found.push({
