@@ -63,6 +63,15 @@ describe("seven-segment reader", function () {
     );
   });
 
+  it("reads a digit that has left-hand segments at full width beside narrow 7s", async () => {
+    // A "7" lights no left-hand segment, so its cell is narrow; with 7s in the majority the
+    // display's digit width came out too small and "701.7" read "771.7" (fast-check found it).
+    for (const text of ["701.7", "70.17", "77.07", "7.770"]) {
+      const r = await read(await lcd({ text }));
+      assert.equal(r?.text, text);
+    }
+  });
+
   it("levels ink whose rows run at a slope, and leaves a slight slope alone", () => {
     fc.assert(
       fc.property(

@@ -341,12 +341,46 @@ function readCell(
       ? { digit: undefined, margin: 0 }
       : { digit: "1", margin: Math.min(1, (cover - ONE_MIN_COVER) / 0.2) };
   }
-  // Zones over the cell when it is about a digit wide; otherwise it holds something else
-  // too (or is only part of a digit), and a digit's width is taken at its right edge.
-  const dw = cw >= digitW * 0.8 && cw <= digitW * 1.3 ? cw : digitW;
-  const x0 = c.x1 + 1 - dw;
-  const zone = (fx0: number, fx1: number, fy0: number, fy1: number) =>
-    inkShare(glyph, w, shear, yc, x0 + fx0 * dw, x0 + fx1 * dw, by0 + fy0 * H, by0 + fy1 * H);
+  // Zones over the cell when it is about a digit wide. Otherwise it holds something else
+  // too (or is only part of a digit), and a digit's width is taken at its right edge; but
+  // when most digits shown are narrow "7"s the display's digit width is under-estimated,
+  // so a wide cell is also read whole, and the better fitting pattern stands.
+  const fitted = (dw: number) =>
+    nearestDigit((fx0, fx1, fy0, fy1) =>
+      inkShare(
+        glyph,
+        w,
+        shear,
+        yc,
+        c.x1 + 1 - dw + fx0 * dw,
+        c.x1 + 1 - dw + fx1 * dw,
+        by0 + fy0 * H,
+        by0 + fy1 * H,
+      ),
+    );
+  const aboutOne = cw >= digitW * 0.8 && cw <= digitW * 1.3;
+  let best = fitted(aboutOne ? cw : digitW);
+  if (cw > digitW * 1.3) {
+    const whole = fitted(cw);
+    if (whole.cost < best.cost) best = whole;
+  }
+  if (best.cost > MAX_PATTERN_COST) return { digit: undefined, margin: 0 };
+  // Sure when no other digit comes close and the pattern fits (up to half a segment off).
+  return {
+    digit: best.digit,
+    margin: clamp01(best.second - best.cost) * clamp01(1.5 - best.cost),
+  };
+}
+
+/**
+ * The digit whose segment pattern is nearest to the ink of a cell's seven zones (`zone`
+ * gives the ink share of a box in cell fractions), its cost and the runner-up's.
+ */
+function nearestDigit(zone: (fx0: number, fx1: number, fy0: number, fy1: number) => number): {
+  digit: string;
+  cost: number;
+  second: number;
+} {
   const z = [
     zone(0.3, 0.7, 0, 0.18), // a
     zone(0.72, 1, 0.12, 0.42), // b
@@ -368,12 +402,7 @@ function readCell(
       best = { digit, cost };
     } else if (digit !== best.digit && cost < second) second = cost;
   }
-  if (best.cost > MAX_PATTERN_COST) return { digit: undefined, margin: 0 };
-  // Sure when no other digit comes close and the pattern fits (up to half a segment off).
-  return {
-    digit: best.digit,
-    margin: clamp01(second - best.cost) * clamp01(1.5 - best.cost),
-  };
+  return { ...best, second };
 }
 
 /** Within lo..hi, the slant that stands the strokes upright, and the column ink counts there. */
