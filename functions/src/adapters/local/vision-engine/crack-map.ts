@@ -8,7 +8,7 @@
 // Thresholds were chosen on the model's validation fold: a quarter of its training groups
 // (cracks in concrete, pavement and masonry; photos of no crack) that it was not trained
 // on (tools/crack-model/README.md); no eval photo was looked at for them.
-import { close, components, principalSpread } from "./morphology";
+import { close, components, lineShape } from "./morphology";
 import { boxArea, boxOf, clamp01, intersection, type Detection } from "./detection";
 
 export const CRACK_MAP = {
@@ -63,19 +63,15 @@ export function cracksFromMap(map: ProbabilityMap): Detection[] {
   for (let i = 0; i < data.length; i++) lit[i] = data[i] >= CRACK_MAP.pixel ? 1 : 0;
   // Bridge one-pixel gaps along a crack so it is seen as one structure.
   const mask = close(lit, width, height, 1);
-  const groups = components(mask, width, height, data).map((c) => {
-    const [major, minor] = principalSpread(c);
-    return { c, length: Math.sqrt(12 * major), across: Math.sqrt(12 * minor) };
-  });
+  const groups = components(mask, width, height, data).map((c) => ({ c, ...lineShape(c) }));
   const lines = groups.filter((g) => g.length >= CRACK_MAP.patternLengthFraction * long);
   if (lines.length >= CRACK_MAP.patternCount) return [];
   const found: Detection[] = [];
-  for (const { c, length, across } of groups) {
+  for (const { c, length, meander } of groups) {
     if (length < CRACK_MAP.minLengthFraction * long) continue;
     const mean = c.weight / c.area;
     if (mean < CRACK_MAP.minMean) continue;
-    // A thin group's perimeter runs about twice its length, so this is its mean width.
-    if (across < CRACK_MAP.minMeander * ((2 * c.area) / Math.max(1, c.perimeter))) continue;
+    if (meander < CRACK_MAP.minMeander) continue;
     const grown = Math.min(1, length / (CRACK_MAP.fullLengthFraction * long));
     const score = clamp01(CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan * mean * grown);
     found.push({

@@ -13,7 +13,7 @@
 // Colourful surroundings are left alone (withoutColourfulSurfaces): there a shadow on grass
 // or a strand of hair passes every shape test, and no real crack photo to tell them apart
 // is at hand. Thresholds read off real photos (eval/cracks and eval/plain, tune part).
-import { blackTopHat, close, components, principalSpread, type Component } from "./morphology";
+import { blackTopHat, close, components, lineShape, type Component } from "./morphology";
 import { lineResponse, medianOf, pool2 } from "./line-response";
 import { boxArea, boxOf, clamp01, intersection, type Detection } from "./detection";
 import { rgbToHsv, type GreyImage, type RgbImage } from "./raster";
@@ -166,11 +166,8 @@ function candidates(
   const found: Candidate[] = [];
   for (const c of components(mask, width, height, hat)) {
     if (c.area < 8) continue;
-    const [major, minor] = principalSpread(c);
-    const length = Math.sqrt(12 * major);
-    const width2 = (2 * c.area) / Math.max(1, c.perimeter);
+    const { major, minor, length, width: width2, meander } = lineShape(c);
     const elongation = Math.sqrt(major / Math.max(minor, 0.25));
-    const meander = Math.sqrt(12 * minor) / Math.max(1, width2);
     if (length < CRACK.minLengthFraction * long) continue;
     if (width2 > Math.max(3, CRACK.maxWidthFraction * long)) continue;
     if (elongation < CRACK.minElongation || meander < CRACK.minMeander) continue;

@@ -239,3 +239,27 @@ export function principalSpread(c: Pick<Component, "cxx" | "cyy" | "cxy">): [num
   const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
   return [tr / 2 + disc, Math.max(0, tr / 2 - disc)];
 }
+
+/**
+ * A thin component's shape: its length along the main axis and its spread across it (a
+ * uniform bar's extent from its variance), its mean width (a thin shape's perimeter runs
+ * about twice its length) and how far it wanders across its axis, in its own widths
+ * (about 1 for a ruler-straight line, more for a crack).
+ */
+export function lineShape(c: Pick<Component, "cxx" | "cyy" | "cxy" | "area" | "perimeter">): {
+  major: number;
+  minor: number;
+  length: number;
+  width: number;
+  meander: number;
+} {
+  const [major, minor] = principalSpread(c);
+  const width = (2 * c.area) / Math.max(1, c.perimeter);
+  return {
+    major,
+    minor,
+    length: Math.sqrt(12 * major),
+    width,
+    meander: Math.sqrt(12 * minor) / Math.max(1, width),
+  };
+}

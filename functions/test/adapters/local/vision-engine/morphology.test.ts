@@ -3,8 +3,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   close,
+  components,
   dilate,
   erode,
+  lineShape,
   open,
   rankFilter,
 } from "../../../../src/adapters/local/vision-engine/morphology";
@@ -97,5 +99,33 @@ describe("morphology", () => {
     const speck = new Uint8Array(25);
     speck[12] = 1;
     assert.deepEqual(Array.from(open(speck, 5, 5, 1)), Array.from(new Uint8Array(25)));
+  });
+
+  it("measures a straight bar's length and width, and a long one wanders about its own width", () => {
+    fc.assert(
+      fc.property(
+        // At least ten widths long: a short, thick bar's ends swell its spread across.
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((thick) => fc.tuple(fc.integer({ min: 10 * thick, max: 60 }), fc.constant(thick))),
+        fc.boolean(),
+        ([len, thick], upright) => {
+          const [w, h] = upright ? [thick + 2, len + 2] : [len + 2, thick + 2];
+          const mask = new Uint8Array(w * h);
+          for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) mask[y * w + x] = 1;
+          const [bar] = components(mask, w, h);
+          const shape = lineShape(bar);
+          assert.ok(Math.abs(shape.length - len) < 1, `length ${shape.length} for ${len}`);
+          // Edge pixels run along both sides (and the ends): the width is a touch under, and a
+          // one-pixel line, all edge, measures 2.
+          const most = Math.max(2, thick);
+          assert.ok(
+            shape.width <= most && shape.width >= thick * 0.8 - 0.2,
+            `width ${shape.width}`,
+          );
+          assert.ok(shape.meander <= 1.05, `meander ${shape.meander}`);
+        },
+      ),
+    );
   });
 });
