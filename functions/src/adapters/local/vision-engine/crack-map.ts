@@ -4,7 +4,10 @@
 //   crack at all is a cable, a seam, a shadow or print, and is dropped;
 // - it finds cracks of its own: pixels it is fairly sure of are grouped, and a group long
 //   enough that it is sure of on the whole is a crack, boxed where it lies. This finds the
-//   wide, open cracks of porous concrete and brick that the shape detector cannot.
+//   wide, open cracks of porous concrete and brick that the shape detector cannot;
+// - a crack only one of the two is sure of scores at most `ownScoreBase + ownScoreSpan`
+//   (MEDIUM unless large): a line the model merely glimpses (a few pixels of its box) keeps
+//   the shape detector's high score only where the model also finds a crack of its own.
 // Thresholds were chosen on the model's validation fold: a quarter of its training groups
 // (cracks in concrete, pavement and masonry; photos of no crack) that it was not trained
 // on (tools/crack-model/README.md); no eval photo was looked at for them.
@@ -86,14 +89,23 @@ export function cracksFromMap(map: ProbabilityMap): Detection[] {
 
 /** The shape detector's lines the model confirms, and the model's own cracks beside them. */
 export function withCrackMap(lines: Detection[], map: ProbabilityMap): Detection[] {
-  const confirmed = lines.filter((d) => peakIn(map, d.box) >= CRACK_MAP.confirm);
-  const own = cracksFromMap(map).filter(
+  const found = cracksFromMap(map);
+  const confirmed = lines
+    .filter((d) => peakIn(map, d.box) >= CRACK_MAP.confirm)
+    .map((d) => (found.some((c) => intersection(d.box, c.box) > 0) ? d : singly(d)));
+  const own = found.filter(
     (c) =>
       !confirmed.some(
         (d) => intersection(d.box, c.box) >= CRACK_MAP.duplicateShare * boxArea(c.box),
       ),
   );
   return [...confirmed, ...own].sort((a, b) => b.score - a.score).slice(0, MAX_DETECTIONS);
+}
+
+/** A line the model does not find by itself scores no higher than the model's own cracks. */
+function singly(d: Detection): Detection {
+  const cap = CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan;
+  return d.score <= cap ? d : { ...d, score: cap };
 }
 
 /** The map's highest probability inside a normalized box. */

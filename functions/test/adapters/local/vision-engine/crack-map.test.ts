@@ -142,6 +142,61 @@ describe("withCrackMap", () => {
     assert.deepEqual(withCrackMap([covering], { width: W, height: H, data }), [covering]);
   });
 
+  it("keeps a sure line's score only where the model finds a crack of its own there", () => {
+    const sure = { ...line(0.05, 0.95), score: 0.93 };
+    const glimpsed = map(0.02);
+    glimpsed[Math.round(0.5 * H) * W + Math.round(0.5 * W)] = 0.9;
+    const [alone] = withCrackMap([sure], { width: W, height: H, data: glimpsed });
+    assert.equal(alone.score, CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan);
+    assert.deepEqual(alone.box, sure.box);
+    const seen = map(0.02);
+    drawCrack(seen);
+    assert.deepEqual(withCrackMap([sure], { width: W, height: H, data: seen }), [sure]);
+  });
+
+  it("for any lines and map, never raises a score, and keeps a line sure only beside an own crack", () => {
+    const box = fc
+      .tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }))
+      .map(([a, b]) => [Math.min(a, b) / 10, (Math.max(a, b) + 1) / 10] as const);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ x: box, y: box, score: fc.float({ min: 0, max: 1, noNaN: true }) }), {
+          maxLength: 4,
+        }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: W * H - 1 }),
+        (specs, withCrack, speck) => {
+          const data = map(0.02);
+          data[speck] = 0.9;
+          if (withCrack) drawCrack(data);
+          const m = { width: W, height: H, data };
+          const lines: Detection[] = specs.map((s) => ({
+            name: "Crack",
+            label: "Crack",
+            score: s.score,
+            box: { x0: s.x[0], x1: s.x[1], y0: s.y[0], y1: s.y[1] },
+          }));
+          const own = cracksFromMap(m);
+          const cap = CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan;
+          for (const d of withCrackMap(lines, m)) {
+            const from = lines.find(
+              (l) => l.box === d.box || JSON.stringify(l.box) === JSON.stringify(d.box),
+            );
+            if (!from) continue; // the model's own crack
+            assert.ok(d.score <= from.score);
+            const beside = own.some(
+              (c) =>
+                Math.min(c.box.x1, d.box.x1) > Math.max(c.box.x0, d.box.x0) &&
+                Math.min(c.box.y1, d.box.y1) > Math.max(c.box.y0, d.box.y0),
+            );
+            if (!beside) assert.ok(d.score <= cap);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("reads the peak inside a box, clipped to the map", () => {
     const data = map(0.1);
     data[10 * W + 10] = 0.9;
