@@ -103,6 +103,13 @@ const TENTHS_SCALE = /^[\d\s×x]*10*\s*(?:1\/10|0[.,]1)\s*$/im;
 export const TENTHS_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
+/**
+ * Rank bonus of a register padded with zeros ("02539", "00746"), above a number with
+ * decimals: drum counters show their leading zeros, and little else printed on a meter
+ * (serial numbers, dates, ratings, dial labels such as "×0,001") is a run of four or more
+ * whole digits starting with a zero.
+ */
+const PADDED_RANK = 40;
 
 /**
  * A number right after one of these words is a rating printed on the meter's face
@@ -203,11 +210,15 @@ export function parseMeterReading(text: string): ParsedReading | null {
     // lifts a number above the rest only when it reads like a register too: a few whole
     // digits and a unit are a rating as often ("N1.5 1bar" beside a 0794.75 m³ register).
     const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
+    const padded = digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const rank = year
       ? 0
       : short
         ? digits
-        : (unit && registerLike ? 100 : 0) + (decimals ? DECIMALS_RANK : 0) + digits;
+        : (unit && registerLike ? 100 : 0) +
+          (decimals ? DECIMALS_RANK : 0) +
+          (padded ? PADDED_RANK : 0) +
+          digits;
     candidates.push({
       value,
       unit,

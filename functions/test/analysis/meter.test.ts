@@ -214,6 +214,33 @@ describe("labelled fields of the nameplate", () => {
   });
 });
 
+describe("zero-padded registers", () => {
+  it("ranks a register padded with zeros above numbers with decimals, serials and dial labels", () => {
+    // A water meter's face (a development set of photos, not eval/meters): the dial labels
+    // "0,001 … 0,01" read as a number with decimals had outranked the "02539" register.
+    assert.equal(
+      parseMeterReading("MC渝制00000625\n02539 m\nx0.\n90\n9.01 0,001\n654.2 2")?.value,
+      2539,
+    );
+    // Without its leading zero a register is one number among the rest.
+    assert.equal(parseMeterReading("2539\n12654.2")?.value, 12654.2);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^0[0-9]{3,5}$/),
+        fc.stringMatching(/^[1-9][0-9]{0,5}[.,][0-9]{1,3}$/),
+        fc.stringMatching(/^[1-9][0-9]{3,8}$/),
+        fc.boolean(),
+        (register, decimal, serial, first) => {
+          fc.pre(!/^0*$/.test(register));
+          const others = `${decimal}\n${serial}`;
+          const text = first ? `${register}\n${others}` : `${others}\n${register}`;
+          assert.equal(parseMeterReading(text)?.value, Number(register));
+        },
+      ),
+    );
+  });
+});
+
 describe("years on a meter's face", () => {
   it("ranks a bare year below any register and doubts it when alone", () => {
     // A year of manufacture read instead of the register (eval/meters tune, emo-002).
