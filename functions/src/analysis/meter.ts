@@ -124,13 +124,29 @@ const RATING =
  * serial, licence or model number. A trailing "m" (or Cyrillic "м") alone stays a reading
  * (m³ whose superscript was lost, as OCR often reads "01189m").
  */
-function isCode(text: string, start: number, end: number, hasUnit: boolean): boolean {
+function isCode(
+  text: string,
+  start: number,
+  end: number,
+  hasUnit: boolean,
+  glued: boolean,
+): boolean {
   // Glued to letters, or the tail of a hyphenated or slashed code ("F116-33", "10-4794").
-  if (/(?:\p{L}|[\p{L}0-9][-/])$/u.test(text.slice(0, start))) return true;
+  if (!glued && /(?:\p{L}|[\p{L}0-9][-/])$/u.test(text.slice(0, start))) return true;
   if (hasUnit) return false;
   const after = text.slice(end);
   return /^\p{L}/u.test(after) && !/^[mм](?![\p{L}0-9])/iu.test(after);
 }
+
+/**
+ * One letter alone before a run of four or more digits padded with zeros ("v00018m",
+ * "H00003") is a register whose first drum, or a mark beside the window, OCR read as a
+ * letter (a development set of water meters, docs/analysis.md): codes glue more letters
+ * ("渝制00000668号", "MM04") or digits that are not zero-padded ("Z190405454"). It is
+ * doubtful (GLUED_FACTOR) and ranks as a bare number.
+ */
+const GLUED = /(?:^|\s)\p{L}$/u;
+export const GLUED_FACTOR = 0.8;
 
 /**
  * A number right after a word and a colon is a labelled field of the nameplate ("S6sx:
@@ -157,19 +173,24 @@ function normalizeUnit(u: string | undefined): string | null {
 export function parseMeterReading(text: string): ParsedReading | null {
   const candidates: (ParsedReading & { rank: number; short: boolean })[] = [];
   const tenthsDrum = TENTHS_SCALE.test(text);
-  for (const m of text.matchAll(READING)) {
+  // `after`: read again from a later group of a rejected run; it yields to an equal rival.
+  const consider = (m: RegExpMatchArray, after = false): void => {
     const raw = m[1];
     const unit = normalizeUnit(m[2]);
     const sepMatch = /[.,](\d{1,3})$/.exec(raw);
     const intPart = (sepMatch ? raw.slice(0, sepMatch.index) : raw).replace(/ /g, "");
     // Groups separated by spaces that are not a drum counter ("12 34" on a sign) are
     // still accepted only with enough digits below.
-    if (!/^\d+$/.test(intPart)) continue;
+    if (!/^\d+$/.test(intPart)) return;
     const start = m.index ?? 0;
     const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-    if (RATING.test(text.slice(lineStart, start))) continue;
-    if (!unit && LABELLED.test(text.slice(lineStart, start))) continue;
-    if (isCode(text, start, start + raw.length, unit !== null)) continue;
+    if (RATING.test(text.slice(lineStart, start))) return;
+    if (!unit && LABELLED.test(text.slice(lineStart, start))) return;
+    const glued =
+      GLUED.test(text.slice(lineStart, start)) && !sepMatch && /^0\d{3,}$/.test(intPart);
+    // Digit groups joined by spaces can take in a code's digits before a register
+    // ("OCB9-15 00006082"): the run is read again from its next group.
+    if (isCode(text, start, start + raw.length, unit !== null, glued)) return retry(m);
     // The labels say the last drum is tenths: a bare run of digits holds it.
     const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;
     const counter =
@@ -183,18 +204,20 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const fraction = split < intPart.length ? intPart.slice(split) : sepMatch?.[1];
     const decimals = fraction?.length ?? 0;
     const value = Number(`${whole}${decimals ? `.${fraction}` : ""}`);
-    if (!Number.isFinite(value)) continue;
+    if (!Number.isFinite(value)) return;
     const digits = whole.length;
     const short = !unit && digits < MIN_DIGITS_WITHOUT_UNIT;
     if (short && (decimals < SHORT_MIN_DECIMALS || digits + decimals < MIN_DIGITS_WITHOUT_UNIT))
-      continue;
-    if (digits > MAX_REGISTER_DIGITS || isScale(intPart)) continue;
+      return;
+    if (isScale(intPart)) return;
+    if (digits > MAX_REGISTER_DIGITS) return;
     const year =
       !unit && !decimals && /^[12]\d{3}$/.test(whole) && value >= YEARS.from && value <= YEARS.to;
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     // Doubtful: a year alone, a short display number, a long register without its decimals
     // (or split by the counter layout), a round number, a tenths drum placed by the labels.
     const doubts: [boolean, number][] = [
+      [glued, GLUED_FACTOR],
       [year, YEAR_FACTOR],
       [short, SHORT_FACTOR],
       [counter || (!decimals && digits >= UNSPLIT_DIGITS), UNSPLIT_FACTOR],
@@ -210,7 +233,7 @@ export function parseMeterReading(text: string): ParsedReading | null {
     // lifts a number above the rest only when it reads like a register too: a few whole
     // digits and a unit are a rating as often ("N1.5 1bar" beside a 0794.75 m³ register).
     const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
-    const padded = digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
+    const padded = !glued && digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const rank = year
       ? 0
       : short
@@ -218,7 +241,8 @@ export function parseMeterReading(text: string): ParsedReading | null {
         : (unit && registerLike ? 100 : 0) +
           (decimals ? DECIMALS_RANK : 0) +
           (padded ? PADDED_RANK : 0) +
-          digits;
+          digits -
+          (after ? 0.5 : 0);
     candidates.push({
       value,
       unit,
@@ -229,7 +253,17 @@ export function parseMeterReading(text: string): ParsedReading | null {
       rank,
       short,
     });
-  }
+  };
+  // The same run read from its next space-separated group, where there is one.
+  const retry = (m: RegExpMatchArray): void => {
+    const space = m[1].indexOf(" ");
+    if (space < 0) return;
+    const next = new RegExp(READING.source, "iy");
+    next.lastIndex = (m.index ?? 0) + space + 1;
+    const again = next.exec(text);
+    if (again) consider(again, true);
+  };
+  for (const m of text.matchAll(READING)) consider(m);
   // The first of the highest rank wins, as the text reads.
   const best = candidates.reduce<(typeof candidates)[number] | null>(
     (b, c) => (!b || c.rank > b.rank ? c : b),

@@ -241,6 +241,49 @@ describe("zero-padded registers", () => {
   });
 });
 
+describe("registers glued to a letter, and runs that take in a code", () => {
+  it("reads a zero-padded register after one letter alone, doubtfully, but not a code", () => {
+    // A development set of water meters (docs/analysis.md): the first drum or a mark beside
+    // the window read as a letter.
+    const glued = parseMeterReading("渝制00000668号\nv00018m\nZ190608397\n2019-09-1312:18:56");
+    assert.equal(glued?.value, 18);
+    assert.ok(glued && glued.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+    assert.equal(parseMeterReading("H00003")?.value, 3);
+    // Codes: more letters, digits not padded, or letters after.
+    assert.equal(parseMeterReading("MM04"), null);
+    assert.equal(parseMeterReading("Z190405454"), null);
+    assert.equal(parseMeterReading("A0123B"), null);
+    assert.equal(parseMeterReading("渝制00000668号"), null);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z]{2,4}$/),
+        fc.stringMatching(/^0[0-9]{3,7}$/),
+        (letters, digits) => parseMeterReading(`${letters}${digits}`) === null,
+      ),
+    );
+  });
+
+  it("reads a register again from its own group when spaces joined it to a code or a serial", () => {
+    // A development set of water meters: a type code "OCB9-15" before the 00006.082 drums.
+    assert.equal(parseMeterReading("OCB9-15 00006082#")?.value, 6.082);
+    assert.equal(parseMeterReading("IP54 38257127")?.value, 38257127);
+    // Read again, it yields to an equal rival printed on its own ("CEM14 01022014", a tune photo).
+    assert.equal(parseMeterReading("CEM14 01022014\n06376,341")?.value, 6376.341);
+    // Drum labels stay a scale, whatever their length.
+    assert.equal(parseMeterReading("100001000 100 10"), null);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Z]{2,4}[0-9]?-[0-9]{1,3}$/),
+        fc.stringMatching(/^0[0-9]{4}$/),
+        (code, register) => {
+          fc.pre(!/^0*$/.test(register));
+          assert.equal(parseMeterReading(`${code} ${register}`)?.value, Number(register));
+        },
+      ),
+    );
+  });
+});
+
 describe("years on a meter's face", () => {
   it("ranks a bare year below any register and doubts it when alone", () => {
     // A year of manufacture read instead of the register (eval/meters tune, emo-002).
