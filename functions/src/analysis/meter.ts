@@ -149,6 +149,15 @@ const GLUED = /(?:^|\s)\p{L}$/u;
 export const GLUED_FACTOR = 0.8;
 
 /**
+ * OCR reads a drum's 0 as the letter O now and then ("vo0195m", "HO0018", a development set
+ * of water meters): an O or o among the leading zeros of a word's digits (after at most one
+ * letter) is a zero too. Words of letters ("MODEL") and codes ("O1000", "MO8") are left alone.
+ */
+export function zerosForOs(text: string): string {
+  return text.replace(/(?<=(?:^|\s)\p{L}?0*)[Oo](?=[Oo]*0[0-9])/gu, "0");
+}
+
+/**
  * A number right after a word and a colon is a labelled field of the nameplate ("S6sx:
  * 12112810", a Vietnamese meter's serial, outranked its 07064 register, eval/meters tune):
  * a register is shown, not labelled. With a unit it is a reading still ("Total: 1234 kWh").
@@ -170,7 +179,8 @@ function normalizeUnit(u: string | undefined): string | null {
  * confidence is lowered (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged
  * for review.
  */
-export function parseMeterReading(text: string): ParsedReading | null {
+export function parseMeterReading(ocrText: string): ParsedReading | null {
+  const text = zerosForOs(ocrText);
   const candidates: (ParsedReading & { rank: number; short: boolean })[] = [];
   const tenthsDrum = TENTHS_SCALE.test(text);
   // `after`: read again from a later group of a rejected run; it yields to an equal rival.
@@ -186,8 +196,7 @@ export function parseMeterReading(text: string): ParsedReading | null {
     const lineStart = text.lastIndexOf("\n", start - 1) + 1;
     if (RATING.test(text.slice(lineStart, start))) return;
     if (!unit && LABELLED.test(text.slice(lineStart, start))) return;
-    const glued =
-      GLUED.test(text.slice(lineStart, start)) && !sepMatch && /^0\d{3,}$/.test(intPart);
+    const glued = GLUED.test(text.slice(lineStart, start)) && /^0\d{3,}$/.test(raw);
     // Digit groups joined by spaces can take in a code's digits before a register
     // ("OCB9-15 00006082"): the run is read again from its next group.
     if (isCode(text, start, start + raw.length, unit !== null, glued)) return retry(m);

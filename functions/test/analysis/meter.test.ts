@@ -8,6 +8,7 @@ import {
   ocrConfidence,
   parseMeterReading,
   readingConfidence,
+  zerosForOs,
 } from "../../src/analysis/meter";
 import { ocrWords } from "../../src/analysis/normalize";
 import { readAtOf } from "../../src/analysis/stages";
@@ -256,9 +257,23 @@ describe("registers glued to a letter, and runs that take in a code", () => {
     assert.equal(parseMeterReading("渝制00000668号"), null);
     fc.assert(
       fc.property(
-        fc.stringMatching(/^[A-Za-z]{2,4}$/),
+        // Not ending in an O, which reads as a leading zero (zerosForOs).
+        fc.stringMatching(/^[A-Za-z]{1,3}[A-NP-Za-np-z]$/),
         fc.stringMatching(/^0[0-9]{3,7}$/),
         (letters, digits) => parseMeterReading(`${letters}${digits}`) === null,
+      ),
+    );
+  });
+
+  it("reads an O among a register's digits as a zero, and leaves words alone", () => {
+    assert.equal(zerosForOs("vo0195m\nHO0018\nO00T"), "v00195m\nH00018\n000T");
+    assert.equal(parseMeterReading("MG渝制00000668号\nvo0195m\n2019-08-1615:33:26")?.value, 195);
+    for (const word of ["MODEL", "Qn1,5", "ITELMA 90", "XO.0001", "NO 099272", "MO8 30", "O1000"])
+      assert.equal(zerosForOs(word), word);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z ]{0,12}$/),
+        (letters) => zerosForOs(letters) === letters,
       ),
     );
   });
