@@ -241,6 +241,8 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // A short display number (≤ 3 whole digits) ranks below every register (≥ 4). A unit
     // lifts a number above the rest only when it reads like a register too: a few whole
     // digits and a unit are a rating as often ("N1.5 1bar" beside a 0794.75 m³ register).
+    // Between equals, a run read in one piece beats one pieced from groups ("08 249434"
+    // beside "00647191") and both beat a run read again after a code.
     const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
     const padded = !glued && digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const rank = year
@@ -251,7 +253,8 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
           (decimals ? DECIMALS_RANK : 0) +
           (padded ? PADDED_RANK : 0) +
           digits -
-          (after ? 0.5 : 0);
+          (after ? 0.5 : 0) -
+          (raw.includes(" ") ? 0.25 : 0);
     candidates.push({
       value,
       unit,

@@ -284,6 +284,8 @@ describe("registers glued to a letter, and runs that take in a code", () => {
     assert.equal(parseMeterReading("IP54 38257127")?.value, 38257127);
     // Read again, it yields to an equal rival printed on its own ("CEM14 01022014", a tune photo).
     assert.equal(parseMeterReading("CEM14 01022014\n06376,341")?.value, 6376.341);
+    // Between equals, a run read in one piece wins over one pieced from groups.
+    assert.equal(parseMeterReading("08 249434\n00647191\nm")?.value, 647.191);
     // Drum labels stay a scale, whatever their length.
     assert.equal(parseMeterReading("100001000 100 10"), null);
     fc.assert(
