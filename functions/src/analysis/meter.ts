@@ -175,9 +175,10 @@ function normalizeUnit(u: string | undefined): string | null {
  * short display number with its decimals, SHORT_MIN_DECIMALS); a rating ("Qmax 6 m3/h"),
  * a code ("2014F116-33"), drum labels ("1000 100 10 1") or a run of more than 9 digits is
  * never a reading. A long register without decimals, a year and a round number are
- * doubtful (the *_FACTOR constants). When another distinct candidate remains, the
- * confidence is lowered (AMBIGUITY_FACTOR) so that a reading without a unit gets flagged
- * for review.
+ * doubtful (the *_FACTOR constants). A register padded with zeros outranks other bare
+ * numbers (PADDED_RANK); one glued to a single letter is read, doubtfully (GLUED). When
+ * another distinct candidate remains, the confidence is lowered (AMBIGUITY_FACTOR) so
+ * that a reading without a unit gets flagged for review.
  */
 export function parseMeterReading(ocrText: string): ParsedReading | null {
   const text = zerosForOs(ocrText);
@@ -218,8 +219,7 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     const short = !unit && digits < MIN_DIGITS_WITHOUT_UNIT;
     if (short && (decimals < SHORT_MIN_DECIMALS || digits + decimals < MIN_DIGITS_WITHOUT_UNIT))
       return;
-    if (isScale(intPart)) return;
-    if (digits > MAX_REGISTER_DIGITS) return;
+    if (digits > MAX_REGISTER_DIGITS || isScale(intPart)) return;
     const year =
       !unit && !decimals && /^[12]\d{3}$/.test(whole) && value >= YEARS.from && value <= YEARS.to;
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
