@@ -32,6 +32,8 @@ const READING = new RegExp(
   `(?<![\\d.,])(\\d(?:[\\d ]{0,14}\\d)?(?:[.,]\\d{1,3})?)(?:\\s*${UNIT_WORD}(?![A-Za-z0-9]))?`,
   "gi",
 );
+/** READING anchored where it is set (`lastIndex`): a run read again from a later group. */
+const READING_AT = new RegExp(READING.source, "iy");
 
 export const MIN_DIGITS_WITHOUT_UNIT = 4;
 /** Registers have at most this many whole digits; longer runs are serial or bar-code numbers. */
@@ -270,9 +272,8 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
   const retry = (m: RegExpMatchArray): void => {
     const space = m[1].indexOf(" ");
     if (space < 0) return;
-    const next = new RegExp(READING.source, "iy");
-    next.lastIndex = (m.index ?? 0) + space + 1;
-    const again = next.exec(text);
+    READING_AT.lastIndex = (m.index ?? 0) + space + 1;
+    const again = READING_AT.exec(text);
     if (again) consider(again, true);
   };
   for (const m of text.matchAll(READING)) consider(m);
