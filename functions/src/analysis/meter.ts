@@ -151,12 +151,14 @@ const GLUED = /(?:^|\s)\p{L}$/u;
 export const GLUED_FACTOR = 0.8;
 
 /**
- * OCR reads a drum's 0 as the letter O now and then ("vo0195m", "HO0018", a development set
- * of water meters): an O or o among the leading zeros of a word's digits (after at most one
- * letter) is a zero too. Words of letters ("MODEL") and codes ("O1000", "MO8") are left alone.
+ * OCR reads a drum's 0 as the letter O now and then, and as a "b" when the top of the next
+ * digit rolls in below it ("vo0195m", "HO0018", "vb0094m" for 00094, a development set of
+ * water meters): an O, o or b among the leading zeros of a word's digits (after at most one
+ * letter) is a zero too. Words of letters ("MODEL", "bar") and codes ("O1000", "MO8") are
+ * left alone.
  */
 export function zerosForOs(text: string): string {
-  return text.replace(/(?<=(?:^|\s)\p{L}?0*)[Oo](?=[Oo]*0[0-9])/gu, "0");
+  return text.replace(/(?<=(?:^|\s)\p{L}?0*)[Oob](?=[Oo]*0[0-9])/gu, "0");
 }
 
 /**

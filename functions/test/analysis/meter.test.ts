@@ -255,19 +255,27 @@ describe("registers glued to a letter, and runs that take in a code", () => {
       assert.equal(parseMeterReading(code), null, code);
     fc.assert(
       fc.property(
-        // Not ending in an O, which reads as a leading zero (zerosForOs).
-        fc.stringMatching(/^[A-Za-z]{1,3}[A-NP-Za-np-z]$/),
+        // Not ending in an O or b, which read as a leading zero (zerosForOs).
+        fc.stringMatching(/^[A-Za-z]{1,3}[A-NP-Za-ac-np-z]$/),
         fc.stringMatching(/^0[0-9]{3,7}$/),
         (letters, digits) => parseMeterReading(`${letters}${digits}`) === null,
       ),
     );
   });
 
-  it("reads an O among a register's digits as a zero, and leaves words alone", () => {
+  it("reads an O or b among a register's digits as a zero, and leaves words alone", () => {
     assert.equal(zerosForOs("vo0195m\nHO0018\nO00T"), "v00195m\nH00018\n000T");
     assert.equal(parseMeterReading("MG渝制00000668号\nvo0195m\n2019-08-1615:33:26")?.value, 195);
-    for (const word of ["MODEL", "Qn1,5", "ITELMA 90", "XO.0001", "NO 099272", "MO8 30", "O1000"])
+    // As read on a development-set water meter (iaoqian train_276): drums 00094, the first
+    // 0 with the top of a 1 below it; the photo's date stamp is no rival.
+    assert.equal(zerosForOs("vb0094m"), "v00094m");
+    assert.equal(
+      parseMeterReading("C渝制00000668号\nvb0094m\n2019-09-08 08:59:17\n=2.5m²/h\nQ=100")?.value,
+      94,
+    );
+    for (const word of ["bar 0,6", "Nb1000", "b1", "MODEL", "Qn1,5", "ITELMA 90", "XO.0001"])
       assert.equal(zerosForOs(word), word);
+    for (const word of ["NO 099272", "MO8 30", "O1000"]) assert.equal(zerosForOs(word), word);
     fc.assert(
       fc.property(
         fc.stringMatching(/^[A-Za-z ]{0,12}$/),

@@ -45,17 +45,32 @@ export function hasSqueezedDigit(text: string, centres: readonly number[]): bool
 }
 
 /**
+ * Digits read with a unit or mark after them ("000011862M" for 00001862 m³, "0062316#"
+ * with the window's arrow): the rims among the digits are found as in digits alone.
+ */
+const WITH_TAIL = /^([\d ]+?)(\D{1,3}\d?)$/;
+
+/**
  * `text` without any "1" squeezed against another digit. The edge of a drum window or the
  * rim between two drums is a thin upright stroke that the recogniser reads as a "1" just
  * beside a real digit ("100439160" for 00439160, "010040" for 00040); a real "1" sits at
  * the digit pitch. Of a "1" and another digit the "1" is dropped; of two "1"s, the one
- * whose other neighbour is off the pitch; two other digits stay (a drum mid-roll).
+ * whose other neighbour is off the pitch; two other digits stay (a drum mid-roll). A short
+ * tail of other characters (WITH_TAIL) is kept as it is.
  */
 export function withoutSqueezedOnes(
   text: string,
   centres: readonly number[],
 ): { text: string; centres: number[] } {
   const same = { text, centres: [...centres] };
+  const tail = centres.length === text.length ? WITH_TAIL.exec(text) : null;
+  if (tail) {
+    const head = withoutSqueezedOnes(tail[1], centres.slice(0, tail[1].length));
+    return {
+      text: head.text + tail[2],
+      centres: [...head.centres, ...centres.slice(tail[1].length)],
+    };
+  }
   const layout = /^[\d ]+$/.test(text) ? digitLayout(text, centres) : null;
   if (!layout || layout.digits.length < 4 || !(layout.median > 0)) return same;
   const { digits, gaps, median } = layout;

@@ -66,6 +66,39 @@ describe("OCR digit pitch", () => {
     );
   });
 
+  it("drops a squeezed '1' from digits read with a unit or mark after them", () => {
+    // "000011862M" as read on a real water meter (eval/meters-dev, Toloka id 1024): 00001862
+    // m³, the rim after the fourth drum read as a "1" 16 px from the next digit.
+    const read = withoutSqueezedOnes("000011862M", [12, 44, 76, 100, 116, 132, 163, 195, 227, 251]);
+    assert.deepEqual(read, {
+      text: "00001862M",
+      centres: [12, 44, 76, 100, 132, 163, 195, 227, 251],
+    });
+    assert.equal(
+      withoutSqueezedOnes("100439160#", [4, 12, 44, 76, 100, 133, 173, 197, 229, 250]).text,
+      "00439160#",
+    );
+    // The tail changes nothing for the digits before it, and is kept as read.
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9]{4,10}$/),
+        fc.array(fc.double({ min: 1, max: 60, noNaN: true }), { minLength: 10, maxLength: 10 }),
+        fc.constantFrom("M", "#", " m", "M3", "m³", "к"),
+        (digits, steps, tail) => {
+          const centres = [...digits].map((_, i) =>
+            steps.slice(0, i + 1).reduce((a, b) => a + b, 0),
+          );
+          const tailCentres = [...tail].map((_, i) => centres[centres.length - 1] + 30 * (i + 1));
+          const alone = withoutSqueezedOnes(digits, centres);
+          assert.deepEqual(withoutSqueezedOnes(digits + tail, [...centres, ...tailCentres]), {
+            text: alone.text + tail,
+            centres: [...alone.centres, ...tailCentres],
+          });
+        },
+      ),
+    );
+  });
+
   it("of two squeezed '1's drops the one whose other neighbour is off the pitch", () => {
     // "0li096" as read on a real water meter (eval/meters tune, ha-911012006045): the rim
     // before the "1" drum read as "l".
