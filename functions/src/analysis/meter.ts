@@ -145,7 +145,8 @@ function isCode(
  * "H00003") is a register whose first drum, or a mark beside the window, OCR read as a
  * letter (a development set of water meters, docs/analysis.md): codes glue more letters
  * ("渝制00000668号", "MM04") or digits that are not zero-padded ("Z190405454"). It is
- * doubtful (GLUED_FACTOR) and ranks as a bare number.
+ * doubtful (GLUED_FACTOR) and ranks as a padded register (PADDED_RANK): above a serial
+ * beside it ("vb0012 m" and "160604446", eval/meters-dev).
  */
 const GLUED = /(?:^|\s)\p{L}$/u;
 export const GLUED_FACTOR = 0.8;
@@ -248,7 +249,7 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // Between equals, a run read in one piece beats one pieced from groups ("08 249434"
     // beside "00647191") and both beat a run read again after a code.
     const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
-    const padded = !glued && digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
+    const padded = digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const rank = year
       ? 0
       : short

@@ -250,6 +250,9 @@ describe("registers glued to a letter, and runs that take in a code", () => {
     assert.equal(glued?.value, 18);
     assert.ok(glued && glued.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
     assert.equal(parseMeterReading("H00003")?.value, 3);
+    // Outranks a serial, as a padded register does (development set, iaoqian train_753).
+    assert.equal(parseMeterReading("MC渝制00000668号\nvb0012 m\n160604446\n100")?.value, 12);
+    assert.equal(parseMeterReading("160604446\nH00012")?.value, 12);
     // Codes: more letters, digits not padded, or letters after.
     for (const code of ["MM04", "Z190405454", "A0123B", "渝制00000668号"])
       assert.equal(parseMeterReading(code), null, code);
