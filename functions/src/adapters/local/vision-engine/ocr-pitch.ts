@@ -46,9 +46,10 @@ export function hasSqueezedDigit(text: string, centres: readonly number[]): bool
 
 /**
  * Digits read with a unit or mark after them ("000011862M" for 00001862 m³, "0062316#"
- * with the window's arrow): the rims among the digits are found as in digits alone.
+ * with the window's arrow): the rims among the digits are found as in digits alone. A
+ * last group of digits is no tail ("00439 1").
  */
-const WITH_TAIL = /^([\d ]+?)(\D{1,3}\d?)$/;
+const WITH_TAIL = /^([\d ]+?)(\s?[^\d\s]{1,3}\d?)$/;
 
 /**
  * `text` without any "1" squeezed against another digit. The edge of a drum window or the

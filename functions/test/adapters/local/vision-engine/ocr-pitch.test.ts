@@ -78,6 +78,8 @@ describe("OCR digit pitch", () => {
       withoutSqueezedOnes("100439160#", [4, 12, 44, 76, 100, 133, 173, 197, 229, 250]).text,
       "00439160#",
     );
+    // A last group of digits is checked with the others: this "1" is a rim.
+    assert.equal(withoutSqueezedOnes("00439 1", [12, 44, 76, 108, 140, 145, 150]).text, "00439 ");
     // The tail changes nothing for the digits before it, and is kept as read.
     fc.assert(
       fc.property(
