@@ -199,10 +199,10 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // still accepted only with enough digits below.
     if (!/^\d+$/.test(intPart)) return;
     const start = m.index ?? 0;
-    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-    if (RATING.test(text.slice(lineStart, start))) return;
-    if (!unit && LABELLED.test(text.slice(lineStart, start))) return;
-    const glued = GLUED.test(text.slice(lineStart, start)) && /^0\d{3,}$/.test(raw);
+    const before = text.slice(text.lastIndexOf("\n", start - 1) + 1, start);
+    if (RATING.test(before)) return;
+    if (!unit && LABELLED.test(before)) return;
+    const glued = GLUED.test(before) && /^0\d+$/.test(raw) && raw.length >= MIN_DIGITS_WITHOUT_UNIT;
     // Digit groups joined by spaces can take in a code's digits before a register
     // ("OCB9-15 00006082"): the run is read again from its next group.
     if (isCode(text, start, start + raw.length, unit !== null, glued)) return retry(m);

@@ -63,7 +63,6 @@ export function withoutSqueezedOnes(
   text: string,
   centres: readonly number[],
 ): { text: string; centres: number[] } {
-  const same = { text, centres: [...centres] };
   const tail = centres.length === text.length ? WITH_TAIL.exec(text) : null;
   if (tail) {
     const head = withoutSqueezedOnes(tail[1], centres.slice(0, tail[1].length));
@@ -72,6 +71,7 @@ export function withoutSqueezedOnes(
       centres: [...head.centres, ...centres.slice(tail[1].length)],
     };
   }
+  const same = { text, centres: [...centres] };
   const layout = /^[\d ]+$/.test(text) ? digitLayout(text, centres) : null;
   if (!layout || layout.digits.length < 4 || !(layout.median > 0)) return same;
   const { digits, gaps, median } = layout;
