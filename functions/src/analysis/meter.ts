@@ -99,9 +99,10 @@ export function isScale(digits: string): boolean {
  * A line of drum labels that ends in a tenths drum ("1000 100 10 1 1/10", "10000 1000 100
  * 10 1 0.1"): the last drum of a register read without its decimal mark is then tenths.
  * Where the labels were read but the register's own digits may not line up with them, the
- * reading is doubtful (TENTHS_FACTOR).
+ * reading is doubtful (TENTHS_FACTOR). The tenths mark stands apart from the label before
+ * it: a number such as "10.1" or "1000,1" is no scale.
  */
-const TENTHS_SCALE = /^[\d\s×x]*10*\s*(?:1\/10|0[.,]1)\s*$/im;
+const TENTHS_SCALE = /^[\d\s×x]*10*\s+(?:1\/10|0[.,]1)\s*$/im;
 export const TENTHS_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;

@@ -145,6 +145,10 @@ describe("drum labels, ratings and codes in other scripts", () => {
     // Without such labels, or with the decimals read, nothing moves.
     assert.equal(parseMeterReading("17232")?.value, 17232);
     assert.equal(parseMeterReading("1000 100 10 1 1/10\n1723.2")?.value, 1723.2);
+    // A number with decimals that ends in ".1" is no scale (found by the padded-register
+    // property test: "10.1" had made the register 00001 read 0.1).
+    assert.equal(parseMeterReading("10.1\n1000\n00001")?.value, 1);
+    assert.equal(parseMeterReading("1000,1\n048770")?.value, 48770);
   });
 
   it("doubts a whole number ending in two zeros: a meter constant more often than a register", () => {
