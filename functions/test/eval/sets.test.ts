@@ -41,7 +41,7 @@ describe("eval sets (real photos)", function () {
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     assert.equal(r.summary.all.clean.withHighOrCritical, 0, JSON.stringify(r.summary.all.clean));
     // The issue's target, at most 1 in 10 with any CORROSION/CRACK finding, on both parts
-    // (1/112 and 10/110, docs/analysis.md).
+    // (1/112 and 11/110, docs/analysis.md).
     for (const split of ["tune", "heldout"] as const)
       assert.ok(
         (r.summary[split].clean.rate ?? 1) <= 0.1,
@@ -118,10 +118,10 @@ describe("eval sets (real photos)", function () {
       }
     });
 
-  it("cracked masonry: found no less often than today (6 of 10 and 7 of 10)", async function () {
+  it("cracked masonry: found no less often than today (7 of 10 and 8 of 10)", async function () {
     if (!present("masonry")) return this.skip();
     const masonry = await cracks("masonry");
-    assert.ok(masonry("tune").tp >= 6, JSON.stringify(masonry("tune")));
-    assert.ok(masonry("heldout").tp >= 7, JSON.stringify(masonry("heldout")));
+    assert.ok(masonry("tune").tp >= 7, JSON.stringify(masonry("tune")));
+    assert.ok(masonry("heldout").tp >= 8, JSON.stringify(masonry("heldout")));
   });
 });

@@ -41,6 +41,15 @@ export const CRACK_MAP = {
   patternCount: 4,
   patternLengthFraction: 0.125,
   /**
+   * In a mesh, a group this long (fraction of the long edge) and this sure on the whole
+   * still is a crack: a stepped crack through a brick wall lights up with the joints beside
+   * it, but no sound joint, hair or leaf is 0.4 of the frame long and sure along all of it.
+   * Seen in a mesh it is doubtful, so it scores `meshScore` (LOW, MEDIUM if large).
+   */
+  dominantLengthFraction: 0.4,
+  dominantMean: 0.85,
+  meshScore: 0.55,
+  /**
    * The model's own cracks score 0.5 to 0.8 (MEDIUM; HIGH only when their box covers much
    * of the frame): the shape detector agreeing with the model is stronger evidence.
    */
@@ -58,8 +67,12 @@ export interface ProbabilityMap {
   data: Float32Array;
 }
 
-/** The model's own cracks: long groups of crack pixels it is sure of, unless they form a mesh. */
+/** The model's own cracks: long groups of crack pixels it is sure of; in a mesh, only a dominant one. */
 export function cracksFromMap(map: ProbabilityMap): Detection[] {
+  return ownCracks(map).found;
+}
+
+function ownCracks(map: ProbabilityMap): { found: Detection[]; mesh: boolean } {
   const { width, height, data } = map;
   const long = Math.max(width, height);
   const lit = new Uint8Array(data.length);
@@ -68,15 +81,18 @@ export function cracksFromMap(map: ProbabilityMap): Detection[] {
   const mask = close(lit, width, height, 1);
   const groups = components(mask, width, height, data).map((c) => ({ c, ...lineShape(c) }));
   const lines = groups.filter((g) => g.length >= CRACK_MAP.patternLengthFraction * long);
-  if (lines.length >= CRACK_MAP.patternCount) return [];
+  const mesh = lines.length >= CRACK_MAP.patternCount;
   const found: Detection[] = [];
   for (const { c, length, meander } of groups) {
     if (length < CRACK_MAP.minLengthFraction * long) continue;
     const mean = c.weight / c.area;
     if (mean < CRACK_MAP.minMean) continue;
     if (meander < CRACK_MAP.minMeander) continue;
+    if (mesh && !dominates(length / long, mean)) continue;
     const grown = Math.min(1, length / (CRACK_MAP.fullLengthFraction * long));
-    const score = clamp01(CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan * mean * grown);
+    const score = mesh
+      ? CRACK_MAP.meshScore
+      : clamp01(CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan * mean * grown);
     found.push({
       name: "Crack",
       label: "Crack",
@@ -84,15 +100,22 @@ export function cracksFromMap(map: ProbabilityMap): Detection[] {
       box: boxOf(c, width, height),
     });
   }
-  return found.sort((a, b) => b.score - a.score).slice(0, MAX_DETECTIONS);
+  return { found: found.sort((a, b) => b.score - a.score).slice(0, MAX_DETECTIONS), mesh };
+}
+
+/** A group long and sure enough to be a crack even among a mesh of lines. */
+function dominates(lengthFraction: number, mean: number): boolean {
+  return lengthFraction >= CRACK_MAP.dominantLengthFraction && mean >= CRACK_MAP.dominantMean;
 }
 
 /** The shape detector's lines the model confirms, and the model's own cracks beside them. */
 export function withCrackMap(lines: Detection[], map: ProbabilityMap): Detection[] {
-  const found = cracksFromMap(map);
+  const { found, mesh } = ownCracks(map);
+  // A crack found in a mesh is doubtful itself, so it lends a line no extra weight.
+  const sure = mesh ? [] : found;
   const confirmed = lines
     .filter((d) => peakIn(map, d.box) >= CRACK_MAP.confirm)
-    .map((d) => (found.some((c) => intersection(d.box, c.box) > 0) ? d : singly(d)));
+    .map((d) => (sure.some((c) => intersection(d.box, c.box) > 0) ? d : singly(d)));
   const own = found.filter(
     (c) =>
       !confirmed.some(

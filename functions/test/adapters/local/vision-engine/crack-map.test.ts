@@ -85,14 +85,30 @@ describe("cracksFromMap", () => {
     assert.equal(cracksFromMap({ width: W, height: H, data }).length, 1);
   });
 
+  // Lines 0.3 of the long edge: long enough to be cracks alone, too short to dominate a mesh.
+  const mesh = (n: number, data = map()) => {
+    for (let k = 0; k < n; k++) draw(data, 20, 10 + 25 * k, 80, 14 + 25 * k, 0.95);
+    return data;
+  };
+
   it("takes many long lines for a mesh (mortar joints, hair), and finds no crack of its own there", () => {
-    const lines = (n: number) => {
-      const data = map();
-      for (let k = 0; k < n; k++) draw(data, 20, 10 + 25 * k, 140, 14 + 25 * k, 0.95);
-      return cracksFromMap({ width: W, height: H, data });
-    };
-    assert.equal(lines(CRACK_MAP.patternCount - 1).length, CRACK_MAP.patternCount - 1);
-    assert.deepEqual(lines(CRACK_MAP.patternCount), []);
+    const found = (n: number) => cracksFromMap({ width: W, height: H, data: mesh(n) });
+    assert.equal(found(CRACK_MAP.patternCount - 1).length, CRACK_MAP.patternCount - 1);
+    assert.deepEqual(found(CRACK_MAP.patternCount), []);
+  });
+
+  it("in a mesh, still finds one crack that dominates it (a stepped crack through brick), as doubtful", () => {
+    const data = mesh(CRACK_MAP.patternCount);
+    draw(data, 110, 10, 190, 110, 0.95);
+    const found = cracksFromMap({ width: W, height: H, data });
+    assert.equal(found.length, 1);
+    assert.ok(found[0].box.x0 >= 105 / W, JSON.stringify(found[0].box));
+    // LOW by its score (below LOW_CONFIDENCE 0.6), so never HIGH however large.
+    assert.equal(found[0].score, CRACK_MAP.meshScore);
+    // As long but less sure along its length than a dominant crack must be: none.
+    const doubted = mesh(CRACK_MAP.patternCount);
+    draw(doubted, 110, 10, 190, 110, (CRACK_MAP.minMean + CRACK_MAP.dominantMean) / 2);
+    assert.deepEqual(cracksFromMap({ width: W, height: H, data: doubted }), []);
   });
 
   it("for any map, gives at most six boxes inside the frame, surest first", () => {
@@ -155,6 +171,19 @@ describe("withCrackMap", () => {
     const seen = map(0.02);
     drawCrack(seen);
     assert.deepEqual(withCrackMap([sure], { width: W, height: H, data: seen }), [sure]);
+  });
+
+  it("lends a sure line no weight from a crack found in a mesh", () => {
+    const sure = { ...line(0.5, 0.99), box: { x0: 0.5, y0: 0, x1: 0.99, y1: 1 }, score: 0.93 };
+    const data = map(0.02);
+    for (let k = 0; k < CRACK_MAP.patternCount; k++)
+      draw(data, 20, 10 + 25 * k, 80, 14 + 25 * k, 0.95);
+    draw(data, 110, 10, 190, 110, 0.95);
+    const kept = withCrackMap([sure], { width: W, height: H, data });
+    assert.deepEqual(
+      kept.map((d) => d.score),
+      [CRACK_MAP.ownScoreBase + CRACK_MAP.ownScoreSpan],
+    );
   });
 
   it("for any lines and map, never raises a score, and keeps a line sure only beside an own crack", () => {
