@@ -11,7 +11,7 @@
 // Thresholds were chosen on the model's validation fold: a quarter of its training groups
 // (cracks in concrete, pavement and masonry; photos of no crack) that it was not trained
 // on (tools/crack-model/README.md); no eval photo was looked at for them.
-import { close, components, lineShape } from "./morphology";
+import { close, components, lineShape, type Component } from "./morphology";
 import { boxArea, boxOf, clamp01, intersection, type Detection } from "./detection";
 
 export const CRACK_MAP = {
@@ -50,6 +50,12 @@ export const CRACK_MAP = {
   dominantMean: 0.85,
   meshScore: 0.55,
   /**
+   * A group as sure as a dominant crack, long enough to be a crack alone, and within this
+   * much of a dominant crack's box (fraction of the long edge) continues it: a stepped crack
+   * broken where it turns at a joint.
+   */
+  continuationReach: 0.05,
+  /**
    * The model's own cracks score 0.5 to 0.8 (MEDIUM; HIGH only when their box covers much
    * of the frame): the shape detector agreeing with the model is stronger evidence.
    */
@@ -60,6 +66,8 @@ export const CRACK_MAP = {
 } as const;
 const MAX_DETECTIONS = 6;
 
+type Box = Pick<Component, "x0" | "y0" | "x1" | "y1">;
+
 export interface ProbabilityMap {
   width: number;
   height: number;
@@ -67,7 +75,10 @@ export interface ProbabilityMap {
   data: Float32Array;
 }
 
-/** The model's own cracks: long groups of crack pixels it is sure of; in a mesh, only a dominant one. */
+/**
+ * The model's own cracks: long groups of crack pixels it is sure of; in a mesh, only a
+ * dominant one and the groups that continue it.
+ */
 export function cracksFromMap(map: ProbabilityMap): Detection[] {
   return ownCracks(map).found;
 }
@@ -82,13 +93,21 @@ function ownCracks(map: ProbabilityMap): { found: Detection[]; mesh: boolean } {
   const groups = components(mask, width, height, data).map((c) => ({ c, ...lineShape(c) }));
   const lines = groups.filter((g) => g.length >= CRACK_MAP.patternLengthFraction * long);
   const mesh = lines.length >= CRACK_MAP.patternCount;
+  const cracks = groups.filter(
+    (g) =>
+      g.length >= CRACK_MAP.minLengthFraction * long &&
+      g.c.weight / g.c.area >= CRACK_MAP.minMean &&
+      g.meander >= CRACK_MAP.minMeander,
+  );
+  const dominant = cracks.filter((g) => dominates(g.length / long, g.c.weight / g.c.area));
+  const reach = CRACK_MAP.continuationReach * long;
+  const continues = (g: (typeof cracks)[number]) =>
+    g.c.weight / g.c.area >= CRACK_MAP.dominantMean &&
+    dominant.some((d) => d !== g && near(d.c, g.c, reach));
   const found: Detection[] = [];
-  for (const { c, length, meander } of groups) {
-    if (length < CRACK_MAP.minLengthFraction * long) continue;
+  for (const g of mesh ? cracks.filter((g) => dominant.includes(g) || continues(g)) : cracks) {
+    const { c, length } = g;
     const mean = c.weight / c.area;
-    if (mean < CRACK_MAP.minMean) continue;
-    if (meander < CRACK_MAP.minMeander) continue;
-    if (mesh && !dominates(length / long, mean)) continue;
     const grown = Math.min(1, length / (CRACK_MAP.fullLengthFraction * long));
     const score = mesh
       ? CRACK_MAP.meshScore
@@ -101,6 +120,13 @@ function ownCracks(map: ProbabilityMap): { found: Detection[]; mesh: boolean } {
     });
   }
   return { found: found.sort((a, b) => b.score - a.score).slice(0, MAX_DETECTIONS), mesh };
+}
+
+/** Whether two groups' pixel boxes come within `reach` pixels of each other. */
+function near(a: Box, b: Box, reach: number): boolean {
+  return (
+    a.x0 - reach <= b.x1 && b.x0 - reach <= a.x1 && a.y0 - reach <= b.y1 && b.y0 - reach <= a.y1
+  );
 }
 
 /** A group long and sure enough to be a crack even among a mesh of lines. */

@@ -111,6 +111,21 @@ describe("cracksFromMap", () => {
     assert.deepEqual(cracksFromMap({ width: W, height: H, data: doubted }), []);
   });
 
+  it("in a mesh, also keeps a sure crack that continues a dominant one, and no other", () => {
+    const found = (x0: number, y0: number, x1: number, y1: number) => {
+      const data = mesh(CRACK_MAP.patternCount);
+      draw(data, 100, 5, 150, 75, 0.95);
+      draw(data, x0, y0, x1, y1, 0.95);
+      return cracksFromMap({ width: W, height: H, data });
+    };
+    // A few pixels past the dominant crack's end, where a stepped crack turns at a joint.
+    const continued = found(156, 78, 196, 118);
+    assert.equal(continued.length, 2);
+    assert.ok(continued.every((d) => d.score === CRACK_MAP.meshScore));
+    // As long and sure, but a quarter of the frame away from it: one of the mesh.
+    assert.equal(found(100, 118, 150, 100).length, 1);
+  });
+
   it("for any map, gives at most six boxes inside the frame, surest first", () => {
     fc.assert(
       fc.property(
