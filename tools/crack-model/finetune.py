@@ -13,7 +13,6 @@ fold as train.py is left out, and the seeds are train.py's.
 import sys, time
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 import onnx
 import onnx.numpy_helper as numpy_helper
 
@@ -83,19 +82,8 @@ def main(data, base, out, steps, val_every):
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     t0, run = time.time(), 0.0
     for step in range(steps):
-        batch = [train.sample(groups) for _ in range(train.BATCH)]
-        x = torch.stack([b[0] for b in batch])
-        y = torch.stack([b[1] for b in batch])
-        logits = net(x)
-        bce = F.binary_cross_entropy_with_logits(logits, y, pos_weight=torch.tensor(3.0))
-        p = torch.sigmoid(logits)
-        dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
-        loss = bce + dice
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        run = 0.98 * run + 0.02 * loss.item() if step else loss.item()
+        loss = train.train_step(net, opt, sched, groups)
+        run = 0.98 * run + 0.02 * loss if step else loss
         if step % 100 == 0 or step == steps - 1:
             print(f"step {step} loss {run:.4f} {time.time() - t0:.0f}s", flush=True)
     train.export(net, out)

@@ -99,25 +99,31 @@ def main(data, out, steps, val_every):
     t0 = time.time()
     run = 0.0
     for step in range(steps):
-        batch = [sample(groups) for _ in range(BATCH)]
-        x = torch.stack([b[0] for b in batch])
-        y = torch.stack([b[1] for b in batch])
-        logits = net(x)
-        bce = F.binary_cross_entropy_with_logits(logits, y, pos_weight=torch.tensor(3.0))
-        p = torch.sigmoid(logits)
-        dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
-        loss = bce + dice
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        run = 0.98 * run + 0.02 * loss.item() if step else loss.item()
+        loss = train_step(net, opt, sched, groups)
+        run = 0.98 * run + 0.02 * loss if step else loss
         if step % 50 == 0 or step == steps - 1:
             print(f"step {step} loss {run:.4f} {time.time() - t0:.0f}s", flush=True)
         if step and step % 500 == 0:
             torch.save(net.state_dict(), out + ".state")
     torch.save(net.state_dict(), out + ".state")
     export(net, out)
+
+
+def train_step(net, opt, sched, groups):
+    """One batch of random crops: weighted cross-entropy + Dice, one optimizer step; the loss."""
+    batch = [sample(groups) for _ in range(BATCH)]
+    x = torch.stack([b[0] for b in batch])
+    y = torch.stack([b[1] for b in batch])
+    logits = net(x)
+    bce = F.binary_cross_entropy_with_logits(logits, y, pos_weight=torch.tensor(3.0))
+    p = torch.sigmoid(logits)
+    dice = 1 - (2 * (p * y).sum() + 1) / (p.sum() + y.sum() + 1)
+    loss = bce + dice
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    sched.step()
+    return loss.item()
 
 
 def export(net, out):
