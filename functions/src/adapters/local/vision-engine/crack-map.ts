@@ -90,24 +90,30 @@ function ownCracks(map: ProbabilityMap): { found: Detection[]; mesh: boolean } {
   for (let i = 0; i < data.length; i++) lit[i] = data[i] >= CRACK_MAP.pixel ? 1 : 0;
   // Bridge one-pixel gaps along a crack so it is seen as one structure.
   const mask = close(lit, width, height, 1);
-  const groups = components(mask, width, height, data).map((c) => ({ c, ...lineShape(c) }));
+  const groups = components(mask, width, height, data).map((c) => ({
+    c,
+    mean: c.weight / c.area,
+    ...lineShape(c),
+  }));
   const lines = groups.filter((g) => g.length >= CRACK_MAP.patternLengthFraction * long);
   const mesh = lines.length >= CRACK_MAP.patternCount;
   const cracks = groups.filter(
     (g) =>
       g.length >= CRACK_MAP.minLengthFraction * long &&
-      g.c.weight / g.c.area >= CRACK_MAP.minMean &&
+      g.mean >= CRACK_MAP.minMean &&
       g.meander >= CRACK_MAP.minMeander,
   );
-  const dominant = cracks.filter((g) => dominates(g.length / long, g.c.weight / g.c.area));
+  // In a mesh: a group long and sure enough to be a crack even so, and the sure groups
+  // near one that continue it.
+  const dominant = cracks.filter(
+    (g) => g.length >= CRACK_MAP.dominantLengthFraction * long && g.mean >= CRACK_MAP.dominantMean,
+  );
   const reach = CRACK_MAP.continuationReach * long;
   const continues = (g: (typeof cracks)[number]) =>
-    g.c.weight / g.c.area >= CRACK_MAP.dominantMean &&
-    dominant.some((d) => d !== g && near(d.c, g.c, reach));
+    g.mean >= CRACK_MAP.dominantMean && dominant.some((d) => d !== g && near(d.c, g.c, reach));
+  const kept = mesh ? cracks.filter((g) => dominant.includes(g) || continues(g)) : cracks;
   const found: Detection[] = [];
-  for (const g of mesh ? cracks.filter((g) => dominant.includes(g) || continues(g)) : cracks) {
-    const { c, length } = g;
-    const mean = c.weight / c.area;
+  for (const { c, length, mean } of kept) {
     const grown = Math.min(1, length / (CRACK_MAP.fullLengthFraction * long));
     const score = mesh
       ? CRACK_MAP.meshScore
@@ -127,11 +133,6 @@ function near(a: Box, b: Box, reach: number): boolean {
   return (
     a.x0 - reach <= b.x1 && b.x0 - reach <= a.x1 && a.y0 - reach <= b.y1 && b.y0 - reach <= a.y1
   );
-}
-
-/** A group long and sure enough to be a crack even among a mesh of lines. */
-function dominates(lengthFraction: number, mean: number): boolean {
-  return lengthFraction >= CRACK_MAP.dominantLengthFraction && mean >= CRACK_MAP.dominantMean;
 }
 
 /** The shape detector's lines the model confirms, and the model's own cracks beside them. */
