@@ -3,7 +3,7 @@
 Usage: python3 tools/crack-model/finetune.py <data.pt> <base.onnx> <out.onnx> [steps] [val-every]
 
 The base is train.py's export, whose batch norms are folded into its convolutions; its
-weights are read back into the same network without batch norm (conv + bias + ReLU), and a
+weights are read back into the same network so folded (train.CrackNet(folded=True)), and a
 short run at a low learning rate moves them a little from where training left them. Brick
 walls were the model's weakest group, and a full retraining with masonry drawn more often
 lost DeepCrack photos; a fine-tune that also draws photos of no crack more often found more
@@ -25,38 +25,12 @@ LR = 3e-4
 WEIGHTS = {"deepcrack": 0.16, "crackforest": 0.04, "masonry": 0.30, "plain": 0.28, "meters": 0.12, "more": 0.24}
 
 
-def conv(cin, cout, stride=1, dilation=1):
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation, bias=True),
-        nn.ReLU(inplace=True),
-    )
-
-
-class FoldedCrackNet(nn.Module):
-    """train.CrackNet with each batch norm folded into the convolution before it."""
-
-    def __init__(self):
-        super().__init__()
-        self.e1 = nn.Sequential(conv(3, 16, 2), conv(16, 16))
-        self.e2 = nn.Sequential(conv(16, 32, 2), conv(32, 32))
-        self.e3 = nn.Sequential(conv(32, 64, 2), conv(64, 64), conv(64, 64, dilation=2))
-        self.d2 = conv(64 + 32, 32)
-        self.d1 = conv(32 + 16, 16)
-        self.head = nn.Conv2d(16, 1, 1)
-
-    forward = train.CrackNet.forward
-
-    def convolutions(self):
-        # In the order the exported graph runs them.
-        return [self.e1[0][0], self.e1[1][0], self.e2[0][0], self.e2[1][0], self.e3[0][0],
-                self.e3[1][0], self.e3[2][0], self.d2[0], self.d1[0], self.head]
-
-
 def load(net, path):
     model = onnx.load(path)
     weights = {i.name: torch.tensor(numpy_helper.to_array(i)) for i in model.graph.initializer}
     nodes = [n for n in model.graph.node if n.op_type == "Conv"]
-    layers = net.convolutions()
+    # Registered in the order the exported graph runs them.
+    layers = [m for m in net.modules() if isinstance(m, nn.Conv2d)]
     if len(nodes) != len(layers):
         raise SystemExit(f"{path}: {len(nodes)} convolutions, expected {len(layers)}")
     for node, layer in zip(nodes, layers):
@@ -70,13 +44,8 @@ def load(net, path):
 def main(data, base, out, steps, val_every):
     train.WEIGHTS.clear()
     train.WEIGHTS.update(WEIGHTS)
-    groups, seen = {}, {}
-    for g, _name, rgb, mask in torch.load(data):
-        seen[g] = seen.get(g, 0) + 1
-        if val_every and seen[g] % val_every == 0:
-            continue
-        groups.setdefault(g, []).append((rgb, mask))
-    net = FoldedCrackNet()
+    groups, _val = train.split(torch.load(data), val_every)
+    net = train.CrackNet(folded=True)
     load(net, base)
     opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)

@@ -22,22 +22,27 @@ BATCH = 12
 WEIGHTS = {"deepcrack": 0.22, "crackforest": 0.1, "masonry": 0.18, "plain": 0.2, "meters": 0.12, "more": 0.18}
 
 
-def block(cin, cout, stride=1, dilation=1):
-    return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation, bias=False),
-        nn.BatchNorm2d(cout),
-        nn.ReLU(inplace=True),
-    )
+def block(cin, cout, stride=1, dilation=1, folded=False):
+    conv = nn.Conv2d(cin, cout, 3, stride, padding=dilation, dilation=dilation, bias=folded)
+    if folded:
+        return nn.Sequential(conv, nn.ReLU(inplace=True))
+    return nn.Sequential(conv, nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
 class CrackNet(nn.Module):
-    def __init__(self):
+    """folded: each batch norm folded into the convolution before it, as the ONNX export has it."""
+
+    def __init__(self, folded=False):
         super().__init__()
-        self.e1 = nn.Sequential(block(3, 16, 2), block(16, 16))  # 1/2
-        self.e2 = nn.Sequential(block(16, 32, 2), block(32, 32))  # 1/4
-        self.e3 = nn.Sequential(block(32, 64, 2), block(64, 64), block(64, 64, dilation=2))  # 1/8
-        self.d2 = block(64 + 32, 32)
-        self.d1 = block(32 + 16, 16)
+
+        def b(cin, cout, stride=1, dilation=1):
+            return block(cin, cout, stride, dilation, folded)
+
+        self.e1 = nn.Sequential(b(3, 16, 2), b(16, 16))  # 1/2
+        self.e2 = nn.Sequential(b(16, 32, 2), b(32, 32))  # 1/4
+        self.e3 = nn.Sequential(b(32, 64, 2), b(64, 64), b(64, 64, dilation=2))  # 1/8
+        self.d2 = b(64 + 32, 32)
+        self.d1 = b(32 + 16, 16)
         self.head = nn.Conv2d(16, 1, 1)
 
     def forward(self, x):
@@ -77,19 +82,22 @@ def sample(groups):
     return img.clamp(0, 255)[0], m[0]
 
 
-def main(data, out, steps, val_every):
-    items = torch.load(data)
-    groups = {}
-    val = []
-    seen = {}
+def split(items, val_every):
+    """Training photos by group, and the validation fold: every val_every-th photo of each
+    group is kept out of training, to choose the engine's thresholds on photos the model has
+    not seen."""
+    groups, val, seen = {}, [], {}
     for g, name, rgb, mask in items:
-        # Every val_every-th photo of each group is kept out of training, to choose the
-        # engine's thresholds on photos the model has not seen.
         seen[g] = seen.get(g, 0) + 1
         if val_every and seen[g] % val_every == 0:
             val.append([g, name])
             continue
         groups.setdefault(g, []).append((rgb, mask))
+    return groups, val
+
+
+def main(data, out, steps, val_every):
+    groups, val = split(torch.load(data), val_every)
     with open(out + ".val.json", "w") as f:
         json.dump(val, f, indent=0)
     net = CrackNet()
