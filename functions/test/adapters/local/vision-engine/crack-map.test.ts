@@ -48,6 +48,12 @@ function draw(
   }
 }
 
+// Lines 0.3 of the long edge: long enough to be cracks alone, too short to dominate a mesh.
+function mesh(n: number, data = map()): Float32Array {
+  for (let k = 0; k < n; k++) draw(data, 20, 10 + 25 * k, 80, 14 + 25 * k, 0.95);
+  return data;
+}
+
 describe("cracksFromMap", () => {
   it("finds nothing in an empty or a uniformly doubtful map", () => {
     assert.deepEqual(cracksFromMap({ width: W, height: H, data: map() }), []);
@@ -84,12 +90,6 @@ describe("cracksFromMap", () => {
     draw(data, 20, 60, 180, 60, 0.95);
     assert.equal(cracksFromMap({ width: W, height: H, data }).length, 1);
   });
-
-  // Lines 0.3 of the long edge: long enough to be cracks alone, too short to dominate a mesh.
-  const mesh = (n: number, data = map()) => {
-    for (let k = 0; k < n; k++) draw(data, 20, 10 + 25 * k, 80, 14 + 25 * k, 0.95);
-    return data;
-  };
 
   it("takes many long lines for a mesh (mortar joints, hair), and finds no crack of its own there", () => {
     const found = (n: number) => cracksFromMap({ width: W, height: H, data: mesh(n) });
@@ -190,9 +190,7 @@ describe("withCrackMap", () => {
 
   it("lends a sure line no weight from a crack found in a mesh", () => {
     const sure = { ...line(0.5, 0.99), box: { x0: 0.5, y0: 0, x1: 0.99, y1: 1 }, score: 0.93 };
-    const data = map(0.02);
-    for (let k = 0; k < CRACK_MAP.patternCount; k++)
-      draw(data, 20, 10 + 25 * k, 80, 14 + 25 * k, 0.95);
+    const data = mesh(CRACK_MAP.patternCount, map(0.02));
     draw(data, 110, 10, 190, 110, 0.95);
     const kept = withCrackMap([sure], { width: W, height: H, data });
     assert.deepEqual(
