@@ -10,7 +10,7 @@ import { grownBy, growsIntoOther, isNumberRead, isPartRead, readsAsGrown } from 
 import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { dotDecimalFrom } from "./ocr-dots";
 import { redDecimalsFrom, withDecimalPoint, withoutLeadingRedPrint } from "./ocr-decimals";
-import { groupIntoLines, type Quad, type TextBox } from "./ocr-lines";
+import { groupIntoLines, MIN_BOX_MEAN, type Quad, type TextBox } from "./ocr-lines";
 import { changesWholeDigits, paddedBy, SHIFTED_CROPS } from "./ocr-stability";
 import {
   asDigits,
@@ -20,6 +20,8 @@ import {
   withoutSqueezedOnes,
 } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
+import { DRUM_MODEL_PATH, readDrums, type DrumRunner } from "./drum-reader";
+import { drumRegister, drumsMayRead } from "./drum-choice";
 
 interface Session {
   inputNames: readonly string[];
@@ -32,6 +34,7 @@ interface Session {
 export interface Engine {
   detection: Session;
   recognition: Session;
+  drums: Session;
   dictionary: string[];
   tensor(data: Float32Array, dims: number[]): unknown;
 }
@@ -59,14 +62,16 @@ export async function createEngine(threads: number): Promise<Engine> {
     Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
   };
   const options = { intraOpNumThreads: threads, interOpNumThreads: 1 };
-  const [detection, recognition, keys] = await Promise.all([
+  const [detection, recognition, drums, keys] = await Promise.all([
     ort.InferenceSession.create(models.detectionPath, options),
     ort.InferenceSession.create(models.recognitionPath, options),
+    ort.InferenceSession.create(DRUM_MODEL_PATH, options),
     readFile(models.dictionaryPath, "utf8"),
   ]);
   return {
     detection,
     recognition,
+    drums,
     // Class k is the k-th line of the dictionary; the last class is a space.
     dictionary: [...keys.split("\n"), " "],
     tensor: (data, dims) => new ort.Tensor("float32", data, dims),
@@ -153,9 +158,29 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
       break;
     }
   }
+  // A line PP-OCR read with its leading zeros as other digits or letters, that the drum
+  // reader reads surely as a zero-padded register (./drum-choice): the drums' read stands,
+  // flagged for a person to confirm as any repaired read.
+  for (const [i, r] of read.entries()) {
+    if (r.mean < MIN_BOX_MEAN || !drumsMayRead(r.text)) continue;
+    const drums = await readDrums(drumRunner(engine), await lineImage(image, r.box));
+    const text = drumRegister(r.text, drums);
+    if (text !== null) read[i] = { ...r, text, doubt: Math.min(DOUBT_FACTOR, r.doubt ?? 1) };
+  }
   return {
     lines: groupIntoLines(read),
     regions: boxes.map((b) => clampBox(b, image.width, image.height)),
+  };
+}
+
+/** The drum reader's session as ./drum-reader runs it. */
+function drumRunner(engine: Engine): DrumRunner {
+  return async (grey, width, height) => {
+    const out = await engine.drums.run({
+      [engine.drums.inputNames[0]]: engine.tensor(grey, [1, 1, height, width]),
+    });
+    const o = out[engine.drums.outputNames[0]];
+    return { dims: o.dims, data: o.data as Float32Array };
   };
 }
 
