@@ -174,7 +174,7 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
 }
 
 /** The drum reader's session as ./drum-reader runs it. */
-function drumRunner(engine: Engine): DrumRunner {
+export function drumRunner(engine: Engine): DrumRunner {
   return async (grey, width, height) => {
     const out = await engine.drums.run({
       [engine.drums.inputNames[0]]: engine.tensor(grey, [1, 1, height, width]),

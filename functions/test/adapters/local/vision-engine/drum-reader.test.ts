@@ -1,36 +1,18 @@
-// The drum reader's shipped ONNX weights, run for real on onnxruntime-node. A painted
-// register is a unit-test input only (quality is measured on eval/'s real meters).
+// The drum reader's shipped ONNX weights, loaded and run by the OCR engine on
+// onnxruntime-node. A painted register is a unit-test input only (quality is measured on
+// eval/'s real meters).
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import {
-  DRUM_MODEL_PATH,
   readDrums,
   type DrumRunner,
   type LinePixels,
 } from "../../../../src/adapters/local/vision-engine/drum-reader";
+import { createEngine, drumRunner } from "../../../../src/adapters/local/vision-engine/ocr-engine";
 
-interface Session {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  run(
-    f: Record<string, unknown>,
-  ): Promise<Record<string, { dims: readonly number[]; data: unknown }>>;
-}
-interface Ort {
-  InferenceSession: { create(path: string): Promise<Session> };
-  Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
-}
-
+/** The drum reader as the OCR engine loads and runs it. */
 async function runner(): Promise<DrumRunner> {
-  const ort = (await import("onnxruntime-node")) as unknown as Ort;
-  const session = await ort.InferenceSession.create(DRUM_MODEL_PATH);
-  return async (grey, width, height) => {
-    const out = await session.run({
-      [session.inputNames[0]]: new ort.Tensor("float32", grey, [1, 1, height, width]),
-    });
-    const o = out[session.outputNames[0]];
-    return { dims: o.dims, data: o.data as Float32Array };
-  };
+  return drumRunner(await createEngine(1));
 }
 
 /** A register of white drums with black digits, 48 px high as ./ocr-engine crops lines. */
