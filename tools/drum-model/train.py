@@ -9,7 +9,7 @@ reader trained on them alone would learn that the first two drums are 0.
 usage: train.py <data.pkl> <out.onnx> [steps] [threads]
 """
 
-import math, pickle, random, sys
+import pickle, random, sys
 import numpy as np
 import torch
 import torch.nn as nn

@@ -8,6 +8,7 @@
 // start with a zero, and the drum reader is sure of the whole drums of a zero-padded run
 // as long, or one longer (the zero PP-OCR merged into a letter).
 import type { DrumRead } from "./drum-reader";
+import { digitsOf } from "./ocr-edges";
 
 /**
  * Each whole drum's digit must be at least this sure. Decimal drums may be less sure:
@@ -23,8 +24,6 @@ export const WHOLE_DRUMS = 5;
 
 /** A register as PP-OCR reads one: a mark, digits, a decimal part, a unit ("V5040m", "19938.516", "01189 m³"). */
 const REGISTER_SHAPE = /^[A-Za-z]?\d[\d ]*(?:[.,]\d+)?\s*(?:[A-Za-z]{1,3}[²³]?)?$/;
-
-const digitsOf = (text: string) => text.replace(/\D/g, "");
 
 /**
  * Whether PP-OCR's read could be a register the drum reader may stand in for: a register's

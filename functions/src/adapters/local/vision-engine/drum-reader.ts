@@ -5,6 +5,7 @@
 // holds digits (./ocr-engine) and its read is weighed by ./drum-choice.
 import { join } from "node:path";
 import sharp from "sharp";
+import type { LineImage } from "./ocr-crop";
 import { ctcDecode } from "./ocr-tensor";
 
 export const DRUM_MODEL_PATH = join(__dirname, "models", "drum-reader.onnx");
@@ -21,14 +22,6 @@ export interface DrumRead {
   probabilities: number[];
 }
 
-/** Pixels of one line, as ./ocr-engine crops it for the recogniser. */
-export interface LinePixels {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: number;
-}
-
 /** Runs the drum reader on a 1×1×h×w grey tensor; returns its N×T×11 probabilities. */
 export type DrumRunner = (
   grey: Float32Array,
@@ -37,7 +30,7 @@ export type DrumRunner = (
 ) => Promise<{ dims: readonly number[]; data: Float32Array }>;
 
 /** A line read by the drum reader. */
-export async function readDrums(run: DrumRunner, line: LinePixels): Promise<DrumRead> {
+export async function readDrums(run: DrumRunner, line: LineImage): Promise<DrumRead> {
   const { data, info } = await sharp(line.data, {
     raw: { width: line.width, height: line.height, channels: line.channels as 3 | 4 },
   })
@@ -55,10 +48,5 @@ export async function readDrums(run: DrumRunner, line: LinePixels): Promise<Drum
   const out = await run(grey, width, DRUM_LINE_HEIGHT);
   const [, steps, classes] = out.dims;
   const decoded = ctcDecode(out.data, steps, classes, DIGITS);
-  const probabilities = decoded.at.map((s) => {
-    let best = 0;
-    for (let c = 0; c < classes; c++) best = Math.max(best, out.data[s * classes + c]);
-    return best;
-  });
-  return { text: decoded.text, mean: decoded.mean, probabilities };
+  return { text: decoded.text, mean: decoded.mean, probabilities: decoded.charProbabilities };
 }

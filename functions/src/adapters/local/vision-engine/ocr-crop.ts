@@ -11,6 +11,14 @@ export interface RawImage {
   height: number;
 }
 
+/** Pixels of one text line as the recognisers take them (./ocr-engine, ./drum-reader). */
+export interface LineImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
 /** A line narrower than this many mask pixels (before growing) is a speck. */
 const MIN_SIDE = 3;
 /** Boxes are grown by area × this / perimeter, as PP-OCR's post-processing does. */

@@ -5,7 +5,7 @@
 // typed arrays. Runs inside a model worker thread (./model-worker).
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
-import { clampBox, cropBox, lineBoxes, type RawImage } from "./ocr-crop";
+import { clampBox, cropBox, lineBoxes, type LineImage, type RawImage } from "./ocr-crop";
 import { grownBy, growsIntoOther, isNumberRead, isPartRead, readsAsGrown } from "./ocr-edges";
 import { fragmentClusters, readsAsJoined, unionBox } from "./ocr-fragments";
 import { dotDecimalFrom } from "./ocr-dots";
@@ -78,8 +78,18 @@ export async function createEngine(threads: number): Promise<Engine> {
   };
 }
 
-async function run(engine: Engine, session: Session, planes: Float32Array, w: number, h: number) {
-  const out = await session.run({ [session.inputNames[0]]: engine.tensor(planes, [1, 3, h, w]) });
+/** One image through `session`: `planes` holds its `channels` planes of h × w. */
+async function run(
+  engine: Engine,
+  session: Session,
+  planes: Float32Array,
+  w: number,
+  h: number,
+  channels = 3,
+) {
+  const out = await session.run({
+    [session.inputNames[0]]: engine.tensor(planes, [1, channels, h, w]),
+  });
   const o = out[session.outputNames[0]];
   return { dims: o.dims, data: o.data as Float32Array };
 }
@@ -161,9 +171,10 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
   // A line PP-OCR read with its leading zeros as other digits or letters, that the drum
   // reader reads surely as a zero-padded register (./drum-choice): the drums' read stands,
   // flagged for a person to confirm as any repaired read.
+  const drumsRun = drumRunner(engine);
   for (const [i, r] of read.entries()) {
     if (r.mean < MIN_BOX_MEAN || !drumsMayRead(r.text)) continue;
-    const drums = await readDrums(drumRunner(engine), await lineImage(image, r.box));
+    const drums = await readDrums(drumsRun, await lineImage(image, r.box));
     const text = drumRegister(r.text, drums);
     if (text !== null) read[i] = { ...r, text, doubt: Math.min(DOUBT_FACTOR, r.doubt ?? 1) };
   }
@@ -175,21 +186,7 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
 
 /** The drum reader's session as ./drum-reader runs it. */
 export function drumRunner(engine: Engine): DrumRunner {
-  return async (grey, width, height) => {
-    const out = await engine.drums.run({
-      [engine.drums.inputNames[0]]: engine.tensor(grey, [1, 1, height, width]),
-    });
-    const o = out[engine.drums.outputNames[0]];
-    return { dims: o.dims, data: o.data as Float32Array };
-  };
-}
-
-/** Pixels of one text line as the recogniser takes them. */
-interface LineImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-  channels: number;
+  return (grey, width, height) => run(engine, engine.drums, grey, width, height, 1);
 }
 
 /** One detected box cropped from the image, straightened and scaled to the recogniser's line height. */

@@ -69,16 +69,18 @@ export function textMask(
  * the most likely class at each step, blanks (class 0) and repeats of the previous
  * step's class dropped; class k is `dictionary[k - 1]`. `mean` is the average probability
  * of the characters kept (0 for none); `at` is the step each character was read at (the
- * recogniser's steps run left to right across the line, 8 pixels apart in its input).
+ * recogniser's steps run left to right across the line, 8 pixels apart in its input) and
+ * `charProbabilities` the probability it was read with.
  */
 export function ctcDecode(
   probabilities: ArrayLike<number>,
   steps: number,
   classes: number,
   dictionary: readonly string[],
-): { text: string; mean: number; at: number[] } {
+): { text: string; mean: number; at: number[]; charProbabilities: number[] } {
   let text = "";
   const at: number[] = [];
+  const charProbabilities: number[] = [];
   let sum = 0;
   let kept = 0;
   let previous = -1;
@@ -98,9 +100,12 @@ export function ctcDecode(
     if (best === 0 || repeat) continue;
     const ch = dictionary[best - 1] ?? "";
     text += ch;
-    for (let k = 0; k < ch.length; k++) at.push(s);
+    for (let k = 0; k < ch.length; k++) {
+      at.push(s);
+      charProbabilities.push(bestP);
+    }
     sum += bestP;
     kept++;
   }
-  return { text, mean: kept > 0 ? sum / kept : 0, at };
+  return { text, mean: kept > 0 ? sum / kept : 0, at, charProbabilities };
 }

@@ -6,8 +6,8 @@ import sharp from "sharp";
 import {
   readDrums,
   type DrumRunner,
-  type LinePixels,
 } from "../../../../src/adapters/local/vision-engine/drum-reader";
+import type { LineImage } from "../../../../src/adapters/local/vision-engine/ocr-crop";
 import { createEngine, drumRunner } from "../../../../src/adapters/local/vision-engine/ocr-engine";
 
 /** The drum reader as the OCR engine loads and runs it. */
@@ -16,7 +16,7 @@ async function runner(): Promise<DrumRunner> {
 }
 
 /** A register of white drums with black digits, 48 px high as ./ocr-engine crops lines. */
-async function painted(digits: string): Promise<LinePixels> {
+async function painted(digits: string): Promise<LineImage> {
   const pitch = 30;
   const w = 24 + digits.length * pitch;
   const drums = [...digits]

@@ -106,7 +106,13 @@ describe("OCR tensors", () => {
     assert.equal(out.text, "aab");
     assert.ok(Math.abs(out.mean - (0.8 + 0.5 + 0.7) / 3) < 1e-12);
     assert.deepEqual(out.at, [0, 3, 4]);
-    assert.deepEqual(ctcDecode([0.9, 0.1, 0.9, 0.1], 2, 2, ["x"]), { text: "", mean: 0, at: [] });
+    assert.deepEqual(out.charProbabilities, [0.8, 0.5, 0.7]);
+    assert.deepEqual(ctcDecode([0.9, 0.1, 0.9, 0.1], 2, 2, ["x"]), {
+      text: "",
+      mean: 0,
+      at: [],
+      charProbabilities: [],
+    });
   });
 
   it("gives back any text encoded with a blank between characters", () => {
