@@ -21,7 +21,7 @@ import {
 } from "./ocr-pitch";
 import { ctcDecode, detectionSize, textMask, toBgrPlanes } from "./ocr-tensor";
 import { DRUM_MODEL_PATH, readDrums, type DrumRunner } from "./drum-reader";
-import { drumRegister, drumsMayRead } from "./drum-choice";
+import { drumRegister, drumsConfirm, drumsMayConfirm, drumsMayRead } from "./drum-choice";
 
 interface Session {
   inputNames: readonly string[];
@@ -168,15 +168,23 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
       break;
     }
   }
-  // A line PP-OCR read with its leading zeros as other digits or letters, that the drum
-  // reader reads surely as a zero-padded register (./drum-choice): the drums' read stands,
-  // flagged for a person to confirm as any repaired read.
+  // A line PP-OCR read with its leading zeros as other digits or letters, or padded but
+  // unsure, that the drum reader reads surely as a zero-padded register (./drum-choice):
+  // the drums' read stands, flagged for a person to confirm as any repaired read.
+  // A register PP-OCR read too unsurely to keep, that the drum reader reads the same: kept,
+  // as sure as the drum reader is, and doubtful.
   const drumsRun = drumRunner(engine);
   for (const [i, r] of read.entries()) {
-    if (r.mean < MIN_BOX_MEAN || !drumsMayRead(r.text)) continue;
+    const unsure = r.mean < MIN_BOX_MEAN;
+    if (unsure ? !drumsMayConfirm(r.text) : !drumsMayRead(r.text, r.mean)) continue;
     const drums = await readDrums(drumsRun, await lineImage(image, r.box));
-    const text = drumRegister(r.text, drums);
-    if (text !== null) read[i] = { ...r, text, doubt: Math.min(DOUBT_FACTOR, r.doubt ?? 1) };
+    const doubt = Math.min(DOUBT_FACTOR, r.doubt ?? 1);
+    if (unsure) {
+      if (drumsConfirm(r.text, drums)) read[i] = { ...r, mean: drums.mean, doubt };
+      continue;
+    }
+    const text = drumRegister(r.text, r.mean, drums);
+    if (text !== null) read[i] = { ...r, text, doubt };
   }
   return {
     lines: groupIntoLines(read),
