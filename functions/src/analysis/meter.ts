@@ -53,10 +53,13 @@ export const UNSPLIT_DIGITS = 7;
 export const UNSPLIT_FACTOR = 0.8;
 /**
  * Eight drums padded with zeros and read without a mark ("00409559") are a water or gas
- * counter's five whole drums and three decimal ones (the usual m³ layout): read so, and
- * doubtful (UNSPLIT_FACTOR) all the same, as the split is inferred.
+ * counter's five whole drums and three decimal ones (the usual m³ layout), seven
+ * ("0062316") five and two: read so, and doubtful (UNSPLIT_FACTOR) all the same, as the
+ * split is inferred. Of the zero-padded seven-drum registers read with their point on
+ * eval's tune parts, seven were 5 + 2 and one 6 + 1 (an electricity meter, its kWh read:
+ * a unit other than m³ leaves the run whole).
  */
-export const COUNTER_DRUMS = { whole: 5, decimal: 3 } as const;
+export const COUNTER_DRUMS = { whole: 5, decimal: [2, 3] } as const;
 /**
  * A bare four-digit number that reads as a year (no unit, no decimals, no leading zero)
  * is most likely a year of manufacture or a photo's date stamp, printed on many meter
@@ -106,6 +109,12 @@ const TENTHS_SCALE = /^[\d\s×x]*10*\s+(?:1\/10|0[.,]1)\s*$/im;
 export const TENTHS_FACTOR = 0.8;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
+/**
+ * Rank bonus of a register whose decimals the counter layout inferred (COUNTER_DRUMS):
+ * above any bare run, below any register read with its decimal mark. "0000083", a dial's
+ * digits split as 00000.83, is not to tie with "00468.756" beside it (eval/meters tune, gmd-111).
+ */
+const INFERRED_DECIMALS_RANK = 10;
 /**
  * Rank bonus of a register padded with zeros ("02539", "00746"), above a number with
  * decimals: drum counters show their leading zeros, and little else printed on a meter
@@ -213,7 +222,7 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
       !scaled &&
       !sepMatch &&
       (!unit || unit === "m3") &&
-      intPart.length === COUNTER_DRUMS.whole + COUNTER_DRUMS.decimal &&
+      COUNTER_DRUMS.decimal.some((d) => intPart.length === COUNTER_DRUMS.whole + d) &&
       intPart.startsWith("0");
     const split = scaled ? intPart.length - 1 : counter ? COUNTER_DRUMS.whole : intPart.length;
     const whole = intPart.slice(0, split);
@@ -256,7 +265,7 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
       : short
         ? digits
         : (unit && registerLike ? 100 : 0) +
-          (decimals ? DECIMALS_RANK : 0) +
+          (decimals ? (counter ? INFERRED_DECIMALS_RANK : DECIMALS_RANK) : 0) +
           (padded ? PADDED_RANK : 0) +
           digits -
           (after ? 0.5 : 0) -

@@ -341,14 +341,32 @@ describe("long registers read without decimals", () => {
     assert.equal(parseMeterReading("00409.559")?.confidence, 0.7);
   });
 
-  it("reads eight zero-padded drums as five whole and three decimal ones, still doubtful", () => {
+  it("reads eight or seven zero-padded drums as five whole and three or two decimal ones, still doubtful", () => {
     assert.equal(parseMeterReading("00409559")?.value, 409.559);
     assert.equal(parseMeterReading("00409559")?.integerDigits, 5);
     assert.equal(parseMeterReading("00409559 m3")?.value, 409.559);
-    // A serial number (no leading zero), seven drums or another unit: not split.
+    // Toloka 1064 (eval/meters-dev): 00623.167 m³ read without its point and last drum.
+    assert.equal(parseMeterReading("0062316")?.value, 623.16);
+    assert.equal(parseMeterReading("0062316")?.integerDigits, 5);
+    // A serial number (no leading zero), six drums or a unit other than m³: not split.
     assert.equal(parseMeterReading("12112810")?.value, 12112810);
-    assert.equal(parseMeterReading("0040955")?.value, 40955);
+    assert.equal(parseMeterReading("1369202")?.value, 1369202);
+    assert.equal(parseMeterReading("004095")?.value, 4095);
     assert.equal(parseMeterReading("00409559 kWh")?.value, 409559);
+    assert.equal(parseMeterReading("0040955 kWh")?.value, 40955);
+    // A split inferred ranks below a decimal mark read: gmd-111 (eval/meters tune) shows
+    // "0000083" above its register "00468.756".
+    assert.equal(parseMeterReading("0000083\n00468.756")?.value, 468.756);
+    assert.equal(parseMeterReading("00468.756\n00000830")?.value, 468.756);
+    // ...and above a bare run.
+    assert.equal(parseMeterReading("0123456789\n0062316\n004682")?.value, 623.16);
+    fc.assert(
+      fc.property(fc.stringMatching(/^0[0-9]{6}$/), (digits) => {
+        const parsed = parseMeterReading(digits);
+        assert.equal(parsed?.value, Number(`${digits.slice(0, 5)}.${digits.slice(5)}`));
+        assert.ok(parsed && parsed.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+      }),
+    );
     fc.assert(
       fc.property(fc.stringMatching(/^0[0-9]{7}$/), (digits) => {
         const parsed = parseMeterReading(digits);

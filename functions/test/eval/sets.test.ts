@@ -50,8 +50,8 @@ describe("eval sets (real photos)", function () {
   });
 
   // 142 real meters (97 drums, 45 LCDs and other displays): these guard today's figures (docs/analysis.md):
-  // today's 66/79 on the tune part (the issue asks 7 in 10), 42/63 on the held-out part
-  // (short of it), and
+  // today's 66/79 on the tune part (the issue asks 7 in 10), 44/63 on the held-out part
+  // (one short of it), and
   // no wrong read left unflagged on the tune part (the issue's target) and no more than
   // today's 2 on the held-out part; and no meter photo with a HIGH or CRITICAL surface
   // finding (the issue's target for photos that show none).
@@ -60,7 +60,7 @@ describe("eval sets (real photos)", function () {
     const r = await evaluateFolder(join(EVAL, "meters", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     const today = { tune: 0, heldout: 2 };
-    const least = { tune: 66 / 79, heldout: 42 / 63 };
+    const least = { tune: 66 / 79, heldout: 44 / 63 };
     for (const split of ["tune", "heldout"] as const) {
       const m = r.summary[split].meters;
       assert.ok((m.accuracy ?? 0) >= least[split] - 1e-9, `${split}: ${JSON.stringify(m)}`);
@@ -79,14 +79,14 @@ describe("eval sets (real photos)", function () {
     );
   });
 
-  // A development set the rules are chosen on (eval/README.md): today's 62 of 102, none wrong
+  // A development set the rules are chosen on (eval/README.md): today's 63 of 102, none wrong
   // and unflagged.
   it("meters-dev: the integer register read exactly as today, no wrong read unflagged", async function () {
     if (!present("meters-dev")) return this.skip();
     const r = await evaluateFolder(join(EVAL, "meters-dev", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     const m = r.summary.all.meters;
-    assert.ok(m.exact >= 62 && m.wrongUnflagged === 0, JSON.stringify(m));
+    assert.ok(m.exact >= 63 && m.wrongUnflagged === 0, JSON.stringify(m));
   });
 
   it("rusted steel: found on every photo, boxes covering at least half the rust", async function () {
