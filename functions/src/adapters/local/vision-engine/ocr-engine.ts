@@ -183,8 +183,9 @@ export async function readLines(engine: Engine, image: RawImage): Promise<ReadTe
       if (drumsConfirm(r.text, drums)) read[i] = { ...r, mean: drums.mean, doubt };
       continue;
     }
+    // The drums' read stands with the drum reader's own confidence, as it is its read.
     const text = drumRegister(r.text, r.mean, drums);
-    if (text !== null) read[i] = { ...r, text, doubt };
+    if (text !== null) read[i] = { ...r, text, mean: drums.mean, doubt };
   }
   return {
     lines: groupIntoLines(read),
