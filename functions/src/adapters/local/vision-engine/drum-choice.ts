@@ -43,19 +43,30 @@ const REGISTER_SHAPE = /^[A-Za-z]?\d[\d ]*(?:[.,]\d+)?\s*(?:[A-Za-z]{1,3}[²³]?
 export function drumsMayRead(ocrText: string, ocrMean: number): boolean {
   const text = ocrText.trim();
   const ocr = digitsOf(text);
-  const beforePoint = digitsOf(/^[^.,]*/.exec(text)?.[0] ?? "");
   return (
     REGISTER_SHAPE.test(text) &&
     (/^[1-9]/.test(ocr) || ocrMean < PADDED_MAX_MEAN) &&
-    beforePoint.length >= MIN_DRUMS - 1 &&
+    (beforePoint(text) ?? ocr).length >= MIN_DRUMS - 1 &&
     ocr.length <= MAX_DRUMS
   );
 }
 
+/** The digits of a register's read before its decimal mark, or null when it shows none. */
+function beforePoint(text: string): string | null {
+  const point = /^(\D*\d[\d ]*)[.,]\d/.exec(text);
+  return point ? digitsOf(point[1]) : null;
+}
+
+/** Whether the drum reader is sure (DRUM_MIN_PROBABILITY) of its first `count` digits. */
+function sureOf(drums: DrumRead, count: number): boolean {
+  return Math.min(...drums.probabilities.slice(0, count)) >= DRUM_MIN_PROBABILITY;
+}
+
 /**
  * The text that replaces PP-OCR's read `ocrText` (mean probability `ocrMean`) of a line
- * the drum reader read as `drums`, or null when PP-OCR's read stands. A decimal point PP-OCR placed (red decimal
- * drums, ./ocr-decimals) is kept after as many digits when both reads are as long.
+ * the drum reader read as `drums`, or null when PP-OCR's read stands. A decimal point
+ * PP-OCR placed (red decimal drums, ./ocr-decimals) is kept after as many digits when both
+ * reads are as long.
  */
 export function drumRegister(ocrText: string, ocrMean: number, drums: DrumRead): string | null {
   const ocr = digitsOf(ocrText);
@@ -63,9 +74,9 @@ export function drumRegister(ocrText: string, ocrMean: number, drums: DrumRead):
   if (!drumsMayRead(ocrText, ocrMean)) return null;
   if (!/^0\d*[1-9]\d*$/.test(d) || d.length < MIN_DRUMS || d.length > MAX_DRUMS) return null;
   if (d.length !== ocr.length && d.length !== ocr.length + 1) return null;
-  const point = d.length === ocr.length ? /^(\D*\d[\d ]*)[.,]\d/.exec(ocrText) : null;
-  const whole = point ? digitsOf(point[1]).length : Math.min(d.length, WHOLE_DRUMS);
-  if (Math.min(...drums.probabilities.slice(0, whole)) < DRUM_MIN_PROBABILITY) return null;
+  const point = d.length === ocr.length ? beforePoint(ocrText) : null;
+  const whole = point ? point.length : Math.min(d.length, WHOLE_DRUMS);
+  if (!sureOf(drums, whole)) return null;
   return point ? `${d.slice(0, whole)}.${d.slice(whole)}` : d;
 }
 
@@ -75,8 +86,7 @@ function paddedWhole(ocrText: string): string | null {
   const ocr = digitsOf(text);
   if (!REGISTER_SHAPE.test(text) || !/^0\d*[1-9]/.test(ocr)) return null;
   if (ocr.length < MIN_DRUMS || ocr.length > MAX_DRUMS) return null;
-  const point = /^(\D*\d[\d ]*)[.,]\d/.exec(text);
-  const whole = point ? digitsOf(point[1]).length : WHOLE_DRUMS;
+  const whole = beforePoint(text)?.length ?? WHOLE_DRUMS;
   return whole >= MIN_DRUMS - 1 ? ocr.slice(0, whole) : null;
 }
 
@@ -95,9 +105,5 @@ export function drumsMayConfirm(ocrText: string): boolean {
  */
 export function drumsConfirm(ocrText: string, drums: DrumRead): boolean {
   const whole = paddedWhole(ocrText);
-  return (
-    whole !== null &&
-    drums.text.startsWith(whole) &&
-    Math.min(...drums.probabilities.slice(0, whole.length)) >= DRUM_MIN_PROBABILITY
-  );
+  return whole !== null && drums.text.startsWith(whole) && sureOf(drums, whole.length);
 }
