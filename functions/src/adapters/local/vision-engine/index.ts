@@ -17,6 +17,7 @@ import { boxArea, intersection, type Detection } from "./detection";
 import { log } from "../../../log";
 import { loadRgb, MAX_INPUT_PIXELS, toGrey, type GreyImage } from "./raster";
 import { recognize, type OcrResult, type OcrWord } from "./ocr";
+import { lookCloser } from "./ocr-zoom";
 import { readSevenSegment, type SevenSegmentRead } from "./sevenseg";
 
 interface SevenSegmentAt {
@@ -177,7 +178,8 @@ export class LocalVisionEngine implements VisionProvider {
     let words: OcrWord[] = [];
     let regions: OcrResult["regions"] = [];
     try {
-      ({ words, regions } = await recognize({ data, width: info.width, height: info.height }));
+      const image = { data, width: info.width, height: info.height };
+      ({ words, regions } = await lookCloser(image, await recognize(image), recognize));
     } catch (err) {
       // An OCR failure on one odd image should not sink the other features.
       log.warn("local OCR failed", { error: err instanceof Error ? err.message : String(err) });
