@@ -142,10 +142,11 @@ function isCode(
   end: number,
   hasUnit: boolean,
   glued: boolean,
+  trailed: boolean,
 ): boolean {
   // Glued to letters, or the tail of a hyphenated or slashed code ("F116-33", "10-4794").
   if (!glued && /(?:\p{L}|[\p{L}0-9][-/])$/u.test(text.slice(0, start))) return true;
-  if (hasUnit) return false;
+  if (hasUnit || trailed) return false;
   const after = text.slice(end);
   return /^\p{L}/u.test(after) && !/^[mм](?![\p{L}0-9])/iu.test(after);
 }
@@ -160,6 +161,14 @@ function isCode(
  */
 const GLUED = /(?:^|\s)\p{L}$/u;
 export const GLUED_FACTOR = 0.8;
+/**
+ * So, after the digits: one letter closing a run of five or more digits padded with zeros
+ * that stands alone before it ("0022102店" for a Toloka meter's 00221.02, its red drum read
+ * as a letter, eval/meters-dev) is a register, doubtfully (GLUED_FACTOR). An "m" there is
+ * the m³ mark, no doubt (isCode).
+ */
+const TRAILED = /^(?![mм])\p{L}(?![\p{L}0-9])/iu;
+const TRAILED_RUN = /^0\d{4,}$/;
 
 /**
  * OCR reads a drum's 0 as the letter O now and then, and as a "b" when the top of the next
@@ -213,9 +222,15 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     if (RATING.test(before)) return;
     if (!unit && LABELLED.test(before)) return;
     const glued = GLUED.test(before) && /^0\d+$/.test(raw) && raw.length >= MIN_DIGITS_WITHOUT_UNIT;
+    const trailed =
+      !unit &&
+      !glued &&
+      /(?:^|\s)$/.test(before) &&
+      TRAILED_RUN.test(raw) &&
+      TRAILED.test(text.slice(start + raw.length));
     // Digit groups joined by spaces can take in a code's digits before a register
     // ("OCB9-15 00006082"): the run is read again from its next group.
-    if (isCode(text, start, start + raw.length, unit !== null, glued)) return retry(m);
+    if (isCode(text, start, start + raw.length, unit !== null, glued, trailed)) return retry(m);
     // The labels say the last drum is tenths: a bare run of digits holds it.
     const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;
     const counter =
@@ -241,7 +256,7 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // Doubtful: a year alone, a short display number, a long register without its decimals
     // (or split by the counter layout), a round number, a tenths drum placed by the labels.
     const doubts: [boolean, number][] = [
-      [glued, GLUED_FACTOR],
+      [glued || trailed, GLUED_FACTOR],
       [year, YEAR_FACTOR],
       [short, SHORT_FACTOR],
       [counter || (!decimals && digits >= UNSPLIT_DIGITS), UNSPLIT_FACTOR],

@@ -270,6 +270,32 @@ describe("registers glued to a letter, and runs that take in a code", () => {
     );
   });
 
+  it("reads a zero-padded register closed by one letter alone, doubtfully, over a serial", () => {
+    // A development-set Toloka meter (id 589): its 00221.02 drums, the red one read as a letter.
+    const text = "CrB-15\n0,814.10*m/imp 28882776\n2017\nQn=1,5m²/h\n0022102店\nPCT";
+    const r = parseMeterReading(text);
+    assert.equal(r?.value, 221.02);
+    assert.ok(r && r.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+    // The m³ mark after the drums is no doubt; codes stay codes: letters before, more
+    // letters after, or too few digits.
+    assert.equal(parseMeterReading("00819m")?.confidence, parseMeterReading("00819")?.confidence);
+    for (const code of ["A0123B", "渝制00000668号", "0123B", "01234AB"])
+      assert.equal(parseMeterReading(code), null, code);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^0[0-9]{4,7}$/),
+        // One letter, not an m (the unit) and not one zerosForOs or the units read.
+        fc.constantFrom("店", "A", "B", "Д", "z"),
+        (digits, letter) => {
+          const bare = parseMeterReading(digits);
+          const trailed = parseMeterReading(`${digits}${letter}`);
+          assert.equal(trailed?.value, bare?.value);
+          assert.ok(trailed && bare && trailed.confidence <= bare.confidence);
+        },
+      ),
+    );
+  });
+
   it("reads an O or b among a register's digits as a zero, and leaves words alone", () => {
     assert.equal(zerosForOs("vo0195m\nHO0018\nO00T"), "v00195m\nH00018\n000T");
     assert.equal(parseMeterReading("MG渝制00000668号\nvo0195m\n2019-08-1615:33:26")?.value, 195);
