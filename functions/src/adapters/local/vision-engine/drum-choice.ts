@@ -38,17 +38,28 @@ const REGISTER_SHAPE = /^[A-Za-z]?\d[\d ]*(?:[.,]\d+)?\s*(?:[A-Za-z]{1,3}[²³]?
  * Whether PP-OCR's read (`ocrMean`: its mean probability) could be a register the drum
  * reader may stand in for: a register's shape, as many digits as a register has or one
  * fewer, as many before a decimal point, not starting with a zero unless PP-OCR was
- * unsure (PADDED_MAX_MEAN). Lines that are not are not read again.
+ * unsure (PADDED_MAX_MEAN) or read a drum too few (shortByOne). Lines that are not are not
+ * read again.
  */
 export function drumsMayRead(ocrText: string, ocrMean: number): boolean {
   const text = ocrText.trim();
   const ocr = digitsOf(text);
   return (
     REGISTER_SHAPE.test(text) &&
-    (/^[1-9]/.test(ocr) || ocrMean < PADDED_MAX_MEAN) &&
+    (/^[1-9]/.test(ocr) || ocrMean < PADDED_MAX_MEAN || shortByOne(text)) &&
     (beforePoint(text) ?? ocr).length >= MIN_DRUMS - 1 &&
     ocr.length <= MAX_DRUMS
   );
+}
+
+/**
+ * A zero-padded read of one drum fewer than a register has and no decimal mark ("v0032m²",
+ * "0051"): PP-OCR read a register and dropped its last drum. Read again however sure
+ * PP-OCR was; the drum reader's read stands only as PP-OCR's digits and one more, every
+ * drum sure (drumRegister).
+ */
+function shortByOne(text: string): boolean {
+  return beforePoint(text) === null && /^0\d{3}$/.test(digitsOf(text));
 }
 
 /** The digits of a register's read before its decimal mark, or null when it shows none. */
@@ -74,6 +85,9 @@ export function drumRegister(ocrText: string, ocrMean: number, drums: DrumRead):
   if (!drumsMayRead(ocrText, ocrMean)) return null;
   if (!/^0\d*[1-9]\d*$/.test(d) || d.length < MIN_DRUMS || d.length > MAX_DRUMS) return null;
   if (d.length !== ocr.length && d.length !== ocr.length + 1) return null;
+  // PP-OCR sure of its padded digits: only the drum it dropped is taken from the drums.
+  if (/^0/.test(ocr) && ocrMean >= PADDED_MAX_MEAN)
+    return d.startsWith(ocr) && d.length === ocr.length + 1 && sureOf(drums, d.length) ? d : null;
   const point = d.length === ocr.length ? beforePoint(ocrText) : null;
   const whole = point ? point.length : Math.min(d.length, WHOLE_DRUMS);
   if (!sureOf(drums, whole)) return null;

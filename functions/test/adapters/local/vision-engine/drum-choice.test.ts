@@ -60,6 +60,26 @@ describe("drum reader's read standing in for PP-OCR's", () => {
     assert.equal(drumRegister("0.0001", 0.55, sure("00007")), null);
   });
 
+  it("adds the last drum PP-OCR dropped from a padded register, only where every drum is sure", () => {
+    // eval/meters-dev, Chongqing: four of five drums read, however surely.
+    assert.equal(drumRegister("v0032m²", 0.82, sure("00326")), "00326");
+    assert.equal(drumRegister("0051", 0.97, read("00515", [1, 1, 1, 1, 0.89])), "00515");
+    // The added drum unsure (iaq 572: 01414, its last drum read 5 at 0.79): PP-OCR's stands.
+    assert.equal(drumRegister("0141", 0.96, read("01415", [1, 1, 1, 1, 0.79])), null);
+    // The drums must begin with PP-OCR's four, and add one only.
+    assert.equal(drumRegister("0051", 0.97, sure("00615")), null);
+    assert.equal(drumRegister("v0017m²", 0.63, sure("001773")), null);
+    // Four padded digits with a decimal mark are a register read whole ("0530.07").
+    assert.equal(drumsMayRead("0530.07", SURE), false);
+    fc.assert(
+      fc.property(fc.stringMatching(/^0\d{3}$/), fc.integer({ min: 0, max: 9 }), (four, last) => {
+        fc.pre(/[1-9]/.test(four + last));
+        assert.equal(drumRegister(four, SURE, sure(`${four}${last}`)), `${four}${last}`);
+        assert.equal(drumRegister(four, SURE, sure(four)), null);
+      }),
+    );
+  });
+
   it("leaves PP-OCR's read when the drum reader is unsure of a whole drum, not of a decimal", () => {
     assert.equal(drumRegister("60453", SURE, read("00453", [1, 1, 1, 1, 0.6])), null);
     // Toloka 857: "00067.376" for 00064.376, its first drum unsure.
@@ -101,7 +121,12 @@ describe("drum reader's read standing in for PP-OCR's", () => {
           const whole = out.includes(".") ? out.indexOf(".") : WHOLE_DRUMS;
           assert.ok(Math.min(...probabilities.slice(0, whole)) >= DRUM_MIN_PROBABILITY);
           assert.ok(drumsMayRead(ocr, ocrMean));
-          assert.ok(/^[1-9]/.test(ocrDigits) || ocrMean < PADDED_MAX_MEAN);
+          // PP-OCR sure of a padded read: only a dropped last drum is added, every drum sure.
+          if (!/^[1-9]/.test(ocrDigits) && ocrMean >= PADDED_MAX_MEAN) {
+            assert.ok(/^0\d{3}$/.test(ocrDigits) && !/\d[.,]\d/.test(ocr));
+            assert.ok(drums.startsWith(ocrDigits) && drums.length === ocrDigits.length + 1);
+            assert.ok(Math.min(...probabilities) >= DRUM_MIN_PROBABILITY);
+          }
           assert.ok(ocrDigits.length >= MIN_DRUMS - 1);
           assert.equal(out.replace(".", ""), drums);
           assert.ok(drums.startsWith("0") && /[1-9]/.test(drums));
