@@ -107,6 +107,19 @@ export function isScale(digits: string): boolean {
  */
 const TENTHS_SCALE = /^[\d\s×x]*10*\s+(?:1\/10|0[.,]1)\s*$/im;
 export const TENTHS_FACTOR = 0.8;
+/**
+ * An electricity register read as whole drums, a gap and one digit ("9462 8 kWh"): the
+ * gap is the frame of its tenths drum, set apart and often red (eval/meters-unseen tune,
+ * a jadsakr meter read 94628 kWh, unflagged). Read as tenths, doubtfully (TENTHS_FACTOR).
+ */
+const TENTHS_GAP = /^\d[\d ]*\d{2} \d$/;
+/**
+ * A register padded with zeros to four drums and read without decimals ("0251kWh") is most
+ * likely a drum short: counters that show leading zeros show five whole drums or more, and
+ * four such reads on the tune parts were a drum or a label short (eval/meters-unseen tune's
+ * "0251kWh" for 10251, unflagged). Doubtful enough to be flagged, unit or not.
+ */
+export const FOUR_PADDED_FACTOR = 0.6;
 /** Rank bonus of a reading with decimals, above any digit count (≤ 9). */
 const DECIMALS_RANK = 20;
 /**
@@ -232,7 +245,12 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // ("OCB9-15 00006082"): the run is read again from its next group.
     if (isCode(text, start, start + raw.length, unit !== null, glued, trailed)) return retry(m);
     // The labels say the last drum is tenths: a bare run of digits holds it.
-    const scaled = tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT;
+    const scaled =
+      (tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT) ||
+      (unit === "kWh" &&
+        !sepMatch &&
+        TENTHS_GAP.test(raw) &&
+        intPart.length > MIN_DIGITS_WITHOUT_UNIT);
     const counter =
       !scaled &&
       !sepMatch &&
@@ -256,6 +274,10 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // Doubtful: a year alone, a short display number, a long register without its decimals
     // (or split by the counter layout), a round number, a tenths drum placed by the labels.
     const doubts: [boolean, number][] = [
+      [
+        digits === MIN_DIGITS_WITHOUT_UNIT && !decimals && whole.startsWith("0"),
+        FOUR_PADDED_FACTOR,
+      ],
       [glued || trailed, GLUED_FACTOR],
       [year, YEAR_FACTOR],
       [short, SHORT_FACTOR],

@@ -296,6 +296,45 @@ describe("registers glued to a letter, and runs that take in a code", () => {
     );
   });
 
+  it("reads an electricity register's last digit set apart by a gap as its tenths drum", () => {
+    // eval/meters-unseen tune, a jadsakr meter: 9462 kWh and its red tenths drum, 8.
+    const r = parseMeterReading("9462 8 kWh");
+    assert.equal(r?.value, 9462.8);
+    assert.ok(r && r.confidence < parseMeterReading("9462 kWh")!.confidence);
+    // Not without kWh (water meters' drums are grouped by spaces too), not two digits after
+    // the gap, not with too few drums before it.
+    assert.equal(parseMeterReading("00 495 3")?.value, 4953);
+    assert.equal(parseMeterReading("06 83 kWh")?.value, 683);
+    assert.equal(parseMeterReading("17 6 kWh")?.value, 176);
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9]\d{3,6}$/), fc.integer({ min: 0, max: 9 }), (w, d) => {
+        assert.equal(parseMeterReading(`${w} ${d} kWh`)?.value, Number(`${w}.${d}`));
+      }),
+    );
+  });
+
+  it("doubts a register padded to four drums without decimals enough to flag it, unit or not", () => {
+    // eval/meters-unseen tune: "0251kWh" for 10251, a drum lost; it was stored unflagged.
+    for (const text of ["0251kWh", "0251 kWh", "0982", "0251 m3"]) {
+      const r = parseMeterReading(text);
+      assert.ok(r && r.confidence < DEFAULT_PLAUSIBILITY.minConfidence, text);
+    }
+    // Five drums, or four with their decimals, are not doubted for it.
+    assert.ok(parseMeterReading("00251 kWh")!.confidence >= DEFAULT_PLAUSIBILITY.minConfidence);
+    assert.ok(parseMeterReading("0530.07 m3")!.confidence >= DEFAULT_PLAUSIBILITY.minConfidence);
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^0\d{3}$/),
+        fc.constantFrom("", " kWh", " m3", "m³"),
+        (digits, unit) => {
+          fc.pre(/[1-9]/.test(digits));
+          const r = parseMeterReading(`${digits}${unit}`);
+          assert.ok(r && r.confidence < DEFAULT_PLAUSIBILITY.minConfidence);
+        },
+      ),
+    );
+  });
+
   it("reads an O or b among a register's digits as a zero, and leaves words alone", () => {
     assert.equal(zerosForOs("vo0195m\nHO0018\nO00T"), "v00195m\nH00018\n000T");
     assert.equal(parseMeterReading("MG渝制00000668号\nvo0195m\n2019-08-1615:33:26")?.value, 195);
