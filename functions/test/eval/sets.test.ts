@@ -50,17 +50,17 @@ describe("eval sets (real photos)", function () {
   });
 
   // 142 real meters (97 drums, 45 LCDs and other displays): these guard today's figures (docs/analysis.md):
-  // today's 66/79 on the tune part (the issue asks 7 in 10), 44/63 on the held-out part
-  // (one short of it), and
+  // today's 66/79 on the tune part (the issue asks 7 in 10), 45/63 on the held-out part
+  // (seen many times, so not a clean figure: eval/meters-unseen is), and
   // no wrong read left unflagged on the tune part (the issue's target) and no more than
-  // today's 2 on the held-out part; and no meter photo with a HIGH or CRITICAL surface
+  // today's 1 on the held-out part; and no meter photo with a HIGH or CRITICAL surface
   // finding (the issue's target for photos that show none).
   it("meters: the integer register read exactly as today, wrong unflagged reads no more than today", async function () {
     if (!present("meters")) return this.skip();
     const r = await evaluateFolder(join(EVAL, "meters", "labels.json"), engine);
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
-    const today = { tune: 0, heldout: 2 };
-    const least = { tune: 66 / 79, heldout: 44 / 63 };
+    const today = { tune: 0, heldout: 1 };
+    const least = { tune: 66 / 79, heldout: 45 / 63 };
     for (const split of ["tune", "heldout"] as const) {
       const m = r.summary[split].meters;
       assert.ok((m.accuracy ?? 0) >= least[split] - 1e-9, `${split}: ${JSON.stringify(m)}`);
@@ -79,7 +79,7 @@ describe("eval sets (real photos)", function () {
     );
   });
 
-  // A development set the rules are chosen on (eval/README.md): today's 64 of 102, none wrong
+  // A development set the rules are chosen on (eval/README.md): today's 69 of 102, none wrong
   // and unflagged.
   it("meters-dev: the integer register read exactly as today, no wrong read unflagged", async function () {
     if (!present("meters-dev")) return this.skip();
@@ -87,6 +87,24 @@ describe("eval sets (real photos)", function () {
     assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
     const m = r.summary.all.meters;
     assert.ok(m.exact >= 69 && m.wrongUnflagged === 0, JSON.stringify(m));
+  });
+
+  // 51 meters nobody had looked at, measured once unseen (23/51), then split (eval/README.md):
+  // today's 13/26 on the tune half with none wrong and unflagged, 11/25 on the held-out half
+  // with 2 wrong and unflagged. Far from the issue's 7 in 10: these guard, not celebrate.
+  it("meters-unseen: the integer register read exactly as today, wrong unflagged reads no more than today", async function () {
+    if (!present("meters-unseen")) return this.skip();
+    const r = await evaluateFolder(join(EVAL, "meters-unseen", "labels.json"), engine);
+    assert.equal(r.missing.length, 0, `absent: ${r.missing.join(", ")}`);
+    const today = {
+      tune: { exact: 13, wrongUnflagged: 0 },
+      heldout: { exact: 11, wrongUnflagged: 2 },
+    };
+    for (const split of ["tune", "heldout"] as const) {
+      const m = r.summary[split].meters;
+      assert.ok(m.exact >= today[split].exact, `${split}: ${JSON.stringify(m)}`);
+      assert.ok(m.wrongUnflagged <= today[split].wrongUnflagged, `${split}: ${JSON.stringify(m)}`);
+    }
   });
 
   it("rusted steel: found on every photo, boxes covering at least half the rust", async function () {
