@@ -179,7 +179,11 @@ export class LocalVisionEngine implements VisionProvider {
     let regions: OcrResult["regions"] = [];
     try {
       const image = { data, width: info.width, height: info.height };
-      ({ words, regions } = await lookCloser(image, await recognize(image), recognize));
+      ({ words, regions } = await lookCloser(image, await recognize(image), recognize, (err) =>
+        log.warn("local OCR's closer look failed; the first read stands", {
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      ));
     } catch (err) {
       // An OCR failure on one odd image should not sink the other features.
       log.warn("local OCR failed", { error: err instanceof Error ? err.message : String(err) });

@@ -67,9 +67,24 @@ export function shifted(result: OcrResult, left: number, top: number): OcrResult
 /**
  * `first`, or, when it holds no register-like run and its print lies in a part of the
  * photo, what `read` finds on that part when that holds one: its words (every word of
- * `first` lies in the crop) and the regions of both passes.
+ * `first` lies in the crop) and the regions of both passes. A closer look that fails
+ * loses nothing: `first` stands, and `onError` hears why.
  */
 export async function lookCloser(
+  image: RawImage,
+  first: OcrResult,
+  read: (image: RawImage) => Promise<OcrResult>,
+  onError: (err: unknown) => void = () => undefined,
+): Promise<OcrResult> {
+  try {
+    return await closer(image, first, read);
+  } catch (err) {
+    onError(err);
+    return first;
+  }
+}
+
+async function closer(
   image: RawImage,
   first: OcrResult,
   read: (image: RawImage) => Promise<OcrResult>,

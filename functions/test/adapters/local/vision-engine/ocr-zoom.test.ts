@@ -138,6 +138,23 @@ describe("a closer look at a photo's print (ocr-zoom)", () => {
       assert.deepEqual(out, first);
     });
 
+    it("keeps the first read, and says why, when the closer look fails", async () => {
+      const errors: unknown[] = [];
+      const out = await lookCloser(
+        image,
+        first,
+        async () => {
+          throw new Error("worker gone");
+        },
+        (err) => errors.push(err),
+      );
+      assert.deepEqual(out, first);
+      assert.deepEqual(
+        errors.map((e) => (e as Error).message),
+        ["worker gone"],
+      );
+    });
+
     it("does not look again where the first read holds a register, or no print", async () => {
       let calls = 0;
       const read = async (): Promise<OcrResult> => {
