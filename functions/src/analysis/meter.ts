@@ -69,12 +69,14 @@ export const YEARS = { from: 1970, to: 2039 } as const;
 export const YEAR_FACTOR = 0.8;
 /**
  * A display number read with its decimal point but fewer whole digits than a register
- * needs ("17.252" on a fuel pump, "1.473") is taken when it shows at least this many
- * decimals and as many digits in all as a register: a rating or a class ("1,5", "0,04")
- * shows fewer. What it measures is a guess without a unit: it ranks below every
- * register and its confidence is multiplied by SHORT_FACTOR, so it is flagged for review.
+ * needs ("17.252" on a fuel pump, "1.473", "194.6") is taken when it shows at least this
+ * many decimals and as many digits in all as a register: a rating or a class ("1,5",
+ * "0,04", "12.5") shows fewer digits. What it measures is a guess without a unit: it ranks
+ * below every register and its confidence is multiplied by SHORT_FACTOR, so it is flagged
+ * for review. One decimal is enough (a fuel pump's "194.6" whose LITRES was read "ITRES",
+ * eval/meters-unseen tune, had gone unread); on the tune parts no other read changed.
  */
-export const SHORT_MIN_DECIMALS = 2;
+export const SHORT_MIN_DECIMALS = 1;
 export const SHORT_FACTOR = 0.8;
 /**
  * A whole number ending in two zeros is more often a rating printed on the face (a meter
