@@ -247,12 +247,11 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // ("OCB9-15 00006082"): the run is read again from its next group.
     if (isCode(text, start, start + raw.length, unit !== null, glued, trailed)) return retry(m);
     // The labels say the last drum is tenths: a bare run of digits holds it.
+    // So does a kWh register's last digit set apart by a gap (TENTHS_GAP).
     const scaled =
-      (tenthsDrum && !sepMatch && !unit && intPart.length > MIN_DIGITS_WITHOUT_UNIT) ||
-      (unit === "kWh" &&
-        !sepMatch &&
-        TENTHS_GAP.test(raw) &&
-        intPart.length > MIN_DIGITS_WITHOUT_UNIT);
+      !sepMatch &&
+      intPart.length > MIN_DIGITS_WITHOUT_UNIT &&
+      ((tenthsDrum && !unit) || (unit === "kWh" && TENTHS_GAP.test(raw)));
     const counter =
       !scaled &&
       !sepMatch &&
@@ -275,11 +274,9 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     const base = unit ? (digits >= MIN_DIGITS_WITHOUT_UNIT ? 0.9 : 0.75) : 0.7;
     // Doubtful: a year alone, a short display number, a long register without its decimals
     // (or split by the counter layout), a round number, a tenths drum placed by the labels.
+    const padded = digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const doubts: [boolean, number][] = [
-      [
-        digits === MIN_DIGITS_WITHOUT_UNIT && !decimals && whole.startsWith("0"),
-        FOUR_PADDED_FACTOR,
-      ],
+      [padded && digits === MIN_DIGITS_WITHOUT_UNIT && !decimals, FOUR_PADDED_FACTOR],
       [glued || trailed, GLUED_FACTOR],
       [year, YEAR_FACTOR],
       [short, SHORT_FACTOR],
@@ -298,7 +295,6 @@ export function parseMeterReading(ocrText: string): ParsedReading | null {
     // Between equals, a run read in one piece beats one pieced from groups ("08 249434"
     // beside "00647191") and both beat a run read again after a code.
     const registerLike = digits >= MIN_DIGITS_WITHOUT_UNIT || decimals > 0;
-    const padded = digits >= MIN_DIGITS_WITHOUT_UNIT && whole.startsWith("0");
     const rank = year
       ? 0
       : short
