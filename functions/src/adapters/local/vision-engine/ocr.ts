@@ -25,6 +25,23 @@ export interface OcrResult {
 export const MIN_WORD_CONFIDENCE = 0.6;
 export const SINGLE_GLYPH_CONFIDENCE = 0.88;
 
+/**
+ * A doubtful read's confidence is at most this. The engine marks a read doubtful (a digit
+ * squeezed off the drums' pitch, a digit repaired, whole digits that change on a shifted
+ * crop, the drum reader standing in) so that a person confirms it; the meter rules flag
+ * readings below 0.6, and a register read with its unit starts at 0.9, so 0.65 is the most
+ * a doubtful read may keep and still be flagged (0.9 × 0.65 < 0.6).
+ */
+export const DOUBTFUL_MAX_CONFIDENCE = 0.65;
+
+/** A word's confidence: PP-OCR's mean probability, lowered by the read's doubt (0..1). */
+export function wordConfidence(mean: number, doubt: number | undefined): number {
+  const confidence = Math.min(1, Math.max(0, mean * (doubt ?? 1)));
+  return doubt !== undefined && doubt < 1
+    ? Math.min(confidence, DOUBTFUL_MAX_CONFIDENCE)
+    : confidence;
+}
+
 /** Single characters and symbol runs are mostly texture; a lone glyph must be very sure (confidence 0..1). */
 export function keep(text: string, confidence: number): boolean {
   if (!text || !/[\p{L}\p{N}]/u.test(text)) return false;
@@ -46,7 +63,7 @@ export async function recognize(image: RawImage): Promise<OcrResult> {
   reply.lines.forEach((l, line) => {
     const text = l.text.trim();
     if (!keep(text, l.mean)) return;
-    const confidence = Math.min(1, Math.max(0, l.mean * (l.doubt ?? 1)));
+    const confidence = wordConfidence(l.mean, l.doubt);
     words.push({ text, confidence, bbox: quadBounds(l.box), line });
   });
   return { words, regions: reply.regions.map(quadBounds) };

@@ -1,7 +1,17 @@
 // The OCR pool: reads run in worker threads and each answer reaches its own caller.
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import sharp from "sharp";
-import { recognize } from "../../../../src/adapters/local/vision-engine/ocr";
+import {
+  DOUBTFUL_MAX_CONFIDENCE,
+  recognize,
+  wordConfidence,
+} from "../../../../src/adapters/local/vision-engine/ocr";
+import {
+  checkPlausibility,
+  parseMeterReading,
+  readingConfidence,
+} from "../../../../src/analysis/meter";
 import { terminateModels } from "../../../../src/adapters/local/vision-engine/model-pool";
 import { strokeText } from "../../../../src/local/samples/glyphs";
 
@@ -16,6 +26,43 @@ async function rendered(digits: string) {
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
+
+describe("word confidence", () => {
+  const mean = fc.double({ min: 0, max: 1, noNaN: true });
+  const doubt = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
+
+  it("is PP-OCR's mean where the read is not doubtful", () => {
+    fc.assert(
+      fc.property(mean, (m) => wordConfidence(m, undefined) === m && wordConfidence(m, 1) === m),
+    );
+  });
+
+  it("never lets a doubtful read keep more than the cap, nor more than its mean times its doubt", () => {
+    fc.assert(
+      fc.property(mean, doubt, (m, d) => {
+        const c = wordConfidence(m, d);
+        return c >= 0 && c <= DOUBTFUL_MAX_CONFIDENCE && c <= m * d + 1e-12;
+      }),
+    );
+  });
+
+  it("sends a doubtful register read with its unit to review, however sure PP-OCR was", () => {
+    // The case the cap is for: "00090.305 M3" at 0.97, its drums' pitch doubtful (0.8).
+    const text = "00090.305 M3";
+    const parsed = parseMeterReading(text);
+    assert.ok(parsed);
+    const sure = [{ text, confidence: wordConfidence(0.97, undefined) }];
+    const doubtful = [{ text, confidence: wordConfidence(0.97, 0.8) }];
+    const review = (words: typeof sure) =>
+      checkPlausibility(
+        { ...parsed, confidence: readingConfidence(parsed, words) },
+        new Date(),
+        null,
+      ).needsReview;
+    assert.equal(review(sure), false);
+    assert.equal(review(doubtful), true);
+  });
+});
 
 describe("local OCR pool", function () {
   this.timeout(120_000);
