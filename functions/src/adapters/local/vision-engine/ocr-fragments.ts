@@ -3,7 +3,7 @@
 // given one digit alone, reads it unsurely or not at all ("0", "6", and two dropped on a
 // real 00683 register, eval/meters tune). Side-by-side fragments of one line are read again
 // as one box, and that read replaces them when it reads as a number.
-import { MIN_BOX_MEAN, quadBounds, type Quad, type TextBox } from "./ocr-lines";
+import { MIN_BOX_MEAN, quadBounds, unionBounds, type Quad, type TextBox } from "./ocr-lines";
 
 /** A fragment: a box read as at most this many characters, or too unsurely to keep. */
 const MAX_FRAGMENT_CHARS = 2;
@@ -56,11 +56,7 @@ export function fragmentClusters(read: readonly TextBox[]): number[][] {
 
 /** The upright box around `boxes`. */
 export function unionBox(boxes: readonly Quad[]): Quad {
-  const b = boxes.map(quadBounds);
-  const x0 = Math.min(...b.map((q) => q.x0)),
-    x1 = Math.max(...b.map((q) => q.x1));
-  const y0 = Math.min(...b.map((q) => q.y0)),
-    y1 = Math.max(...b.map((q) => q.y1));
+  const { x0, y0, x1, y1 } = unionBounds(boxes.map(quadBounds));
   return [
     [x0, y0],
     [x1, y0],

@@ -30,11 +30,29 @@ export const MIN_BOX_MEAN = 0.5;
  */
 export const MISSING_DIGIT_FACTOR = 0.8;
 
+/** Upright bounds, in pixels. */
+export interface Bounds {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /** The upright bounds of a quad, whatever its turn. */
-export function quadBounds(q: Quad): { x0: number; y0: number; x1: number; y1: number } {
+export function quadBounds(q: Quad): Bounds {
   const xs = q.map((p) => p[0]);
   const ys = q.map((p) => p[1]);
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+/** The upright bounds around all of `bounds` (at least one). */
+export function unionBounds(bounds: readonly Bounds[]): Bounds {
+  return {
+    x0: Math.min(...bounds.map((b) => b.x0)),
+    y0: Math.min(...bounds.map((b) => b.y0)),
+    x1: Math.max(...bounds.map((b) => b.x1)),
+    y1: Math.max(...bounds.map((b) => b.y1)),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 // full size and boxes the drums (eval/meters-dev, docs/analysis.md).
 import sharp from "sharp";
 import type { OcrResult, OcrWord, RawImage } from "./ocr";
+import { unionBounds } from "./ocr-lines";
 
 type Box = OcrWord["bbox"];
 
@@ -37,10 +38,7 @@ export function zoomWindow(
   height: number,
 ): { left: number; top: number; width: number; height: number } | null {
   if (boxes.length === 0 || width <= 0 || height <= 0) return null;
-  const x0 = Math.min(...boxes.map((b) => b.x0));
-  const y0 = Math.min(...boxes.map((b) => b.y0));
-  const x1 = Math.max(...boxes.map((b) => b.x1));
-  const y1 = Math.max(...boxes.map((b) => b.y1));
+  const { x0, y0, x1, y1 } = unionBounds(boxes);
   const side = Math.max(x1 - x0, y1 - y0) * (1 + 2 * ZOOM_MARGIN);
   const left = Math.max(0, Math.round((x0 + x1 - side) / 2));
   const top = Math.max(0, Math.round((y0 + y1 - side) / 2));
@@ -102,8 +100,8 @@ async function closer(
     .extract(zoom)
     .raw()
     .toBuffer();
-  const closer = await read({ data, width: zoom.width, height: zoom.height });
-  if (!hasPaddedRun(closer.words)) return first;
-  const moved = shifted(closer, zoom.left, zoom.top);
+  const again = await read({ data, width: zoom.width, height: zoom.height });
+  if (!hasPaddedRun(again.words)) return first;
+  const moved = shifted(again, zoom.left, zoom.top);
   return { words: moved.words, regions: [...first.regions, ...moved.regions] };
 }

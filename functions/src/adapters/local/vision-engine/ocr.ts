@@ -2,7 +2,7 @@
 // workers (./model-pool). On real drum counters tesseract.js found no text at all
 // (eval/meters); PP-OCRv4 reads them.
 import type { RawImage } from "./ocr-crop";
-import { quadBounds } from "./ocr-lines";
+import { quadBounds, type Bounds } from "./ocr-lines";
 import { ask } from "./model-pool";
 
 export type { RawImage };
@@ -11,7 +11,7 @@ export interface OcrWord {
   text: string;
   confidence: number;
   /** Pixel bounds in the image OCR was given. */
-  bbox: { x0: number; y0: number; x1: number; y1: number };
+  bbox: Bounds;
   line: number;
 }
 
